@@ -1,0 +1,107 @@
+import path from 'node:path';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { ROOT, type Config } from './config.js';
+import type { Db } from './db/knex.js';
+import { createPassport } from './auth/passport.js';
+import { KnexSessionStore } from './auth/session-store.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { can } from './auth/permissions.js';
+import { createCsrf } from './http/csrf.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { flashMiddleware } from './http/flash.js';
+import { healthRoutes } from './http/health.routes.js';
+import { languageMiddleware } from './http/i18n.js';
+import { usersRoutes } from './users/users.routes.js';
+import { groupsRoutes } from './groups/groups.routes.js';
+import { homeRoutes } from './home/home.routes.js';
+
+export const SESSION_COOKIE = 'tremplin.sid';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  log?: (msg: string, err?: unknown) => void;
+}
+
+export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
+  const app = express();
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('trust proxy', config.trustProxy === false ? false : /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          mediaSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          // Only meaningful behind TLS; on plain http (dev, tests) it would break every asset.
+          upgradeInsecureRequests: config.secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    }),
+  );
+
+  // Assets and the health check come before sessions: they must not cost a session lookup.
+  app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  app.use(healthRoutes(db));
+
+  const sessionStore = new KnexSessionStore(db, config.sessionIdleMs);
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      store: sessionStore,
+      secret: config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: false,
+      proxy: config.trustProxy !== false,
+      // No maxAge: the cookie lasts the browser session; the store ends idle sessions on the server.
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies },
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
+  app.use(cookieParser());
+  const passport = createPassport(db);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(languageMiddleware);
+
+  const csrf = createCsrf(config.sessionSecret, config.secureCookies);
+  app.use(csrf.protect);
+  app.use(csrf.exposeToken);
+  app.use(flashMiddleware);
+  app.use((req, res, next) => {
+    res.locals.user = req.user ?? null;
+    res.locals.currentPath = req.originalUrl;
+    res.locals.can = (action: Parameters<typeof can>[1], record?: unknown) =>
+      (can as (u: unknown, a: unknown, r?: unknown) => boolean)(req.user, action, record);
+    // Pages hold personal data of minors: never keep them in a shared cache.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  app.use(homeRoutes());
+  app.use(authRoutes(db, passport, { maxFailures: config.signinMaxFailures }));
+  app.use(usersRoutes(db, sessionStore));
+  app.use(groupsRoutes(db));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+  return app;
+}
+
+function defaultLog(msg: string, err?: unknown): void {
+  console.error(`[tremplin] ${msg}`, err ?? '');
+}

@@ -1,0 +1,21 @@
+import type { Request, Response } from 'express';
+import QRCode from 'qrcode';
+
+/** The code is kept in the session just long enough to be shown once, then forgotten. */
+export function rememberCodeToShow(req: Request, userId: number, issued: { code: string; expiresAt: string }): void {
+  req.session.revealCode = { userId, code: issued.code, expiresAt: issued.expiresAt };
+}
+
+/** The sheet a worker prints or shows to the youth: the code, the link and its QR code. */
+export async function renderCodeSheet(
+  req: Request,
+  res: Response,
+  account: { id: number; display_name: string },
+  links: { backTo: string; reissueAction: string },
+): Promise<void> {
+  const reveal = req.session.revealCode?.userId === account.id ? req.session.revealCode : undefined;
+  if (reveal) delete req.session.revealCode;
+  const link = reveal ? `${req.protocol}://${req.get('host')}/redeem?code=${encodeURIComponent(reveal.code)}` : null;
+  const qrSvg = link ? await QRCode.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null;
+  res.render('auth/code', { title: res.locals.t('codes.title'), account, reveal, link, qrSvg, ...links });
+}

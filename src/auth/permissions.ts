@@ -1,0 +1,43 @@
+import type { Role } from '../users/user.js';
+
+/** How the signed-in user reaches a group; the scoped loader works it out, permissions only read it. */
+export type GroupAccess = 'lead' | 'co_lead' | 'youth' | 'director';
+
+export interface GroupRecord {
+  id: number;
+  access: GroupAccess;
+}
+
+export interface AccountRecord {
+  id: number;
+  role: Role;
+}
+
+type Rule<R = undefined> = (user: Express.User, record: R) => boolean;
+
+const isWorker = (u: Express.User) => u.role === 'worker';
+const leadsGroup = (u: Express.User, g: GroupRecord) => isWorker(u) && (g.access === 'lead' || g.access === 'co_lead');
+
+// Every yes/no question the app asks lives here, so the whole policy can be read (and tested) in one place.
+const rules = {
+  listGroups: (u) => u.role === 'director' || u.role === 'worker' || u.role === 'youth',
+  createGroup: (u) => isWorker(u),
+  viewGroup: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),
+  editGroup: (u, g: GroupRecord) => leadsGroup(u, g),
+  viewYouthFiles: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
+  createYouthAccount: (u, g: GroupRecord) => leadsGroup(u, g),
+  approveDeparture: (u, g: GroupRecord) => u.role === 'director' && g.access === 'director',
+  manageAccounts: (u) => u.role === 'admin',
+  // An admin must not lock themselves out by deactivating their own account.
+  deactivateAccount: (u, a: AccountRecord) => u.role === 'admin' && a.id !== u.id,
+  issueYouthCode: (u, a: AccountRecord) => u.role === 'admin' && a.role === 'youth',
+} satisfies Record<string, Rule<never>>;
+
+export type Action = keyof typeof rules;
+type RecordOf<A extends Action> = Parameters<(typeof rules)[A]>[1];
+
+export function can<A extends Action>(user: Express.User | undefined | null, action: A, ...record: RecordOf<A> extends undefined ? [] : [RecordOf<A>]): boolean {
+  if (!user) return false;
+  const rule = rules[action] as Rule<unknown>;
+  return rule(user, record[0]);
+}

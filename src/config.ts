@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+// The same code runs from src/ (tsx) and from dist/src/ (tsc): find the project root by its package.json
+// rather than by a fixed number of "..".
+function findRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${start}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+export const ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+/** True when running the compiled build, so migrations are looked up as .js next to it. */
+export const COMPILED = !fileURLToPath(import.meta.url).endsWith('.ts');
+
+const booleanish = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().optional(),
+  SQLITE_FILE: z.string().default(path.join(ROOT, 'data', 'tremplin.sqlite')),
+  SESSION_SECRET: z.string().optional(),
+  SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
+  UPLOAD_DIR: z.string().default(path.join(ROOT, 'uploads')),
+  TRUST_PROXY: z.string().optional(),
+  SECURE_COOKIES: booleanish.optional(),
+  DEMO_DATA: booleanish.optional(),
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
+  LOG_REQUESTS: booleanish.optional(),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  database: { client: 'pg'; url: string } | { client: 'sqlite3'; file: string };
+  sessionSecret: string;
+  sessionIdleMs: number;
+  uploadDir: string;
+  trustProxy: string | false;
+  secureCookies: boolean;
+  demoData: boolean;
+  signinMaxFailures: number;
+  logRequests: boolean;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.SESSION_SECRET) {
+    throw new Error('SESSION_SECRET must be set in production (a long random string shared by all instances)');
+  }
+  const trustProxy = e.TRUST_PROXY && e.TRUST_PROXY !== '0' && e.TRUST_PROXY !== 'false' ? e.TRUST_PROXY : false;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { client: 'pg', url: e.DATABASE_URL }
+      : { client: 'sqlite3', file: path.resolve(e.SQLITE_FILE) },
+    // Outside production a per-process secret is fine: sessions then last as long as the process.
+    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
+    uploadDir: path.resolve(e.UPLOAD_DIR),
+    trustProxy,
+    // Behind a TLS-terminating proxy the cookies must be Secure; on plain http (dev, tests) they cannot be.
+    secureCookies: e.SECURE_COOKIES ?? (production && trustProxy !== false),
+    demoData: e.DEMO_DATA ?? !production,
+    signinMaxFailures: e.SIGNIN_MAX_FAILURES,
+    logRequests: e.LOG_REQUESTS ?? false,
+  };
+}

@@ -1,0 +1,65 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DEFAULT_LANGUAGE, dateFormatter, translator } from './i18n.js';
+
+export class HttpError extends Error {
+  constructor(public readonly status: number, message?: string) {
+    super(message ?? `HTTP ${status}`);
+  }
+}
+
+export const notFound = (): HttpError => new HttpError(404);
+export const forbidden = (): HttpError => new HttpError(403);
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE',
+  'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_FULL',
+  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006',
+]);
+
+/** The database cannot be reached right now: say so with a 503 rather than blame the request. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: string; name?: string; message?: string };
+  if (e.name === 'KnexTimeoutError') return true;
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  return /Connection terminated|Client has encountered a connection error|database is locked/i.test(e.message ?? '');
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
+
+export function errorHandler(log: (msg: string, err: unknown) => void): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let status = 500;
+    if (err instanceof HttpError) status = err.status;
+    else if (isDatabaseUnavailable(err)) status = 503;
+    else if (err && typeof err === 'object' && 'code' in err && err.code === 'EBADCSRFTOKEN') status = 403;
+    else if (err && typeof err === 'object' && typeof (err as { status?: unknown }).status === 'number') {
+      const s = (err as { status: number }).status;
+      status = s >= 400 && s < 600 ? s : 500;
+    }
+    if (status >= 500) log(`${req.method} ${req.originalUrl} -> ${status}`, err);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const view = status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status === 503 ? 'errors/503' : status < 500 ? 'errors/400' : 'errors/500';
+    if (status === 503) res.set('Retry-After', '10');
+    res.status(status);
+    // The error page must render even when the failure came before the page locals were set.
+    res.locals.t ??= translator(DEFAULT_LANGUAGE);
+    res.locals.lang ??= DEFAULT_LANGUAGE;
+    res.locals.formatDate ??= dateFormatter(DEFAULT_LANGUAGE);
+    res.locals.flash ??= [];
+    res.locals.currentPath ??= req.originalUrl;
+    res.locals.csrfToken ??= '';
+    res.locals.user ??= null;
+    res.render(view, { title: res.locals.t(`errors.${status}.title`, { defaultValue: String(status) }), status }, (renderErr: Error | null, html?: string) => {
+      if (renderErr) {
+        log('error page failed to render', renderErr);
+        res.type('text/plain').send(`${status}`);
+        return;
+      }
+      res.send(html);
+    });
+  };
+}

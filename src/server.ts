@@ -1,0 +1,50 @@
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { loadConfig } from './config.js';
+import { createDb } from './db/knex.js';
+import { migrateLatest } from './db/migrate.js';
+import { createApp } from './app.js';
+import { countUsers } from './users/user.js';
+import { demoLogins, loadDemoData } from './demo/demo-data.js';
+
+const config = loadConfig();
+const db = createDb(config.database);
+mkdirSync(config.uploadDir, { recursive: true });
+
+const applied = await migrateLatest(db);
+if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
+
+let loadedDemo = false;
+if (config.demoData && (await countUsers(db)) === 0) {
+  await loadDemoData(db);
+  loadedDemo = true;
+}
+
+const app = createApp({ config, db });
+const server = app.listen(config.port, config.host, () => {
+  const { port } = server.address() as AddressInfo;
+  const where = config.database.client === 'pg' ? 'PostgreSQL' : `SQLite ${config.database.file}`;
+  console.log(`Tremplin is running on http://localhost:${port}  (${where})`);
+  if (config.demoData) {
+    console.log(loadedDemo ? 'Demo data loaded. Demo logins:' : 'Demo logins (if the demo data is still there):');
+    for (const line of demoLogins()) console.log(line);
+  } else if (!loadedDemo) {
+    console.log(`First run? Open http://localhost:${port}/setup to create the first admin.`);
+  }
+});
+
+// On SIGTERM (deploys, load balancer drains) finish the requests under way, then close the database.
+let stopping = false;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal} received: closing`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  server.close(() => {
+    db.destroy().finally(() => process.exit(0));
+  });
+  server.closeIdleConnections();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,0 +1,28 @@
+import type { TFunction } from 'i18next';
+import type { Language } from './http/i18n.js';
+import type { Role } from './users/user.js';
+
+declare global {
+  namespace Express {
+    interface User {
+      id: number;
+      role: Role;
+      displayName: string;
+      email: string | null;
+      username: string | null;
+      locale: string | null;
+    }
+    interface Request {
+      lang: Language;
+      t: TFunction;
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    flash?: { kind: 'notice' | 'alert'; message: string }[];
+    revealCode?: { userId: number; code: string; expiresAt: string };
+    returnTo?: string;
+  }
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { Db } from '../db/knex.js';
+import { nowIso } from '../db/time.js';
+import { hashPassword, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
+
+export const ROLES = ['admin', 'director', 'worker', 'youth'] as const;
+export type Role = (typeof ROLES)[number];
+export const STAFF_ROLES = ['admin', 'director', 'worker'] as const;
+
+export interface UserRow {
+  id: number;
+  role: Role;
+  email: string | null;
+  username: string | null;
+  display_name: string;
+  password_hash: string | null;
+  active: boolean | number;
+  locale: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toSessionUser(row: UserRow): Express.User {
+  return {
+    id: row.id,
+    role: row.role,
+    displayName: row.display_name,
+    email: row.email,
+    username: row.username,
+    locale: row.locale,
+  };
+}
+
+export const isActive = (row: Pick<UserRow, 'active'>): boolean => Boolean(row.active);
+
+export function findById(db: Db, id: number): Promise<UserRow | undefined> {
+  return db<UserRow>('users').where({ id }).first();
+}
+
+/** Staff sign in with their e-mail, youths with the username they chose. */
+export function findBySignInName(db: Db, name: string): Promise<UserRow | undefined> {
+  const n = name.trim().toLowerCase();
+  return db<UserRow>('users').where('email', n).orWhere('username', n).first();
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db('users').count<{ n: number | string }[]>({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+export function listAccounts(db: Db, filter: { role?: Role } = {}): Promise<UserRow[]> {
+  const q = db<UserRow>('users').orderBy([{ column: 'role' }, { column: 'display_name' }]);
+  if (filter.role) q.where('role', filter.role);
+  return q;
+}
+
+const trimmed = (max: number) => z.string().trim().max(max, { message: 'validation.tooLong' });
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, { message: 'validation.required' })
+  .max(254, { message: 'validation.tooLong' })
+  .pipe(z.email({ message: 'validation.email' }));
+const displayName = trimmed(120).min(1, { message: 'validation.required' });
+export const password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, { message: 'validation.passwordTooShort' })
+  .max(200, { message: 'validation.tooLong' });
+
+/** One schema per form: the admin's "new account" form. */
+export const NewAccountForm = z.discriminatedUnion('role', [
+  z.object({ role: z.enum(['admin', 'director', 'worker']), displayName, email, password }),
+  z.object({ role: z.literal('youth'), displayName }),
+]);
+export type NewAccount = z.infer<typeof NewAccountForm>;
+
+export const FirstAdminForm = z.object({ displayName, email, password });
+
+export class DuplicateAccountError extends Error {
+  constructor(public readonly field: 'email' | 'username') {
+    super(`duplicate ${field}`);
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? '');
+}
+
+export async function createAccount(db: Db, account: NewAccount): Promise<UserRow> {
+  const now = nowIso();
+  const row = {
+    role: account.role,
+    display_name: account.displayName,
+    email: account.role === 'youth' ? null : account.email,
+    password_hash: account.role === 'youth' ? null : await hashPassword(account.password),
+    active: true,
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    const [inserted] = await db('users').insert(row).returning('id');
+    return (await findById(db, typeof inserted === 'object' ? inserted.id : inserted))!;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new DuplicateAccountError('email');
+    throw err;
+  }
+}
+
+export async function setActive(db: Db, id: number, active: boolean): Promise<void> {
+  await db('users').where({ id }).update({ active, updated_at: nowIso() });
+}
+
+export async function setLocale(db: Db, id: number, locale: string): Promise<void> {
+  await db('users').where({ id }).update({ locale, updated_at: nowIso() });
+}
+
+/** A youth's chosen username: short, easy to type on a phone, no e-mail needed. */
+export const username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3, { message: 'validation.usernameTooShort' })
+  .max(32, { message: 'validation.tooLong' })
+  .regex(/^[a-z0-9._-]+$/, { message: 'validation.usernameChars' });
+
+export async function setCredentials(db: Db, id: number, name: string, pass: string): Promise<void> {
+  try {
+    await db('users').where({ id }).update({ username: name, password_hash: await hashPassword(pass), updated_at: nowIso() });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new DuplicateAccountError('username');
+    throw err;
+  }
+}
+
+export { isUniqueViolation };
