@@ -1,0 +1,137 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { buildApp, csrfToken, postForm, signIn, visibleText } from '../support/http.js';
+import { resetToDemo, testDb } from '../support/database.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
+
+const sessionCookie = (res: request.Response): string | undefined =>
+  ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('tremplin.sid='))?.split(';')[0];
+
+describe('signing in and out', () => {
+  let ids: DemoIds;
+  before(async () => {
+    ids = await resetToDemo();
+  });
+
+  describe('GET /login', () => {
+    it('shows the sign-in form in French by default', async () => {
+      const res = await request(buildApp()).get('/login');
+      expect(res.status).to.equal(200);
+      expect(visibleText(res.text)).to.include('Se connecter').and.include('E-mail ou identifiant');
+    });
+
+    it('does not store a session for an anonymous visitor', async () => {
+      const before = await testDb()('sessions').count<{ n: number }[]>({ n: '*' });
+      await request(buildApp()).get('/login');
+      const after = await testDb()('sessions').count<{ n: number }[]>({ n: '*' });
+      expect(Number(after[0]!.n)).to.equal(Number(before[0]!.n));
+    });
+  });
+
+  describe('POST /login', () => {
+    it('refuses a wrong password, says so and keeps the e-mail typed', async () => {
+      const agent = request.agent(buildApp());
+      const token = await csrfToken(agent);
+      const res = await agent.post('/login').type('form').send({ _csrf: token, login: DEMO_ACCOUNTS.karim.email, password: 'nope-nope' });
+      expect(res.status).to.equal(401);
+      expect(visibleText(res.text)).to.include('E-mail, identifiant ou mot de passe incorrect.');
+      expect(res.text).to.include(`value="${DEMO_ACCOUNTS.karim.email}"`);
+      expect(res.text).not.to.include('nope-nope');
+    });
+
+    it('asks for both fields when they are empty', async () => {
+      const agent = request.agent(buildApp());
+      const res = await postForm(agent, '/login', { login: '', password: '' });
+      expect(res.status).to.equal(422);
+      expect(visibleText(res.text)).to.include('À remplir.');
+    });
+
+    it('signs a worker in, with a session id that was not the one before sign-in', async () => {
+      const app = buildApp();
+      const agent = request.agent(app);
+      const token = await csrfToken(agent);
+      // A first failed attempt creates no session; fixate one by hand the way an attacker would try to.
+      const res = await agent
+        .post('/login')
+        .set('Cookie', 'tremplin.sid=s%3Aattacker-chosen.invalid')
+        .type('form')
+        .send({ _csrf: token, login: DEMO_ACCOUNTS.karim.email.toUpperCase(), password: DEMO_PASSWORD });
+      expect(res.status).to.equal(303);
+      const cookie = sessionCookie(res);
+      expect(cookie).to.match(/^tremplin\.sid=s%3A/);
+      expect(cookie).not.to.include('attacker-chosen');
+      const groups = await agent.get('/groups');
+      expect(groups.status).to.equal(200);
+      expect(visibleText(groups.text)).to.include('Rencontre des jeunes de Sadiola');
+    });
+
+    it('signs a youth in with their username', async () => {
+      const agent = await signIn(buildApp(), 'ines.d');
+      const res = await agent.get('/groups');
+      expect(visibleText(res.text)).to.include('Rencontre des jeunes de Sadiola');
+      expect(visibleText(res.text)).not.to.include('Échange avec la MJC de Bafou');
+    });
+
+    it('rejects a deactivated account with the same message as a wrong password', async () => {
+      await testDb()('users').where({ id: ids.users.elodie }).update({ active: false });
+      try {
+        const res = await postForm(request.agent(buildApp()), '/login', { login: DEMO_ACCOUNTS.elodie.email, password: DEMO_PASSWORD });
+        expect(res.status).to.equal(401);
+      } finally {
+        await testDb()('users').where({ id: ids.users.elodie }).update({ active: true });
+      }
+    });
+
+    it('brings the user back to the page they first asked for', async () => {
+      const agent = request.agent(buildApp());
+      const first = await agent.get(`/groups/${ids.groups.sadiola}`);
+      expect(first.status).to.equal(303);
+      expect(first.headers.location).to.equal('/login');
+      const res = await postForm(agent, '/login', { login: DEMO_ACCOUNTS.karim.email, password: DEMO_PASSWORD });
+      expect(res.headers.location).to.equal(`/groups/${ids.groups.sadiola}`);
+    });
+
+    it('limits failed attempts and says to wait', async () => {
+      const agent = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '3' }));
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await postForm(agent, '/login', { login: 'someone@tremplin.test', password: 'wrong-password' });
+        statuses.push(res.status);
+        if (res.status === 429) expect(visibleText(res.text)).to.include('Trop d’essais');
+      }
+      expect(statuses).to.deep.equal([401, 401, 401, 429]);
+    });
+  });
+
+  describe('POST /logout', () => {
+    it('ends the session on the server: the old cookie no longer opens anything', async () => {
+      const app = buildApp();
+      const agent = await signIn(app, DEMO_ACCOUNTS.karim.email);
+      const page = await agent.get('/groups');
+      expect(page.status).to.equal(200);
+      const stolen = (await agent.jar.getCookie('tremplin.sid', { domain: '127.0.0.1', path: '/', script: false, secure: false }))?.toValueString();
+      const res = await postForm(agent, '/logout', {}, '/groups');
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.equal('/login');
+      const replay = await request(app).get('/groups').set('Cookie', stolen!);
+      expect(replay.status).to.equal(303);
+      expect(replay.headers.location).to.equal('/login');
+    });
+  });
+
+  describe('a deactivated account', () => {
+    it('is signed out at its next request', async () => {
+      const app = buildApp();
+      const agent = await signIn(app, DEMO_ACCOUNTS.elodie.email);
+      expect((await agent.get('/groups')).status).to.equal(200);
+      await testDb()('users').where({ id: ids.users.elodie }).update({ active: false });
+      try {
+        const res = await agent.get('/groups');
+        expect(res.status).to.equal(303);
+        expect(res.headers.location).to.equal('/login');
+      } finally {
+        await testDb()('users').where({ id: ids.users.elodie }).update({ active: true });
+      }
+    });
+  });
+});
