@@ -1,0 +1,126 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import type { Express } from 'express';
+import { buildApp, csrfToken, signIn, type Agent } from '../support/http.js';
+import { resetToDemo, testDb } from '../support/database.js';
+import { listRoutes } from '../support/routes.js';
+import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { createAccount } from '../../src/users/user.js';
+
+/**
+ * Every route × every role, against the table below. A route the app answers but the table does not list
+ * fails the first test, so a new route cannot ship without deciding who may use it.
+ *
+ * Who is who: the worker leads "Rencontre des jeunes de Sadiola"; the other worker leads other groups;
+ * the youth is enrolled in Sadiola, the other youth in Bafou. Group routes are asked about Sadiola.
+ * POSTs carry a valid CSRF token and an empty form, so an allowed user gets 422 (or 303 when the action
+ * needs no input), a forbidden one 403, a record out of scope 404, an anonymous visitor 303 to sign in.
+ */
+const ROLES = ['anonymous', 'admin', 'director', 'worker', 'otherWorker', 'youth', 'otherYouth'] as const;
+type Who = (typeof ROLES)[number];
+
+//                                              anon admin dir  work oWork youth oYouth
+const MATRIX: Record<string, number[]> = {
+  'GET /healthz':                              [200, 200, 200, 200, 200, 200, 200],
+  'GET /':                                     [303, 303, 303, 303, 303, 303, 303],
+  'GET /login':                                [200, 303, 303, 303, 303, 303, 303],
+  'POST /login':                               [422, 422, 422, 422, 422, 422, 422],
+  'POST /logout':                              [303, 303, 303, 303, 303, 303, 303],
+  'GET /setup':                                [404, 404, 404, 404, 404, 404, 404],
+  'POST /setup':                               [404, 404, 404, 404, 404, 404, 404],
+  'GET /redeem':                               [200, 200, 200, 200, 200, 200, 200],
+  'POST /redeem':                              [422, 422, 422, 422, 422, 422, 422],
+  'POST /lang':                                [303, 303, 303, 303, 303, 303, 303],
+  'GET /admin/users':                          [303, 200, 403, 403, 403, 403, 403],
+  'GET /admin/users/new':                      [303, 200, 403, 403, 403, 403, 403],
+  'POST /admin/users':                         [303, 422, 403, 403, 403, 403, 403],
+  'POST /admin/users/:id/deactivate':          [303, 303, 403, 403, 403, 403, 403],
+  'POST /admin/users/:id/activate':            [303, 303, 403, 403, 403, 403, 403],
+  'POST /admin/users/:id/code':                [303, 303, 403, 403, 403, 403, 403],
+  'GET /admin/users/:id/code':                 [303, 200, 403, 403, 403, 403, 403],
+  'GET /groups':                               [303, 403, 200, 200, 200, 200, 200],
+  'GET /groups/:id':                           [303, 404, 200, 200, 404, 200, 404],
+};
+
+// Routes after which the agent is no longer signed in.
+const SIGNS_OUT = new Set(['POST /logout']);
+
+describe('permission matrix: every route for every role', () => {
+  let app: Express;
+  let ids: DemoIds;
+  let targetUserId: number;
+  const agents = new Map<Who, Agent>();
+
+  const logins: Record<Exclude<Who, 'anonymous'>, string> = {
+    admin: DEMO_ACCOUNTS.admin.email,
+    director: DEMO_ACCOUNTS.director.email,
+    worker: DEMO_ACCOUNTS.karim.email,
+    otherWorker: DEMO_ACCOUNTS.elodie.email,
+    youth: 'ines.d',
+    otherYouth: 'lucas.v',
+  };
+
+  async function agentFor(who: Who): Promise<Agent> {
+    let agent = agents.get(who);
+    if (!agent) {
+      agent = who === 'anonymous' ? request.agent(app) : await signIn(app, logins[who]);
+      agents.set(who, agent);
+    }
+    return agent;
+  }
+
+  function concretePath(route: string): string {
+    const path = route.split(' ')[1]!;
+    const id = path.startsWith('/admin/users') ? targetUserId : ids.groups.sadiola;
+    return path.replace(':id', String(id));
+  }
+
+  before(async () => {
+    ids = await resetToDemo();
+    app = buildApp();
+    // An account of its own for the admin routes to act on, so deactivating it disturbs no one else.
+    targetUserId = (await createAccount(testDb(), { role: 'youth', displayName: 'Cible Matrice' })).id;
+  });
+
+  it('lists every route the app answers, and no route that does not exist', () => {
+    const routes = listRoutes(app);
+    expect(routes.filter((r) => !(r in MATRIX)), 'routes missing from the matrix').to.deep.equal([]);
+    expect(Object.keys(MATRIX).filter((r) => !routes.includes(r)), 'matrix rows for routes that do not exist').to.deep.equal([]);
+  });
+
+  for (const [route, expected] of Object.entries(MATRIX)) {
+    it(`${route}: ${ROLES.map((r, i) => `${r} ${expected[i]}`).join(', ')}`, async () => {
+      const [method] = route.split(' ');
+      const got: Record<string, number> = {};
+      const want: Record<string, number> = {};
+      for (const [i, who] of ROLES.entries()) {
+        const agent = await agentFor(who);
+        const path = concretePath(route);
+        let res;
+        if (method === 'GET') {
+          res = await agent.get(path);
+        } else {
+          const token = await csrfToken(agent, who === 'anonymous' ? '/login' : '/');
+          res = await agent.post(path).type('form').send({ _csrf: token });
+        }
+        got[who] = res.status;
+        want[who] = expected[i]!;
+        if (SIGNS_OUT.has(route)) agents.delete(who);
+      }
+      expect(got).to.deep.equal(want);
+    });
+  }
+
+  it('refuses every state-changing request without a valid CSRF token, for every role', async () => {
+    const posts = Object.keys(MATRIX).filter((r) => r.startsWith('POST '));
+    for (const who of ROLES) {
+      const agent = await agentFor(who);
+      for (const route of posts) {
+        const path = concretePath(route);
+        const missing = await agent.post(path).type('form').send({});
+        const forged = await agent.post(path).type('form').send({ _csrf: 'forged.token' });
+        expect([missing.status, forged.status], `${who} ${route}`).to.deep.equal([403, 403]);
+      }
+    }
+  });
+});
