@@ -5,11 +5,21 @@ export function flash(req: Request, kind: 'notice' | 'alert', message: string): 
   (req.session.flash ??= []).push({ kind, message });
 }
 
-// Reading the flash only touches the session when there is something to show, so plain page views
-// never cause a session write.
+// Messages are taken from the session only when a page is actually rendered, so a redirect on the way
+// (e.g. / to /groups) does not swallow them; and only when there are some, so plain page views never
+// cause a session write.
 export const flashMiddleware: RequestHandler = (req, res, next) => {
-  const messages = req.session?.flash;
-  res.locals.flash = messages ?? [];
-  if (messages) delete req.session.flash;
+  let taken: { kind: 'notice' | 'alert'; message: string }[] | undefined;
+  Object.defineProperty(res.locals, 'flash', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!taken) {
+        taken = req.session?.flash ?? [];
+        if (req.session?.flash) delete req.session.flash;
+      }
+      return taken;
+    },
+  });
   next();
 };

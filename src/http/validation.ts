@@ -13,9 +13,21 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
   const errors: FormErrors = {};
   for (const issue of result.error.issues) {
     const field = issue.path.length ? issue.path.join('.') : '_form';
-    if (!errors[field]) errors[field] = issue.message.startsWith('validation.') ? issue.message : 'validation.invalid';
+    if (errors[field]) continue;
+    // A field the browser did not send at all is a field left empty, as far as the user can tell.
+    const missing = issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined;
+    errors[field] = issue.message.startsWith('validation.') ? issue.message : missing ? 'validation.required' : 'validation.invalid';
   }
   return { ok: false, errors };
+}
+
+function valueAt(body: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = body;
+  for (const key of path) {
+    if (!v || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }
 
 /** Keeps what the user typed for re-display, minus secrets and the CSRF token. */

@@ -1,0 +1,151 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import dayjs from 'dayjs';
+import { buildApp, csrfToken, postForm, signIn, visibleText } from '../support/http.js';
+import { resetToDemo, testDb } from '../support/database.js';
+import { createAccount, findById } from '../../src/users/user.js';
+import { CodeNotRedeemableError, issueCode, redeemCode } from '../../src/auth/one-time-code.js';
+import { DEMO_ACCOUNTS } from '../../src/demo/demo-data.js';
+
+describe('one-time codes for youths', () => {
+  let adminId: number;
+  before(async () => {
+    adminId = (await resetToDemo()).users.admin;
+  });
+
+  const newYouth = async (name: string) => (await createAccount(testDb(), { role: 'youth', displayName: name })).id;
+
+  describe('the model', () => {
+    it('issues a readable code valid 14 days, stored only as a hash', async () => {
+      const id = await newYouth('Aya Test');
+      const issued = await issueCode(testDb(), id, adminId);
+      expect(issued.code).to.match(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
+      expect(dayjs(issued.expiresAt).diff(dayjs(), 'day')).to.equal(13);
+      const row = await testDb()('one_time_codes').where({ user_id: id }).first();
+      expect(row.code_hash).to.have.length(64);
+      expect(JSON.stringify(row)).not.to.include(issued.code.replace('-', ''));
+    });
+
+    it('opens the account once: username and password set, the code spent', async () => {
+      const id = await newYouth('Bilal Test');
+      const { code } = await issueCode(testDb(), id, adminId);
+      await redeemCode(testDb(), code.toLowerCase().replace('-', ' '), 'bilal.t', 'mot-de-passe-1');
+      const user = await findById(testDb(), id);
+      expect(user!.username).to.equal('bilal.t');
+      expect(user!.password_hash).to.match(/^scrypt\$/);
+      let error: unknown;
+      try {
+        await redeemCode(testDb(), code, 'bilal.t2', 'mot-de-passe-2');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(CodeNotRedeemableError);
+    });
+
+    it('lets only one of two simultaneous redemptions through', async () => {
+      const id = await newYouth('Chaïma Test');
+      const { code } = await issueCode(testDb(), id, adminId);
+      const results = await Promise.allSettled([
+        redeemCode(testDb(), code, 'chaima.a', 'mot-de-passe-1'),
+        redeemCode(testDb(), code, 'chaima.b', 'mot-de-passe-2'),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+    });
+
+    it('refuses an expired code and a code replaced by a newer one', async () => {
+      const id = await newYouth('Dina Test');
+      const first = await issueCode(testDb(), id, adminId);
+      const second = await issueCode(testDb(), id, adminId);
+      let error: unknown;
+      try { await redeemCode(testDb(), first.code, 'dina.t', 'mot-de-passe-1'); } catch (e) { error = e; }
+      expect(error, 'the replaced code').to.be.instanceOf(CodeNotRedeemableError);
+      await testDb()('one_time_codes').where({ user_id: id }).update({ expires_at: dayjs().subtract(1, 'minute').toISOString() });
+      error = undefined;
+      try { await redeemCode(testDb(), second.code, 'dina.t', 'mot-de-passe-1'); } catch (e) { error = e; }
+      expect(error, 'the expired code').to.be.instanceOf(CodeNotRedeemableError);
+    });
+  });
+
+  describe('GET and POST /redeem', () => {
+    it('greets the youth by name, then signs them in with the username they chose', async () => {
+      const id = await newYouth('Élise Test');
+      const { code } = await issueCode(testDb(), id, adminId);
+      const app = buildApp();
+      const agent = request.agent(app);
+      const form = await agent.get(`/redeem?code=${encodeURIComponent(code)}`);
+      expect(visibleText(form.text)).to.include('Bonjour Élise Test !');
+      const res = await postForm(agent, '/redeem', { code, username: 'Elise.T', password: 'un-mot-de-passe', passwordConfirm: 'un-mot-de-passe' });
+      expect(res.status).to.equal(303);
+      const again = await signIn(app, 'elise.t', 'un-mot-de-passe');
+      expect((await again.get('/')).headers.location).to.equal('/groups');
+    });
+
+    it('keeps what was typed and explains each problem', async () => {
+      const id = await newYouth('Farah Test');
+      const { code } = await issueCode(testDb(), id, adminId);
+      const agent = request.agent(buildApp());
+      const res = await postForm(agent, '/redeem', { code, username: 'fa', password: 'court', passwordConfirm: 'autre' });
+      expect(res.status).to.equal(422);
+      const text = visibleText(res.text);
+      expect(text).to.include('Au moins 3 caractères.').and.include('Au moins 8 caractères.');
+      expect(res.text).to.include(`value="${code}"`).and.include('value="fa"');
+      // The code was not spent by a failed attempt.
+      const ok = await postForm(agent, '/redeem', { code, username: 'farah.t', password: 'un-mot-de-passe', passwordConfirm: 'un-mot-de-passe' });
+      expect(ok.status).to.equal(303);
+    });
+
+    it('says a used code does not work any more', async () => {
+      const id = await newYouth('Gaël Test');
+      const { code } = await issueCode(testDb(), id, adminId);
+      await redeemCode(testDb(), code, 'gael.t', 'un-mot-de-passe');
+      const res = await postForm(request.agent(buildApp()), '/redeem', { code, username: 'gael.t2', password: 'un-mot-de-passe', passwordConfirm: 'un-mot-de-passe' });
+      expect(res.status).to.equal(422);
+      expect(visibleText(res.text)).to.include('Ce code ne marche pas');
+    });
+
+    it('refuses a username someone already has, without spending the code', async () => {
+      const id = await newYouth('Hugo Test');
+      const { code } = await issueCode(testDb(), id, adminId);
+      const agent = request.agent(buildApp());
+      const res = await postForm(agent, '/redeem', { code, username: 'ines.d', password: 'un-mot-de-passe', passwordConfirm: 'un-mot-de-passe' });
+      expect(res.status).to.equal(422);
+      expect(visibleText(res.text)).to.include('Cet identifiant est déjà pris');
+      const row = await testDb()('one_time_codes').where({ user_id: id }).first();
+      expect(row.used_at).to.equal(null);
+    });
+
+    it('limits attempts at guessing codes', async () => {
+      const agent = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '2' }));
+      const statuses = [];
+      for (let i = 0; i < 3; i++) {
+        const token = await csrfToken(agent, '/redeem');
+        const res = await agent.post('/redeem').type('form').send({ _csrf: token, code: 'ABCD-EFGH', username: 'guess.er', password: 'un-mot-de-passe', passwordConfirm: 'un-mot-de-passe' });
+        statuses.push(res.status);
+      }
+      expect(statuses).to.deep.equal([422, 422, 429]);
+    });
+  });
+
+  describe('the admin hands out codes', () => {
+    it('shows a new youth account\'s code once, with its QR code, then hides it', async () => {
+      const agent = await signIn(buildApp(), DEMO_ACCOUNTS.admin.email);
+      const res = await postForm(agent, '/admin/users', { role: 'youth', displayName: 'Ilona Test' }, '/admin/users/new');
+      expect(res.status).to.equal(303);
+      const sheet = await agent.get(res.headers.location!);
+      expect(sheet.status).to.equal(200);
+      const code = /class="code"[^>]*>([A-Z0-9-]+)</.exec(sheet.text)?.[1];
+      expect(code).to.match(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+      expect(sheet.text).to.include('<svg').and.include(`/redeem?code=${code}`);
+      const again = await agent.get(res.headers.location!);
+      expect(again.text).not.to.include(code!);
+      expect(visibleText(again.text)).to.include('n’est affiché qu’une fois');
+    });
+
+    it('refuses a code for a staff account', async () => {
+      const agent = await signIn(buildApp(), DEMO_ACCOUNTS.admin.email);
+      const director = await testDb()('users').where({ email: DEMO_ACCOUNTS.director.email }).first();
+      const res = await postForm(agent, `/admin/users/${director.id}/code`, {}, '/admin/users');
+      expect(res.status).to.equal(403);
+    });
+  });
+});
