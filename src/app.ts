@@ -17,6 +17,9 @@ import { languageMiddleware } from './http/i18n.js';
 import { usersRoutes } from './users/users.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
 import { homeRoutes } from './home/home.routes.js';
+import { participantsRoutes } from './participants/participants.routes.js';
+import { phasesRoutes } from './phases/phases.routes.js';
+import { meetingsRoutes } from './meetings/meetings.routes.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
 
@@ -96,6 +99,9 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.use(authRoutes(db, passport, { maxFailures: config.signinMaxFailures }));
   app.use(usersRoutes(db, sessionStore));
   app.use(groupsRoutes(db));
+  app.use(participantsRoutes(db));
+  app.use(phasesRoutes(db));
+  app.use(meetingsRoutes(db));
 
   app.use(notFoundHandler);
   app.use(errorHandler(log));

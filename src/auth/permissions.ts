@@ -24,8 +24,18 @@ const rules = {
   createGroup: (u) => isWorker(u),
   viewGroup: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),
   editGroup: (u, g: GroupRecord) => leadsGroup(u, g),
+  // Cloning makes a new group led by the one who clones it, from a group they lead.
+  cloneGroup: (u, g: GroupRecord) => leadsGroup(u, g),
+  // Youths' files (birth date, phone, emergency contact, why they left) are for the adults in charge.
   viewYouthFiles: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
+  manageYouths: (u, g: GroupRecord) => leadsGroup(u, g),
   createYouthAccount: (u, g: GroupRecord) => leadsGroup(u, g),
+  viewMeetings: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),
+  manageMeetings: (u, g: GroupRecord) => leadsGroup(u, g),
+  takeAttendance: (u, g: GroupRecord) => leadsGroup(u, g),
+  viewAttendance: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
+  changePhase: (u, g: GroupRecord) => leadsGroup(u, g),
+  // Directors are read-only apart from this: saying yes to a departure, or letting it go despite gaps.
   approveDeparture: (u, g: GroupRecord) => u.role === 'director' && g.access === 'director',
   manageAccounts: (u) => u.role === 'admin',
   // An admin must not lock themselves out by deactivating their own account.

@@ -3,8 +3,7 @@ import i18next, { type TFunction } from 'i18next';
 import dayjs from 'dayjs';
 import 'dayjs/locale/fr.js';
 import 'dayjs/locale/en.js';
-import { fr } from '../i18n/fr.js';
-import { en } from '../i18n/en.js';
+import { catalog } from '../i18n/catalog.js';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -13,7 +12,7 @@ export const LANGUAGE_COOKIE = 'lang';
 
 const i18n = i18next.createInstance();
 await i18n.init({
-  resources: { fr: { translation: fr }, en: { translation: en } },
+  resources: { fr: { translation: catalog.fr }, en: { translation: catalog.en } },
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],

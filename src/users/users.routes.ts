@@ -51,8 +51,8 @@ export function usersRoutes(db: Db, sessions: KnexSessionStore): Router {
     res.redirect(303, '/admin/users');
   });
 
-  router.post('/admin/users/:id/deactivate', ...admin, async (req, res) => {
-    const account = await loadAccount(db, req.params.id);
+  router.post('/admin/users/:userId/deactivate', ...admin, async (req, res) => {
+    const account = await loadAccount(db, req.params.userId);
     assertCan(can(req.user, 'deactivateAccount', account));
     await setActive(db, account.id, false);
     await sessions.destroyForUser(account.id);
@@ -60,22 +60,22 @@ export function usersRoutes(db: Db, sessions: KnexSessionStore): Router {
     res.redirect(303, '/admin/users');
   });
 
-  router.post('/admin/users/:id/activate', ...admin, async (req, res) => {
-    const account = await loadAccount(db, req.params.id);
+  router.post('/admin/users/:userId/activate', ...admin, async (req, res) => {
+    const account = await loadAccount(db, req.params.userId);
     await setActive(db, account.id, true);
     flash(req, 'notice', 'users.activated');
     res.redirect(303, '/admin/users');
   });
 
-  router.post('/admin/users/:id/code', ...admin, async (req, res) => {
-    const account = await loadAccount(db, req.params.id);
+  router.post('/admin/users/:userId/code', ...admin, async (req, res) => {
+    const account = await loadAccount(db, req.params.userId);
     assertCan(can(req.user, 'issueYouthCode', account));
     rememberCodeToShow(req, account.id, await issueCode(db, account.id, req.user!.id));
     res.redirect(303, `/admin/users/${account.id}/code`);
   });
 
-  router.get('/admin/users/:id/code', ...admin, async (req, res) => {
-    const account = await loadAccount(db, req.params.id);
+  router.get('/admin/users/:userId/code', ...admin, async (req, res) => {
+    const account = await loadAccount(db, req.params.userId);
     assertCan(can(req.user, 'issueYouthCode', account));
     res.locals.pending = await pendingCode(db, account.id);
     await renderCodeSheet(req, res, account, { backTo: '/admin/users', reissueAction: `/admin/users/${account.id}/code` });

@@ -67,7 +67,10 @@ export function testDatabase(): TestDatabase {
 export const testDb = (): Db => testDatabase().db;
 
 // Children before parents, so foreign keys never object.
-const TABLES_IN_DELETE_ORDER = ['sessions', 'one_time_codes', 'enrolments', 'youths', 'group_workers', 'groups', 'structures', 'users'];
+const TABLES_IN_DELETE_ORDER = [
+  'sessions', 'one_time_codes', 'attendance', 'meetings', 'departure_approvals', 'phase_transitions', 'withdrawals',
+  'enrolments', 'youths', 'group_funders', 'group_companions', 'group_workers', 'groups', 'structures', 'users',
+];
 
 /** Empties every table and loads the demo groups again: the named fixtures most tests start from. */
 export async function resetToDemo(): Promise<DemoIds> {

@@ -1,0 +1,10 @@
+import { fr } from './fr.js';
+import { en } from './en.js';
+
+// The messages of every concept, registered here once. Adding a concept's messages means adding one line.
+const concepts: { key: string; fr: object; en: object }[] = [];
+
+export const catalog = {
+  fr: { ...fr, ...Object.fromEntries(concepts.map((c) => [c.key, c.fr])) },
+  en: { ...en, ...Object.fromEntries(concepts.map((c) => [c.key, c.en])) },
+};

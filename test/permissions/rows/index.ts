@@ -1,0 +1,45 @@
+import type { Db } from '../../../src/db/knex.js';
+import type { DemoIds } from '../../../src/demo/demo-data.js';
+import { foundationRows } from './foundation.js';
+import { groupsRows } from './groups.js';
+
+export const ROLES = ['anonymous', 'admin', 'director', 'worker', 'otherWorker', 'youth', 'otherYouth'] as const;
+export type Who = (typeof ROLES)[number];
+
+// The worker who leads the group goes last: an action they are allowed to do (deleting a session, say)
+// must not change what the others are asked about before their turn.
+export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'worker'];
+
+export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, groupsRows];
+
+export interface MatrixContext {
+  ids: DemoIds;
+  targetUserId: number;
+}
+
+/**
+ * Fills a route's parameters with records of the Sadiola group (led by the worker, with the youth in it),
+ * looked up when the route is asked about, so a record deleted by an earlier row is replaced by another.
+ */
+export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Promise<string> {
+  const group = ctx.ids.groups.sadiola;
+  const lookups: Record<string, () => Promise<unknown>> = {
+    id: async () => group,
+    userId: async () => ctx.targetUserId,
+    enrolmentId: async () => (await db('enrolments').where({ group_id: group }).orderBy('id').first('id'))?.id,
+    meetingId: async () => (await db('meetings').where({ group_id: group }).orderBy('id').first('id'))?.id,
+    funderId: async () => (await db('group_funders').where({ group_id: group }).orderBy('id').first('id'))?.id,
+    companionId: async () => (await db('group_companions').where({ group_id: group }).orderBy('id').first('id'))?.id,
+    workerId: async () => (await db('group_workers').where({ group_id: group, role: 'co_lead' }).first('user_id'))?.user_id,
+    token: async () => (await db('groups').where({ id: group }).first('calendar_token'))?.calendar_token,
+  };
+  let out = path;
+  for (const [, name] of path.matchAll(/:(\w+)/g)) {
+    const lookup = lookups[name!];
+    if (!lookup) throw new Error(`the matrix does not know how to fill :${name} (add it to resolvePath)`);
+    const value = await lookup();
+    if (value === undefined || value === null) throw new Error(`no fixture for :${name} in the Sadiola group`);
+    out = out.replace(`:${name}`, String(value));
+  }
+  return out;
+}
