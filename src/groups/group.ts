@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import type { GroupAccess, GroupRecord } from '../auth/permissions.js';
+import { notFound } from '../http/errors.js';
+import { parseId } from '../http/params.js';
 
 export const PHASES = ['preparation', 'departure', 'stay', 'return', 'restitution', 'after'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -53,6 +55,13 @@ export function scopedGroups(db: Db, user: Express.User): Knex.QueryBuilder {
 
 export async function findVisibleGroup(db: Db, user: Express.User, id: number): Promise<ScopedGroup | undefined> {
   return scopedGroups(db, user).where('groups.id', id).first();
+}
+
+/** The group named in a URL, through the user's scope: outside it, the group does not exist (404). */
+export async function loadVisibleGroup(db: Db, user: Express.User, idParam: string | string[] | undefined): Promise<ScopedGroup> {
+  const group = await findVisibleGroup(db, user, parseId(idParam));
+  if (!group) throw notFound();
+  return group;
 }
 
 export interface GroupListItem extends ScopedGroup {

@@ -2,10 +2,8 @@ import { Router } from 'express';
 import type { Db } from '../db/knex.js';
 import { requireCan, requireSignedIn, assertCan } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
-import { notFound } from '../http/errors.js';
-import { parseId } from '../http/params.js';
 import { listGroupYouths } from '../participants/participant.js';
-import { findVisibleGroup, listVisibleGroups, listWorkers, PHASES } from './group.js';
+import { loadVisibleGroup, listVisibleGroups, listWorkers, PHASES } from './group.js';
 
 export function groupsRoutes(db: Db): Router {
   const router = Router();
@@ -16,8 +14,7 @@ export function groupsRoutes(db: Db): Router {
   });
 
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
-    const group = await findVisibleGroup(db, req.user!, parseId(req.params.id));
-    if (!group) throw notFound();
+    const group = await loadVisibleGroup(db, req.user!, req.params.id);
     assertCan(can(req.user, 'viewGroup', group));
     const [workers, youths] = await Promise.all([listWorkers(db, group.id), listGroupYouths(db, group.id)]);
     res.render('groups/show', { title: group.name, group, workers, youths, phases: PHASES });
