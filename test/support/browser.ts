@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { ROOT } from '../../src/config.js';
+import { createApp } from '../../src/app.js';
+import { testDatabase } from './database.js';
+
+/**
+ * What the end-to-end tests need: the real app listening on a free port of the loopback interface, on the
+ * test database, and Debian's Chromium driven by playwright-core. No browser is ever downloaded: without
+ * /usr/bin/chromium the tests fail and say how to install it.
+ */
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
+
+/** A small Android phone held upright, the screen most youths will use. */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+/** The youth worker's office computer. */
+export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
+
+export interface RunningApp {
+  baseUrl: string;
+  /** What the app logged as server errors (500s and the like) while the tests ran. */
+  serverErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function startApp(): Promise<RunningApp> {
+  const t = testDatabase();
+  const serverErrors: string[] = [];
+  const app = createApp({
+    config: t.config,
+    db: t.db,
+    log: (msg, err) => serverErrors.push(`${msg} ${err instanceof Error ? err.stack : String(err ?? '')}`),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    serverErrors,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: the end-to-end tests need Debian's chromium package ` +
+        '(run `npm run test:deps`, or `apt-get install chromium`). Never `npx playwright install`.',
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+}
+
+/** A full-page screenshot in test/artifacts/<name>.png, for a person to look at. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** A page in a fresh browser context (its own cookies: another person, another phone), watched for errors. */
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  /** What the page reported as broken; a test ends by checking this is empty. */
+  problems: string[];
+}
+
+/**
+ * Opens a page that collects what it reports as broken: console errors (a blocked style or script, a
+ * missing asset, a Content-Security-Policy violation) and uncaught exceptions.
+ */
+export async function openPage(browser: Browser, options: BrowserContextOptions): Promise<WatchedPage> {
+  const context = await browser.newContext({ ...options, locale: 'fr-FR' });
+  // Chromium logs CSP violations to the console already; this reports any it would not.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+    });
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  // A form answered with 401 or 422 is the page the person is meant to see (with its message): Chromium
+  // logs that status as a failed load, which is not a problem. A failed style sheet, icon or script is.
+  const documents = new Set<string>();
+  page.on('response', (r) => {
+    if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) documents.add(r.url());
+  });
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && documents.has(msg.location().url)) return;
+    problems.push(`console error on ${page.url()}: ${msg.text()} (${msg.location().url})`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
+  return { context, page, problems };
+}
+
+/** A page's horizontal overflow: content wider than the screen means sideways scrolling on a phone. */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
