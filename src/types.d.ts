@@ -21,7 +21,7 @@ declare global {
 
 declare module 'express-session' {
   interface SessionData {
-    flash?: { kind: 'notice' | 'alert'; message: string }[];
+    flash?: { kind: 'notice' | 'alert'; message: string; values?: Record<string, string> }[];
     revealCode?: { userId: number; code: string; expiresAt: string };
     returnTo?: string;
   }

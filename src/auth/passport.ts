@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { Passport } from 'passport';
 
 export type AppPassport = InstanceType<typeof Passport>;
@@ -5,6 +6,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import type { Db } from '../db/knex.js';
 import { DUMMY_HASH, verifyPassword } from './passwords.js';
 import { findById, findBySignInName, isActive, toSessionUser } from '../users/user.js';
+import { prefetchedOwner } from './session-store.js';
 
 /** One Passport per app: the package's default instance is shared by the whole process. */
 export function createPassport(db: Db): AppPassport {
@@ -22,8 +24,11 @@ export function createPassport(db: Db): AppPassport {
     }),
   );
   passport.serializeUser((user, done) => done(null, (user as Express.User).id));
-  // Read on every request so a deactivated account is signed out at its next click.
-  passport.deserializeUser((id: number, done) => {
+  // Read on every request so a deactivated account is signed out at its next click: usually by the
+  // session store, in the query that loads the session (prefetchedOwner), otherwise here.
+  passport.deserializeUser((req: Request, id: number, done: (err: unknown, user?: Express.User | false) => void) => {
+    const owner = prefetchedOwner(req, id);
+    if (owner) return done(null, owner.row && isActive(owner.row) ? toSessionUser(owner.row) : false);
     findById(db, id)
       .then((row) => done(null, row && isActive(row) ? toSessionUser(row) : false))
       .catch(done);

@@ -1,9 +1,32 @@
+import type { Request } from 'express';
 import session, { type SessionData } from 'express-session';
 import type { Db } from '../db/knex.js';
+import type { UserRow } from '../users/user.js';
 
 type Callback<T = void> = (err?: unknown, value?: T | null) => void;
-type StoredSession = SessionData & { [EXPIRES]?: number };
+type StoredSession = SessionData & { [EXPIRES]?: number; [OWNER]?: Owner };
 const EXPIRES = '__expires';
+
+// Performance: the account a session belongs to is read with the session, in the same query, instead of
+// by a second query when Passport deserializes the user right after (see prefetchedOwner). It travels from
+// get() to createSession() under a symbol, which neither express-session (copy, hash) nor JSON sees, and
+// from there to Passport in a WeakMap keyed by the request.
+const OWNER = Symbol('session owner');
+const owners = new WeakMap<Request, Owner>();
+/** The owner row as read with the session; `row` is undefined when the account no longer exists. */
+interface Owner {
+  userId: number;
+  row: UserRow | undefined;
+}
+
+/**
+ * The account row read with this request's session, when it is the row of account `id`; otherwise
+ * undefined, and the caller reads the account itself.
+ */
+export function prefetchedOwner(req: Request, id: number): Owner | undefined {
+  const owner = owners.get(req);
+  return owner && owner.userId === id ? owner : undefined;
+}
 
 /**
  * Sessions in our own table (created by a migration, so SQLite and PostgreSQL get the same schema).
@@ -21,15 +44,29 @@ export class KnexSessionStore extends session.Store {
 
   override get(sid: string, cb: Callback<SessionData>): void {
     this.db('sessions')
-      .where({ sid })
-      .first('sess', 'expires')
-      .then((row: { sess: string; expires: number | string } | undefined) => {
-        if (!row || Number(row.expires) <= Date.now()) return cb(null, null);
-        const data = JSON.parse(row.sess) as StoredSession;
-        data[EXPIRES] = Number(row.expires);
+      .leftJoin('users', 'users.id', 'sessions.user_id')
+      .where('sessions.sid', sid)
+      // Aliased so that no column of users can shadow them.
+      .first('sessions.sess as session_sess', 'sessions.expires as session_expires', 'sessions.user_id as session_user_id', 'users.*')
+      .then((row: ({ session_sess: string; session_expires: number | string; session_user_id: number | null } & UserRow) | undefined) => {
+        if (!row || Number(row.session_expires) <= Date.now()) return cb(null, null);
+        const { session_sess: sess, session_expires: expires, session_user_id: userId, ...user } = row;
+        const data = JSON.parse(sess) as StoredSession;
+        data[EXPIRES] = Number(expires);
+        if (userId !== null && userId !== undefined) {
+          const owner: Owner = { userId: Number(userId), row: user.id === null || user.id === undefined ? undefined : user };
+          Object.defineProperty(data, OWNER, { value: owner, enumerable: false, configurable: true });
+        }
         cb(null, data);
       })
       .catch((err: unknown) => cb(err));
+  }
+
+  override createSession(req: Request, sess: SessionData): session.Session & SessionData {
+    const owner = (sess as StoredSession)[OWNER];
+    if (owner) owners.set(req, owner);
+    else owners.delete(req);
+    return super.createSession(req, sess);
   }
 
   override set(sid: string, sess: SessionData, cb?: Callback): void {

@@ -46,6 +46,11 @@ export function isPostgres(db: Db): boolean {
   return db.client.config.client === 'pg';
 }
 
+/** The id of a row inserted with `.returning('id')`: PostgreSQL gives `{ id }`, SQLite the bare number. */
+export function insertedId(row: unknown): number {
+  return typeof row === 'object' && row !== null ? Number((row as { id: unknown }).id) : Number(row);
+}
+
 /** Count rows the same way on both databases (PostgreSQL returns bigint counts as strings). */
 export function toNumber(value: unknown): number {
   if (value === null || value === undefined) return 0;

@@ -1,8 +1,11 @@
 import dayjs from 'dayjs';
+import { insertedId } from '../db/knex.js';
 import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Phase } from '../groups/group.js';
+import { loadDemoMeetings } from './demo-meetings.js';
+import { addDemoYouthFiles } from './demo-youths.js';
 
 /**
  * The demo groups come from the 2009 Lille proceedings (see shared/DOMAIN.md); the young people's names
@@ -120,7 +123,7 @@ export async function loadDemoData(db: Db): Promise<DemoIds> {
   return db.transaction(async (trx) => {
     const insertId = async (table: string, row: Record<string, unknown>): Promise<number> => {
       const [r] = await trx(table).insert(row).returning('id');
-      return typeof r === 'object' ? r.id : r;
+      return insertedId(r);
     };
     const ids: DemoIds = { users: {} as DemoIds['users'], youthUsers: {}, groups: {} as DemoIds['groups'], structures: {} };
     for (const [key, a] of Object.entries(DEMO_ACCOUNTS) as [keyof typeof DEMO_ACCOUNTS, (typeof DEMO_ACCOUNTS)[keyof typeof DEMO_ACCOUNTS]][]) {
@@ -162,6 +165,8 @@ export async function loadDemoData(db: Db): Promise<DemoIds> {
         });
       }
     }
+    await addDemoYouthFiles(trx, Object.values(ids.groups));
+    await loadDemoMeetings(trx, ids, now, today);
     return ids;
   });
 }

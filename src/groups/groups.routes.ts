@@ -1,9 +1,21 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { requireCan, requireSignedIn, assertCan } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
 import { listGroupYouths } from '../participants/participant.js';
-import { loadVisibleGroup, listVisibleGroups, listWorkers, PHASES } from './group.js';
+import { groupFunnel } from '../participants/funnel.js';
+import { nextMeeting } from '../meetings/meeting.js';
+import { notFound } from '../http/errors.js';
+import { flash } from '../http/flash.js';
+import { parseId } from '../http/params.js';
+import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
+import { COUNTRY_CODES } from './countries.js';
+import {
+  addCoLead, addCompanion, addFunder, CloneForm, cloneGroup, CoLeadForm, CompanionForm, createGroup, FunderForm, GroupForm,
+  groupFormValues, GroupInputError, listActiveWorkers, listCompanions, listFunders, listStructures, loadVisibleGroup,
+  listVisibleGroups, listWorkers, PHASES, removeCoLead, removeCompanion, removeFunder, updateGroup, type ScopedGroup,
+} from './group.js';
 
 export function groupsRoutes(db: Db): Router {
   const router = Router();
@@ -13,11 +25,128 @@ export function groupsRoutes(db: Db): Router {
     res.render('groups/index', { title: res.locals.t('groups.title'), groups, phases: PHASES });
   });
 
+  const formLocals = async () => ({
+    structures: await listStructures(db),
+    countries: COUNTRY_CODES,
+  });
+
+  router.get('/groups/new', requireSignedIn, requireCan('createGroup'), async (_req, res) => {
+    res.render('groups/new', { title: res.locals.t('groups.form.newTitle'), values: { minAttendancePct: '60', destinationCountry: '' }, errors: {}, ...(await formLocals()) });
+  });
+
+  router.post('/groups', requireSignedIn, requireCan('createGroup'), async (req, res) => {
+    const render = async (errors: FormErrors) =>
+      res.status(422).render('groups/new', { title: res.locals.t('groups.form.newTitle'), values: keptInput(req.body), errors, ...(await formLocals()) });
+    const form = parseForm(GroupForm, req.body);
+    if (!form.ok) return render(form.errors);
+    let id: number;
+    try {
+      id = await createGroup(db, req.user!, form.data);
+    } catch (err) {
+      if (err instanceof GroupInputError) return render({ [err.field]: err.messageKey });
+      throw err;
+    }
+    flash(req, 'notice', 'groups.form.created');
+    res.redirect(303, `/groups/${id}`);
+  });
+
+  const renderEdit = async (res: Response, group: ScopedGroup, status: number, values: Record<string, string>, errors: FormErrors) => {
+    const [funders, companions, workers, activeWorkers] = await Promise.all([
+      listFunders(db, group.id), listCompanions(db, group.id), listWorkers(db, group.id), listActiveWorkers(db),
+    ]);
+    res.status(status).render('groups/edit', {
+      title: res.locals.t('groups.form.editTitle'), group, values, errors, funders, companions, workers, activeWorkers, ...(await formLocals()),
+    });
+  };
+
+  const editableGroup = async (req: Request) => {
+    const group = await loadVisibleGroup(db, req.user!, req.params.id);
+    assertCan(can(req.user, 'editGroup', group));
+    return group;
+  };
+
+  router.get('/groups/:id/edit', requireSignedIn, async (req, res) => {
+    const group = await editableGroup(req);
+    await renderEdit(res, group, 200, groupFormValues(group), {});
+  });
+
+  router.post('/groups/:id', requireSignedIn, async (req, res) => {
+    const group = await editableGroup(req);
+    const form = parseForm(GroupForm, req.body);
+    if (!form.ok) return renderEdit(res, group, 422, keptInput(req.body), form.errors);
+    try {
+      await updateGroup(db, group, form.data);
+    } catch (err) {
+      if (err instanceof GroupInputError) return renderEdit(res, group, 422, keptInput(req.body), { [err.field]: err.messageKey });
+      throw err;
+    }
+    flash(req, 'notice', 'groups.form.saved');
+    res.redirect(303, `/groups/${group.id}`);
+  });
+
+  // The small lists of the edit page: each form re-renders the whole page with its own errors on failure.
+  const listAction = <S extends z.ZodType>(schema: S, act: (group: ScopedGroup, data: z.infer<S>) => Promise<void>, done: string) =>
+    async (req: Request, res: Response) => {
+      const group = await editableGroup(req);
+      const form = parseForm(schema, req.body);
+      const values = { ...groupFormValues(group), ...keptInput(req.body) };
+      if (!form.ok) return renderEdit(res, group, 422, values, form.errors);
+      try {
+        await act(group, form.data);
+      } catch (err) {
+        if (err instanceof GroupInputError) return renderEdit(res, group, 422, values, { [err.field]: err.messageKey });
+        throw err;
+      }
+      flash(req, 'notice', done);
+      res.redirect(303, `/groups/${group.id}/edit`);
+    };
+
+  router.post('/groups/:id/funders', requireSignedIn, listAction(FunderForm, (g, f) => addFunder(db, g.id, f), 'groups.funders.added'));
+  router.post('/groups/:id/companions', requireSignedIn, listAction(CompanionForm, (g, f) => addCompanion(db, g.id, f), 'groups.companions.added'));
+  router.post('/groups/:id/workers', requireSignedIn, listAction(CoLeadForm, (g, f) => addCoLead(db, g.id, f.workerUserId), 'groups.workersForm.added'));
+
+  const removal = (remove: (groupId: number, itemId: number) => Promise<boolean>, param: string, done: string) =>
+    async (req: Request, res: Response) => {
+      const group = await editableGroup(req);
+      if (!(await remove(group.id, parseId(req.params[param])))) throw notFound();
+      flash(req, 'notice', done);
+      res.redirect(303, `/groups/${group.id}/edit`);
+    };
+
+  router.post('/groups/:id/funders/:funderId/delete', requireSignedIn, removal((g, i) => removeFunder(db, g, i), 'funderId', 'groups.funders.removed'));
+  router.post('/groups/:id/companions/:companionId/delete', requireSignedIn, removal((g, i) => removeCompanion(db, g, i), 'companionId', 'groups.companions.removed'));
+  router.post('/groups/:id/workers/:workerId/delete', requireSignedIn, removal((g, i) => removeCoLead(db, g, i), 'workerId', 'groups.workersForm.removed'));
+
+  const cloneSource = async (req: Request) => {
+    const group = await loadVisibleGroup(db, req.user!, req.params.id);
+    assertCan(can(req.user, 'cloneGroup', group));
+    return group;
+  };
+
+  router.get('/groups/:id/clone', requireSignedIn, async (req, res) => {
+    const group = await cloneSource(req);
+    res.render('groups/clone', { title: res.locals.t('groups.clone.title'), group, values: { name: group.name }, errors: {} });
+  });
+
+  router.post('/groups/:id/clone', requireSignedIn, async (req, res) => {
+    const group = await cloneSource(req);
+    const form = parseForm(CloneForm, req.body);
+    if (!form.ok) return res.status(422).render('groups/clone', { title: res.locals.t('groups.clone.title'), group, values: keptInput(req.body), errors: form.errors });
+    const id = await cloneGroup(db, req.user!, group, form.data);
+    flash(req, 'notice', 'groups.clone.done');
+    res.redirect(303, `/groups/${id}`);
+  });
+
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
     const group = await loadVisibleGroup(db, req.user!, req.params.id);
     assertCan(can(req.user, 'viewGroup', group));
-    const [workers, youths] = await Promise.all([listWorkers(db, group.id), listGroupYouths(db, group.id)]);
-    res.render('groups/show', { title: group.name, group, workers, youths, phases: PHASES });
+    Object.assign(group, { next_meeting: await nextMeeting(db, group.id) }); // for views/meetings/_group-link.ejs
+    const [workers, youths, companions, funders, funnel] = await Promise.all([
+      listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id), listFunders(db, group.id),
+      // Who left and why is part of the youths' files: only for those who may read them.
+      can(req.user, 'viewYouthFiles', group) ? groupFunnel(db, group) : null,
+    ]);
+    res.render('groups/show', { title: group.name, group, workers, youths, companions, funders, funnel, phases: PHASES });
   });
 
   return router;

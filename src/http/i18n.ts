@@ -26,33 +26,92 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
-export function translator(lang: Language): TFunction {
-  return i18n.getFixedT(lang);
+// Performance: a page calls t(), formatDate() and countryName() dozens of times, and i18next, dayjs and
+// Intl are each slow enough that doing the work on every call and building the helpers on every request
+// took about a third of the time of the signed-in group list. The helpers depend on the language only and
+// their results on their arguments only (the catalog is fixed once loaded), so they are built once per
+// language and remember their results, up to MEMO_LIMIT of them per helper and language.
+const MEMO_LIMIT = 2000;
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
 }
 
+function perLanguage<T>(make: (lang: Language) => T): (lang: Language) => T {
+  const made = new Map<Language, T>();
+  return (lang) => {
+    let value = made.get(lang);
+    if (value === undefined) {
+      value = make(lang);
+      made.set(lang, value);
+    }
+    return value;
+  };
+}
+
+/** The memo key of a t() call, or undefined when the call is not worth or not safe to remember. */
+function translationKey(args: unknown[]): string | undefined {
+  const [key, options] = args;
+  if (typeof key !== 'string' || args.length > 2) return undefined;
+  if (options === undefined) return args.length === 1 ? key : undefined;
+  if (typeof options !== 'object' || options === null || Object.getPrototypeOf(options) !== Object.prototype) return undefined;
+  for (const value of Object.values(options)) {
+    const plain = typeof value === 'string' || typeof value === 'boolean' || value === null || value === undefined || (typeof value === 'number' && Number.isFinite(value));
+    if (!plain) return undefined;
+  }
+  return `${key}\u0000${JSON.stringify(options)}`;
+}
+
+export const translator: (lang: Language) => TFunction = perLanguage((lang) => {
+  const fixed = i18n.getFixedT(lang);
+  const call = fixed as unknown as (...args: unknown[]) => unknown;
+  const memo = new Map<string, string>();
+  const t = (...args: unknown[]): unknown => {
+    const key = translationKey(args);
+    if (key === undefined) return call(...args);
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    const value = call(...args);
+    return typeof value === 'string' ? remember(memo, key, value) : value;
+  };
+  return Object.assign(t, fixed) as unknown as TFunction;
+});
+
 /** Dates shown as the reader's language writes them; dates are stored as ISO text. */
-export function dateFormatter(lang: Language) {
-  return (value: string | null | undefined, format: 'date' | 'datetime' | 'long' = 'date'): string => {
+export const dateFormatter = perLanguage((lang: Language) => {
+  const memo = new Map<string, string>();
+  const formatted = (value: string | null | undefined, format: 'date' | 'datetime' | 'long'): string => {
     if (!value) return '';
     const d = dayjs(value);
     if (!d.isValid()) return '';
     const pattern = format === 'datetime' ? (lang === 'fr' ? 'D MMM YYYY à HH:mm' : 'MMM D, YYYY h:mm A') : format === 'long' ? (lang === 'fr' ? 'dddd D MMMM YYYY' : 'dddd, MMMM D, YYYY') : (lang === 'fr' ? 'D MMM YYYY' : 'MMM D, YYYY');
     return d.locale(lang).format(pattern);
   };
-}
+  return (value: string | null | undefined, kind: 'date' | 'datetime' | 'long' = 'date'): string => {
+    if (typeof value !== 'string') return formatted(value, kind);
+    const key = `${kind}\u0000${value}`;
+    return memo.get(key) ?? remember(memo, key, formatted(value, kind));
+  };
+});
 
 /** Country names come from the runtime's CLDR data, in the reader's language. */
-export function countryNamer(lang: Language) {
+export const countryNamer = perLanguage((lang: Language) => {
   const names = new Intl.DisplayNames([lang], { type: 'region' });
-  return (code: string | null | undefined): string => {
-    if (!code) return '';
+  const memo = new Map<string, string>();
+  const name = (code: string): string => {
     try {
       return names.of(code.toUpperCase()) ?? code;
     } catch {
       return code;
     }
   };
-}
+  return (code: string | null | undefined): string => {
+    if (!code) return '';
+    return memo.get(code) ?? remember(memo, code, name(code));
+  };
+});
 
 /** The language is the one the person chose (cookie), else the one on their account, else French. */
 export const languageMiddleware: RequestHandler = (req, res, next) => {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type FormErrors = Record<string, string>;
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FormErrors };
@@ -16,7 +16,9 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
     if (errors[field]) continue;
     // A field the browser did not send at all is a field left empty, as far as the user can tell.
     const missing = issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined;
-    errors[field] = issue.message.startsWith('validation.') ? issue.message : missing ? 'validation.required' : 'validation.invalid';
+    // A concept's own message key (`participants.errors.phone`) is kept; zod's English sentences are not.
+    const isKey = /^[a-z]\w*(\.\w+)+$/.test(issue.message);
+    errors[field] = isKey ? issue.message : missing ? 'validation.required' : 'validation.invalid';
   }
   return { ok: false, errors };
 }
@@ -40,3 +42,29 @@ export function keptInput(body: unknown): Record<string, string> {
   }
   return kept;
 }
+
+/** True for a date that exists on the calendar: 2026-02-30 does not. */
+export function isRealDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && y >= 1900 && y <= 2200;
+}
+
+/** A calendar day typed in a form (`<input type="date">` sends YYYY-MM-DD). */
+export const calendarDate = z
+  .string()
+  .trim()
+  .min(1, { message: 'validation.required' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'validation.dateFormat' })
+  .refine(isRealDate, { message: 'validation.dateImpossible' });
+
+/** An optional text field: empty means "not given" and is stored as null. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: 'validation.tooLong' })
+    .optional()
+    .transform((v) => (v ? v : null));

@@ -1,8 +1,15 @@
 import { fr } from './fr.js';
 import { en } from './en.js';
+import { transitionsMessages } from '../phases/phases.messages.js';
+import { meetingsMessages } from '../meetings/meetings.messages.js';
+import { participantsMessages } from '../participants/participants.messages.js';
 
 // The messages of every concept, registered here once. Adding a concept's messages means adding one line.
-const concepts: { key: string; fr: object; en: object }[] = [];
+const concepts: { key: string; fr: object; en: object }[] = [
+  transitionsMessages,
+  meetingsMessages,
+  participantsMessages,
+];
 
 export const catalog = {
   fr: { ...fr, ...Object.fromEntries(concepts.map((c) => [c.key, c.fr])) },

@@ -1,4 +1,22 @@
+import { z } from 'zod';
+import { insertedId } from '../db/knex.js';
 import type { Db } from '../db/knex.js';
+import { nowIso, today } from '../db/time.js';
+import { isRealDate, optionalText } from '../http/validation.js';
+import { notFound } from '../http/errors.js';
+import { parseId } from '../http/params.js';
+import { issueCode, type IssuedCode } from '../auth/one-time-code.js';
+import { createAccount } from '../users/user.js';
+import type { Phase } from '../groups/group.js';
+
+/** What the youth was doing when they joined: read again after the project, to see what changed. */
+export const SITUATIONS = ['job_seeking', 'training', 'school', 'employed', 'other'] as const;
+export type Situation = (typeof SITUATIONS)[number];
+
+// Mobility projects of missions locales and youth movements are for teenagers and young adults: a birth
+// date outside this range at enrolment is almost always a typing slip (2020 for 2002, this year...).
+export const MIN_AGE = 13;
+export const MAX_AGE = 35;
 
 export interface GroupYouth {
   enrolment_id: number;
@@ -8,16 +26,297 @@ export interface GroupYouth {
   birth_date: string;
   role: 'participant' | 'peer_leader';
   status: 'enrolled' | 'withdrawn';
+  departing: boolean;
   user_id: number | null;
+  /** Derived from the group's departure date when it is given; null when unknown. */
+  minor_at_departure: boolean | null;
 }
 
-export function listGroupYouths(db: Db, groupId: number): Promise<GroupYouth[]> {
-  return db('enrolments')
+/** Everyone ever enrolled in the group, those who left included: nobody is dropped from its history. */
+export async function listGroupYouths(db: Db, groupId: number, departureDate?: string | null): Promise<GroupYouth[]> {
+  const rows = await db('enrolments')
     .join('youths', 'youths.id', 'enrolments.youth_id')
     .where('enrolments.group_id', groupId)
     .orderBy([{ column: 'youths.last_name' }, { column: 'youths.first_name' }])
     .select(
       'enrolments.id as enrolment_id', 'youths.id as youth_id', 'youths.first_name', 'youths.last_name',
-      'youths.birth_date', 'enrolments.role', 'enrolments.status', 'youths.user_id',
+      'youths.birth_date', 'enrolments.role', 'enrolments.status', 'enrolments.departing', 'youths.user_id',
     );
+  return rows.map((r: GroupYouth) => ({ ...r, departing: Boolean(r.departing), minor_at_departure: isMinorAt(r.birth_date, departureDate) }));
 }
+
+/** A youth in one group: their file (which outlives the group) and their enrolment in it. */
+export interface YouthFile {
+  enrolment_id: number;
+  group_id: number;
+  youth_id: number;
+  role: 'participant' | 'peer_leader';
+  status: 'enrolled' | 'withdrawn';
+  enrolled_on: string;
+  situation_at_enrolment: Situation | null;
+  departing: boolean;
+  user_id: number | null;
+  first_name: string;
+  last_name: string;
+  birth_date: string;
+  phone: string | null;
+  referred_by: string | null;
+  emergency_contact_name: string | null;
+  emergency_contact_phone: string | null;
+}
+
+export async function findYouthFile(db: Db, groupId: number, enrolmentId: number): Promise<YouthFile | undefined> {
+  const row = await db('enrolments')
+    .join('youths', 'youths.id', 'enrolments.youth_id')
+    .where({ 'enrolments.id': enrolmentId, 'enrolments.group_id': groupId })
+    .first(
+      'enrolments.id as enrolment_id', 'enrolments.group_id', 'enrolments.youth_id', 'enrolments.role', 'enrolments.status',
+      'enrolments.enrolled_on', 'enrolments.situation_at_enrolment', 'enrolments.departing', 'youths.user_id',
+      'youths.first_name', 'youths.last_name', 'youths.birth_date', 'youths.phone', 'youths.referred_by',
+      'youths.emergency_contact_name', 'youths.emergency_contact_phone',
+    );
+  return row ? { ...row, departing: Boolean(row.departing) } : undefined;
+}
+
+/** The enrolment named in a URL, looked up in the group already loaded through the user's scope. */
+export async function loadYouthFile(db: Db, group: { id: number }, idParam: string | string[] | undefined): Promise<YouthFile> {
+  const file = await findYouthFile(db, group.id, parseId(idParam));
+  if (!file) throw notFound();
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Ages and dates
+
+/** Completed years on a given day. Someone born on 29 February has their birthday on 1 March in other years. */
+export function ageOn(birthDate: string, on: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/**
+ * Minor on the day the group leaves (then they need a parental exit authorisation). Derived every time,
+ * never stored: the departure date moves. Unknown while the group has no departure date.
+ */
+export function isMinorAt(birthDate: string, departureDate: string | null | undefined): boolean | null {
+  if (!departureDate) return null;
+  return ageOn(birthDate, departureDate) < 18;
+}
+
+/** Dates are typed as YYYY-MM-DD (date fields) or DD/MM/YYYY (French habit, spreadsheets). */
+export function toIsoDate(input: string): string {
+  const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(input.trim());
+  if (fr) return `${fr[3]}-${fr[2]!.padStart(2, '0')}-${fr[1]!.padStart(2, '0')}`;
+  return input.trim();
+}
+
+/** What is wrong with a birth date typed for a youth enrolled on `enrolledOn`, as a message key; null if nothing. */
+export function birthDateProblem(raw: string, enrolledOn: string): string | null {
+  const value = toIsoDate(raw);
+  if (!value) return 'validation.required';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return 'validation.dateFormat';
+  if (!isRealDate(value)) return 'validation.dateImpossible';
+  if (value > today()) return 'participants.errors.birthFuture';
+  const age = ageOn(value, enrolledOn);
+  if (age < MIN_AGE) return 'participants.errors.tooYoung';
+  if (age > MAX_AGE) return 'participants.errors.tooOld';
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The youth's file form
+
+const name = z
+  .string()
+  .trim()
+  .min(1, { message: 'validation.required' })
+  .max(80, { message: 'validation.tooLong' })
+  .transform((v) => v.replace(/\s+/g, ' '));
+
+const optionalPhone = z
+  .string()
+  .trim()
+  .max(40, { message: 'validation.tooLong' })
+  // Digits with the usual separators, and enough of them to be a number someone can call.
+  .refine((v) => v === '' || (/^\+?[0-9 ().\-/]+$/.test(v) && v.replace(/\D/g, '').length >= 6), { message: 'participants.errors.phone' })
+  .optional()
+  .transform((v) => (v ? v : null));
+
+const situation = z
+  .string()
+  .trim()
+  .optional()
+  .refine((v) => !v || (SITUATIONS as readonly string[]).includes(v), { message: 'participants.errors.situation' })
+  .transform((v) => (v ? (v as Situation) : null));
+
+/** One schema for the enrol and edit forms; the age is checked on the day of enrolment. */
+export function youthFileForm(enrolledOn: string = today()) {
+  return z.object({
+    firstName: name,
+    lastName: name,
+    birthDate: z
+      .string()
+      .superRefine((raw, ctx) => {
+        const problem = birthDateProblem(raw, enrolledOn);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .transform(toIsoDate),
+    phone: optionalPhone,
+    referredBy: optionalText(160),
+    situation,
+    emergencyName: optionalText(120),
+    emergencyPhone: optionalPhone,
+    // Some youths take part in the preparation without being meant to leave; most are.
+    departing: z
+      .enum(['yes', 'no'])
+      .optional()
+      .transform((v) => v !== 'no'),
+  });
+}
+export type YouthFileInput = z.infer<ReturnType<typeof youthFileForm>>;
+
+/** What the edit form shows for a file that exists. */
+export function youthFileValues(file: YouthFile): Record<string, string> {
+  return {
+    firstName: file.first_name,
+    lastName: file.last_name,
+    birthDate: file.birth_date,
+    phone: file.phone ?? '',
+    referredBy: file.referred_by ?? '',
+    situation: file.situation_at_enrolment ?? '',
+    emergencyName: file.emergency_contact_name ?? '',
+    emergencyPhone: file.emergency_contact_phone ?? '',
+    departing: file.departing ? 'yes' : 'no',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Enrolling and changing a file
+
+export class DuplicateYouthError extends Error {
+  constructor() {
+    super('this youth is already enrolled in the group');
+  }
+}
+
+/** Names compared the way a person would: case, accents and extra spaces do not make another youth. */
+export function sameYouthKey(firstName: string, lastName: string, birthDate: string): string {
+  const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[\s-]+/g, ' ').trim();
+  return `${fold(firstName)}|${fold(lastName)}|${birthDate}`;
+}
+
+/** The youths already in a group, by the key above, with their enrolment id. */
+export async function groupYouthKeys(db: Db, groupId: number): Promise<Map<string, number>> {
+  const rows: { enrolment_id: number; first_name: string; last_name: string; birth_date: string }[] = await db('enrolments')
+    .join('youths', 'youths.id', 'enrolments.youth_id')
+    .where('enrolments.group_id', groupId)
+    .select('enrolments.id as enrolment_id', 'youths.first_name', 'youths.last_name', 'youths.birth_date');
+  return new Map(rows.map((r) => [sameYouthKey(r.first_name, r.last_name, r.birth_date), r.enrolment_id]));
+}
+
+function youthColumns(input: YouthFileInput) {
+  return {
+    first_name: input.firstName,
+    last_name: input.lastName,
+    birth_date: input.birthDate,
+    phone: input.phone,
+    referred_by: input.referredBy,
+    emergency_contact_name: input.emergencyName,
+    emergency_contact_phone: input.emergencyPhone,
+  };
+}
+
+/** Inside a transaction already open: the youths row, then their enrolment in the group. */
+export async function insertEnrolment(trx: Db, groupId: number, input: YouthFileInput, enrolledOn: string): Promise<number> {
+  const now = nowIso();
+  const [youth] = await trx('youths').insert({ ...youthColumns(input), created_at: now }).returning('id');
+  const [enrolment] = await trx('enrolments')
+    .insert({
+      group_id: groupId, youth_id: insertedId(youth), role: 'participant', status: 'enrolled', enrolled_on: enrolledOn,
+      situation_at_enrolment: input.situation, departing: input.departing, created_at: now,
+    })
+    .returning('id');
+  return insertedId(enrolment);
+}
+
+/** Enrols a youth typed in by a worker, today. Refuses the same youth twice in one group. */
+export async function enrol(db: Db, group: { id: number }, input: YouthFileInput): Promise<number> {
+  return db.transaction(async (trx) => {
+    const existing = await groupYouthKeys(trx, group.id);
+    if (existing.has(sameYouthKey(input.firstName, input.lastName, input.birthDate))) throw new DuplicateYouthError();
+    return insertEnrolment(trx, group.id, input, today());
+  });
+}
+
+export async function updateYouthFile(db: Db, file: YouthFile, input: YouthFileInput): Promise<void> {
+  await db.transaction(async (trx) => {
+    const existing = await groupYouthKeys(trx, file.group_id);
+    const other = existing.get(sameYouthKey(input.firstName, input.lastName, input.birthDate));
+    if (other !== undefined && other !== file.enrolment_id) throw new DuplicateYouthError();
+    await trx('youths').where({ id: file.youth_id }).update(youthColumns(input));
+    await trx('enrolments')
+      .where({ id: file.enrolment_id })
+      .update({ situation_at_enrolment: input.situation, departing: input.departing });
+    // The account shows the youth's name too: a corrected spelling must not stay wrong there.
+    if (file.user_id) {
+      await trx('users').where({ id: file.user_id }).update({ display_name: `${input.firstName} ${input.lastName}`, updated_at: nowIso() });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The youth's account
+
+export interface YouthAccountStatus {
+  id: number;
+  username: string | null;
+  active: boolean;
+  pendingUntil: string | null;
+}
+
+export async function youthAccountStatus(db: Db, file: YouthFile): Promise<YouthAccountStatus | null> {
+  if (!file.user_id) return null;
+  const user = await db('users').where({ id: file.user_id }).first('id', 'username', 'active');
+  if (!user) return null;
+  const pending = await db('one_time_codes')
+    .where({ user_id: user.id })
+    .whereNull('used_at')
+    .where('expires_at', '>', nowIso())
+    .orderBy('expires_at', 'desc')
+    .first('expires_at');
+  return { id: user.id, username: user.username, active: Boolean(user.active), pendingUntil: pending?.expires_at ?? null };
+}
+
+export class AccountInactiveError extends Error {
+  constructor() {
+    super('the youth account is deactivated');
+  }
+}
+
+/**
+ * Opens the youth's account if they have none (no e-mail, no password: the youth chooses them with the
+ * code), or issues a new code for the account they have: the sheet was lost, the code expired, or the
+ * password is forgotten. Only the newest code works. A deactivated account stays closed: that is the admin's call.
+ */
+export async function openYouthAccount(
+  db: Db,
+  worker: Express.User,
+  file: YouthFile,
+): Promise<{ userId: number; displayName: string; created: boolean; issued: IssuedCode }> {
+  const displayName = `${file.first_name} ${file.last_name}`;
+  const { userId, created } = await db.transaction(async (trx) => {
+    const youth = await trx('youths').where({ id: file.youth_id }).first('user_id');
+    if (youth?.user_id) return { userId: youth.user_id as number, created: false };
+    const account = await createAccount(trx, { role: 'youth', displayName });
+    // Conditional, so two clicks at once cannot give the youth two accounts: the second one rolls back.
+    const linked = await trx('youths').where({ id: file.youth_id }).whereNull('user_id').update({ user_id: account.id });
+    if (linked !== 1) throw new Error('the youth got an account in the meantime');
+    return { userId: account.id, created: true };
+  });
+  const account = await db('users').where({ id: userId }).first('active', 'display_name');
+  if (!account?.active) throw new AccountInactiveError();
+  return { userId, displayName: account.display_name, created, issued: await issueCode(db, userId, worker.id) };
+}
+
+export type { Phase };

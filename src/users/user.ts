@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { insertedId } from '../db/knex.js';
 import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { hashPassword, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
@@ -101,7 +102,7 @@ export async function createAccount(db: Db, account: NewAccount): Promise<UserRo
   };
   try {
     const [inserted] = await db('users').insert(row).returning('id');
-    return (await findById(db, typeof inserted === 'object' ? inserted.id : inserted))!;
+    return (await findById(db, insertedId(inserted)))!;
   } catch (err) {
     if (isUniqueViolation(err)) throw new DuplicateAccountError('email');
     throw err;

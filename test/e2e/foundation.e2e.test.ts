@@ -65,6 +65,13 @@ describe('Tremplin in a browser', function () {
         await screenshot(page, `${size}-login`);
 
         await signIn(page, DEMO_ACCOUNTS.karim.email, DEMO_PASSWORD);
+        // The day starts on the home page: what needs the worker now.
+        await page.waitForURL(url('/'));
+        await page.getByRole('heading', { name: 'Bonjour Karim Benali', level: 1 }).waitFor();
+        expect(await seen(page)).to.include('Séances de la semaine').and.include('Appels à faire').and.include('Jeunes à appeler');
+        expect(await horizontalOverflow(page), 'sideways scrolling on the home page').to.equal(0);
+        await screenshot(page, `${size}-home`);
+        await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Groupes' }).click();
         await page.waitForURL(url('/groups'));
         await page.getByRole('heading', { name: 'Groupes', level: 1 }).waitFor();
         const list = await seen(page);
@@ -148,7 +155,8 @@ describe('Tremplin in a browser', function () {
       await screenshot(phone, 'phone-redeem');
       await phone.getByRole('button', { name: 'Créer mon compte' }).click();
 
-      await phone.waitForURL(url('/groups'));
+      // A youth in one group lands on that group's page.
+      await phone.waitForURL(/\/groups\/\d+$/);
       await phone.getByText('Ton compte est prêt. Bienvenue !').waitFor();
       const mine = await seen(phone);
       expect(mine).to.include('Rencontre des jeunes de Sadiola');
@@ -160,7 +168,7 @@ describe('Tremplin in a browser', function () {
       await phone.waitForURL(url('/login'));
       await phone.getByRole('heading', { name: 'Se connecter' }).waitFor();
       await signIn(phone, 'yanis.m', 'soleil-de-sadiola');
-      await phone.waitForURL(url('/groups'));
+      await phone.waitForURL(/\/groups\/\d+$/);
       expect(await seen(phone)).to.include('Rencontre des jeunes de Sadiola');
 
       // Someone finds the sheet later: the code has been used and opens nothing.
@@ -203,6 +211,9 @@ describe('Tremplin in a browser', function () {
       await page.getByLabel('E-mail or username').fill(DEMO_ACCOUNTS.karim.email);
       await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(url('/'));
+      await page.getByRole('heading', { name: 'Hello Karim Benali', level: 1 }).waitFor();
+      await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Groups' }).click();
       await page.waitForURL(url('/groups'));
       await page.getByRole('heading', { name: 'Groups', level: 1 }).waitFor();
       expect(await seen(page)).to.include('Sign out').and.include('Preparation');

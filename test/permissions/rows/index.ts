@@ -2,6 +2,9 @@ import type { Db } from '../../../src/db/knex.js';
 import type { DemoIds } from '../../../src/demo/demo-data.js';
 import { foundationRows } from './foundation.js';
 import { groupsRows } from './groups.js';
+import { phasesRows } from './phases.js';
+import { meetingsRows } from './meetings.js';
+import { participantsRows } from './participants.js';
 
 export const ROLES = ['anonymous', 'admin', 'director', 'worker', 'otherWorker', 'youth', 'otherYouth'] as const;
 export type Who = (typeof ROLES)[number];
@@ -10,7 +13,7 @@ export type Who = (typeof ROLES)[number];
 // must not change what the others are asked about before their turn.
 export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'worker'];
 
-export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, groupsRows];
+export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, groupsRows, phasesRows, meetingsRows, participantsRows];
 
 export interface MatrixContext {
   ids: DemoIds;

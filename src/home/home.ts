@@ -1,0 +1,56 @@
+import dayjs from 'dayjs';
+import type { Db } from '../db/knex.js';
+import { scopedGroups, type ScopedGroup } from '../groups/group.js';
+import { consecutiveUnexcusedAbsences, localNow, type AbsenceFlag } from '../meetings/meeting.js';
+import { departureGate } from '../phases/phase.js';
+
+export interface AgendaMeeting {
+  id: number;
+  group_id: number;
+  group_name: string;
+  starts_at: string;
+  type: string;
+  place: string | null;
+}
+
+export interface Agenda {
+  thisWeek: AgendaMeeting[];
+  registersToTake: AgendaMeeting[];
+  flagged: AbsenceFlag[];
+  awaitingApproval: ScopedGroup[];
+}
+
+/**
+ * What needs the user now, across the groups in their scope: this week's sessions, past sessions whose
+ * register was not taken, youths with two unexcused absences in a row, and groups whose departure only
+ * waits for a director's yes. Later modules (documents, follow-ups) add their own lists here.
+ */
+export async function agendaFor(db: Db, user: Express.User): Promise<Agenda> {
+  const groups: ScopedGroup[] = await scopedGroups(db, user).orderBy('groups.departure_date');
+  const ids = groups.map((g) => g.id);
+  if (!ids.length) return { thisWeek: [], registersToTake: [], flagged: [], awaitingApproval: [] };
+  const now = localNow();
+  const weekEnd = dayjs(now.slice(0, 10)).add(7, 'day').format('YYYY-MM-DD');
+  const meetings = () =>
+    db('meetings')
+      .join('groups', 'groups.id', 'meetings.group_id')
+      .whereIn('meetings.group_id', ids)
+      .select('meetings.id', 'meetings.group_id', 'groups.name as group_name', 'meetings.starts_at', 'meetings.type', 'meetings.place');
+  const [thisWeek, registersToTake, flagged] = await Promise.all([
+    meetings().where('meetings.starts_at', '>=', now.slice(0, 10)).where('meetings.starts_at', '<', weekEnd).orderBy('meetings.starts_at'),
+    meetings().where('meetings.starts_at', '<', now).whereNull('meetings.register_taken_at').orderBy('meetings.starts_at', 'desc').limit(30),
+    consecutiveUnexcusedAbsences(db, ids),
+  ]);
+  // A gate per group in preparation: few groups are, and the gate is the one place that knows the rule.
+  const awaitingApproval: ScopedGroup[] = [];
+  for (const g of groups.filter((x) => x.phase === 'preparation')) {
+    const gate = await departureGate(db, g);
+    if (!gate.approval && gate.departingCount > 0 && gate.youths.length === 0) awaitingApproval.push(g);
+  }
+  return { thisWeek, registersToTake, flagged, awaitingApproval };
+}
+
+/** A youth's own groups, most recent first: their home is the group they are in now. */
+export async function youthGroups(db: Db, user: Express.User): Promise<ScopedGroup[]> {
+  return scopedGroups(db, user).orderBy('groups.departure_date', 'desc');
+}

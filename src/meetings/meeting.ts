@@ -1,0 +1,474 @@
+import { randomBytes } from 'node:crypto';
+import { insertedId } from '../db/knex.js';
+import { z } from 'zod';
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.js';
+import { toNumber } from '../db/knex.js';
+import { nowIso } from '../db/time.js';
+import { PHASES, type Phase } from '../groups/group.js';
+import { calendarDate, optionalText, parseForm, type FormResult } from '../http/validation.js';
+
+/*
+ * Preparation sessions ("séances") are called meetings in the code, to keep them apart from HTTP sessions.
+ * A meeting's time is the structure's wall-clock time ('YYYY-MM-DDTHH:mm', Europe/Paris): what the worker
+ * typed is what the youths read, and no server time zone can move it.
+ */
+
+export const MEETING_TYPES = [
+  'project', 'language', 'intercultural', 'association', 'fundraising', 'rehearsal', 'restitution', 'other',
+] as const;
+export type MeetingType = (typeof MEETING_TYPES)[number];
+
+export const ATTENDANCE_STATUSES = ['present', 'late', 'excused', 'absent'] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+export const MEETING_TIME_ZONE = 'Europe/Paris';
+/** The durations the form offers; anything from 15 minutes to 12 hours is accepted. */
+export const DURATION_CHOICES = [30, 45, 60, 90, 120, 150, 180, 240, 300, 360, 480] as const;
+export const DURATION_MIN = 15;
+export const DURATION_MAX = 720;
+
+export interface MeetingRow {
+  id: number;
+  group_id: number;
+  starts_at: string;
+  duration_minutes: number;
+  place: string | null;
+  type: MeetingType;
+  phase: Phase;
+  notes: string | null;
+  register_taken_at: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+/** A meeting of the list, with how its register came out (all zero while no register was taken). */
+export interface MeetingListItem extends MeetingRow {
+  present: number;
+  late: number;
+  excused: number;
+  absent: number;
+}
+
+/** Now, as a wall clock in the structures' time zone reads it: 'YYYY-MM-DDTHH:mm'. */
+export function localNow(at: Date = new Date()): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: MEETING_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+export const localToday = (at: Date = new Date()): string => localNow(at).slice(0, 10);
+export const meetingDate = (m: Pick<MeetingRow, 'starts_at'>): string => m.starts_at.slice(0, 10);
+export const meetingTime = (m: Pick<MeetingRow, 'starts_at'>): string => m.starts_at.slice(11, 16);
+/** A meeting stays "upcoming" for the whole of its day, so the day's session is on top of the list. */
+export const isUpcoming = (m: Pick<MeetingRow, 'starts_at'>, today = localToday()): boolean => meetingDate(m) >= today;
+
+// ---------------------------------------------------------------------------------------------------
+// The form
+
+const FIELD_MESSAGES: Record<string, string> = {
+  time: 'meetings.form.timeInvalid',
+  durationMinutes: 'meetings.form.durationInvalid',
+  type: 'meetings.form.typeInvalid',
+  phase: 'meetings.form.phaseInvalid',
+};
+
+export const MeetingForm = z.object({
+  date: calendarDate,
+  time: z
+    .string({ message: 'validation.required' })
+    .trim()
+    .min(1, { message: 'validation.required' })
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: FIELD_MESSAGES.time }),
+  durationMinutes: z
+    .string({ message: 'validation.required' })
+    .trim()
+    .min(1, { message: 'validation.required' })
+    .regex(/^\d{1,6}$/, { message: FIELD_MESSAGES.durationMinutes })
+    .transform(Number)
+    .refine((n) => n >= DURATION_MIN && n <= DURATION_MAX, { message: FIELD_MESSAGES.durationMinutes }),
+  place: optionalText(160),
+  type: z.enum(MEETING_TYPES, { message: FIELD_MESSAGES.type }),
+  phase: z.enum(PHASES, { message: FIELD_MESSAGES.phase }),
+  notes: optionalText(2000),
+});
+export type MeetingInput = z.infer<typeof MeetingForm>;
+
+/**
+ * The meeting form, checked. A field that is present but wrong gets a message that says what is expected
+ * for that field ("between 15 minutes and 12 hours"), rather than a bare "not valid".
+ */
+export function parseMeetingForm(body: unknown): FormResult<MeetingInput> {
+  const result = parseForm(MeetingForm, body);
+  if (result.ok) return result;
+  for (const [field, key] of Object.entries(FIELD_MESSAGES)) {
+    if (result.errors[field] === 'validation.invalid') result.errors[field] = key;
+  }
+  return result;
+}
+
+/** What the edit form shows for a meeting that exists. */
+export function meetingFormValues(m: MeetingRow): Record<string, string> {
+  return {
+    date: meetingDate(m), time: meetingTime(m), durationMinutes: String(m.duration_minutes),
+    place: m.place ?? '', type: m.type, phase: m.phase, notes: m.notes ?? '',
+  };
+}
+
+/** What the new-meeting form starts with: the group's current phase, two hours, the usual evening slot. */
+export function newMeetingValues(groupPhase: Phase): Record<string, string> {
+  return { date: '', time: '18:00', durationMinutes: '120', place: '', type: 'project', phase: groupPhase, notes: '' };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Planning
+
+const toRow = (input: MeetingInput) => ({
+  starts_at: `${input.date}T${input.time}`,
+  duration_minutes: input.durationMinutes,
+  place: input.place,
+  type: input.type,
+  phase: input.phase,
+  notes: input.notes,
+});
+
+export async function planMeeting(db: Db, user: Express.User, groupId: number, input: MeetingInput): Promise<number> {
+  const [row] = await db('meetings')
+    .insert({ group_id: groupId, ...toRow(input), created_by: user.id, created_at: nowIso() })
+    .returning('id');
+  return insertedId(row);
+}
+
+export async function updateMeeting(db: Db, meeting: MeetingRow, input: MeetingInput): Promise<void> {
+  await db('meetings').where({ id: meeting.id, group_id: meeting.group_id }).update(toRow(input));
+}
+
+export class MeetingRefused extends Error {
+  constructor(public readonly messageKey: string) {
+    super(messageKey);
+  }
+}
+
+/**
+ * Deleting a meeting whose register was taken would erase the youths' attendance with it, and change
+ * their rates: that needs an explicit confirmation (`confirmLosingRegister`), else it is refused with a
+ * message saying so. A meeting without a register goes at once.
+ */
+export async function deleteMeeting(db: Db, meeting: MeetingRow, opts: { confirmLosingRegister: boolean }): Promise<void> {
+  await db.transaction(async (trx) => {
+    const current: MeetingRow | undefined = await trx('meetings').where({ id: meeting.id, group_id: meeting.group_id }).first();
+    if (!current) return;
+    const recorded = toNumber((await trx('attendance').where({ meeting_id: meeting.id }).count({ n: '*' }))[0]?.n);
+    if ((current.register_taken_at || recorded > 0) && !opts.confirmLosingRegister) throw new MeetingRefused('meetings.delete.needsConfirmation');
+    await trx('attendance').where({ meeting_id: meeting.id }).del();
+    await trx('meetings').where({ id: meeting.id }).del();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading
+
+/** A meeting of the group named in the URL; another group's meeting is not found. */
+export function findMeeting(db: Db, groupId: number, meetingId: number): Promise<MeetingRow | undefined> {
+  return db('meetings').where({ id: meetingId, group_id: groupId }).first();
+}
+
+/** Every meeting of the group, in time order, with the counts of its register. */
+export async function listMeetings(db: Db, groupId: number): Promise<MeetingListItem[]> {
+  const counts = db('attendance')
+    .select('meeting_id')
+    .select(
+      ...ATTENDANCE_STATUSES.map((s) => db.raw(`sum(case when status = '${s}' then 1 else 0 end) as ${s}`)),
+    )
+    .groupBy('meeting_id')
+    .as('c');
+  const rows = await db('meetings as m')
+    .leftJoin(counts, 'c.meeting_id', 'm.id')
+    .where('m.group_id', groupId)
+    .orderBy([{ column: 'm.starts_at' }, { column: 'm.id' }])
+    .select('m.*', ...ATTENDANCE_STATUSES.map((s) => `c.${s}`));
+  return rows.map((r: MeetingListItem) => ({
+    ...r,
+    duration_minutes: toNumber(r.duration_minutes),
+    present: toNumber(r.present), late: toNumber(r.late), excused: toNumber(r.excused), absent: toNumber(r.absent),
+  }));
+}
+
+/** The meetings still to come (today's included), soonest first: what youths see. */
+export function upcomingMeetings(db: Db, groupId: number, opts: { limit?: number; today?: string } = {}): Promise<MeetingRow[]> {
+  const q = db('meetings')
+    .where('group_id', groupId)
+    .where('starts_at', '>=', opts.today ?? localToday())
+    .orderBy([{ column: 'starts_at' }, { column: 'id' }]);
+  if (opts.limit) q.limit(opts.limit);
+  return q;
+}
+
+export async function nextMeeting(db: Db, groupId: number): Promise<MeetingRow | null> {
+  return (await upcomingMeetings(db, groupId, { limit: 1 }))[0] ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The register
+
+/**
+ * The enrolments of a group expected at a meeting on `date`: enrolled on or before that day, and not
+ * withdrawn before it (a withdrawal counts from its day on, until the day the youth rejoins, if ever).
+ * An enrolment marked withdrawn with no withdrawal record says neither when nor why: it is not expected.
+ */
+function expectedEnrolments(db: Db | Knex.Transaction, groupId: number, date: string): Knex.QueryBuilder {
+  return db('enrolments as e')
+    .where('e.group_id', groupId)
+    .where('e.enrolled_on', '<=', date)
+    .whereNotExists(function () {
+      this.select(db.raw('1'))
+        .from('withdrawals as w')
+        .whereRaw('w.enrolment_id = e.id')
+        .where('w.withdrawn_on', '<', date)
+        .where((q) => q.whereNull('w.rejoined_on').orWhere('w.rejoined_on', '>', date));
+    })
+    .where((q) =>
+      q.where('e.status', 'enrolled').orWhereExists(function () {
+        this.select(db.raw('1')).from('withdrawals as w2').whereRaw('w2.enrolment_id = e.id');
+      }),
+    );
+}
+
+/** The ids of the enrolments expected at a meeting held on `date` (see above). */
+export async function enrolmentsExpectedOn(db: Db | Knex.Transaction, groupId: number, date: string): Promise<Set<number>> {
+  const rows: { id: number }[] = await expectedEnrolments(db, groupId, date).select('e.id');
+  return new Set(rows.map((r) => toNumber(r.id)));
+}
+
+export interface RegisterLine {
+  enrolment_id: number;
+  first_name: string;
+  last_name: string;
+  role: 'participant' | 'peer_leader';
+  /** What the register says, or null when it was not taken for this youth yet. */
+  status: AttendanceStatus | null;
+  /** False for a youth who has a line from before but is no longer expected (withdrawn since, say). */
+  expected: boolean;
+}
+
+/**
+ * The register of a meeting: every youth expected that day, plus anyone already recorded (a youth who left
+ * the group afterwards keeps their line). Ordered by name, as the worker reads the room.
+ */
+export async function registerFor(db: Db, meeting: MeetingRow): Promise<RegisterLine[]> {
+  const expectedIds = await enrolmentsExpectedOn(db, meeting.group_id, meetingDate(meeting));
+  const rows = await db('enrolments as e')
+    .join('youths as y', 'y.id', 'e.youth_id')
+    .leftJoin('attendance as a', function () {
+      this.on('a.enrolment_id', 'e.id').andOnVal('a.meeting_id', meeting.id);
+    })
+    .where('e.group_id', meeting.group_id)
+    .orderBy([{ column: 'y.last_name' }, { column: 'y.first_name' }, { column: 'e.id' }])
+    .select('e.id as enrolment_id', 'y.first_name', 'y.last_name', 'e.role', 'a.status');
+  return rows
+    .map((r: RegisterLine) => ({ ...r, enrolment_id: toNumber(r.enrolment_id), status: r.status ?? null, expected: expectedIds.has(toNumber(r.enrolment_id)) }))
+    .filter((r: RegisterLine) => r.expected || r.status !== null);
+}
+
+export class RegisterRefused extends Error {
+  constructor(public readonly messageKey: string, public readonly enrolmentIds: number[] = []) {
+    super(messageKey);
+  }
+}
+
+/**
+ * Takes (or corrects) the register of a meeting, in one transaction: every youth expected that day must
+ * have a status, and no one else may be named — a register naming a youth of another group, or one not
+ * yet enrolled, is refused whole and nothing is saved. Rows are upserted, so correcting a register keeps
+ * one line per youth; `register_taken_at` says when it was last saved.
+ */
+export async function recordAttendance(db: Db, user: Express.User, meeting: MeetingRow, statuses: Map<number, AttendanceStatus>): Promise<void> {
+  if (meetingDate(meeting) > localToday()) throw new RegisterRefused('meetings.register.notYet');
+  for (const s of statuses.values()) if (!ATTENDANCE_STATUSES.includes(s)) throw new RegisterRefused('meetings.register.invalid');
+  await db.transaction(async (trx) => {
+    const expected = await enrolmentsExpectedOn(trx, meeting.group_id, meetingDate(meeting));
+    const recorded = new Set<number>(
+      (await trx('attendance').where({ meeting_id: meeting.id }).select('enrolment_id')).map((r: { enrolment_id: number }) => toNumber(r.enrolment_id)),
+    );
+    const strangers = [...statuses.keys()].filter((id) => !expected.has(id) && !recorded.has(id));
+    if (strangers.length) throw new RegisterRefused('meetings.register.unknownYouth', strangers);
+    const missing = [...expected].filter((id) => !statuses.has(id));
+    if (missing.length) throw new RegisterRefused('meetings.register.missing', missing);
+    const now = nowIso();
+    const rows = [...statuses].map(([enrolmentId, status]) => ({
+      meeting_id: meeting.id, enrolment_id: enrolmentId, status, recorded_by: user.id, recorded_at: now,
+    }));
+    if (rows.length) await trx('attendance').insert(rows).onConflict(['meeting_id', 'enrolment_id']).merge(['status', 'recorded_by', 'recorded_at']);
+    await trx('meetings').where({ id: meeting.id }).update({ register_taken_at: now });
+  });
+}
+
+/**
+ * The register form: one field `status-<enrolmentId>` per youth, valued present, late, excused or absent.
+ * Whether those youths belong on this register is for `recordAttendance` to say.
+ */
+export function parseRegisterForm(body: unknown): { ok: true; statuses: Map<number, AttendanceStatus> } | { ok: false; messageKey: string } {
+  const statuses = new Map<number, AttendanceStatus>();
+  if (body && typeof body === 'object') {
+    for (const [key, value] of Object.entries(body)) {
+      const m = /^status-(\d{1,15})$/.exec(key);
+      if (!m) continue;
+      if (typeof value !== 'string' || !(ATTENDANCE_STATUSES as readonly string[]).includes(value)) return { ok: false, messageKey: 'meetings.register.invalid' };
+      statuses.set(Number(m[1]), value as AttendanceStatus);
+    }
+  }
+  if (!statuses.size) return { ok: false, messageKey: 'meetings.register.empty' };
+  return { ok: true, statuses };
+}
+
+/** The statuses a register form sent, to show them again when it is refused. */
+export function keptStatuses(body: unknown): Record<number, string> {
+  const kept: Record<number, string> = {};
+  if (!body || typeof body !== 'object') return kept;
+  for (const [key, value] of Object.entries(body)) {
+    const m = /^status-(\d{1,15})$/.exec(key);
+    if (m && typeof value === 'string') kept[Number(m[1])] = value;
+  }
+  return kept;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Attendance rates
+
+export interface AttendanceRate {
+  attended: number;
+  counted: number;
+  /** attended / counted, between 0 and 1; null when nothing counts yet. */
+  rate: number | null;
+}
+
+export interface YouthAttendance extends AttendanceRate {
+  enrolmentId: number;
+  firstName: string;
+  lastName: string;
+  status: 'enrolled' | 'withdrawn';
+}
+
+const rateOf = (attended: number, counted: number): AttendanceRate => ({ attended, counted, rate: counted > 0 ? attended / counted : null });
+
+/*
+ * How the attendance rate is counted (the meetings page says the same in words):
+ * - only meetings of the "preparation" phase whose register was taken count;
+ * - present and late count as attended;
+ * - excused is left out of the count altogether (neither for nor against);
+ * - absent counts against.
+ * rate = (present + late) / (present + late + absent). The group's rate pools every youth's lines, so a
+ * youth who came to more meetings weighs more.
+ */
+function countedLines(db: Db, groupId: number): Knex.QueryBuilder {
+  return db('attendance as a')
+    .join('meetings as m', 'm.id', 'a.meeting_id')
+    .where('m.group_id', groupId)
+    .where('m.phase', 'preparation')
+    .whereNotNull('m.register_taken_at')
+    .groupBy('a.enrolment_id')
+    .select(
+      'a.enrolment_id',
+      db.raw("sum(case when a.status in ('present', 'late') then 1 else 0 end) as attended"),
+      db.raw("sum(case when a.status in ('present', 'late', 'absent') then 1 else 0 end) as counted"),
+    );
+}
+
+/** Every youth of the group (those who left too: they keep their past attendance) and the group as a whole. */
+export async function attendanceRates(db: Db, groupId: number): Promise<{ youths: YouthAttendance[]; group: AttendanceRate }> {
+  const rows = await db('enrolments as e')
+    .join('youths as y', 'y.id', 'e.youth_id')
+    .leftJoin(countedLines(db, groupId).as('r'), 'r.enrolment_id', 'e.id')
+    .where('e.group_id', groupId)
+    .orderBy([{ column: 'y.last_name' }, { column: 'y.first_name' }, { column: 'e.id' }])
+    .select('e.id', 'e.status', 'y.first_name', 'y.last_name', 'r.attended', 'r.counted');
+  let attended = 0;
+  let counted = 0;
+  const youths = rows.map((r: { id: number; status: 'enrolled' | 'withdrawn'; first_name: string; last_name: string; attended: unknown; counted: unknown }) => {
+    const a = toNumber(r.attended);
+    const c = toNumber(r.counted);
+    attended += a;
+    counted += c;
+    return { enrolmentId: toNumber(r.id), firstName: r.first_name, lastName: r.last_name, status: r.status, ...rateOf(a, c) };
+  });
+  return { youths, group: rateOf(attended, counted) };
+}
+
+/**
+ * For the departure gate (src/phases/): each enrolment of the group with its rate (0..1, or null when no
+ * meeting counts yet) and how many meetings counted. Same definition as `attendanceRates`.
+ */
+export async function attendanceForGate(db: Db, groupId: number): Promise<Map<number, { rate: number | null; counted: number }>> {
+  const { youths } = await attendanceRates(db, groupId);
+  return new Map(youths.map((y) => [y.enrolmentId, { rate: y.rate, counted: y.counted }]));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Youths to call
+
+export interface AbsenceFlag {
+  enrolmentId: number;
+  firstName: string;
+  lastName: string;
+  groupId: number;
+  groupName: string;
+  /** The start of the later of the two missed meetings. */
+  lastMissed: string;
+}
+
+/**
+ * Youths still enrolled whose two most recent meetings with a register (of any phase) both say "absent":
+ * the worker should call them before they drift away. Only for groups that have not left yet (preparation
+ * and departure phases): once the group is back, an old streak is no longer something to act on.
+ */
+export async function consecutiveUnexcusedAbsences(db: Db, groupIds: number[]): Promise<AbsenceFlag[]> {
+  if (!groupIds.length) return [];
+  const ranked = db('attendance as a')
+    .join('meetings as m', 'm.id', 'a.meeting_id')
+    .whereIn('m.group_id', groupIds)
+    .whereNotNull('m.register_taken_at')
+    .select(
+      'a.enrolment_id', 'a.status', 'm.starts_at',
+      db.raw('row_number() over (partition by a.enrolment_id order by m.starts_at desc, m.id desc) as rn'),
+    )
+    .as('r');
+  const rows = await db
+    .from(ranked)
+    .join('enrolments as e', 'e.id', 'r.enrolment_id')
+    .join('youths as y', 'y.id', 'e.youth_id')
+    .join('groups as g', 'g.id', 'e.group_id')
+    .where('r.rn', '<=', 2)
+    .where('e.status', 'enrolled')
+    .whereIn('g.phase', ['preparation', 'departure'])
+    .groupBy('e.id', 'y.first_name', 'y.last_name', 'g.id', 'g.name')
+    .havingRaw("count(*) = 2 and sum(case when r.status = 'absent' then 1 else 0 end) = 2")
+    .orderBy([{ column: 'g.name' }, { column: 'y.last_name' }, { column: 'y.first_name' }])
+    .select('e.id as enrolment_id', 'y.first_name', 'y.last_name', 'g.id as group_id', 'g.name as group_name', db.raw('max(r.starts_at) as last_missed'));
+  return rows.map((r: { enrolment_id: number; first_name: string; last_name: string; group_id: number; group_name: string; last_missed: string }) => ({
+    enrolmentId: toNumber(r.enrolment_id), firstName: r.first_name, lastName: r.last_name,
+    groupId: toNumber(r.group_id), groupName: r.group_name, lastMissed: r.last_missed,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The calendar feed's secret
+
+export const newCalendarToken = (): string => randomBytes(24).toString('base64url');
+
+/** The group's calendar secret, made the first time someone needs it; two requests at once get the same one. */
+export async function ensureCalendarToken(db: Db, groupId: number): Promise<string> {
+  const current = await db('groups').where({ id: groupId }).first('calendar_token');
+  if (current?.calendar_token) return current.calendar_token;
+  await db('groups').where({ id: groupId }).whereNull('calendar_token').update({ calendar_token: newCalendarToken() });
+  return (await db('groups').where({ id: groupId }).first('calendar_token')).calendar_token;
+}
+
+export async function findGroupByCalendarToken(db: Db, token: string): Promise<{ id: number; name: string } | undefined> {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return undefined;
+  return db('groups').where({ calendar_token: token }).first('id', 'name');
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { Db } from '../db/knex.js';
+import { nowIso, today } from '../db/time.js';
+import { calendarDate, optionalText } from '../http/validation.js';
+import type { Phase } from '../groups/group.js';
+import type { YouthFile } from './participant.js';
+
+/** Why youths leave a project, from the proceedings: "some found a job, some became pregnant...". */
+export const WITHDRAWAL_REASONS = ['job', 'training', 'pregnancy', 'health', 'family', 'lost_contact', 'other'] as const;
+export type WithdrawalReason = (typeof WITHDRAWAL_REASONS)[number];
+
+export interface WithdrawalInput {
+  reason: WithdrawalReason;
+  note: string | null;
+  withdrawnOn: string;
+  staysInTouch: boolean;
+}
+
+/** The withdraw form: a withdrawal cannot be dated in the future, nor before the youth was enrolled. */
+export function withdrawForm(enrolledOn: string) {
+  return z
+    .object({
+      reason: z.enum(WITHDRAWAL_REASONS, { message: 'participants.errors.reason' }),
+      note: optionalText(1000),
+      withdrawnOn: calendarDate,
+      staysInTouch: z.enum(['yes', 'no'], { message: 'participants.errors.inTouch' }).transform((v) => v === 'yes'),
+    })
+    .superRefine((f, ctx) => {
+      if (f.withdrawnOn > today()) ctx.addIssue({ code: 'custom', path: ['withdrawnOn'], message: 'participants.errors.withdrawnFuture' });
+      else if (f.withdrawnOn < enrolledOn) ctx.addIssue({ code: 'custom', path: ['withdrawnOn'], message: 'participants.errors.withdrawnBeforeEnrolment' });
+    });
+}
+
+export class AlreadyWithdrawnError extends Error {
+  constructor() {
+    super('the youth has already left the project');
+  }
+}
+
+export class NotWithdrawnError extends Error {
+  constructor() {
+    super('the youth is still in the project');
+  }
+}
+
+/**
+ * A youth leaves the project. Nothing is deleted: the withdrawal is a record of the group's phase at that
+ * moment, the date, the reason, and whether the youth still takes part in group life.
+ */
+export async function withdraw(db: Db, user: Express.User, enrolment: Pick<YouthFile, 'enrolment_id' | 'group_id'>, input: WithdrawalInput): Promise<Phase> {
+  return db.transaction(async (trx) => {
+    const group = await trx('groups').where({ id: enrolment.group_id }).first('phase');
+    // Conditional, so that two workers withdrawing the same youth at once record it once.
+    const changed = await trx('enrolments').where({ id: enrolment.enrolment_id, status: 'enrolled' }).update({ status: 'withdrawn' });
+    if (changed !== 1) throw new AlreadyWithdrawnError();
+    await trx('withdrawals').insert({
+      enrolment_id: enrolment.enrolment_id, phase: group.phase, withdrawn_on: input.withdrawnOn, reason: input.reason,
+      note: input.note, stays_in_touch: input.staysInTouch, recorded_by: user.id, created_at: nowIso(),
+    });
+    return group.phase as Phase;
+  });
+}
+
+/** The youth comes back: enrolled again, and the withdrawal row stays as history with the day and phase of return. */
+export async function rejoin(db: Db, enrolment: Pick<YouthFile, 'enrolment_id' | 'group_id'>, on: string = today()): Promise<void> {
+  await db.transaction(async (trx) => {
+    const group = await trx('groups').where({ id: enrolment.group_id }).first('phase');
+    const changed = await trx('enrolments').where({ id: enrolment.enrolment_id, status: 'withdrawn' }).update({ status: 'enrolled' });
+    if (changed !== 1) throw new NotWithdrawnError();
+    const open = await trx('withdrawals')
+      .where({ enrolment_id: enrolment.enrolment_id })
+      .whereNull('rejoined_on')
+      .orderBy('id', 'desc')
+      .first('id');
+    if (open) await trx('withdrawals').where({ id: open.id }).update({ rejoined_on: on, rejoined_phase: group.phase });
+  });
+}
+
+export interface WithdrawalRecord {
+  id: number;
+  phase: Phase;
+  withdrawn_on: string;
+  reason: WithdrawalReason;
+  note: string | null;
+  stays_in_touch: boolean;
+  rejoined_on: string | null;
+  rejoined_phase: Phase | null;
+  recorded_by_name: string | null;
+}
+
+/** Every time the youth left this group (and came back), oldest first. */
+export async function withdrawalHistory(db: Db, enrolmentId: number): Promise<WithdrawalRecord[]> {
+  const rows = await db('withdrawals')
+    .leftJoin('users', 'users.id', 'withdrawals.recorded_by')
+    .where('withdrawals.enrolment_id', enrolmentId)
+    .orderBy([{ column: 'withdrawals.withdrawn_on' }, { column: 'withdrawals.id' }])
+    .select(
+      'withdrawals.id', 'withdrawals.phase', 'withdrawals.withdrawn_on', 'withdrawals.reason', 'withdrawals.note',
+      'withdrawals.stays_in_touch', 'withdrawals.rejoined_on', 'withdrawals.rejoined_phase', 'users.display_name as recorded_by_name',
+    );
+  return rows.map((r: WithdrawalRecord) => ({ ...r, stays_in_touch: Boolean(r.stays_in_touch) }));
+}

@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { resetToDemo, testDb } from '../support/database.js';
+import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+
+const validGroup = (overrides: Record<string, string> = {}) => ({
+  name: 'Chantier école à Kawara', structureId: '', newStructure: 'MJC de Saint-Omer', destinationCountry: 'BF',
+  destinationPlace: 'Kawara', partnerName: 'Comité de jumelage', partnerContact: 'contact@kawara.example', theme: 'Une école',
+  departureDate: '2027-07-01', returnDate: '2027-07-20', minAttendancePct: '70', ...overrides,
+});
+
+describe('groups', () => {
+  let ids: DemoIds;
+  let karim: Agent;
+  before(async () => {
+    ids = await resetToDemo();
+    karim = await signIn(buildApp(), DEMO_ACCOUNTS.karim.email);
+  });
+
+  describe('GET /groups', () => {
+    it('shows a worker the groups they lead or co-lead, and no other', async () => {
+      const text = visibleText((await karim.get('/groups')).text);
+      expect(text).to.include('Rencontre des jeunes de Sadiola').and.include('Construire parasismique en Algérie');
+      expect(text).not.to.include('Échange avec la MJC de Bafou');
+    });
+
+    it('shows a director every group', async () => {
+      const director = await signIn(buildApp(), DEMO_ACCOUNTS.director.email);
+      const text = visibleText((await director.get('/groups')).text);
+      for (const name of ['Rencontre des jeunes de Sadiola', 'Échange avec la MJC de Bafou', 'Jumelage Le Portel – Kawara']) expect(text).to.include(name);
+    });
+  });
+
+  describe('POST /groups', () => {
+    it('creates the group with its new structure, led by the worker who created it', async () => {
+      const res = await postForm(karim, '/groups', validGroup(), '/groups/new');
+      expect(res.status).to.equal(303);
+      const id = Number(res.headers.location!.split('/').pop());
+      const group = await testDb()('groups').where({ id }).first();
+      expect(group).to.include({ name: 'Chantier école à Kawara', destination_country: 'BF', phase: 'preparation', min_attendance_pct: 70 });
+      const structure = await testDb()('structures').where({ id: group.structure_id }).first();
+      expect(structure.name).to.equal('MJC de Saint-Omer');
+      expect(await testDb()('group_workers').where({ group_id: id }).select('user_id', 'role')).to.deep.equal([{ user_id: ids.users.karim, role: 'lead' }]);
+      const page = visibleText((await karim.get(res.headers.location!)).text);
+      expect(page).to.include('Groupe créé.').and.include('Burkina Faso');
+    });
+
+    it('refuses a return before the departure and an impossible date, keeping everything typed', async () => {
+      const res = await postForm(karim, '/groups', validGroup({ departureDate: '2027-02-30', returnDate: '2027-01-10', name: 'Projet <Maroc>' }), '/groups/new');
+      expect(res.status).to.equal(422);
+      const text = visibleText(res.text);
+      expect(text).to.include('Cette date n’existe pas.');
+      expect(res.text).to.include('value="Projet &lt;Maroc&gt;"').and.include('value="2027-02-30"').and.include('value="MJC de Saint-Omer"');
+      const ok = await postForm(karim, '/groups', validGroup({ departureDate: '2027-03-01', returnDate: '2027-02-10' }), '/groups/new');
+      expect(ok.status).to.equal(422);
+      expect(visibleText(ok.text)).to.include('Le retour doit être après le départ.');
+    });
+
+    it('asks for a country from the list and a structure', async () => {
+      const res = await postForm(karim, '/groups', validGroup({ destinationCountry: 'XX', newStructure: '' }), '/groups/new');
+      expect(res.status).to.equal(422);
+      expect(visibleText(res.text)).to.include('Choisissez un pays dans la liste.').and.include('Choisissez la structure ou écrivez son nom.');
+    });
+  });
+
+  describe('POST /groups/:id', () => {
+    it('saves the changes of the lead worker', async () => {
+      const res = await postForm(karim, `/groups/${ids.groups.sadiola}`, validGroup({ name: 'Sadiola 2027', structureId: '', newStructure: 'Mission locale du Douaisis', destinationCountry: 'ML' }), `/groups/${ids.groups.sadiola}/edit`);
+      expect(res.status).to.equal(303);
+      const group = await testDb()('groups').where({ id: ids.groups.sadiola }).first();
+      expect(group.name).to.equal('Sadiola 2027');
+      // An existing structure typed again is found, not created twice.
+      expect(await testDb()('structures').where({ name: 'Mission locale du Douaisis' }).count<{ n: number }[]>({ n: '*' }).then((r) => Number(r[0]!.n))).to.equal(1);
+    });
+
+    it('is not found for a worker of other groups, and forbidden to a youth of the group', async () => {
+      const elodie = await signIn(buildApp(), DEMO_ACCOUNTS.elodie.email);
+      expect((await postForm(elodie, `/groups/${ids.groups.sadiola}`, validGroup(), '/groups')).status).to.equal(404);
+      const ines = await signIn(buildApp(), 'ines.d');
+      expect((await postForm(ines, `/groups/${ids.groups.sadiola}`, validGroup(), '/groups')).status).to.equal(403);
+    });
+  });
+
+  describe('funders, accompanying adults and co-leads', () => {
+    it('records a funder with its scheme and an amount typed the French way', async () => {
+      const res = await postForm(karim, `/groups/${ids.groups.sadiola}/funders`, { funderName: 'Région Hauts-de-France', scheme: 'DRAPP', amount: '1 500,50' }, `/groups/${ids.groups.sadiola}/edit`);
+      expect(res.status).to.equal(303);
+      const row = await testDb()('group_funders').where({ group_id: ids.groups.sadiola }).first();
+      expect(row).to.include({ name: 'Région Hauts-de-France', scheme: 'DRAPP' });
+      expect(Number(row.amount_cents)).to.equal(150050);
+      const page = visibleText((await karim.get(`/groups/${ids.groups.sadiola}`)).text);
+      expect(page).to.include('Région Hauts-de-France (DRAPP)').and.include('1 500,50');
+    });
+
+    it('refuses an amount that is not money and shows the error on the edit page', async () => {
+      const res = await postForm(karim, `/groups/${ids.groups.sadiola}/funders`, { funderName: 'Ville', amount: 'beaucoup' }, `/groups/${ids.groups.sadiola}/edit`);
+      expect(res.status).to.equal(422);
+      expect(visibleText(res.text)).to.include('Montant en euros');
+      expect(res.text).to.include('value="beaucoup"');
+    });
+
+    it('names accompanying adults from the app or from outside it', async () => {
+      await postForm(karim, `/groups/${ids.groups.sadiola}/companions`, { companionUserId: String(ids.users.elodie), companionName: '', companionRole: 'animatrice' }, `/groups/${ids.groups.sadiola}/edit`);
+      await postForm(karim, `/groups/${ids.groups.sadiola}/companions`, { companionUserId: '', companionName: 'Jean Dupont', companionRole: 'élu à la jeunesse' }, `/groups/${ids.groups.sadiola}/edit`);
+      const empty = await postForm(karim, `/groups/${ids.groups.sadiola}/companions`, { companionUserId: '', companionName: '' }, `/groups/${ids.groups.sadiola}/edit`);
+      expect(empty.status).to.equal(422);
+      const page = visibleText((await karim.get(`/groups/${ids.groups.sadiola}`)).text);
+      expect(page).to.include('Élodie Martin animatrice').and.include('Jean Dupont élu à la jeunesse');
+    });
+
+    it('adds a co-lead who then sees the group, and removes them; the lead cannot be removed', async () => {
+      const app = buildApp();
+      const elodie = await signIn(app, DEMO_ACCOUNTS.elodie.email);
+      expect((await elodie.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(404);
+      const add = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers`, { workerUserId: String(ids.users.elodie) }, `/groups/${ids.groups.dispensaire}/edit`);
+      expect(add.status).to.equal(303);
+      expect((await elodie.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(200);
+      const again = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers`, { workerUserId: String(ids.users.elodie) }, `/groups/${ids.groups.dispensaire}/edit`);
+      expect(again.status).to.equal(422);
+      expect(visibleText(again.text)).to.include('Cette personne suit déjà le groupe.');
+      const lead = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers/${ids.users.karim}/delete`, {}, `/groups/${ids.groups.dispensaire}/edit`);
+      expect(lead.status).to.equal(404);
+      const remove = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers/${ids.users.elodie}/delete`, {}, `/groups/${ids.groups.dispensaire}/edit`);
+      expect(remove.status).to.equal(303);
+      expect((await elodie.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(404);
+    });
+
+    it('cannot remove a funder of another group through this one', async () => {
+      const [other] = await testDb()('group_funders').insert({ group_id: ids.groups.bafou, name: 'Autre' }).returning('id');
+      const otherId = typeof other === 'object' ? other.id : other;
+      const res = await postForm(karim, `/groups/${ids.groups.sadiola}/funders/${otherId}/delete`, {}, `/groups/${ids.groups.sadiola}/edit`);
+      expect(res.status).to.equal(404);
+      expect(await testDb()('group_funders').where({ id: otherId }).first()).to.not.equal(undefined);
+    });
+  });
+
+  describe('POST /groups/:id/clone', () => {
+    it('copies the session plan, shifted to the new departure date at the same times, with no register', async () => {
+      const source = ids.groups.dispensaire;
+      const group = await testDb()('groups').where({ id: source }).first();
+      await testDb()('meetings').where({ group_id: source }).del();
+      const departure = group.departure_date as string;
+      const dayBefore = (n: number) => new Date(Date.parse(`${departure}T00:00:00Z`) - n * 86400_000).toISOString().slice(0, 10);
+      await testDb()('meetings').insert([
+        { group_id: source, starts_at: `${dayBefore(60)}T18:00`, duration_minutes: 120, place: 'MJC', type: 'project', phase: 'preparation', register_taken_at: new Date().toISOString(), created_at: new Date().toISOString() },
+        { group_id: source, starts_at: `${dayBefore(7)}T14:30`, duration_minutes: 90, place: 'Mairie', type: 'language', phase: 'preparation', created_at: new Date().toISOString() },
+      ]);
+      const res = await postForm(karim, `/groups/${source}/clone`, { name: 'Dispensaire 2028', departureDate: '2028-03-01', returnDate: '2028-03-21' }, `/groups/${source}/clone`);
+      expect(res.status).to.equal(303);
+      const id = Number(res.headers.location!.split('/').pop());
+      const copy = await testDb()('groups').where({ id }).first();
+      expect(copy).to.include({ name: 'Dispensaire 2028', destination_country: 'ML', partner_name: group.partner_name, phase: 'preparation' });
+      const plan = await testDb()('meetings').where({ group_id: id }).orderBy('starts_at').select('starts_at', 'duration_minutes', 'place', 'type', 'register_taken_at');
+      expect(plan).to.deep.equal([
+        { starts_at: '2028-01-01T18:00', duration_minutes: 120, place: 'MJC', type: 'project', register_taken_at: null },
+        { starts_at: '2028-02-23T14:30', duration_minutes: 90, place: 'Mairie', type: 'language', register_taken_at: null },
+      ]);
+      expect(await testDb()('enrolments').where({ group_id: id }).count<{ n: number }[]>({ n: '*' }).then((r) => Number(r[0]!.n))).to.equal(0);
+    });
+
+    it('keeps the form when the new dates are wrong', async () => {
+      const res = await postForm(karim, `/groups/${ids.groups.dispensaire}/clone`, { name: 'Encore', departureDate: '2028-05-10', returnDate: '2028-05-01' }, `/groups/${ids.groups.dispensaire}/clone`);
+      expect(res.status).to.equal(422);
+      expect(visibleText(res.text)).to.include('Le retour doit être après le départ.');
+      expect(res.text).to.include('value="Encore"');
+    });
+  });
+});
