@@ -21,6 +21,8 @@ import { homeRoutes } from './home/home.routes.js';
 import { participantsRoutes } from './participants/participants.routes.js';
 import { phasesRoutes } from './phases/phases.routes.js';
 import { meetingsRoutes } from './meetings/meetings.routes.js';
+import { documentsRoutes } from './documents/documents.routes.js';
+import { mediaRoutes } from './media/media.routes.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
 
@@ -107,6 +109,8 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.use(participantsRoutes(db));
   app.use(phasesRoutes(db));
   app.use(meetingsRoutes(db));
+  app.use(documentsRoutes(db, config));
+  app.use(mediaRoutes(db, config));
 
   app.use(notFoundHandler);
   app.use(errorHandler(log));

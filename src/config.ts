@@ -38,7 +38,13 @@ const EnvSchema = z.object({
   DEMO_DATA: booleanish.optional(),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   LOG_REQUESTS: booleanish.optional(),
+  MAX_VIDEO_MB: z.coerce.number().int().positive().default(2048),
+  MAX_PHOTO_MB: z.coerce.number().int().positive().default(25),
+  MAX_DOCUMENT_MB: z.coerce.number().int().positive().default(15),
+  RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
 });
+
+const MB = 1024 * 1024;
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -53,6 +59,10 @@ export type Config = {
   demoData: boolean;
   signinMaxFailures: number;
   logRequests: boolean;
+  /** Upload limits, in bytes: videos and audio, photos, document scans and written reports. */
+  limits: { video: number; photo: number; document: number };
+  /** Days after the return when passport, visa and health scans are deleted. */
+  retentionDays: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -84,5 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.DEMO_DATA ?? !production,
     signinMaxFailures: e.SIGNIN_MAX_FAILURES,
     logRequests: e.LOG_REQUESTS ?? false,
+    limits: { video: e.MAX_VIDEO_MB * MB, photo: e.MAX_PHOTO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },
+    retentionDays: e.RETENTION_DAYS,
   };
 }

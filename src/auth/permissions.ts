@@ -13,6 +13,19 @@ export interface AccountRecord {
   role: Role;
 }
 
+/** A record that belongs to one youth of a group: their documents, their consent. */
+export interface YouthRecord {
+  group: GroupRecord;
+  /** The account of the youth it belongs to, if they have one. */
+  youthUserId: number | null;
+}
+
+/** A medium (video, photo, audio, logbook entry) of a group, with who uploaded it. */
+export interface MediumRecord {
+  group: GroupRecord;
+  uploadedBy: number | null;
+}
+
 type Rule<R = undefined> = (user: Express.User, record: R) => boolean;
 
 const isWorker = (u: Express.User) => u.role === 'worker';
@@ -37,6 +50,20 @@ const rules = {
   changePhase: (u, g: GroupRecord) => leadsGroup(u, g),
   // Directors are read-only apart from this: saying yes to a departure, or letting it go despite gaps.
   approveDeparture: (u, g: GroupRecord) => u.role === 'director' && g.access === 'director',
+  // Youths' papers (passport, health...) are personal data of minors: the adults in charge of the group
+  // and the youth themselves, nobody else — not the other youths of the group.
+  viewYouthDocuments: (u, r: YouthRecord) =>
+    leadsGroup(u, r.group) || (u.role === 'director' && r.group.access === 'director') || (u.role === 'youth' && r.youthUserId === u.id),
+  uploadYouthDocument: (u, r: YouthRecord) => leadsGroup(u, r.group) || (u.role === 'youth' && r.youthUserId === u.id),
+  checkYouthDocuments: (u, r: YouthRecord) => leadsGroup(u, r.group),
+  manageRequirements: (u, g: GroupRecord) => leadsGroup(u, g),
+  viewReadiness: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
+  recordConsent: (u, r: YouthRecord) => leadsGroup(u, r.group),
+  viewMedia: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),
+  uploadMedia: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'youth' && g.access === 'youth'),
+  editMedium: (u, m: MediumRecord) => leadsGroup(u, m.group) || (u.role === 'youth' && m.group.access === 'youth' && m.uploadedBy === u.id),
+  viewAuditLog: (u) => u.role === 'admin',
+  viewRetention: (u) => u.role === 'admin' || u.role === 'director',
   manageAccounts: (u) => u.role === 'admin',
   // An admin must not lock themselves out by deactivating their own account.
   deactivateAccount: (u, a: AccountRecord) => u.role === 'admin' && a.id !== u.id,

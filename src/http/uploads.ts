@@ -1,0 +1,207 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Request, RequestHandler } from 'express';
+import multer, { type StorageEngine } from 'multer';
+import { fileTypeFromBuffer } from 'file-type';
+
+/**
+ * Uploads, the same way for every concept (documents' scans, youths' media):
+ * - the file is streamed to a temporary file under UPLOAD_DIR/tmp (never held in memory), with its
+ *   SHA-256 computed and its first bytes kept as it goes by;
+ * - its type is decided from those bytes (magic numbers), never from the name or the browser's word;
+ * - only then is it moved (a rename on the same disk: atomic) to a generated name under UPLOAD_DIR, and
+ *   the caller writes its database row; if that fails the file is removed again.
+ * A refused, oversized or interrupted upload leaves no file: multer removes the temporary file on its
+ * errors, `discard` removes one we refuse ourselves, and `sweepTemporaryUploads` clears what a killed
+ * process left behind.
+ */
+
+const HEAD_BYTES = 4100; // what file-type needs to recognise every format it knows
+
+export interface ReceivedFile {
+  /** Temporary path while the upload is checked; never shown to anyone. */
+  tempPath: string;
+  size: number;
+  sha256: string;
+  head: Buffer;
+  /** The name the browser gave, kept only as a label (trimmed, no path): never used to build a path. */
+  originalName: string;
+}
+
+type MulterFile = Express.Multer.File & { received?: ReceivedFile };
+
+class HashingDiskStorage implements StorageEngine {
+  constructor(private readonly tmpDir: string) {}
+
+  _handleFile(_req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
+    const tempPath = path.join(this.tmpDir, `${randomUUID()}.part`);
+    const hash = createHash('sha256');
+    const headChunks: Buffer[] = [];
+    let headLength = 0;
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+        hash.update(chunk);
+        size += chunk.length;
+        if (headLength < HEAD_BYTES) {
+          const part = chunk.subarray(0, HEAD_BYTES - headLength);
+          headChunks.push(Buffer.from(part));
+          headLength += part.length;
+        }
+        done(null, chunk);
+      },
+    });
+    mkdir(this.tmpDir, { recursive: true })
+      .then(() => pipeline(file.stream, tap, createWriteStream(tempPath, { flags: 'wx' })))
+      .then(() => {
+        const received: ReceivedFile = {
+          tempPath, size, sha256: hash.digest('hex'), head: Buffer.concat(headChunks), originalName: labelFromName(file.originalname),
+        };
+        cb(null, { path: tempPath, size, received } as Partial<MulterFile>);
+      })
+      .catch((err: unknown) => {
+        unlink(tempPath).catch(() => undefined).finally(() => cb(err));
+      });
+  }
+
+  _removeFile(_req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
+    unlink(file.path).then(() => cb(null), () => cb(null));
+  }
+}
+
+/** A browser's file name, reduced to a harmless label: no folders, no control characters, 120 characters. */
+export function labelFromName(name: string | undefined): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
+  return base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 120) || 'fichier';
+}
+
+export interface UploadOptions {
+  uploadDir: string;
+  field: string;
+  maxBytes: number;
+}
+
+/**
+ * The middleware that receives one file in `field`, streaming it as described above. Text fields of the
+ * same form arrive in req.body. Size errors become an HttpError-like 413 with a code the route can read.
+ */
+export function receiveOneFile(opts: UploadOptions): RequestHandler {
+  const upload = multer({
+    storage: new HashingDiskStorage(path.join(opts.uploadDir, 'tmp')),
+    limits: { fileSize: opts.maxBytes, files: 1, fields: 30, fieldSize: 100_000 },
+  }).single(opts.field);
+  return (req, res, next) => {
+    upload(req, res, (err: unknown) => {
+      if (!err) return next();
+      if (err instanceof multer.MulterError) {
+        const e = err as multer.MulterError & { status?: number; uploadProblem?: string };
+        e.status = err.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
+        e.uploadProblem = err.code === 'LIMIT_FILE_SIZE' ? 'tooLarge' : 'malformed';
+        return next(e);
+      }
+      next(err);
+    });
+  };
+}
+
+/** The file multer received on this request, if any. */
+export function receivedFile(req: Request): ReceivedFile | undefined {
+  return (req.file as MulterFile | undefined)?.received;
+}
+
+export interface DetectedType {
+  ext: string;
+  mime: string;
+}
+
+/** What the file really is, from its first bytes; undefined when the bytes match no known format. */
+export async function detectType(file: ReceivedFile): Promise<DetectedType | undefined> {
+  const found = await fileTypeFromBuffer(file.head);
+  return found ? { ext: found.ext, mime: found.mime } : undefined;
+}
+
+/** Removes a received file the caller refused (wrong type, failed validation). */
+export async function discard(file: ReceivedFile | undefined): Promise<void> {
+  if (file) await rm(file.tempPath, { force: true });
+}
+
+/**
+ * Moves a checked file to its place under UPLOAD_DIR with a generated name (`<area>/<yyyy>/<uuid>.<ext>`),
+ * then runs `record` (which writes the database row). If `record` fails, the file is removed: there is
+ * never a file without its row. Returns what `record` returned.
+ */
+export async function keepFile<T>(
+  uploadDir: string,
+  area: string,
+  file: ReceivedFile,
+  ext: string,
+  record: (storedPath: string) => Promise<T>,
+): Promise<T> {
+  const relative = path.posix.join(area, String(new Date().getUTCFullYear()), `${randomUUID()}.${ext}`);
+  const absolute = path.join(uploadDir, relative);
+  await mkdir(path.dirname(absolute), { recursive: true });
+  await rename(file.tempPath, absolute);
+  try {
+    return await record(relative);
+  } catch (err) {
+    await rm(absolute, { force: true });
+    throw err;
+  }
+}
+
+/** The absolute path of a stored file; refuses anything that would leave UPLOAD_DIR. */
+export function storedFilePath(uploadDir: string, relative: string): string {
+  const absolute = path.resolve(uploadDir, relative);
+  if (!absolute.startsWith(path.resolve(uploadDir) + path.sep)) throw new Error('stored path outside the upload folder');
+  return absolute;
+}
+
+/** At start-up: temporary files older than an hour belong to uploads that will never finish. */
+export async function sweepTemporaryUploads(uploadDir: string, olderThanMs = 3600_000): Promise<number> {
+  const dir = path.join(uploadDir, 'tmp');
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const p = path.join(dir, name);
+    const s = await stat(p).catch(() => undefined);
+    if (s && Date.now() - s.mtimeMs > olderThanMs) {
+      await rm(p, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/**
+ * Sends a stored file through the app (never a static route): with its real type, a safe download name,
+ * and HTTP range requests (206) so videos seek. `attachment` forces a download instead of showing it.
+ */
+export function sendStoredFile(
+  res: import('express').Response,
+  absolutePath: string,
+  opts: { mime: string; downloadName: string; attachment?: boolean },
+): Promise<void> {
+  const disposition = `${opts.attachment ? 'attachment' : 'inline'}; filename="${opts.downloadName.replace(/[^\w.\- ]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`;
+  return new Promise((resolve, reject) => {
+    res.sendFile(
+      absolutePath,
+      {
+        acceptRanges: true,
+        cacheControl: false,
+        lastModified: true,
+        dotfiles: 'allow',
+        headers: { 'Content-Type': opts.mime, 'Content-Disposition': disposition, 'X-Content-Type-Options': 'nosniff' },
+      },
+      (err) => (err && !res.headersSent ? reject(err) : resolve()),
+    );
+  });
+}
