@@ -23,6 +23,11 @@ import { phasesRoutes } from './phases/phases.routes.js';
 import { meetingsRoutes } from './meetings/meetings.routes.js';
 import { documentsRoutes } from './documents/documents.routes.js';
 import { mediaRoutes } from './media/media.routes.js';
+import { assessmentsRoutes } from './assessments/assessments.routes.js';
+import { journeyRoutes } from './journey/journey.routes.js';
+import { restitutionRoutes } from './restitution/restitution.routes.js';
+import { followUpsRoutes } from './followups/followups.routes.js';
+import { peerLeadersRoutes } from './followups/peer-leaders.routes.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
 
@@ -111,6 +116,11 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.use(meetingsRoutes(db));
   app.use(documentsRoutes(db, config));
   app.use(mediaRoutes(db, config));
+  app.use(assessmentsRoutes(db));
+  app.use(journeyRoutes(db));
+  app.use(restitutionRoutes(db));
+  app.use(followUpsRoutes(db));
+  app.use(peerLeadersRoutes(db));
 
   app.use(notFoundHandler);
   app.use(errorHandler(log));

@@ -6,6 +6,8 @@ import { migrateLatest } from './db/migrate.js';
 import { createApp } from './app.js';
 import { countUsers } from './users/user.js';
 import { demoLogins, loadDemoData } from './demo/demo-data.js';
+import { sweepTemporaryUploads } from './http/uploads.js';
+import { purgeExpiredScans } from './documents/retention.js';
 
 const config = loadConfig();
 const db = createDb(config.database);
@@ -19,6 +21,11 @@ if (config.demoData && (await countUsers(db)) === 0) {
   await loadDemoData(db);
   loadedDemo = true;
 }
+
+// Uploads a killed process left half-done, and scans past their retention (also `npm run purge`).
+const swept = await sweepTemporaryUploads(config.uploadDir);
+const purged = await purgeExpiredScans(db, config.uploadDir, config.retentionDays);
+if (swept || purged) console.log(`start-up cleaning: ${swept} unfinished upload(s) removed, ${purged} scan(s) past retention deleted`);
 
 const app = createApp({ config, db });
 const server = app.listen(config.port, config.host, () => {

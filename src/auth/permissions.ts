@@ -62,6 +62,27 @@ const rules = {
   viewMedia: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),
   uploadMedia: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'youth' && g.access === 'youth'),
   editMedium: (u, m: MediumRecord) => leadsGroup(u, m.group) || (u.role === 'youth' && m.group.access === 'youth' && m.uploadedBy === u.id),
+  // Showing a medium beyond the group (restitution events, publication) is the adults' call, and only as far
+  // as every youth in it consented.
+  decideMediumUse: (u, m: MediumRecord) => leadsGroup(u, m.group),
+  // The self-assessment is the youth's own word: only they fill it (never a worker for them), from their
+  // own account; the adults in charge read everyone's, a youth reads only their own.
+  fillAssessment: (u, r: YouthRecord) => u.role === 'youth' && r.group.access === 'youth' && r.youthUserId === u.id,
+  viewAssessments: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
+  viewYouthAssessment: (u, r: YouthRecord) =>
+    leadsGroup(u, r.group) || (u.role === 'director' && r.group.access === 'director') || (u.role === 'youth' && r.youthUserId === u.id),
+  manageCompetences: (u) => u.role === 'admin',
+  // "My journey" is a youth's own page: the adults have the group pages.
+  viewJourney: (u) => u.role === 'youth',
+  // Restitution events are the group's public face: everyone in the group reads them; the leads record them.
+  viewRestitution: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),
+  manageRestitution: (u, g: GroupRecord) => leadsGroup(u, g),
+  // Follow-ups say what became of each youth (job, training, engagement): personal data, for the adults in
+  // charge only — the leads and the directors, never the youths.
+  viewFollowUps: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
+  recordFollowUp: (u, g: GroupRecord) => leadsGroup(u, g),
+  // Bringing back a youth of an earlier group (one the worker can see) as peer leader of a group they lead.
+  enrolPeerLeader: (u, g: GroupRecord) => leadsGroup(u, g),
   viewAuditLog: (u) => u.role === 'admin',
   viewRetention: (u) => u.role === 'admin' || u.role === 'director',
   manageAccounts: (u) => u.role === 'admin',

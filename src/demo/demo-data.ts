@@ -5,7 +5,11 @@ import { nowIso } from '../db/time.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Phase } from '../groups/group.js';
 import { loadDemoMeetings } from './demo-meetings.js';
+import { loadDemoAssessments } from './demo-assessments.js';
 import { addDemoYouthFiles } from './demo-youths.js';
+import { loadDemoDocuments } from './demo-documents.js';
+import { loadDemoMedia } from './demo-media.js';
+import { loadDemoRestitution } from './demo-restitution.js';
 
 /**
  * The demo groups come from the 2009 Lille proceedings (see shared/DOMAIN.md); the young people's names
@@ -167,6 +171,10 @@ export async function loadDemoData(db: Db): Promise<DemoIds> {
     }
     await addDemoYouthFiles(trx, Object.values(ids.groups));
     await loadDemoMeetings(trx, ids, now, today);
+    await loadDemoAssessments(trx, ids, today);
+    await loadDemoDocuments(trx, ids);
+    await loadDemoMedia(trx, ids, today);
+    await loadDemoRestitution(trx, ids, now, today);
     return ids;
   });
 }

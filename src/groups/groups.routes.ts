@@ -5,6 +5,7 @@ import { requireCan, requireSignedIn, assertCan } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
 import { listGroupYouths } from '../participants/participant.js';
 import { groupFunnel } from '../participants/funnel.js';
+import { restitutionSummary } from '../restitution/summary.js';
 import { nextMeeting } from '../meetings/meeting.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
@@ -141,12 +142,13 @@ export function groupsRoutes(db: Db): Router {
     const group = await loadVisibleGroup(db, req.user!, req.params.id);
     assertCan(can(req.user, 'viewGroup', group));
     Object.assign(group, { next_meeting: await nextMeeting(db, group.id) }); // for views/meetings/_group-link.ejs
-    const [workers, youths, companions, funders, funnel] = await Promise.all([
+    const [workers, youths, companions, funders, funnel, restitution] = await Promise.all([
       listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id), listFunders(db, group.id),
       // Who left and why is part of the youths' files: only for those who may read them.
       can(req.user, 'viewYouthFiles', group) ? groupFunnel(db, group) : null,
+      restitutionSummary(db, group, can(req.user, 'viewFollowUps', group)),
     ]);
-    res.render('groups/show', { title: group.name, group, workers, youths, companions, funders, funnel, phases: PHASES });
+    res.render('groups/show', { title: group.name, group, workers, youths, companions, funders, funnel, restitution, phases: PHASES });
   });
 
   return router;

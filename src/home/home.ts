@@ -3,6 +3,8 @@ import type { Db } from '../db/knex.js';
 import { scopedGroups, type ScopedGroup } from '../groups/group.js';
 import { consecutiveUnexcusedAbsences, localNow, type AbsenceFlag } from '../meetings/meeting.js';
 import { departureGate } from '../phases/phase.js';
+import { documentsDue, type DueItem } from '../documents/readiness.js';
+import { dueFollowUps, type DueFollowUp } from '../followups/followup.js';
 
 export interface AgendaMeeting {
   id: number;
@@ -18,6 +20,10 @@ export interface Agenda {
   registersToTake: AgendaMeeting[];
   flagged: AbsenceFlag[];
   awaitingApproval: ScopedGroup[];
+  /** Follow-ups of the groups the worker leads, overdue or due within a fortnight. */
+  followUpsDue: DueFollowUp[];
+  /** Papers due within 14 days or late, in the worker's groups that have not left yet. */
+  documentsDue: DueItem[];
 }
 
 /**
@@ -28,7 +34,7 @@ export interface Agenda {
 export async function agendaFor(db: Db, user: Express.User): Promise<Agenda> {
   const groups: ScopedGroup[] = await scopedGroups(db, user).orderBy('groups.departure_date');
   const ids = groups.map((g) => g.id);
-  if (!ids.length) return { thisWeek: [], registersToTake: [], flagged: [], awaitingApproval: [] };
+  if (!ids.length) return { thisWeek: [], registersToTake: [], flagged: [], awaitingApproval: [], followUpsDue: [], documentsDue: [] };
   const now = localNow();
   const weekEnd = dayjs(now.slice(0, 10)).add(7, 'day').format('YYYY-MM-DD');
   const meetings = () =>
@@ -47,7 +53,9 @@ export async function agendaFor(db: Db, user: Express.User): Promise<Agenda> {
     const gate = await departureGate(db, g);
     if (!gate.approval && gate.departingCount > 0 && gate.youths.length === 0) awaitingApproval.push(g);
   }
-  return { thisWeek, registersToTake, flagged, awaitingApproval };
+  const followUpsDue = user.role === 'worker' ? await dueFollowUps(db, ids) : [];
+  const documentsDueSoon = user.role === 'worker' ? await documentsDue(db, groups) : [];
+  return { thisWeek, registersToTake, flagged, awaitingApproval, followUpsDue, documentsDue: documentsDueSoon };
 }
 
 /** A youth's own groups, most recent first: their home is the group they are in now. */

@@ -93,6 +93,8 @@ export function receiveOneFile(opts: UploadOptions): RequestHandler {
   const upload = multer({
     storage: new HashingDiskStorage(path.join(opts.uploadDir, 'tmp')),
     limits: { fileSize: opts.maxBytes, files: 1, fields: 30, fieldSize: 100_000 },
+    // Browsers send the file name as raw UTF-8 bytes; busboy's default (latin1) turned "vidéo" into "vidÃ©o".
+    defParamCharset: 'utf8',
   }).single(opts.field);
   return (req, res, next) => {
     upload(req, res, (err: unknown) => {

@@ -3,6 +3,7 @@ import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { PHASES, type Phase } from '../groups/group.js';
 import type { WithdrawalReason } from './withdrawal.js';
+import { presentingEnrolments } from '../restitution/restitution.js';
 
 /**
  * The funnel of a group: enrolled → still preparing → departed → returned → took part in restitution, and
@@ -43,12 +44,11 @@ export interface GroupFunnel {
 }
 
 /**
- * The youths (by youths.id) who presented the project at home. There is no restitution table yet: the
- * restitution issue adds `restitution_presenters` and fills this in. Until then nobody is counted, and the
- * step reads "not yet" while the group has not reached restitution.
+ * The enrolments of the group whose youth presented the project at home, at one restitution event or more
+ * (`restitution_presenters`). The step reads "not yet" while the group has not reached restitution.
  */
-export async function restitutionParticipants(_db: Db, _groupId: number): Promise<Set<number>> {
-  return new Set();
+export async function restitutionParticipants(db: Db, groupId: number): Promise<Set<number>> {
+  return presentingEnrolments(db, groupId);
 }
 
 const rank = (p: Phase): number => PHASES.indexOf(p);
@@ -81,7 +81,7 @@ export async function groupFunnel(db: Db, group: { id: number; phase: Phase }): 
   const prepared = `not ${outAt(rank('departure'))}`;
   const departed = `${prepared} and ${departing} and not ${outAt(STAY)}`;
   const returned = `${departed} and not ${outAt(RETURN)}`;
-  const restituted = presenters.length ? `${returned} and e.youth_id in (${presenters.map(() => '?').join(', ')})` : '1 = 0';
+  const restituted = presenters.length ? `${returned} and e.id in (${presenters.map(() => '?').join(', ')})` : '1 = 0';
   const counted = (condition: string, alias: string, bindings: number[] = []): Knex.Raw =>
     db.raw(`count(distinct case when ${condition} then e.youth_id end) as ${alias}`, bindings);
 

@@ -19,6 +19,7 @@ import {
 } from './participant.js';
 import { AlreadyWithdrawnError, NotWithdrawnError, rejoin, withdraw, withdrawalHistory, withdrawForm, WITHDRAWAL_REASONS } from './withdrawal.js';
 import { decodeCsvBytes, importYouths, IMPORT_FIELDS, MAX_IMPORT_BYTES, type ImportProblem } from './youth-import.js';
+import { youthGroupsPanel } from '../followups/peer-leaders.js';
 
 // Uploaded lists go to a temporary file (never held in memory) and are deleted as soon as they are read.
 const IMPORT_DIR = path.join(os.tmpdir(), 'tremplin-imports');
@@ -127,10 +128,10 @@ export function participantsRoutes(db: Db): Router {
   router.get('/groups/:id/youths/:enrolmentId', requireSignedIn, async (req, res) => {
     const group = await groupFor(req, 'viewYouthFiles');
     const file = await loadYouthFile(db, group, req.params.enrolmentId);
-    const [history, account] = await Promise.all([withdrawalHistory(db, file.enrolment_id), youthAccountStatus(db, file)]);
+    const [history, account, groupsPanel] = await Promise.all([withdrawalHistory(db, file.enrolment_id), youthAccountStatus(db, file), youthGroupsPanel(db, req.user!, file.youth_id)]);
     res.render('participants/show', {
       title: res.locals.t('participants.file.title', { name: fullName(file) }),
-      group, file, history, account,
+      group, file, history, account, groupsPanel,
       ageToday: ageOn(file.birth_date, today()),
       minorAtDeparture: isMinorAt(file.birth_date, group.departure_date),
       ageAtDeparture: group.departure_date ? ageOn(file.birth_date, group.departure_date) : null,

@@ -4,6 +4,8 @@ import { nowIso } from '../db/time.js';
 import { PHASES, type GroupRow, type Phase } from '../groups/group.js';
 import { missingDocuments, type MissingDocument } from '../documents/readiness.js';
 import { attendanceForGate } from '../meetings/meeting.js';
+import { followUpProgress, scheduleFollowUps } from '../followups/followup.js';
+import { countEvents } from '../restitution/restitution.js';
 
 export { PHASES, type Phase };
 
@@ -116,6 +118,8 @@ export async function advancePhase(db: Db, user: Express.User, group: GroupRow, 
     await trx('phase_transitions').insert({ group_id: group.id, from_phase: from, to_phase: to, note, by_user: user.id, at: now });
     // Back to preparation means the trip as approved is off: the director must say yes again.
     if (to === 'preparation') await trx('departure_approvals').where({ group_id: group.id }).whereNull('revoked_at').update({ revoked_at: now });
+    // Back home: the follow-ups at 1, 3, 6 and 12 months are planned (again harmless later: it only adds what is missing).
+    if (forward && phaseIndex(to) >= phaseIndex('return')) await scheduleFollowUps(trx, group.id);
   });
 }
 
@@ -185,10 +189,14 @@ export async function phaseChecklist(db: Db, group: GroupRow, gate?: DepartureGa
     case 'stay':
       return [{ key: 'companions', done: companions > 0 }];
     case 'return':
-      return [{ key: 'bilanHeld', done: of('return').some((m) => m.register_taken_at) }];
-    case 'restitution':
-      return [{ key: 'restitutionPrepared', done: of('restitution').some((m) => m.register_taken_at) }];
-    default:
-      return [];
+      return [{ key: 'bilanHeld', done: of('return').some((m) => m.register_taken_at) }, { key: 'followUpsPlanned', done: (await followUpProgress(db, group.id)).planned > 0 }];
+    case 'restitution': {
+      const events = await countEvents(db, group.id);
+      return [{ key: 'restitutionPrepared', done: of('restitution').some((m) => m.register_taken_at) }, { key: 'restitutionEvents', done: events > 0, values: { count: events } }];
+    }
+    default: {
+      const f = await followUpProgress(db, group.id);
+      return [{ key: 'followUpsPlanned', done: f.planned > 0 }, { key: 'followUpsOnTime', done: f.overdue === 0, values: { count: f.overdue } }];
+    }
   }
 }

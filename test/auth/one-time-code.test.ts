@@ -77,7 +77,8 @@ describe('one-time codes for youths', () => {
       const res = await postForm(agent, '/redeem', { code, username: 'Elise.T', password: 'un-mot-de-passe', passwordConfirm: 'un-mot-de-passe' });
       expect(res.status).to.equal(303);
       const again = await signIn(app, 'elise.t', 'un-mot-de-passe');
-      expect((await again.get('/')).headers.location).to.equal('/groups');
+      // A youth's home is their journey, which says so while they are in no group yet.
+      expect((await again.get('/')).headers.location).to.equal('/me');
     });
 
     it('keeps what was typed and explains each problem', async () => {

@@ -155,8 +155,8 @@ describe('Tremplin in a browser', function () {
       await screenshot(phone, 'phone-redeem');
       await phone.getByRole('button', { name: 'Créer mon compte' }).click();
 
-      // A youth in one group lands on that group's page.
-      await phone.waitForURL(/\/groups\/\d+$/);
+      // A youth lands on their own journey: their group, where it is now, their sessions.
+      await phone.waitForURL(url('/me'));
       await phone.getByText('Ton compte est prêt. Bienvenue !').waitFor();
       const mine = await seen(phone);
       expect(mine).to.include('Rencontre des jeunes de Sadiola');
@@ -168,7 +168,7 @@ describe('Tremplin in a browser', function () {
       await phone.waitForURL(url('/login'));
       await phone.getByRole('heading', { name: 'Se connecter' }).waitFor();
       await signIn(phone, 'yanis.m', 'soleil-de-sadiola');
-      await phone.waitForURL(/\/groups\/\d+$/);
+      await phone.waitForURL(url('/me'));
       expect(await seen(phone)).to.include('Rencontre des jeunes de Sadiola');
 
       // Someone finds the sheet later: the code has been used and opens nothing.

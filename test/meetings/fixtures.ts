@@ -46,11 +46,11 @@ export async function smallGroup(ids: DemoIds, youths: Record<string, string>, p
   return { groupId, enrolments, meeting, withdraw };
 }
 
-/** The demo Sadiola group's enrolments, by first name. */
+/** The demo Sadiola group's ten participants (those of its registers), by first name; not its peer leader. */
 export async function sadiolaEnrolments(ids: DemoIds): Promise<Record<string, number>> {
   const rows: { id: number; first_name: string }[] = await testDb()('enrolments')
     .join('youths', 'youths.id', 'enrolments.youth_id')
-    .where('enrolments.group_id', ids.groups.sadiola)
+    .where({ 'enrolments.group_id': ids.groups.sadiola, 'enrolments.role': 'participant' })
     .select('enrolments.id', 'youths.first_name');
   return Object.fromEntries(rows.map((r) => [r.first_name, Number(r.id)]));
 }

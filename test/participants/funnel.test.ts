@@ -81,10 +81,10 @@ describe('the funnel of a group', () => {
     });
   });
 
-  it('shows the demo group to Mali: ten enrolled, five who left and why', async () => {
+  it('shows the demo group to Mali: ten enrolled, five who left and why, the five back all presented the project', async () => {
     const group = await testDb()('groups').where({ id: ids.groups.dispensaire }).first('id', 'phase');
     const f = await groupFunnel(testDb(), group);
-    expect(counts(f)).to.deep.equal({ enrolled: 10, prepared: 6, departed: 5, returned: 5, restitution: 0 });
+    expect(counts(f)).to.deep.equal({ enrolled: 10, prepared: 6, departed: 5, returned: 5, restitution: 5 });
     expect(leavers(f).prepared).to.have.members(['Mathis: job', 'Océane: pregnancy', 'Bilal: training', 'Nathan: lost_contact']);
     expect(leavers(f).departed).to.deep.equal(['Emma: family']);
   });

@@ -54,7 +54,9 @@ describe('youths in a group, through the pages', () => {
       expect(page).not.to.include('né·e le');
       expect(page).not.to.include('06 39 98');
       expect(page).not.to.include('Embauché').and.not.to.include('A trouvé un emploi').and.not.to.include('Parcours du groupe');
-      expect(res.text).not.to.include('/youths/');
+      // The only pages under /youths/ a youth is shown are their own (their papers), never another youth's file.
+      const own = await enrolmentOf(testDb(), ids.groups.bafou, 'Lucas');
+      expect([...res.text.matchAll(/\/youths\/(\d+)/g)].map((m) => Number(m[1]))).to.satisfy((found: number[]) => found.every((id) => id === own));
       const ousmane = await enrolmentOf(testDb(), ids.groups.bafou, 'Ousmane');
       expect((await lucas.get(`/groups/${ids.groups.bafou}/youths/${ousmane}`)).status).to.equal(403);
     });

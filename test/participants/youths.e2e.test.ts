@@ -16,7 +16,7 @@ async function signIn(page: Page, baseUrl: string, login: string, password = DEM
   await page.getByLabel('E-mail ou identifiant').fill(login);
   await page.getByLabel('Mot de passe', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Entrer' }).click();
-  await page.waitForURL(/\/(groups|groups\/\d+|admin\/users)?$/);
+  await page.waitForURL(/\/(groups|groups\/\d+|admin\/users|me)?$/);
 }
 
 describe('youths in a group, in a browser', function () {

@@ -2,11 +2,15 @@ import { expect } from 'chai';
 import request from 'supertest';
 import type { Express } from 'express';
 import { buildApp, csrfToken, signIn, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import { listRoutes } from '../support/routes.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { createAccount } from '../../src/users/user.js';
 import { ROW_TABLES, ROLES, ITERATION_ORDER, resolvePath, type Who } from './rows/index.js';
+import { afterProjectFixtures } from './rows/restitution.js';
+import { giveScan } from '../documents/fixtures.js';
+import { findById, toSessionUser } from '../../src/users/user.js';
+import { storedPhoto } from '../media/fixtures.js';
 
 /**
  * Every route × every role, against the table below. A route the app answers but the table does not list
@@ -60,6 +64,10 @@ describe('permission matrix: every route for every role', () => {
     await testDb()('group_workers').insert({ group_id: ids.groups.sadiola, user_id: coLead.id, role: 'co_lead' });
     await testDb()('group_funders').insert({ group_id: ids.groups.sadiola, name: 'Région', scheme: 'DRAPP', amount_cents: 150000 });
     await testDb()('group_companions').insert({ group_id: ids.groups.sadiola, name: 'Élu Jeunesse', role: 'élu' });
+    await afterProjectFixtures(testDb(), ids.groups.sadiola);
+    // A scan of Inès's passport, so the download route has a file to send.
+    await giveScan(testDb(), testDatabase().config.uploadDir, toSessionUser((await findById(testDb(), ids.users.karim))!), ids.groups.sadiola, Number((await testDb()('enrolments').where({ group_id: ids.groups.sadiola }).orderBy('id').first('id')).id));
+    await storedPhoto(testDb(), testDatabase().config.uploadDir, ids.groups.sadiola, ids.youthUsers['ines.d']!);
   });
 
   it('lists every route the app answers, and no route that does not exist', () => {

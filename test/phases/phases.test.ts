@@ -6,10 +6,15 @@ import { findById } from '../../src/users/user.js';
 import { toSessionUser } from '../../src/users/user.js';
 import { advancePhase, approveDeparture, departureGate, TransitionRefused } from '../../src/phases/phase.js';
 import type { GroupRow } from '../../src/groups/group.js';
+import { papersReady } from '../documents/fixtures.js';
 
 const now = () => new Date().toISOString();
 
-/** A small group in preparation: 3 youths meant to leave, 1 staying home, 5 preparation sessions held (2026, Feb to June). */
+/**
+ * A small group in preparation: 3 youths meant to leave, 1 staying home, 5 preparation sessions held (2026, Feb to June),
+ * and every paper the trip to Senegal asks for checked (passport, insurance, image rights): these tests are about attendance
+ * and approval; the gate's papers are tested in test/documents/.
+ */
 async function preparedGroup(ids: DemoIds, attendance: Record<string, string[]>) {
   const db = testDb();
   const [g] = await db('groups').insert({
@@ -32,6 +37,7 @@ async function preparedGroup(ids: DemoIds, attendance: Record<string, string[]>)
       await db('attendance').insert({ meeting_id: meetingId, enrolment_id: enrolmentId, status: attendance[first]?.[i] ?? 'present', recorded_at: now() });
     }
   }
+  await papersReady(db, groupId);
   return { groupId, enrolments };
 }
 

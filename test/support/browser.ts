@@ -4,7 +4,9 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { ROOT } from '../../src/config.js';
 import { createApp } from '../../src/app.js';
-import { testDatabase } from './database.js';
+import { expect } from 'chai';
+import type { DemoIds } from '../../src/demo/demo-data.js';
+import { resetToDemo, testDatabase } from './database.js';
 
 /**
  * What the end-to-end tests need: the real app listening on a free port of the loopback interface, on the
@@ -121,4 +123,54 @@ export async function openPage(browser: Browser, options: BrowserContextOptions)
 /** A page's horizontal overflow: content wider than the screen means sideways scrolling on a phone. */
 export function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+export interface BrowserSession {
+  /** The running app's address for a path. */
+  url(path: string): string;
+  /** A new watched page (its own browser context) of the given size. */
+  open(options: BrowserContextOptions): Promise<Page>;
+}
+
+/**
+ * The hooks every browser test needs, for the `describe` it is called in: the demo data, a browser and the
+ * app on a port; after each test, the pages and the server must have reported no error.
+ */
+export function useBrowserSession(onReset?: (ids: DemoIds) => void): BrowserSession {
+  let app: RunningApp | undefined;
+  let browser: Browser | undefined;
+  let opened: WatchedPage[] = [];
+  before(async function () {
+    this.timeout(120_000);
+    const ids = await resetToDemo();
+    onReset?.(ids);
+    browser = await launchBrowser();
+    app = await startApp();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  afterEach(async function () {
+    const problems = opened.flatMap((w) => w.problems);
+    await Promise.all(opened.map((w) => w.context.close()));
+    opened = [];
+    if (this.currentTest?.state === 'passed') {
+      expect(problems, 'errors reported by the pages').to.deep.equal([]);
+      expect(app!.serverErrors, 'errors logged by the server').to.deep.equal([]);
+    }
+  });
+  return {
+    url: (path) => `${app!.baseUrl}${path}`,
+    open: async (options) => {
+      const w = await openPage(browser!, options);
+      opened.push(w);
+      return w.page;
+    },
+  };
+}
+
+/** The text a person reads on the page (French typography's no-break spaces read as spaces). */
+export async function seen(page: Page): Promise<string> {
+  return (await page.locator('body').innerText()).replace(/\u00a0/g, ' ');
 }

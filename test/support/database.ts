@@ -68,6 +68,10 @@ export const testDb = (): Db => testDatabase().db;
 
 // Children before parents, so foreign keys never object.
 const TABLES_IN_DELETE_ORDER = [
+  'follow_ups', 'restitution_media', 'restitution_presenters', 'restitution_events',
+  'audit_log', 'youth_documents', 'group_requirements',
+  'media_youths', 'media', 'image_consents',
+  'assessment_answers', 'assessments', 'competences',
   'sessions', 'one_time_codes', 'attendance', 'meetings', 'departure_approvals', 'phase_transitions', 'withdrawals',
   'enrolments', 'youths', 'group_funders', 'group_companions', 'group_workers', 'groups', 'structures', 'users',
 ];

@@ -5,6 +5,12 @@ import { groupsRows } from './groups.js';
 import { phasesRows } from './phases.js';
 import { meetingsRows } from './meetings.js';
 import { participantsRows } from './participants.js';
+import { restitutionRows } from './restitution.js';
+import { followUpsRows } from './followups.js';
+import { documentsRows } from './documents.js';
+import { mediaRows } from './media.js';
+import { assessmentsRows } from './assessments.js';
+import { journeyRows } from './journey.js';
 
 export const ROLES = ['anonymous', 'admin', 'director', 'worker', 'otherWorker', 'youth', 'otherYouth'] as const;
 export type Who = (typeof ROLES)[number];
@@ -13,7 +19,7 @@ export type Who = (typeof ROLES)[number];
 // must not change what the others are asked about before their turn.
 export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'worker'];
 
-export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, groupsRows, phasesRows, meetingsRows, participantsRows];
+export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows];
 
 export interface MatrixContext {
   ids: DemoIds;
@@ -34,6 +40,13 @@ export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Pro
     funderId: async () => (await db('group_funders').where({ group_id: group }).orderBy('id').first('id'))?.id,
     companionId: async () => (await db('group_companions').where({ group_id: group }).orderBy('id').first('id'))?.id,
     workerId: async () => (await db('group_workers').where({ group_id: group, role: 'co_lead' }).first('user_id'))?.user_id,
+    // A medium with a file (the matrix's own, made in its before()), so its file and thumbnail routes answer.
+    mediumId: async () => (await db('media').where({ group_id: group }).whereNotNull('stored_path').orderBy('id').first('id'))?.id,
+    moment: async () => 'before',
+    competenceId: async () => (await db('competences').orderBy([{ column: 'position' }, { column: 'id' }]).first('id'))?.id,
+    kind: async () => 'passport_or_id',
+    eventId: async () => (await db('restitution_events').where({ group_id: group }).orderBy('id').first('id'))?.id,
+    followUpId: async () => (await db('follow_ups').join('enrolments', 'enrolments.id', 'follow_ups.enrolment_id').where('enrolments.group_id', group).orderBy('follow_ups.id').first('follow_ups.id'))?.id,
     token: async () => (await db('groups').where({ id: group }).first('calendar_token'))?.calendar_token,
   };
   let out = path;

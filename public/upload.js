@@ -1,0 +1,93 @@
+// The upload form, sent in the background so a progress bar can show how far a big video has gone, and a
+// plain sentence can say what went wrong. Without this script the form still works as an ordinary form.
+(function () {
+  'use strict';
+  var form = document.querySelector('form[data-upload]');
+  if (!form || !window.XMLHttpRequest || !window.FormData) return;
+
+  var fileInput = form.querySelector('input[type="file"]');
+  var status = form.querySelector('[data-upload-status]');
+  var bar = status.querySelector('progress');
+  var text = status.querySelector('[data-upload-text]');
+  var problem = form.querySelector('[data-upload-problem]');
+  var problemText = problem.querySelector('[data-upload-problem-text]');
+  var button = form.querySelector('button[type="submit"]');
+  var data = form.dataset;
+
+  function showProblem(message) {
+    status.hidden = true;
+    problemText.textContent = message;
+    problem.hidden = false;
+    button.disabled = false;
+    problem.focus();
+  }
+
+  // Only a first guess, from the browser's word: the server decides from the file's content.
+  function limitFor(file) {
+    if (/^image\//.test(file.type)) return Number(data.maxPhoto);
+    if (file.type === 'application/pdf') return Number(data.maxDocument);
+    return Number(data.maxVideo);
+  }
+
+  // The server answers a refused form with the form again and its messages: show those.
+  function messagesOf(html) {
+    var doc = new DOMParser().parseFromString(html, 'text/html');
+    var found = [];
+    doc.querySelectorAll('.field-error .error, .upload-form .error, main > .flash-alert').forEach(function (node) {
+      var words = node.textContent.replace(/\s+/g, ' ').trim();
+      if (words && found.indexOf(words) === -1) found.push(words);
+    });
+    return found.join(' ');
+  }
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    problem.hidden = true;
+    var file = fileInput.files && fileInput.files[0];
+    if (file && file.size > limitFor(file)) {
+      showProblem(data.msgTooLarge);
+      return;
+    }
+    // The text fields first and the file last, so the server reads them even if it stops at the file.
+    var body = new FormData();
+    new FormData(form).forEach(function (value, key) {
+      if (key !== fileInput.name) body.append(key, value);
+    });
+    if (file) body.append(fileInput.name, file, file.name);
+
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', form.action);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.addEventListener('progress', function (e) {
+      if (!e.lengthComputable) return;
+      var percent = Math.min(100, Math.floor((e.loaded * 100) / e.total));
+      bar.value = percent;
+      text.textContent = data.msgSending.replace('{percent}', String(percent));
+    });
+    xhr.upload.addEventListener('load', function () {
+      bar.removeAttribute('value'); // the server is checking the file: no more percentage to show
+      text.textContent = data.msgChecking;
+    });
+    xhr.addEventListener('load', function () {
+      var landedOn = xhr.responseURL ? new URL(xhr.responseURL).pathname : '';
+      if (xhr.status === 201) {
+        var answer = JSON.parse(xhr.responseText);
+        window.location.assign(answer.location);
+      } else if (xhr.status === 413 || xhr.status === 422) {
+        showProblem(messagesOf(xhr.responseText) || data.msgServer);
+      } else if (xhr.status === 401 || xhr.status === 403 || landedOn === '/login') {
+        showProblem(data.msgSession);
+      } else {
+        showProblem(data.msgServer);
+      }
+    });
+    xhr.addEventListener('error', function () { showProblem(data.msgNetwork); });
+    xhr.addEventListener('abort', function () { showProblem(data.msgNetwork); });
+
+    bar.value = 0;
+    text.textContent = data.msgSending.replace('{percent}', '0');
+    status.hidden = false;
+    button.disabled = true;
+    xhr.send(body);
+  });
+})();

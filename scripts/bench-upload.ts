@@ -1,0 +1,412 @@
+/**
+ * Upload benchmark of the production build: `npm run bench:upload`.
+ *
+ * Builds (`npm run build`), starts `node dist/src/server.js` as a separate process on 127.0.0.1 (free port,
+ * NODE_ENV=production, generated SESSION_SECRET, demo data, a fresh SQLite file and UPLOAD_DIR in one temp
+ * folder on the same disk as the test file), signs in as the demo youth `ines.d` over HTTP, and streams a
+ * 1 GiB file from disk to POST /groups/:id/media as multipart, with node:http (never held in memory).
+ *
+ * The file is a real MP4 file-type box (`ftyp`, brand isom/mp42: what the server's type check reads in the
+ * first bytes) followed by zeros, so the upload is taken as a video all the way through: streamed to a
+ * temporary file with its SHA-256, type checked, moved to its generated name, probed by ffprobe/ffmpeg when
+ * they are installed (they give up quickly on the zeros), and its row written. Each run is timed from the
+ * first byte sent to the end of the server's answer; the row's size and SHA-256 are then checked in the
+ * database, and the medium is deleted through the app before the next run. The server's peak RSS is its
+ * VmHWM (/proc/<pid>/status), reset before the uploads. Then `cp` copies the same file in the same folder,
+ * timed the same number of times. MB here are 2^20 bytes.
+ *
+ * The last line printed is `upload: X MB/s (cp Y MB/s), peak RSS Z MB` (medians of the runs).
+ * Optional environment: BENCH_RUNS (3), BENCH_SIZE_MB (1024), BENCH_NODE_ARGS (extra node flags for the
+ * server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_ENFORCE_TARGET=1 to fail under 500 MB/s or
+ * over 150 MB of peak RSS.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import knex from 'knex';
+import { DEMO_PASSWORD } from '../src/demo/demo-data.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SERVER_JS = path.join(ROOT, 'dist', 'src', 'server.js');
+const HOST = '127.0.0.1';
+const MB = 1024 * 1024;
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const SIZE = Number(process.env.BENCH_SIZE_MB ?? 1024) * MB;
+const ENFORCE_TARGET = /^(1|true|yes)$/.test(process.env.BENCH_ENFORCE_TARGET ?? '');
+const TARGET = { mbPerSec: 500, rssMb: 150 };
+const YOUTH = 'ines.d';
+const GROUP_NAME = 'Rencontre des jeunes de Sadiola';
+const OVERALL_LIMIT_MS = 600_000;
+
+class BenchError extends Error {}
+
+let child: ChildProcess | undefined;
+let tempDir: string | undefined;
+let serverLog = '';
+const log = (msg: string) => console.log(msg);
+
+// ------------------------------------------------------------------------------------------- server
+
+function build(): void {
+  log('build: npm run build');
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
+  if (r.status !== 0) throw new BenchError(`npm run build failed (${r.error?.message ?? `exit ${r.status}`})`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, HOST, () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(port: number, dir: string): ChildProcess {
+  // Only what the server needs: nothing (DATABASE_URL, TRUST_PROXY...) from the caller's environment.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', SESSION_SECRET: randomBytes(32).toString('hex'),
+    HOST, PORT: String(port), SQLITE_FILE: path.join(dir, 'tremplin.sqlite'), UPLOAD_DIR: path.join(dir, 'uploads'), DEMO_DATA: '1',
+  };
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, SERVER_JS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk: Buffer) => {
+    serverLog = (serverLog + chunk.toString()).slice(-20_000);
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  return proc;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForHealth(base: string, proc: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new BenchError(`server exited during start-up (${proc.exitCode ?? proc.signalCode})`);
+    try {
+      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new BenchError('/healthz did not answer 200 within 60 s');
+}
+
+async function stopServer(): Promise<boolean> {
+  const proc = child;
+  if (!proc) return true;
+  if (proc.exitCode === null && proc.signalCode === null) {
+    const exited = once(proc, 'exit');
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  return proc.exitCode === 0;
+}
+
+// ------------------------------------------------------------------------------------------- memory
+
+function procStatus(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
+    const m = /^(Vm\w+):\s+(\d+) kB/.exec(line);
+    if (m) out[m[1]!] = Number(m[2]) * 1024;
+  }
+  return out;
+}
+
+/** Resets the kernel's peak-RSS mark (VmHWM) to the current RSS, so that it covers the uploads only. */
+function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sampleRss(pid: number): { stop: () => number } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, procStatus(pid).VmRSS ?? 0);
+    } catch {
+      // gone: reported elsewhere
+    }
+  }, 50);
+  return { stop: () => (clearInterval(timer), peak) };
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on every Linux Node runs on
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+// ------------------------------------------------------------------------------------------- HTTP
+
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+  take(res: Response): void {
+    for (const header of res.headers.getSetCookie()) {
+      const [pair] = header.split(';');
+      const eq = pair!.indexOf('=');
+      if (eq > 0) this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+const tokenOf = (html: string, what: string): string => {
+  const token = /<meta name="csrf-token" content="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new BenchError(`${what}: no CSRF token in the page`);
+  return token;
+};
+
+interface Session {
+  jar: CookieJar;
+  groupId: number;
+  token: string;
+}
+
+async function signIn(base: string): Promise<Session> {
+  const jar = new CookieJar();
+  const get = async (p: string) => {
+    const res = await fetch(`${base}${p}`, { redirect: 'manual', headers: { cookie: jar.header() }, signal: AbortSignal.timeout(10_000) });
+    jar.take(res);
+    return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+  };
+  const login = await get('/login');
+  const res = await fetch(`${base}/login`, {
+    method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(10_000),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
+    body: new URLSearchParams({ _csrf: tokenOf(login.text, 'GET /login'), login: YOUTH, password: DEMO_PASSWORD }).toString(),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 303) throw new BenchError(`POST /login as ${YOUTH} answered ${res.status}`);
+  jar.take(res);
+  const groups = await get('/groups');
+  const escaped = GROUP_NAME.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const id = new RegExp(`href="/groups/(\\d+)"[^>]*>\\s*${escaped}`).exec(groups.text)?.[1];
+  if (!id) throw new BenchError(`GET /groups (${groups.status}): no link to "${GROUP_NAME}" for ${YOUTH}`);
+  const page = await get(`/groups/${id}/media/new`);
+  if (page.status !== 200) throw new BenchError(`GET /groups/${id}/media/new answered ${page.status}`);
+  log(`signed in as ${YOUTH}; uploading to group ${id}`);
+  return { jar, groupId: Number(id), token: tokenOf(page.text, 'the upload page') };
+}
+
+/** Streams the file from disk as a multipart form (moment, caption, then the file), like the upload page. */
+function uploadFile(base: string, session: Session, file: string, size: number): Promise<{ status: number; location: string | null; body: string }> {
+  const url = new URL(`${base}/groups/${session.groupId}/media?_csrf=${encodeURIComponent(session.token)}`);
+  const boundary = `----tremplinbench${randomBytes(8).toString('hex')}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="moment"\r\n\r\nduring\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="caption"\r\n\r\nBench upload\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST',
+      headers: {
+        cookie: session.jar.header(), accept: 'text/html',
+        'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + tail.length),
+      },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? null, body }));
+      res.on('error', reject);
+    });
+    req.write(head);
+    const source = createReadStream(file, { highWaterMark: MB });
+    source.on('error', reject);
+    source.pipe(req, { end: false });
+    source.on('end', () => req.end(tail));
+  });
+}
+
+async function deleteMedium(base: string, session: Session, location: string): Promise<void> {
+  const page = await fetch(`${base}${location}`, { headers: { cookie: session.jar.header() } });
+  session.jar.take(page);
+  const token = tokenOf(await page.text(), location);
+  const res = await fetch(`${base}${location}/delete`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session.jar.header() },
+    body: new URLSearchParams({ _csrf: token, confirm: 'yes' }).toString(),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 303) throw new BenchError(`deleting ${location} answered ${res.status}`);
+}
+
+// ------------------------------------------------------------------------------------------- files
+
+/** An MP4 file-type box, then zeros up to `size`; returns its SHA-256. Written in 4 MiB blocks, never whole. */
+async function makeTestFile(file: string, size: number): Promise<string> {
+  // The box: its size (24), 'ftyp', the major brand 'isom', version 0x200, compatible brands 'isom' and 'mp42'.
+  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isommp42', 'latin1')]);
+  const hash = createHash('sha256');
+  const out = createWriteStream(file);
+  const block = Buffer.alloc(4 * MB);
+  let written = 0;
+  const write = async (chunk: Buffer) => {
+    hash.update(chunk);
+    written += chunk.length;
+    if (!out.write(chunk)) await once(out, 'drain');
+  };
+  await write(ftyp);
+  while (written < size) await write(block.subarray(0, Math.min(block.length, size - written)));
+  out.end();
+  await once(out, 'finish');
+  return hash.digest('hex');
+}
+
+function timeCp(from: string, to: string): number {
+  rmSync(to, { force: true });
+  const started = performance.now();
+  const r = spawnSync('cp', [from, to]);
+  const seconds = (performance.now() - started) / 1000;
+  if (r.status !== 0) throw new BenchError(`cp failed: ${r.stderr}`);
+  rmSync(to, { force: true });
+  return seconds;
+}
+
+// ------------------------------------------------------------------------------------------- main
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mbps = (bytes: number, seconds: number) => bytes / MB / seconds;
+
+async function main(): Promise<number> {
+  build();
+  tempDir = mkdtempSync(path.join(tmpdir(), 'tremplin-bench-upload-'));
+  const file = path.join(tempDir, 'bench.mp4');
+  log(`writing a ${SIZE / MB} MB test file in ${tempDir}`);
+  const sha256 = await makeTestFile(file, SIZE);
+  const size = statSync(file).size;
+
+  const port = await freePort();
+  const base = `http://${HOST}:${port}`;
+  child = startServer(port, tempDir);
+  await waitForHealth(base, child);
+  const pid = child.pid!;
+  log(`server pid ${pid} on ${base} (NODE_ENV=production, SQLite and UPLOAD_DIR in ${tempDir})`);
+  const session = await signIn(base);
+  const db = knex({ client: 'sqlite3', connection: { filename: path.join(tempDir, 'tremplin.sqlite') }, useNullAsDefault: true });
+
+  const rssBefore = procStatus(pid).VmRSS ?? 0;
+  const reset = resetPeakRss(pid);
+  const sampler = sampleRss(pid);
+  const uploads: { seconds: number; cpu: number }[] = [];
+  const failures: string[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const cpuBefore = cpuSeconds(pid);
+      const started = performance.now();
+      const res = await uploadFile(base, session, file, size);
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = (cpuSeconds(pid) - cpuBefore) / seconds;
+      if (res.status !== 303 || !res.location || !/\/media\/\d+$/.test(res.location)) {
+        throw new BenchError(`upload ${i + 1} answered ${res.status} ${res.location ?? ''}: ${res.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
+      }
+      const row = await db('media').where({ id: Number(res.location.split('/').pop()) }).first();
+      if (!row || Number(row.size_bytes) !== size || row.sha256 !== sha256 || row.kind !== 'video') {
+        failures.push(`upload ${i + 1}: the row does not match the file (${JSON.stringify({ size: row?.size_bytes, sha256: row?.sha256, kind: row?.kind })})`);
+      }
+      uploads.push({ seconds, cpu });
+      log(`upload ${i + 1}/${RUNS}: ${seconds.toFixed(2)} s, ${mbps(size, seconds).toFixed(0)} MB/s, server CPU ${Math.round(cpu * 100)}%`);
+      await deleteMedium(base, session, res.location);
+    }
+  } finally {
+    await db.destroy();
+  }
+  const sampled = sampler.stop();
+  const status = procStatus(pid);
+  const peakRss = reset ? status.VmHWM ?? 0 : sampled;
+
+  const copies: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    copies.push(timeCp(file, path.join(tempDir, 'bench-copy.mp4')));
+    log(`cp ${i + 1}/${RUNS}: ${copies[i]!.toFixed(2)} s, ${mbps(size, copies[i]!).toFixed(0)} MB/s`);
+  }
+
+  const upload = mbps(size, median(uploads.map((u) => u.seconds)));
+  const cp = mbps(size, median(copies));
+  const rows = [
+    ['what', 'runs', 'median s', 'median MB/s', 'best MB/s', 'server CPU'],
+    ['upload (POST /groups/:id/media)', String(RUNS), median(uploads.map((u) => u.seconds)).toFixed(2), upload.toFixed(0),
+      mbps(size, Math.min(...uploads.map((u) => u.seconds))).toFixed(0), `${Math.round(median(uploads.map((u) => u.cpu)) * 100)}%`],
+    ['cp of the same file', String(RUNS), median(copies).toFixed(2), cp.toFixed(0), mbps(size, Math.min(...copies)).toFixed(0), '—'],
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  log('');
+  for (const [n, r] of rows.entries()) {
+    log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+    if (n === 0) log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  log('');
+  log(`file: ${size / MB} MB (an MP4 ftyp box, then zeros), streamed from disk; 1 MB = 2^20 bytes`);
+  log(`server peak RSS during the uploads: ${(peakRss / MB).toFixed(1)} MB ${reset ? '(VmHWM, reset before the uploads)' : '(sampled VmRSS; VmHWM could not be reset)'}; RSS before ${(rssBefore / MB).toFixed(1)} MB`);
+  const met = upload >= TARGET.mbPerSec && peakRss / MB < TARGET.rssMb;
+  log(`target (>= ${TARGET.mbPerSec} MB/s, peak RSS < ${TARGET.rssMb} MB): ${met ? 'met' : 'NOT met'}${ENFORCE_TARGET ? '' : ' (not enforced; BENCH_ENFORCE_TARGET=1 to fail on it)'}`);
+  if (ENFORCE_TARGET && !met) failures.push('target not met');
+  if (!(await stopServer())) failures.push(`server did not stop cleanly on SIGTERM (${child?.exitCode ?? child?.signalCode})`);
+  for (const f of failures) console.error(`FAIL ${f}`);
+  log(`upload: ${upload.toFixed(0)} MB/s (cp ${cp.toFixed(0)} MB/s), peak RSS ${(peakRss / MB).toFixed(0)} MB`);
+  return failures.length ? 1 : 0;
+}
+
+async function cleanup(): Promise<void> {
+  try {
+    if (child && child.exitCode === null && child.signalCode === null) await stopServer();
+  } finally {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    tempDir = undefined;
+  }
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`FAIL benchmark still running after ${OVERALL_LIMIT_MS / 1000} s: giving up`);
+  child?.kill('SIGKILL');
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  process.exit(2);
+}, OVERALL_LIMIT_MS);
+watchdog.unref();
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: stopping`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  console.error(`FAIL ${err instanceof BenchError ? err.message : err instanceof Error ? err.stack : String(err)}`);
+  if (serverLog.trim()) console.error(`--- server output (last lines) ---\n${serverLog.trim().split('\n').slice(-30).join('\n')}`);
+} finally {
+  await cleanup();
+}
+process.exit(code);

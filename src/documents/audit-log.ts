@@ -1,0 +1,101 @@
+import type { Db } from '../db/knex.js';
+import { toNumber } from '../db/knex.js';
+import { nowIso } from '../db/time.js';
+
+/**
+ * Who did what to a youth's papers, and when: downloads of a scan by the adults in charge, checks,
+ * rejections, uploads, changes to a group's rules, and the scans the retention purge deleted. Rows are
+ * only ever added. The admin reads them (/admin/audit); nobody edits them.
+ */
+export const AUDIT_ACTIONS = [
+  'document.upload', 'document.check', 'document.reject', 'document.download', 'document.scanPurged', 'requirements.update',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntry {
+  groupId?: number | null;
+  subjectType?: 'youth_document' | 'group';
+  subjectId?: number | null;
+  details?: Record<string, unknown>;
+}
+
+/** Adds a row; `user` is null for what the app does by itself (the retention purge). */
+export async function recordAudit(db: Db, user: Pick<Express.User, 'id' | 'displayName'> | null, action: AuditAction, entry: AuditEntry = {}): Promise<void> {
+  await db('audit_log').insert({
+    user_id: user?.id ?? null,
+    user_name: user?.displayName ?? null,
+    action,
+    subject_type: entry.subjectType ?? null,
+    subject_id: entry.subjectId ?? null,
+    group_id: entry.groupId ?? null,
+    details: entry.details ? JSON.stringify(entry.details) : null,
+    at: nowIso(),
+  });
+}
+
+export interface AuditRow {
+  id: number;
+  user_id: number | null;
+  user_name: string | null;
+  action: AuditAction;
+  subject_type: string | null;
+  subject_id: number | null;
+  group_id: number | null;
+  group_name: string | null;
+  details: Record<string, unknown>;
+  at: string;
+  /** The youth the row is about, when it is about one of their papers. */
+  youth_name: string | null;
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export interface AuditFilter {
+  groupId?: number;
+  userId?: number;
+  page: number;
+}
+
+/** A page of the log, newest first, with the names a reader needs (group, youth) looked up in two queries. */
+export async function listAudit(db: Db, filter: AuditFilter): Promise<{ rows: AuditRow[]; total: number; pages: number }> {
+  const base = () => {
+    const q = db('audit_log');
+    if (filter.groupId) q.where('audit_log.group_id', filter.groupId);
+    if (filter.userId) q.where('audit_log.user_id', filter.userId);
+    return q;
+  };
+  const [{ n }] = await base().count<{ n: number | string }[]>({ n: '*' });
+  const total = toNumber(n);
+  const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const page = Math.min(Math.max(1, filter.page), pages);
+  const raw: (Omit<AuditRow, 'details' | 'youth_name'> & { details: string | null })[] = await base()
+    .leftJoin('groups', 'groups.id', 'audit_log.group_id')
+    .orderBy([{ column: 'audit_log.at', order: 'desc' }, { column: 'audit_log.id', order: 'desc' }])
+    .limit(AUDIT_PAGE_SIZE)
+    .offset((page - 1) * AUDIT_PAGE_SIZE)
+    .select('audit_log.*', 'groups.name as group_name');
+  const documentIds = raw.filter((r) => r.subject_type === 'youth_document' && r.subject_id).map((r) => Number(r.subject_id));
+  const youths: { id: number; first_name: string; last_name: string }[] = documentIds.length
+    ? await db('youth_documents')
+        .join('enrolments', 'enrolments.id', 'youth_documents.enrolment_id')
+        .join('youths', 'youths.id', 'enrolments.youth_id')
+        .whereIn('youth_documents.id', documentIds)
+        .select('youth_documents.id', 'youths.first_name', 'youths.last_name')
+    : [];
+  const names = new Map(youths.map((y) => [Number(y.id), `${y.first_name} ${y.last_name}`]));
+  const rows = raw.map((r) => ({
+    ...r,
+    details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : {},
+    youth_name: r.subject_type === 'youth_document' && r.subject_id ? names.get(Number(r.subject_id)) ?? null : null,
+  }));
+  return { rows, total, pages };
+}
+
+/** The groups and people that appear in the log, for the filters. */
+export async function auditFilterChoices(db: Db): Promise<{ groups: { id: number; name: string }[]; users: { id: number; name: string }[] }> {
+  const [groups, users] = await Promise.all([
+    db('groups').whereIn('id', db('audit_log').whereNotNull('group_id').distinct('group_id')).orderBy('name').select('id', 'name'),
+    db('users').whereIn('id', db('audit_log').whereNotNull('user_id').distinct('user_id')).orderBy('display_name').select('id', 'display_name as name'),
+  ]);
+  return { groups, users };
+}

@@ -1,0 +1,108 @@
+import { rm } from 'node:fs/promises';
+import dayjs from 'dayjs';
+import type { Db } from '../db/knex.js';
+import { nowIso, today as todayIso } from '../db/time.js';
+import { storedFilePath } from '../http/uploads.js';
+import { recordAudit } from './audit-log.js';
+import type { Kind } from './requirements.js';
+
+/**
+ * Identity, visa and health scans are personal data the trip no longer needs once the group is back: they
+ * are deleted `retentionDays` after the return date, by `npm run purge` and at each start-up. The row
+ * stays — status, dates, who checked it — with `scan_purged_at` set; the deletion is in the audit log.
+ * A parent's ID card is an identity paper like the youth's own, so it goes too. Insurance, exit
+ * authorisations and image-rights consent are kept: they may be asked for after the trip.
+ */
+export const PURGED_KINDS: Kind[] = ['passport_or_id', 'parent_id', 'visa', 'health'];
+
+/** The last return date whose scans are due for deletion today. */
+export const purgeCutoff = (retentionDays: number, today: string = todayIso()): string =>
+  dayjs(today).subtract(retentionDays, 'day').format('YYYY-MM-DD');
+
+interface PurgeCandidate {
+  id: number;
+  kind: Kind;
+  scan_path: string;
+  group_id: number;
+}
+
+function candidates(db: Db, cutoff: string) {
+  return db('youth_documents')
+    .join('enrolments', 'enrolments.id', 'youth_documents.enrolment_id')
+    .join('groups', 'groups.id', 'enrolments.group_id')
+    .whereNotNull('youth_documents.scan_path')
+    .whereIn('youth_documents.kind', PURGED_KINDS)
+    .whereNotNull('groups.return_date')
+    .where('groups.return_date', '<', cutoff);
+}
+
+export interface RetentionGroup {
+  group_id: number;
+  group_name: string;
+  return_date: string;
+  /** The first day a purge removes this group's scans. */
+  purge_on: string;
+  counts: Partial<Record<Kind, number>>;
+  total: number;
+}
+
+/**
+ * What the retention page shows: the scans the next purge deletes (groups back for longer than the
+ * retention), then the groups whose scans will go later, with the day. Counts only: no youth's name.
+ */
+export async function retentionOverview(db: Db, retentionDays: number, today: string = todayIso()): Promise<{ due: RetentionGroup[]; later: RetentionGroup[] }> {
+  const rows: { group_id: number; group_name: string; return_date: string | null; kind: Kind; n: number | string }[] = await db('youth_documents')
+    .join('enrolments', 'enrolments.id', 'youth_documents.enrolment_id')
+    .join('groups', 'groups.id', 'enrolments.group_id')
+    .whereNotNull('youth_documents.scan_path')
+    .whereIn('youth_documents.kind', PURGED_KINDS)
+    .whereNotNull('groups.return_date')
+    .groupBy('groups.id', 'groups.name', 'groups.return_date', 'youth_documents.kind')
+    .select('groups.id as group_id', 'groups.name as group_name', 'groups.return_date', 'youth_documents.kind')
+    .count({ n: '*' });
+  const cutoff = purgeCutoff(retentionDays, today);
+  const byGroup = new Map<number, RetentionGroup>();
+  for (const r of rows) {
+    const id = Number(r.group_id);
+    let g = byGroup.get(id);
+    if (!g) {
+      g = {
+        group_id: id, group_name: r.group_name, return_date: r.return_date!, counts: {}, total: 0,
+        purge_on: dayjs(r.return_date!).add(retentionDays + 1, 'day').format('YYYY-MM-DD'),
+      };
+      byGroup.set(id, g);
+    }
+    g.counts[r.kind] = Number(r.n);
+    g.total += Number(r.n);
+  }
+  const all = [...byGroup.values()].sort((a, b) => a.return_date.localeCompare(b.return_date) || a.group_name.localeCompare(b.group_name));
+  return { due: all.filter((g) => g.return_date < cutoff), later: all.filter((g) => g.return_date >= cutoff) };
+}
+
+/**
+ * Deletes the scans past retention. Each file is removed first, then its row marked and the deletion
+ * logged in one transaction: if the process dies in between, the next purge finds the row again and
+ * removing a file already gone is not an error. Returns how many scans were deleted.
+ */
+export async function purgeExpiredScans(db: Db, uploadDir: string, retentionDays: number, today: string = todayIso()): Promise<number> {
+  const due: PurgeCandidate[] = await candidates(db, purgeCutoff(retentionDays, today))
+    .orderBy('youth_documents.id')
+    .select('youth_documents.id', 'youth_documents.kind', 'youth_documents.scan_path', 'groups.id as group_id');
+  let purged = 0;
+  for (const doc of due) {
+    await rm(storedFilePath(uploadDir, doc.scan_path), { force: true });
+    await db.transaction(async (trx) => {
+      const now = nowIso();
+      const changed = await trx('youth_documents')
+        .where({ id: doc.id, scan_path: doc.scan_path })
+        .update({ scan_path: null, scan_mime: null, scan_size: null, scan_sha256: null, scan_name: null, scan_purged_at: now, updated_at: now });
+      if (changed === 1) {
+        await recordAudit(trx, null, 'document.scanPurged', {
+          groupId: Number(doc.group_id), subjectType: 'youth_document', subjectId: doc.id, details: { kind: doc.kind, retentionDays },
+        });
+        purged++;
+      }
+    });
+  }
+  return purged;
+}

@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Db } from '../../src/db/knex.js';
+import { recordMedium } from '../../src/media/medium.js';
+
+/**
+ * Real files for the media tests. The video and photo are made by Debian's ffmpeg, which the test
+ * dependencies install: without it these tests fail (they never skip) and say how to install it.
+ */
+export function requireFfmpeg(): void {
+  for (const program of ['ffmpeg', 'ffprobe']) {
+    const r = spawnSync(program, ['-version'], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      throw new Error(`${program} is missing: the media tests need Debian's ffmpeg package (run \`npm run test:deps\`)`);
+    }
+  }
+}
+
+export const scratchDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'tremplin-media-'));
+
+function ffmpeg(args: string[]): void {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+/** A real one-second H.264 MP4 of 64×64 pixels (a few kilobytes), with a second of sound if asked. */
+export function makeMp4(dir: string, name = 'clip.mp4', opts: { seconds?: number; size?: string } = {}): string {
+  const out = path.join(dir, name);
+  const seconds = opts.seconds ?? 1;
+  ffmpeg([
+    '-f', 'lavfi', '-i', `testsrc=duration=${seconds}:size=${opts.size ?? '64x64'}:rate=10`,
+    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', out,
+  ]);
+  return out;
+}
+
+/** A real JPEG photo. */
+export function makeJpeg(dir: string, name = 'photo.jpg'): string {
+  const out = path.join(dir, name);
+  ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '1', out]);
+  return out;
+}
+
+/** A real M4A sound recording (AAC in MP4), as a phone's voice memo. */
+export function makeM4a(dir: string, name = 'voice.m4a'): string {
+  const out = path.join(dir, name);
+  ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', out]);
+  return out;
+}
+
+/** A minimal but well-formed one-page PDF, built byte by byte (the cross-reference offsets are real). */
+export function minimalPdf(text = 'Carnet de bord'): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    (() => {
+      const stream = `BT /F1 12 Tf 10 50 Td (${text}) Tj ET`;
+      return `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
+    })(),
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(out));
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out);
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+/** The start of a Linux executable (an ELF header), padded: what a renamed program looks like. */
+export function elfExecutable(): Buffer {
+  const header = Buffer.alloc(4096);
+  Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]).copy(header, 0);
+  header.writeUInt16LE(2, 16); // e_type: executable
+  header.writeUInt16LE(0x3e, 18); // e_machine: x86-64
+  header.writeUInt32LE(1, 20); // e_version
+  return header;
+}
+
+/** A 16×16 JPEG, 224 bytes: small enough to live in the source for fixtures that need a stored photo. */
+export const TINY_JPEG = Buffer.from(
+  '/9j/4AAQSkZJRgABAgAAAQABAAD//gAQTGF2YzU5LjM3LjEwMAD/2wBDAAgQEBMQExYWFhYWFhoYGhsbGxoaGhobGxsdHR0iIiIdHR0bGx0dICAiIiUmJSMjIiMmJigoKDAwLi44ODpFRVP/xABMAAEBAAAAAAAAAAAAAAAAAAAABgEBAQAAAAAAAAAAAAAAAAAAAwYQAQAAAAAAAAAAAAAAAAAAAAARAQAAAAAAAAAAAAAAAAAAAAD/wAARCAAQABADASIAAhEAAxEA/9oADAMBAAIRAxEAPwCBAKl3/9k=',
+  'base64',
+);
+
+/**
+ * A photo stored as an upload would have left it (a generated name under UPLOAD_DIR) with its row: for
+ * tests about reading and permissions, which need a medium with a file but not the upload itself.
+ */
+export async function storedPhoto(db: Db, uploadDir: string, groupId: number, uploadedBy: number, caption = 'Photo de test'): Promise<number> {
+  const relative = path.posix.join('media', String(new Date().getUTCFullYear()), `${randomUUID()}.jpg`);
+  mkdirSync(path.dirname(path.join(uploadDir, relative)), { recursive: true });
+  writeFileSync(path.join(uploadDir, relative), TINY_JPEG);
+  const user = { id: uploadedBy } as Express.User;
+  return recordMedium(db, user, {
+    groupId, kind: 'photo', input: { moment: 'before', caption, body: null },
+    file: { path: relative, mime: 'image/jpeg', size: TINY_JPEG.length, sha256: '', originalName: 'photo.jpg', durationSeconds: null, thumbnailPath: null },
+  });
+}
+
+/** Every file under a folder, as paths relative to it (temporary uploads included). */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(path.relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `check` holds (polling), or fails after `ms` with what it last saw. */
+export async function eventually<T>(what: string, read: () => T | Promise<T>, check: (v: T) => boolean, ms = 3000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let value = await read();
+  while (!check(value) && Date.now() < deadline) {
+    await sleep(50);
+    value = await read();
+  }
+  if (!check(value)) throw new Error(`${what}: still ${JSON.stringify(value)} after ${ms} ms`);
+  return value;
+}
+
+export const fileBytes = (p: string): Buffer => readFileSync(p);
+export const fileSize = (p: string): number => statSync(p).size;

@@ -1,0 +1,218 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
+import { resetToDemo, testDb } from '../support/database.js';
+import {
+  DESKTOP, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, startApp, type RunningApp, type WatchedPage,
+} from '../support/browser.js';
+import { elfExecutable, makeMp4, requireFfmpeg, scratchDir } from './fixtures.js';
+
+const seen = async (page: Page): Promise<string> => (await page.locator('body').innerText()).replace(/\u00a0/g, ' ');
+
+async function signIn(page: Page, baseUrl: string, login: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('E-mail ou identifiant').fill(login);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Entrer' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+describe('youths’ media, in a browser', function () {
+  this.timeout(120_000);
+  let app: RunningApp;
+  let browser: Browser;
+  let ids: DemoIds;
+  let dir: string;
+  let video: string;
+  let opened: WatchedPage[] = [];
+  // The upload script shows the server's refusal (422) or a cut connection in the page: the browser logs
+  // those as failed loads, which in the test that provokes them are the expected outcome, not a broken page.
+  let expectedFailures = 0;
+
+  before(async () => {
+    requireFfmpeg();
+    ids = await resetToDemo();
+    dir = scratchDir();
+    // Big enough (a few hundred kilobytes) for the progress bar to be seen on a slow connection.
+    video = makeMp4(dir, 'avant.mp4', { seconds: 4, size: '640x360' });
+    browser = await launchBrowser();
+    app = await startApp();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  afterEach(async function () {
+    const provoked = /Failed to load resource: (the server responded with a status of 422 \(Unprocessable Entity\)|net::ERR_CONNECTION_RESET) \(http:[^)]*\/media\?_csrf=/;
+    const all = opened.flatMap((w) => w.problems);
+    const problems = all.filter((p) => !provoked.test(p));
+    expect(all.length - problems.length, 'failed uploads logged by the browser').to.equal(expectedFailures);
+    expectedFailures = 0;
+    // What the page looked like when a test failed, to see why.
+    if (this.currentTest?.state === 'failed') {
+      for (const [i, w] of opened.entries()) await screenshot(w.page, `failed-media-${i}`).catch(() => undefined);
+    }
+    await Promise.all(opened.map((w) => w.context.close()));
+    opened = [];
+    if (this.currentTest?.state === 'passed') {
+      expect(problems, 'errors reported by the pages').to.deep.equal([]);
+      expect(app.serverErrors, 'errors logged by the server').to.deep.equal([]);
+    }
+  });
+
+  const open = async (options: BrowserContextOptions): Promise<Page> => {
+    const w = await openPage(browser, options);
+    opened.push(w);
+    return w.page;
+  };
+  const url = (p: string) => `${app.baseUrl}${p}`;
+  const noSidewaysScroll = async (page: Page, what: string) => expect(await horizontalOverflow(page), `sideways scrolling on ${what}`).to.equal(0);
+
+  it('on a phone: a youth films her “before” video, watches it upload and finds it in the group', async () => {
+    const page = await open(PHONE);
+    await signIn(page, app.baseUrl, 'ines.d');
+    await page.goto(url(`/groups/${ids.groups.sadiola}`));
+    await noSidewaysScroll(page, 'the group page with its media card');
+    await screenshot(page, 'phone-media-group-card');
+    await page.getByRole('region', { name: 'Vidéos, photos et carnet' }).getByRole('link', { name: 'Ajouter' }).click();
+    await page.getByRole('heading', { name: 'Ajouter au groupe' }).waitFor();
+    // The group is in its preparation: "before" is already chosen.
+    expect(await page.getByRole('radio', { name: 'Avant le séjour' }).isChecked()).to.equal(true);
+    expect(await page.getByLabel('Vidéo, photo ou son').getAttribute('accept')).to.equal('video/*,image/*,audio/*');
+    expect(await page.getByLabel('Vidéo, photo ou son').getAttribute('capture')).to.equal(null);
+    await noSidewaysScroll(page, 'the upload form');
+    await screenshot(page, 'phone-media-new');
+
+    await page.getByLabel('Légende (facultatif)').fill('Ce que je pense avant de partir');
+    await page.getByLabel('Vidéo, photo ou son').setInputFiles(video);
+    // A slow mobile connection, so the progress bar has time to show.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 50, downloadThroughput: 500_000, uploadThroughput: 60_000 });
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.getByRole('progressbar').waitFor();
+    await page.getByText(/Envoi : [1-9]\d* %/).waitFor();
+    await screenshot(page, 'phone-media-uploading');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+    await page.waitForURL(/\/media\/\d+$/, { timeout: 60_000 });
+    await page.getByText('C’est dans le groupe !').waitFor();
+    const text = await seen(page);
+    expect(text).to.include('Ce que je pense avant de partir').and.include('Avant le séjour').and.include('Inès Dufour');
+    const playable = await page.locator('video').evaluate((v: HTMLVideoElement) => new Promise<number>((resolve) => {
+      if (v.readyState >= 1) resolve(v.duration);
+      v.addEventListener('loadedmetadata', () => resolve(v.duration));
+      v.addEventListener('error', () => resolve(-1));
+    }));
+    expect(playable, 'the video plays in the page (its duration, through the permission-checked route)').to.be.closeTo(4, 0.5);
+    await noSidewaysScroll(page, 'the medium page');
+    await screenshot(page, 'phone-media-show');
+
+    await page.goto(url(`/groups/${ids.groups.sadiola}`));
+    await page.getByRole('region', { name: 'Vidéos, photos et carnet' }).getByRole('link', { name: 'Voir' }).click();
+    await page.getByRole('heading', { name: 'Vidéos, photos et carnet' }).waitFor();
+    const list = await seen(page);
+    expect(list, list).to.match(/Vidéos\s*\(1\)/).and.include('Ce que je pense avant de partir');
+    expect(await page.locator('.medium-video img').count()).to.equal(1);
+    await noSidewaysScroll(page, 'the group’s media');
+    await screenshot(page, 'phone-media-index');
+  });
+
+  it('on a phone: the page says clearly when a file is refused, too big, or the connection drops', async () => {
+    const page = await open(PHONE);
+    await signIn(page, app.baseUrl, 'ines.d');
+    await page.goto(url(`/groups/${ids.groups.sadiola}/media/new`));
+    const fake = path.join(dir, 'vacances.mp4');
+    writeFileSync(fake, elfExecutable());
+    await page.getByLabel('Légende (facultatif)').fill('Mes vacances');
+    await page.getByLabel('Vidéo, photo ou son').setInputFiles(fake);
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    expectedFailures = 2; // this refusal, and the cut connection below
+    const problem = page.getByRole('alert').filter({ hasText: 'il est refusé' });
+    await problem.waitFor();
+    expect(await problem.innerText()).to.include('Ce fichier n’est pas une vidéo, une photo, un son ou un PDF : il est refusé.');
+    expect(await page.getByLabel('Légende (facultatif)').inputValue()).to.equal('Mes vacances');
+    await noSidewaysScroll(page, 'the refused upload');
+    await screenshot(page, 'phone-media-refused');
+
+    // A photo over 25 MB is stopped in the phone, before a byte is sent.
+    const big = path.join(dir, 'grosse.jpg');
+    writeFileSync(big, Buffer.alloc(26 * 1024 * 1024));
+    await page.getByLabel('Vidéo, photo ou son').setInputFiles(big);
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Fichier trop gros' }).waitFor();
+
+    // The connection drops during the upload.
+    await page.getByLabel('Vidéo, photo ou son').setInputFiles(video);
+    await page.route(/\/media\?_csrf=/, async (route) => {
+      await new Promise((r) => setTimeout(r, 300));
+      await route.abort('connectionreset');
+    });
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.getByRole('alert').filter({ hasText: 'La connexion a été coupée' }).waitFor();
+    await page.unroute(/\/media\?_csrf=/);
+    await screenshot(page, 'phone-media-network-cut');
+    expect(await testDb()('media').where({ caption: 'Mes vacances' }).first()).to.equal(undefined);
+  });
+
+  for (const [size, options] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    it(`on a ${size}: the worker tags who is in a video, is stopped by a missing consent, records it, and sees the before/after pages`, async () => {
+      const page = await open(options);
+      await signIn(page, app.baseUrl, DEMO_ACCOUNTS.karim.email);
+      const medium = await testDb()('media').where({ group_id: ids.groups.sadiola, kind: 'video' }).orderBy('id').first('id');
+      const consentsBefore = (await testDb()('image_consents').max('id as id').first())!.id as number;
+      await page.goto(url(`/groups/${ids.groups.sadiola}/media/${medium.id}`));
+      await page.getByRole('checkbox', { name: /Inès Dufour/ }).check();
+      await page.getByRole('checkbox', { name: /Yanis Mebarki/ }).check();
+      await page.getByRole('radio', { name: /Restitutions/ }).check();
+      await page.getByRole('button', { name: 'Enregistrer' }).click();
+      await page.getByText('Pas possible : ces jeunes n’ont pas donné leur accord pour « Restitutions ».').waitFor();
+      expect(await seen(page)).to.include('Yanis Mebarki : mineur·e : accord des parents manquant');
+      await noSidewaysScroll(page, 'the refused use level');
+      await screenshot(page, `${size}-media-consent-refused`);
+
+      await page.goto(url(`/groups/${ids.groups.sadiola}/media`));
+      await page.getByRole('link', { name: 'Modifier — Yanis Mebarki' }).click();
+      await page.getByRole('heading', { name: 'Droit à l’image — Yanis Mebarki' }).waitFor();
+      await page.getByRole('radio', { name: /Restitutions/ }).check();
+      await page.getByLabel('Les parents sont d’accord').check();
+      await noSidewaysScroll(page, 'the consent form');
+      await screenshot(page, `${size}-media-consent`);
+      await page.getByRole('button', { name: 'Enregistrer l’accord' }).click();
+      await page.getByText('Accord enregistré pour Yanis Mebarki.').waitFor();
+      await noSidewaysScroll(page, 'the media page with consents');
+      await screenshot(page, `${size}-media-index-worker`);
+
+      await page.goto(url(`/groups/${ids.groups.sadiola}/media/${medium.id}`));
+      await page.getByRole('checkbox', { name: /Inès Dufour/ }).check();
+      await page.getByRole('checkbox', { name: /Yanis Mebarki/ }).check();
+      await page.getByRole('radio', { name: /Restitutions/ }).check();
+      await page.getByRole('button', { name: 'Enregistrer' }).click();
+      await page.getByText('Modifications enregistrées.').waitFor();
+      await screenshot(page, `${size}-media-show-worker`);
+
+      // Back to the group's first state for the next size.
+      await testDb()('media').where({ id: medium.id }).update({ use_level: 'group' });
+      await testDb()('media_youths').where({ medium_id: medium.id }).del();
+      await testDb()('image_consents').where('id', '>', consentsBefore).del();
+
+      await page.goto(url(`/groups/${ids.groups.sadiola}/before-after`));
+      await page.getByRole('heading', { name: /Avant \/ après/ }).waitFor();
+      expect(await seen(page)).to.include('Pas encore de vidéo « après ».');
+      await noSidewaysScroll(page, 'before and after, the after still to come');
+      await screenshot(page, `${size}-media-before-after-group`);
+
+      // A youth back from Bafou reads his own before and after.
+      const youthPage = await open(options);
+      await signIn(youthPage, app.baseUrl, 'lucas.v');
+      await youthPage.goto(url(`/groups/${ids.groups.bafou}/before-after`));
+      await youthPage.getByRole('link', { name: 'Lucas Vermeersch' }).click();
+      await youthPage.getByRole('heading', { name: 'Avant / après — Lucas Vermeersch' }).waitFor();
+      expect(await seen(youthPage)).to.include('Mon avant').and.include('Mon après');
+      await noSidewaysScroll(youthPage, 'a youth’s before and after');
+      await screenshot(youthPage, `${size}-media-before-after-youth`);
+    });
+  }
+});
