@@ -113,7 +113,7 @@ export async function openPage(browser: Browser, options: BrowserContextOptions)
   });
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
-    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && documents.has(msg.location().url)) return;
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text()) && documents.has(msg.location().url.split('#')[0]!)) return;
     problems.push(`console error on ${page.url()}: ${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
