@@ -12,6 +12,7 @@ import { can } from './auth/permissions.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { flashMiddleware } from './http/flash.js';
+import { saveSessionBeforeRedirect } from './http/save-before-redirect.js';
 import { healthRoutes } from './http/health.routes.js';
 import { languageMiddleware } from './http/i18n.js';
 import { ejsViewEngine } from './http/views.js';
@@ -83,6 +84,7 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies },
     }),
   );
+  app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
   app.use(cookieParser());
   const passport = createPassport(db);

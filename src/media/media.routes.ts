@@ -21,21 +21,6 @@ import {
 
 type Outcome = 'ok' | 'tooLarge' | 'malformed' | 'gone';
 
-/**
- * Redirects once the session (and the flash message in it) is stored. express-session otherwise saves it
- * while the redirect's headers are already on their way, and a browser follows a redirect on its headers:
- * on a busy database the next page could be read before the message was written, and show none.
- */
-function redirectWithFlash(req: Request, res: Response, location: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.save((err) => {
-      if (err) return reject(err);
-      res.redirect(303, location);
-      resolve();
-    });
-  });
-}
-
 export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaProbe()): Router {
   const router = Router();
   const limits = config.limits;
@@ -136,7 +121,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     const location = mediumUrl(group, { id });
     // The page's script sends the form itself (for its progress bar) and goes to the new medium on its own.
     if (req.accepts(['html', 'json']) === 'json') return void res.status(201).location(location).json({ location });
-    await redirectWithFlash(req, res, location);
+    res.redirect(303, location);
   });
 
   // ---- one medium ----------------------------------------------------------------------------------
@@ -197,7 +182,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
       throw err;
     }
     flash(req, 'notice', 'media.show.saved');
-    await redirectWithFlash(req, res, mediumUrl(group, medium));
+    res.redirect(303, mediumUrl(group, medium));
   });
 
   router.post('/groups/:id/media/:mediumId/delete', requireSignedIn, async (req, res) => {
@@ -208,7 +193,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     await deleteMediumRow(db, medium);
     await removeMediumFiles(config.uploadDir, medium);
     flash(req, 'notice', 'media.delete.done');
-    await redirectWithFlash(req, res, mediaUrl(group));
+    res.redirect(303, mediaUrl(group));
   });
 
   // The files themselves: never a static folder, always through the group's permission. Ranges (206) let
@@ -267,7 +252,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     const { narrowedMedia } = await recordConsent(db, req.user!, file, form.data);
     flash(req, 'notice', 'media.consent.saved', { name: `${file.first_name} ${file.last_name}` });
     if (narrowedMedia) flash(req, 'notice', 'media.consent.narrowed', { count: String(narrowedMedia) });
-    await redirectWithFlash(req, res, `${mediaUrl(group)}#consents`);
+    res.redirect(303, `${mediaUrl(group)}#consents`);
   });
 
   // ---- before and after ----------------------------------------------------------------------------

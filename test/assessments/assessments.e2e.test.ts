@@ -122,7 +122,7 @@ describe('a youth back from Algeria fills the after-return assessment on a phone
       await worker.waitForURL(session.url('/'));
       await worker.goto(session.url(`/groups/${ids.groups.algerie}/assessments`));
       await worker.getByRole('heading', { name: 'Auto-évaluation avant / après', level: 1 }).waitFor();
-      expect(await seen(worker)).to.include('Ont répondu : 5 jeunes avant, 4 après, sur 5.').and.include('Kenza Belkacem');
+      expect(await seen(worker)).to.include('Ont répondu : avant, 5 sur 5 ; après, 4 sur 5.').and.include('Kenza Belkacem');
       await worker.getByText('Kenza Belkacem', { exact: true }).last().click();
       expect(await seen(worker)).to.include('CAP maçon');
       await noSidewaysScroll(worker, `the group's deltas on a ${size}`);
