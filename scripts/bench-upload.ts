@@ -17,24 +17,23 @@
  *
  * The last line printed is `upload: X MB/s (cp Y MB/s), peak RSS Z MB` (medians of the runs).
  * Optional environment: BENCH_RUNS (3), BENCH_SIZE_MB (1024), BENCH_NODE_ARGS (extra node flags for the
- * server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_ENFORCE_TARGET=1 to fail under 500 MB/s or
- * over 150 MB of peak RSS.
+ * server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_SERVER_ENV (extra variables for the server,
+ * e.g. "MALLOC_MMAP_THRESHOLD_=131072"), BENCH_BUILD=0 to use dist/ as it is, BENCH_ENFORCE_TARGET=1 to fail under 500 MB/s or over 150 MB of
+ * peak RSS.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import knex from 'knex';
-import { DEMO_PASSWORD } from '../src/demo/demo-data.js';
+import {
+  BenchError, build, cpuTimes, csrfTokenOf, log, procStatus, removeAtExit, resetPeakRss, runBenchmark, sampleRss, signIn as signInForm,
+  startServer, stopServer, type CookieJar,
+} from './bench-server.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SERVER_JS = path.join(ROOT, 'dist', 'src', 'server.js');
-const HOST = '127.0.0.1';
 const MB = 1024 * 1024;
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const SIZE = Number(process.env.BENCH_SIZE_MB ?? 1024) * MB;
@@ -44,142 +43,9 @@ const YOUTH = 'ines.d';
 const GROUP_NAME = 'Rencontre des jeunes de Sadiola';
 const OVERALL_LIMIT_MS = 600_000;
 
-class BenchError extends Error {}
-
-let child: ChildProcess | undefined;
-let tempDir: string | undefined;
-let serverLog = '';
-const log = (msg: string) => console.log(msg);
-
-// ------------------------------------------------------------------------------------------- server
-
-function build(): void {
-  log('build: npm run build');
-  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
-  if (r.status !== 0) throw new BenchError(`npm run build failed (${r.error?.message ?? `exit ${r.status}`})`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, HOST, () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(port: number, dir: string): ChildProcess {
-  // Only what the server needs: nothing (DATABASE_URL, TRUST_PROXY...) from the caller's environment.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', SESSION_SECRET: randomBytes(32).toString('hex'),
-    HOST, PORT: String(port), SQLITE_FILE: path.join(dir, 'tremplin.sqlite'), UPLOAD_DIR: path.join(dir, 'uploads'), DEMO_DATA: '1',
-  };
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, SERVER_JS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (chunk: Buffer) => {
-    serverLog = (serverLog + chunk.toString()).slice(-20_000);
-  };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  return proc;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForHealth(base: string, proc: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new BenchError(`server exited during start-up (${proc.exitCode ?? proc.signalCode})`);
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new BenchError('/healthz did not answer 200 within 60 s');
-}
-
-async function stopServer(): Promise<boolean> {
-  const proc = child;
-  if (!proc) return true;
-  if (proc.exitCode === null && proc.signalCode === null) {
-    const exited = once(proc, 'exit');
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  return proc.exitCode === 0;
-}
-
-// ------------------------------------------------------------------------------------------- memory
-
-function procStatus(pid: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
-    const m = /^(Vm\w+):\s+(\d+) kB/.exec(line);
-    if (m) out[m[1]!] = Number(m[2]) * 1024;
-  }
-  return out;
-}
-
-/** Resets the kernel's peak-RSS mark (VmHWM) to the current RSS, so that it covers the uploads only. */
-function resetPeakRss(pid: number): boolean {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function sampleRss(pid: number): { stop: () => number } {
-  let peak = 0;
-  const timer = setInterval(() => {
-    try {
-      peak = Math.max(peak, procStatus(pid).VmRSS ?? 0);
-    } catch {
-      // gone: reported elsewhere
-    }
-  }, 50);
-  return { stop: () => (clearInterval(timer), peak) };
-}
-
-const CLOCK_TICKS = 100; // USER_HZ on every Linux Node runs on
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
 // ------------------------------------------------------------------------------------------- HTTP
 
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-  take(res: Response): void {
-    for (const header of res.headers.getSetCookie()) {
-      const [pair] = header.split(';');
-      const eq = pair!.indexOf('=');
-      if (eq > 0) this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
-const tokenOf = (html: string, what: string): string => {
-  const token = /<meta name="csrf-token" content="([^"]+)"/.exec(html)?.[1];
-  if (!token) throw new BenchError(`${what}: no CSRF token in the page`);
-  return token;
-};
+const tokenOf = csrfTokenOf;
 
 interface Session {
   jar: CookieJar;
@@ -188,21 +54,8 @@ interface Session {
 }
 
 async function signIn(base: string): Promise<Session> {
-  const jar = new CookieJar();
-  const get = async (p: string) => {
-    const res = await fetch(`${base}${p}`, { redirect: 'manual', headers: { cookie: jar.header() }, signal: AbortSignal.timeout(10_000) });
-    jar.take(res);
-    return { status: res.status, text: await res.text(), location: res.headers.get('location') };
-  };
-  const login = await get('/login');
-  const res = await fetch(`${base}/login`, {
-    method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(10_000),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
-    body: new URLSearchParams({ _csrf: tokenOf(login.text, 'GET /login'), login: YOUTH, password: DEMO_PASSWORD }).toString(),
-  });
-  await res.arrayBuffer();
-  if (res.status !== 303) throw new BenchError(`POST /login as ${YOUTH} answered ${res.status}`);
-  jar.take(res);
+  const client = await signInForm(base, YOUTH);
+  const get = (p: string) => client.get(p);
   const groups = await get('/groups');
   const escaped = GROUP_NAME.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const id = new RegExp(`href="/groups/(\\d+)"[^>]*>\\s*${escaped}`).exec(groups.text)?.[1];
@@ -210,11 +63,11 @@ async function signIn(base: string): Promise<Session> {
   const page = await get(`/groups/${id}/media/new`);
   if (page.status !== 200) throw new BenchError(`GET /groups/${id}/media/new answered ${page.status}`);
   log(`signed in as ${YOUTH}; uploading to group ${id}`);
-  return { jar, groupId: Number(id), token: tokenOf(page.text, 'the upload page') };
+  return { jar: client.jar, groupId: Number(id), token: tokenOf(page.text, 'the upload page') };
 }
 
 /** Streams the file from disk as a multipart form (moment, caption, then the file), like the upload page. */
-function uploadFile(base: string, session: Session, file: string, size: number): Promise<{ status: number; location: string | null; body: string }> {
+function uploadFile(base: string, session: Session, file: string, size: number): Promise<{ status: number; location: string | null; body: string; afterLastByte: number }> {
   const url = new URL(`${base}/groups/${session.groupId}/media?_csrf=${encodeURIComponent(session.token)}`);
   const boundary = `----tremplinbench${randomBytes(8).toString('hex')}`;
   const head = Buffer.from(
@@ -231,19 +84,22 @@ function uploadFile(base: string, session: Session, file: string, size: number):
         'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + tail.length),
       },
     });
+    let sentAt = 0;
     req.on('error', reject);
     req.on('response', (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? null, body }));
+      res.on('end', () => resolve({
+        status: res.statusCode ?? 0, location: res.headers.location ?? null, body, afterLastByte: sentAt ? (performance.now() - sentAt) / 1000 : 0,
+      }));
       res.on('error', reject);
     });
     req.write(head);
     const source = createReadStream(file, { highWaterMark: MB });
     source.on('error', reject);
     source.pipe(req, { end: false });
-    source.on('end', () => req.end(tail));
+    source.on('end', () => req.end(tail, () => (sentAt = performance.now())));
   });
 }
 
@@ -299,33 +155,36 @@ const mbps = (bytes: number, seconds: number) => bytes / MB / seconds;
 
 async function main(): Promise<number> {
   build();
-  tempDir = mkdtempSync(path.join(tmpdir(), 'tremplin-bench-upload-'));
+  const tempDir = removeAtExit(mkdtempSync(path.join(tmpdir(), 'tremplin-bench-upload-')));
   const file = path.join(tempDir, 'bench.mp4');
   log(`writing a ${SIZE / MB} MB test file in ${tempDir}`);
   const sha256 = await makeTestFile(file, SIZE);
   const size = statSync(file).size;
 
-  const port = await freePort();
-  const base = `http://${HOST}:${port}`;
-  child = startServer(port, tempDir);
-  await waitForHealth(base, child);
-  const pid = child.pid!;
+  const server = await startServer({ dir: tempDir, database: { sqliteFile: path.join(tempDir, 'tremplin.sqlite') }, sessionSecret: randomBytes(32).toString('hex') });
+  const base = server.base;
+  const pid = server.proc.pid!;
   log(`server pid ${pid} on ${base} (NODE_ENV=production, SQLite and UPLOAD_DIR in ${tempDir})`);
   const session = await signIn(base);
   const db = knex({ client: 'sqlite3', connection: { filename: path.join(tempDir, 'tremplin.sqlite') }, useNullAsDefault: true });
 
   const rssBefore = procStatus(pid).VmRSS ?? 0;
   const reset = resetPeakRss(pid);
-  const sampler = sampleRss(pid);
-  const uploads: { seconds: number; cpu: number }[] = [];
+  const sampler = sampleRss(pid, 50);
+  const uploads: { seconds: number; user: number; system: number; client: number }[] = [];
   const failures: string[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {
-      const cpuBefore = cpuSeconds(pid);
+      const serverBefore = cpuTimes(pid);
+      const clientBefore = process.cpuUsage();
       const started = performance.now();
       const res = await uploadFile(base, session, file, size);
       const seconds = (performance.now() - started) / 1000;
-      const cpu = (cpuSeconds(pid) - cpuBefore) / seconds;
+      const serverAfter = cpuTimes(pid);
+      const clientCpu = process.cpuUsage(clientBefore);
+      const user = (serverAfter.user - serverBefore.user) / seconds;
+      const system = (serverAfter.system - serverBefore.system) / seconds;
+      const client = (clientCpu.user + clientCpu.system) / 1e6 / seconds;
       if (res.status !== 303 || !res.location || !/\/media\/\d+$/.test(res.location)) {
         throw new BenchError(`upload ${i + 1} answered ${res.status} ${res.location ?? ''}: ${res.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
       }
@@ -333,8 +192,11 @@ async function main(): Promise<number> {
       if (!row || Number(row.size_bytes) !== size || row.sha256 !== sha256 || row.kind !== 'video') {
         failures.push(`upload ${i + 1}: the row does not match the file (${JSON.stringify({ size: row?.size_bytes, sha256: row?.sha256, kind: row?.kind })})`);
       }
-      uploads.push({ seconds, cpu });
-      log(`upload ${i + 1}/${RUNS}: ${seconds.toFixed(2)} s, ${mbps(size, seconds).toFixed(0)} MB/s, server CPU ${Math.round(cpu * 100)}%`);
+      uploads.push({ seconds, user, system, client });
+      log(
+        `upload ${i + 1}/${RUNS}: ${seconds.toFixed(2)} s, ${mbps(size, seconds).toFixed(0)} MB/s (answer ${(res.afterLastByte * 1000).toFixed(0)} ms after the last byte), ` +
+          `server CPU ${Math.round(user * 100)}% user + ${Math.round(system * 100)}% kernel, sender ${Math.round(client * 100)}%`,
+      );
       await deleteMedium(base, session, res.location);
     }
   } finally {
@@ -353,9 +215,10 @@ async function main(): Promise<number> {
   const upload = mbps(size, median(uploads.map((u) => u.seconds)));
   const cp = mbps(size, median(copies));
   const rows = [
-    ['what', 'runs', 'median s', 'median MB/s', 'best MB/s', 'server CPU'],
+    ['what', 'runs', 'median s', 'median MB/s', 'best MB/s', 'server CPU (user+kernel)'],
     ['upload (POST /groups/:id/media)', String(RUNS), median(uploads.map((u) => u.seconds)).toFixed(2), upload.toFixed(0),
-      mbps(size, Math.min(...uploads.map((u) => u.seconds))).toFixed(0), `${Math.round(median(uploads.map((u) => u.cpu)) * 100)}%`],
+      mbps(size, Math.min(...uploads.map((u) => u.seconds))).toFixed(0),
+      `${Math.round(median(uploads.map((u) => u.user)) * 100)}% + ${Math.round(median(uploads.map((u) => u.system)) * 100)}%`],
     ['cp of the same file', String(RUNS), median(copies).toFixed(2), cp.toFixed(0), mbps(size, Math.min(...copies)).toFixed(0), '—'],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -365,48 +228,15 @@ async function main(): Promise<number> {
     if (n === 0) log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
   log('');
-  log(`file: ${size / MB} MB (an MP4 ftyp box, then zeros), streamed from disk; 1 MB = 2^20 bytes`);
+  log(`file: ${size / MB} MB (an MP4 ftyp box, then zeros), streamed from disk; 1 MB = 2^20 bytes; 100% CPU = one core`);
   log(`server peak RSS during the uploads: ${(peakRss / MB).toFixed(1)} MB ${reset ? '(VmHWM, reset before the uploads)' : '(sampled VmRSS; VmHWM could not be reset)'}; RSS before ${(rssBefore / MB).toFixed(1)} MB`);
   const met = upload >= TARGET.mbPerSec && peakRss / MB < TARGET.rssMb;
   log(`target (>= ${TARGET.mbPerSec} MB/s, peak RSS < ${TARGET.rssMb} MB): ${met ? 'met' : 'NOT met'}${ENFORCE_TARGET ? '' : ' (not enforced; BENCH_ENFORCE_TARGET=1 to fail on it)'}`);
   if (ENFORCE_TARGET && !met) failures.push('target not met');
-  if (!(await stopServer())) failures.push(`server did not stop cleanly on SIGTERM (${child?.exitCode ?? child?.signalCode})`);
+  if (!(await stopServer(server))) failures.push(`server did not stop cleanly on SIGTERM (${server.proc.exitCode ?? server.proc.signalCode})`);
   for (const f of failures) console.error(`FAIL ${f}`);
   log(`upload: ${upload.toFixed(0)} MB/s (cp ${cp.toFixed(0)} MB/s), peak RSS ${(peakRss / MB).toFixed(0)} MB`);
   return failures.length ? 1 : 0;
 }
 
-async function cleanup(): Promise<void> {
-  try {
-    if (child && child.exitCode === null && child.signalCode === null) await stopServer();
-  } finally {
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    tempDir = undefined;
-  }
-}
-
-const watchdog = setTimeout(() => {
-  console.error(`FAIL benchmark still running after ${OVERALL_LIMIT_MS / 1000} s: giving up`);
-  child?.kill('SIGKILL');
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-  process.exit(2);
-}, OVERALL_LIMIT_MS);
-watchdog.unref();
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`${signal}: stopping`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-let code = 1;
-try {
-  code = await main();
-} catch (err) {
-  console.error(`FAIL ${err instanceof BenchError ? err.message : err instanceof Error ? err.stack : String(err)}`);
-  if (serverLog.trim()) console.error(`--- server output (last lines) ---\n${serverLog.trim().split('\n').slice(-30).join('\n')}`);
-} finally {
-  await cleanup();
-}
-process.exit(code);
+await runBenchmark(main, OVERALL_LIMIT_MS);
