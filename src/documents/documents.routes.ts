@@ -2,9 +2,8 @@ import { stat } from 'node:fs/promises';
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import { toNumber } from '../db/knex.js';
 import { assertCan, requireCan, requireSignedIn } from '../auth/guards.js';
-import { can, type Action } from '../auth/permissions.js';
+import { can } from '../auth/permissions.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { discard, receiveOneFile, receivedFile, sendStoredFile, storedFilePath } from '../http/uploads.js';
@@ -12,7 +11,7 @@ import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
 import { loadVisibleGroup, type ScopedGroup } from '../groups/group.js';
 import { isMinorAt, loadYouthFile, type YouthFile } from '../participants/participant.js';
 import { auditFilterChoices, listAudit } from './audit-log.js';
-import { readinessOfGroup } from './readiness.js';
+import { countNotLeaving, readinessOfGroup } from './readiness.js';
 import {
   ensureRequirements, isKind, requirementsFormValues, requirementsFromForm, requirementsOf, resetRequirements, saveRequirements,
   RequirementsForm, HEALTH_DETAILS, type Requirement,
@@ -32,14 +31,8 @@ interface YouthPapers {
 
 const papersPath = (groupId: number, enrolmentId: number) => `/groups/${groupId}/youths/${enrolmentId}/documents`;
 
-/**
- * A flash, then the redirect once the session holding it is saved: express-session sends the redirect's
- * headers before its own save completes, and a browser quick to follow (on PostgreSQL, slower to write)
- * could load the next page without the message.
- */
-async function redirectWithFlash(req: Request, res: Response, message: string, url: string): Promise<void> {
+function redirectWithFlash(req: Request, res: Response, message: string, url: string): void {
   flash(req, 'notice', message);
-  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
   res.redirect(303, url);
 }
 
@@ -79,7 +72,9 @@ export function documentsRoutes(db: Db, config: Config): Router {
       .map((r) => evaluate(r, p.file, p.group, docs.find((d) => d.kind === r.kind)))
       .filter((e) => e.applies);
     res.status(status).render('documents/youth', {
-      title: res.locals.t('documents.youth.title', { name: `${p.file.first_name} ${p.file.last_name}` }),
+      title: (res.locals.user as Express.User | null)?.id === p.file.user_id
+        ? res.locals.t('documents.youth.mine')
+        : res.locals.t('documents.youth.title', { name: `${p.file.first_name} ${p.file.last_name}` }),
       group: p.group, file: p.file, papers, record: p.target.record, base: papersPath(p.group.id, p.file.enrolment_id),
       form: { kind: form.kind ?? null, errors: form.errors ?? {}, values: form.values ?? {} },
       minorAtDeparture: isMinorAt(p.file.birth_date, p.group.departure_date),
@@ -93,10 +88,9 @@ export function documentsRoutes(db: Db, config: Config): Router {
   router.get('/groups/:id/documents', requireSignedIn, async (req, res) => {
     const group = await loadVisibleGroup(db, req.user!, req.params.id);
     assertCan(can(req.user, 'viewReadiness', group));
-    const board = await readinessOfGroup(db, group);
-    const [{ n }] = await db('enrolments').where({ group_id: group.id, status: 'enrolled', departing: false }).count<{ n: number | string }[]>({ n: '*' });
+    const [board, notLeaving] = await Promise.all([readinessOfGroup(db, group), countNotLeaving(db, group.id)]);
     res.render('documents/board', {
-      title: res.locals.t('documents.board.title'), group, board, notLeaving: toNumber(n), readyCount: board.youths.filter((y) => y.ready).length,
+      title: res.locals.t('documents.board.title'), group, board, notLeaving, readyCount: board.youths.filter((y) => y.ready).length,
     });
   });
 
@@ -124,7 +118,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
     const form = parseForm(RequirementsForm, req.body);
     if (!form.ok) return renderRequirements(res, group, 422, keptInput(req.body), form.errors);
     await saveRequirements(db, req.user!, group, requirementsFromForm(form.data as Record<string, unknown>));
-    await redirectWithFlash(req, res, 'documents.requirements.saved', `/groups/${group.id}/documents`);
+    redirectWithFlash(req, res, 'documents.requirements.saved', `/groups/${group.id}/documents`);
   });
 
   // ---------------------------------------------------------------------------------------------------
@@ -135,9 +129,9 @@ export function documentsRoutes(db: Db, config: Config): Router {
   });
 
   // Who may hand in is decided before the upload starts: a refused user's file is never written anywhere.
-  const beforeUpload = (action: Action): RequestHandler => async (req, res, next) => {
+  const beforeUpload: RequestHandler = async (req, res, next) => {
     const papers = await loadYouthPapers(req);
-    assertCan((can as (u: unknown, a: Action, r: unknown) => boolean)(req.user, action, papers.target.record));
+    assertCan(can(req.user, 'uploadYouthDocument', papers.target.record));
     const requirement = await loadRequirement(papers.group, req.params.kind);
     res.locals.papers = { ...papers, requirement };
     next();
@@ -160,7 +154,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
   router.post(
     '/groups/:id/youths/:enrolmentId/documents/:kind',
     requireSignedIn,
-    beforeUpload('uploadYouthDocument'),
+    beforeUpload,
     receiveOneFile({ uploadDir: config.uploadDir, field: 'scan', maxBytes: config.limits.document }),
     async (req: Request, res: Response) => {
       const papers = res.locals.papers as YouthPapers & { requirement: Requirement };
@@ -181,7 +175,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
         throw err;
       }
       await ensureRequirements(db, papers.group);
-      await redirectWithFlash(req, res, 'documents.handIn.done', `${papersPath(papers.group.id, papers.file.enrolment_id)}#paper-${requirement.kind}`);
+      redirectWithFlash(req, res, 'documents.handIn.done', `${papersPath(papers.group.id, papers.file.enrolment_id)}#paper-${requirement.kind}`);
     },
     uploadProblem,
   );
@@ -200,7 +194,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
       throw err;
     }
     const done = form.data.decision === 'checked' ? 'documents.check.doneChecked' : 'documents.check.doneRejected';
-    await redirectWithFlash(req, res, done, `${papersPath(papers.group.id, papers.file.enrolment_id)}#paper-${requirement.kind}`);
+    redirectWithFlash(req, res, done, `${papersPath(papers.group.id, papers.file.enrolment_id)}#paper-${requirement.kind}`);
   });
 
   router.get('/groups/:id/youths/:enrolmentId/documents/:kind/scan', requireSignedIn, async (req, res) => {
@@ -210,7 +204,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
     if (!doc?.scan_path || !doc.scan_mime) throw notFound();
     const absolute = storedFilePath(config.uploadDir, doc.scan_path);
     if (!(await stat(absolute).catch(() => null))?.isFile()) throw notFound();
-    await logDownload(db, req.user!, { ...papers.target, requirement: { kind: doc.kind } as Requirement }, doc);
+    await logDownload(db, req.user!, papers.target, doc);
     const ext = SCAN_TYPES[doc.scan_mime] ?? 'bin';
     const name = `${res.locals.t(`documents.fileNames.${doc.kind}`)}-${papers.file.first_name}-${papers.file.last_name}.${ext}`;
     await sendStoredFile(res, absolute, { mime: doc.scan_mime, downloadName: name, attachment: true });

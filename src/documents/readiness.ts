@@ -1,5 +1,6 @@
 import dayjs from 'dayjs';
 import type { Db } from '../db/knex.js';
+import { toNumber } from '../db/knex.js';
 import { today as todayIso } from '../db/time.js';
 import { isMinorAt } from '../participants/participant.js';
 import { requirementsOf, type Requirement } from './requirements.js';
@@ -69,6 +70,12 @@ export async function readinessOfGroups(db: Db, groups: GroupForReadiness[], tod
         }),
     };
   });
+}
+
+/** Youths still enrolled but not meant to leave: the board says nothing is asked of them. */
+export async function countNotLeaving(db: Db, groupId: number): Promise<number> {
+  const [row] = await db('enrolments').where({ group_id: groupId, status: 'enrolled', departing: false }).count<{ n: number | string }[]>({ n: '*' });
+  return toNumber(row?.n);
 }
 
 export async function readinessOfGroup(db: Db, group: GroupForReadiness): Promise<GroupReadiness> {

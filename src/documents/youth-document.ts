@@ -319,7 +319,7 @@ export async function checkDocument(db: Db, user: Express.User, target: Document
 }
 
 /** A staff member's download of a youth's scan is logged before it is sent; the youth's own is not. */
-export async function logDownload(db: Db, user: Express.User, target: DocumentTarget, doc: YouthDocumentRow): Promise<void> {
+export async function logDownload(db: Db, user: Express.User, target: Omit<DocumentTarget, 'requirement'>, doc: YouthDocumentRow): Promise<void> {
   if (user.role === 'youth') return;
   await recordAudit(db, user, 'document.download', {
     groupId: target.groupId, subjectType: 'youth_document', subjectId: doc.id, details: { kind: doc.kind },

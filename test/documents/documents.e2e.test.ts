@@ -71,7 +71,7 @@ describe('papers for the trip, in a browser', function () {
     await desk.goto(session.url(`/groups/${ids.groups.sadiola}/documents`));
     expect(await desk.locator('.board-table').isVisible()).to.equal(true);
     await screenshot(desk, 'desktop-documents-board');
-    await desk.getByRole('link', { name: 'Ouvrir les papiers de Inès Dufour' }).first().click();
+    await desk.getByRole('link', { name: 'Voir les papiers : Inès Dufour' }).first().click();
     const deskPassport = desk.locator('#paper-passport_or_id');
     await deskPassport.getByText('Bon pour le voyage').click();
     await deskPassport.getByRole('button', { name: 'Enregistrer' }).click();
@@ -91,7 +91,7 @@ describe('papers for the trip, in a browser', function () {
     const worker = await session.open(DESKTOP);
     await signIn(worker, DEMO_ACCOUNTS.karim.email);
     await worker.goto(session.url(`/groups/${ids.groups.sadiola}/documents`));
-    await worker.getByRole('link', { name: 'Ouvrir les papiers de Inès Dufour' }).first().click();
+    await worker.getByRole('link', { name: 'Voir les papiers : Inès Dufour' }).first().click();
     const download = worker.waitForEvent('download');
     await worker.locator('#paper-passport_or_id').getByRole('link', { name: 'Télécharger le scan' }).click();
     expect((await download).suggestedFilename()).to.match(/^passeport-In.s-Dufour\.pdf$/);
