@@ -28,11 +28,14 @@ export async function keepUploadedMedium(
     const absolute = storedFilePath(uploadDir, relative);
     let finalKind = kind;
     let durationSeconds: number | null = null;
+    // A video ffprobe cannot read has no picture ffmpeg could take either: no thumbnail is tried then.
+    let pictureToTake = kind === 'photo';
     if (kind === 'video' || kind === 'audio') {
       const facts = await probe.facts(absolute);
       if (facts) {
         durationSeconds = facts.durationSeconds;
         if (kind === 'video' && !facts.hasVideo && facts.hasAudio) finalKind = 'audio';
+        pictureToTake = finalKind === 'video' && facts.hasVideo;
       }
     }
     const insert = (thumbnailPath: string | null) =>
@@ -40,7 +43,7 @@ export async function keepUploadedMedium(
         groupId, kind: finalKind, input,
         file: { path: relative, mime: type.mime, size: received.size, sha256: received.sha256, originalName: received.originalName, durationSeconds, thumbnailPath },
       });
-    if (finalKind !== 'video' && finalKind !== 'photo') return insert(null);
+    if (!pictureToTake || (finalKind !== 'video' && finalKind !== 'photo')) return insert(null);
     const thumbTemp = thumbnailTempPath(uploadDir);
     try {
       if (!(await probe.thumbnail(absolute, finalKind, thumbTemp))) return insert(null);
