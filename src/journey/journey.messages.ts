@@ -13,7 +13,8 @@ export const journeyMessages = defineMessages(
     otherGroups: 'Mes autres groupes',
     sessions: {
       title: 'Mes séances',
-      attended: 'Tu étais là à {{attended}} séances sur {{counted}}.',
+      attended_one: 'Tu étais là à {{count}} séance sur {{counted}}.',
+      attended_other: 'Tu étais là à {{count}} séances sur {{counted}}.',
       none: 'Pas de séance prévue pour l’instant.',
       all: 'Toutes les séances',
     },
@@ -62,7 +63,8 @@ export const journeyMessages = defineMessages(
     otherGroups: 'My other groups',
     sessions: {
       title: 'My sessions',
-      attended: 'You came to {{attended}} sessions out of {{counted}}.',
+      attended_one: 'You came to {{count}} session out of {{counted}}.',
+      attended_other: 'You came to {{count}} sessions out of {{counted}}.',
       none: 'No session planned for now.',
       all: 'All sessions',
     },

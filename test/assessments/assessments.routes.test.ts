@@ -119,7 +119,7 @@ describe('self-assessment pages', () => {
       const res = await karim.get(`/groups/${ids.groups.algerie}/assessments`);
       expect(res.status).to.equal(200);
       const text = visibleText(res.text);
-      expect(text).to.include('Auto-évaluation avant / après').and.include('Ont répondu : 5 jeunes avant, 3 après, sur 5.');
+      expect(text).to.include('Auto-évaluation avant / après').and.include('Ont répondu : avant, 5 sur 5 ; après, 3 sur 5.');
       expect(text).to.include('Le groupe, avant et après').and.include('Parler une autre langue');
       expect(text).to.include('Walid Benaïssa').and.include('Kenza Belkacem').and.include('pas encore');
       expect(text).to.match(/[+−]\d,\d/);
@@ -137,7 +137,7 @@ describe('self-assessment pages', () => {
   describe('beside the videos (the media module’s before/after pages)', () => {
     it('shows the worker the group’s averages, and each youth’s own before/after on their page', async () => {
       const group = visibleText((await karim.get(`/groups/${ids.groups.algerie}/before-after`)).text);
-      expect(group).to.include('L’auto-évaluation du groupe').and.include('Ont répondu : 5 jeunes avant, 3 après, sur 5.');
+      expect(group).to.include('L’auto-évaluation du groupe').and.include('Ont répondu : avant, 5 sur 5 ; après, 3 sur 5.');
       const walid = (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'youths.first_name': 'Walid' }).first('enrolments.id')).id;
       const page = visibleText((await karim.get(`/groups/${ids.groups.algerie}/youths/${walid}/before-after`)).text);
       expect(page).to.include('L’auto-évaluation de Walid').and.include('Écrit après, le');

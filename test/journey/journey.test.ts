@@ -79,6 +79,17 @@ describe('GET /me: a youth’s own journey', () => {
     expect(text).to.include('Exposition').and.include('Établissement scolaire');
   });
 
+  it('reads in English too, with no message left untranslated', async () => {
+    const lucas = await signIn(app, 'lucas.v');
+    await postForm(lucas, '/lang', { lang: 'en', returnTo: '/me' }, '/me');
+    const text = visibleText((await lucas.get('/me')).text);
+    expect(text).to.include('My journey').and.include('My sessions').and.include('My before / after').and.include('Going up');
+    expect(text).not.to.match(/\b(journey|assessments|documents|media|restitution)\.[a-z]/);
+    const form = visibleText((await lucas.get(`/groups/${ids.groups.bafou}/assessments/after`)).text);
+    expect(form).to.include('Me, back home').and.include('Speaking another language').and.include('Very well');
+    await postForm(lucas, '/lang', { lang: 'fr', returnTo: '/me' }, '/me');
+  });
+
   it('is only for youths; anonymous visitors sign in first', async () => {
     expect((await (await signIn(app, DEMO_ACCOUNTS.karim.email)).get('/me')).status).to.equal(403);
     expect((await (await signIn(app, DEMO_ACCOUNTS.director.email)).get('/me')).status).to.equal(403);
