@@ -57,8 +57,3 @@ export async function agendaFor(db: Db, user: Express.User): Promise<Agenda> {
   const documentsDueSoon = user.role === 'worker' ? await documentsDue(db, groups) : [];
   return { thisWeek, registersToTake, flagged, awaitingApproval, followUpsDue, documentsDue: documentsDueSoon };
 }
-
-/** A youth's own groups, most recent first: their home is the group they are in now. */
-export async function youthGroups(db: Db, user: Express.User): Promise<ScopedGroup[]> {
-  return scopedGroups(db, user).orderBy('groups.departure_date', 'desc');
-}
