@@ -1,15 +1,13 @@
 import { expect } from 'chai';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { testDb } from '../support/database.js';
 import {
-  DESKTOP, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, startApp, type RunningApp, type WatchedPage,
+  DESKTOP, horizontalOverflow, PHONE, screenshot, seen, useBrowserSession,
 } from '../support/browser.js';
 
 const SIZES: [name: 'phone' | 'desktop', options: BrowserContextOptions][] = [['phone', PHONE], ['desktop', DESKTOP]];
 
-/** Everything the person can read on the page, as they read it (hidden text left out). */
-const seen = (page: Page): Promise<string> => page.locator('body').innerText();
 
 /** Types into the real sign-in form and presses its button. */
 async function signIn(page: Page, login: string, password: string): Promise<void> {
@@ -20,38 +18,9 @@ async function signIn(page: Page, login: string, password: string): Promise<void
 
 describe('Tremplin in a browser', function () {
   this.timeout(90_000);
-  let app: RunningApp;
-  let browser: Browser;
-  let opened: WatchedPage[] = [];
-
-  before(async () => {
-    await resetToDemo();
-    browser = await launchBrowser();
-    app = await startApp();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
-  const open = async (options: BrowserContextOptions): Promise<Page> => {
-    const w = await openPage(browser, options);
-    opened.push(w);
-    return w.page;
-  };
-  const url = (path: string) => `${app.baseUrl}${path}`;
-
-  afterEach(async function () {
-    const problems = opened.flatMap((w) => w.problems);
-    await Promise.all(opened.map((w) => w.context.close()));
-    opened = [];
-    // A failing test already says what went wrong; do not hide it behind this one.
-    if (this.currentTest?.state === 'passed') {
-      expect(problems, 'errors reported by the pages').to.deep.equal([]);
-      expect(app.serverErrors, 'errors logged by the server').to.deep.equal([]);
-    }
-  });
+  const session = useBrowserSession();
+  const open = session.open;
+  const url = session.url;
 
   describe('a youth worker opens Tremplin and finds the groups she or he leads', () => {
     for (const [size, options] of SIZES) {
@@ -123,7 +92,7 @@ describe('Tremplin in a browser', function () {
       expect(code).to.match(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
       const sheet = await seen(office);
       expect(sheet).to.include('Yanis Mebarki').and.include('Ou scanner avec le téléphone');
-      const link = `${app.baseUrl}/redeem?code=${encodeURIComponent(code)}`;
+      const link = `${url('/redeem')}?code=${encodeURIComponent(code)}`;
       expect(sheet, 'the link the QR code stands for is written out too').to.include(link);
       expect(await office.getByRole('figure').locator('svg').isVisible(), 'the QR code is shown').to.equal(true);
       await screenshot(office, 'desktop-code-sheet');

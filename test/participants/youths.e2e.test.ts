@@ -1,15 +1,12 @@
 import { expect } from 'chai';
 import dayjs from 'dayjs';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
-import { resetToDemo } from '../support/database.js';
 import {
-  DESKTOP, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, startApp, type RunningApp, type WatchedPage,
+  DESKTOP, horizontalOverflow, PHONE, screenshot, seen, useBrowserSession,
 } from '../support/browser.js';
 
 const SIZES: [name: 'phone' | 'desktop', options: BrowserContextOptions][] = [['phone', PHONE], ['desktop', DESKTOP]];
-// French typography puts a no-break space before colons; the person reads a space.
-const seen = async (page: Page): Promise<string> => (await page.locator('body').innerText()).replace(/\u00a0/g, ' ');
 
 async function signIn(page: Page, baseUrl: string, login: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto(`${baseUrl}/login`);
@@ -21,44 +18,16 @@ async function signIn(page: Page, baseUrl: string, login: string, password = DEM
 
 describe('youths in a group, in a browser', function () {
   this.timeout(120_000);
-  let app: RunningApp;
-  let browser: Browser;
   let ids: DemoIds;
-  let opened: WatchedPage[] = [];
-
-  before(async () => {
-    ids = await resetToDemo();
-    browser = await launchBrowser();
-    app = await startApp();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
-  const open = async (options: BrowserContextOptions): Promise<Page> => {
-    const w = await openPage(browser, options);
-    opened.push(w);
-    return w.page;
-  };
-  const url = (path: string) => `${app.baseUrl}${path}`;
+  const session = useBrowserSession((demo) => (ids = demo));
+  const open = session.open;
+  const url = session.url;
   const noSidewaysScroll = async (page: Page, what: string) => expect(await horizontalOverflow(page), `sideways scrolling on ${what}`).to.equal(0);
-
-  afterEach(async function () {
-    const problems = opened.flatMap((w) => w.problems);
-    await Promise.all(opened.map((w) => w.context.close()));
-    opened = [];
-    if (this.currentTest?.state === 'passed') {
-      expect(problems, 'errors reported by the pages').to.deep.equal([]);
-      expect(app.serverErrors, 'errors logged by the server').to.deep.equal([]);
-    }
-  });
 
   for (const [size, options] of SIZES) {
     it(`on a ${size}: the worker reads the funnel, enrols a youth, records a withdrawal and imports a list`, async () => {
       const page = await open(options);
-      await signIn(page, app.baseUrl, DEMO_ACCOUNTS.karim.email);
+      await signIn(page, url(''), DEMO_ACCOUNTS.karim.email);
 
       // The funnel of a finished project: who left at which step and why.
       await page.goto(url(`/groups/${ids.groups.dispensaire}`));
@@ -124,7 +93,7 @@ describe('youths in a group, in a browser', function () {
 
   it('on a phone: the worker opens a youth’s account and shows the code sheet', async () => {
     const page = await open(PHONE);
-    await signIn(page, app.baseUrl, DEMO_ACCOUNTS.karim.email);
+    await signIn(page, url(''), DEMO_ACCOUNTS.karim.email);
     await page.goto(url(`/groups/${ids.groups.sadiola}`));
     await page.getByRole('link', { name: 'Fiche de Rayan Boukhari' }).click();
     await page.getByRole('button', { name: 'Créer son compte' }).click();
@@ -136,7 +105,7 @@ describe('youths in a group, in a browser', function () {
 
   it('on a phone: a youth sees the names of the group, not the files', async () => {
     const page = await open(PHONE);
-    await signIn(page, app.baseUrl, 'lucas.v');
+    await signIn(page, url(''), 'lucas.v');
     await page.goto(url(`/groups/${ids.groups.bafou}`));
     const text = await seen(page);
     expect(text).to.include('Ousmane Ba').and.not.to.include('Parcours du groupe').and.not.to.include('Embauché');
