@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../src/db/knex.js';
 import { recordMedium } from '../../src/media/medium.js';
+import { pdfBytes } from '../support/sample-files.js';
 
 /**
  * Real files for the media tests. The video and photo are made by Debian's ffmpeg, which the test
@@ -51,29 +52,8 @@ export function makeM4a(dir: string, name = 'voice.m4a'): string {
   return out;
 }
 
-/** A minimal but well-formed one-page PDF, built byte by byte (the cross-reference offsets are real). */
-export function minimalPdf(text = 'Carnet de bord'): Buffer {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    (() => {
-      const stream = `BT /F1 12 Tf 10 50 Td (${text}) Tj ET`;
-      return `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
-    })(),
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(Buffer.byteLength(out));
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out);
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
+/** A well-formed one-page PDF, as a written report. */
+export const minimalPdf = (text = 'Carnet de bord'): Buffer => pdfBytes(text);
 
 /** The start of a Linux executable (an ELF header), padded: what a renamed program looks like. */
 export function elfExecutable(): Buffer {
