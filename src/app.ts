@@ -29,6 +29,7 @@ import { journeyRoutes } from './journey/journey.routes.js';
 import { restitutionRoutes } from './restitution/restitution.routes.js';
 import { followUpsRoutes } from './followups/followups.routes.js';
 import { peerLeadersRoutes } from './followups/peer-leaders.routes.js';
+import { reportsRoutes } from './reports/reports.routes.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
 
@@ -123,6 +124,7 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.use(restitutionRoutes(db));
   app.use(followUpsRoutes(db));
   app.use(peerLeadersRoutes(db));
+  app.use(reportsRoutes(db));
 
   app.use(notFoundHandler);
   app.use(errorHandler(log));

@@ -83,6 +83,12 @@ const rules = {
   recordFollowUp: (u, g: GroupRecord) => leadsGroup(u, g),
   // Bringing back a youth of an earlier group (one the worker can see) as peer leader of a group they lead.
   enrolPeerLeader: (u, g: GroupRecord) => leadsGroup(u, g),
+  // The outcome dashboard: directors and admins read every group's figures; a worker reads the same figures
+  // for the groups they lead (the report queries narrow to them). The names behind a figure are for those who
+  // may open youths' files (not the admin); exports for funders are the directors' and admins' business.
+  readDashboard: (u) => u.role === 'director' || u.role === 'admin' || isWorker(u),
+  readReportYouths: (u) => u.role === 'director' || isWorker(u),
+  exportReports: (u) => u.role === 'director' || u.role === 'admin',
   viewAuditLog: (u) => u.role === 'admin',
   viewRetention: (u) => u.role === 'admin' || u.role === 'director',
   manageAccounts: (u) => u.role === 'admin',

@@ -11,6 +11,7 @@ import { documentsRows } from './documents.js';
 import { mediaRows } from './media.js';
 import { assessmentsRows } from './assessments.js';
 import { journeyRows } from './journey.js';
+import { reportsRows } from './reports.js';
 
 export const ROLES = ['anonymous', 'admin', 'director', 'worker', 'otherWorker', 'youth', 'otherYouth'] as const;
 export type Who = (typeof ROLES)[number];
@@ -19,7 +20,7 @@ export type Who = (typeof ROLES)[number];
 // must not change what the others are asked about before their turn.
 export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'worker'];
 
-export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows];
+export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows];
 
 export interface MatrixContext {
   ids: DemoIds;
@@ -47,6 +48,7 @@ export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Pro
     kind: async () => 'passport_or_id',
     eventId: async () => (await db('restitution_events').where({ group_id: group }).orderBy('id').first('id'))?.id,
     followUpId: async () => (await db('follow_ups').join('enrolments', 'enrolments.id', 'follow_ups.enrolment_id').where('enrolments.group_id', group).orderBy('follow_ups.id').first('follow_ups.id'))?.id,
+    table: async () => 'funnel',
     token: async () => (await db('groups').where({ id: group }).first('calendar_token'))?.calendar_token,
   };
   let out = path;

@@ -1,0 +1,112 @@
+import PDFDocument from 'pdfkit';
+import { chartLayout } from './charts.js';
+import { formatCell, type Cell, type ReportTable } from './tables.js';
+
+/**
+ * The report for funders, as a PDF: the same tables as the page and the CSV, the same bars drawn with
+ * pdfkit's vector API. The built-in Helvetica writes WinAnsi, which has every French letter (é è à ç œ « » ’);
+ * a test extracts the text to check it.
+ */
+export interface PdfReport {
+  title: string;
+  subtitle: string[];
+  tables: ReportTable[];
+  lang: string;
+  anonymised: boolean;
+  chartValue: (v: number, unit: NonNullable<ReportTable['chart']>['unit']) => string;
+}
+
+const MARGIN = 48;
+const INK = '#1b1f24';
+const MUTED = '#555d66';
+const BRAND = '#0b5d4b';
+const ACCENT = '#b3411b';
+
+export function renderReportPdf(report: PdfReport): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: report.title, Creator: 'Tremplin' }, lang: report.lang === 'fr' ? 'fr-FR' : 'en-GB' } as PDFKit.PDFDocumentOptions);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const width = doc.page.width - 2 * MARGIN;
+  const bottom = () => doc.page.height - MARGIN;
+  const room = (h: number) => {
+    if (doc.y + h > bottom()) doc.addPage();
+  };
+
+  doc.font('Helvetica-Bold').fontSize(18).fillColor(BRAND).text(report.title, MARGIN, MARGIN, { width });
+  doc.moveDown(0.3);
+  doc.font('Helvetica').fontSize(10).fillColor(MUTED);
+  for (const line of report.subtitle) doc.text(line, { width });
+  doc.moveDown(0.8);
+
+  for (const table of report.tables) {
+    room(60);
+    doc.font('Helvetica-Bold').fontSize(13).fillColor(INK).text(table.title, MARGIN, doc.y, { width });
+    doc.moveDown(0.2);
+    // The sentence repeats the numbers in words: an anonymised report keeps only the tables, where small counts are hidden.
+    if (!report.anonymised) {
+      doc.font('Helvetica').fontSize(9).fillColor(MUTED).text(table.description, MARGIN, doc.y, { width });
+      doc.moveDown(0.3);
+    }
+    if (table.chart && table.chart.bars.length) drawChart(doc, table.chart, report, room);
+    drawTable(doc, table.headers, table.rows, report, width, room);
+    doc.moveDown(0.9);
+  }
+  doc.end();
+  return done;
+}
+
+function drawChart(doc: PDFKit.PDFDocument, chart: NonNullable<ReportTable['chart']>, report: PdfReport, room: (h: number) => void): void {
+  const layout = chartLayout(chart, (v, unit) => (report.anonymised && unit === 'count' && v > 0 && v < 3 ? '< 3' : report.chartValue(v, unit)));
+  room(layout.height + 6);
+  const x0 = MARGIN;
+  const y0 = doc.y + 4;
+  for (const row of layout.rows) {
+    doc.font('Helvetica').fontSize(8.5).fillColor(INK).text(row.label, x0, y0 + row.y + 2, { width: layout.barArea + 90, lineBreak: false });
+    for (const bar of row.bars) {
+      doc.rect(x0, y0 + bar.y, layout.barArea, 12).fill('#eef0ec');
+      if (bar.width > 0) {
+        if (bar.series === 0) doc.rect(x0, y0 + bar.y, bar.width, 12).fill(BRAND);
+        else {
+          // The second series is hatched, not only another colour.
+          doc.save();
+          doc.rect(x0, y0 + bar.y, bar.width, 12).clip();
+          doc.rect(x0, y0 + bar.y, bar.width, 12).fill('#ffffff');
+          for (let hx = -12; hx < bar.width; hx += 5) doc.moveTo(x0 + hx, y0 + bar.y + 12).lineTo(x0 + hx + 12, y0 + bar.y).lineWidth(1.5).stroke(ACCENT);
+          doc.restore();
+          doc.rect(x0, y0 + bar.y, bar.width, 12).lineWidth(0.8).stroke(ACCENT);
+        }
+      }
+      doc.font('Helvetica').fontSize(8.5).fillColor(INK).text(bar.text, x0 + layout.barArea + 6, y0 + bar.y + 2, { width: 90, lineBreak: false });
+    }
+  }
+  doc.x = MARGIN;
+  doc.y = y0 + layout.height + 4;
+}
+
+function drawTable(doc: PDFKit.PDFDocument, headers: string[], rows: Cell[][], report: PdfReport, width: number, room: (h: number) => void): void {
+  const n = headers.length;
+  // The first column holds words, the others numbers.
+  const first = n === 1 ? width : Math.max(width * 0.34, width - (n - 1) * 62);
+  const other = n > 1 ? (width - first) / (n - 1) : 0;
+  const xs = headers.map((_, i) => (i === 0 ? MARGIN : MARGIN + first + (i - 1) * other));
+  const ws = headers.map((_, i) => (i === 0 ? first - 4 : other - 4));
+  const size = n > 6 ? 7.5 : 8.5;
+
+  const line = (cells: string[], bold: boolean, color: string) => {
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
+    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: ws[i] }))) + 3;
+    room(h + 2);
+    const y = doc.y;
+    cells.forEach((c, i) => doc.fillColor(color).text(c, xs[i], y, { width: ws[i], align: i === 0 ? 'left' : 'right' }));
+    doc.y = y + h;
+    doc.moveTo(MARGIN, doc.y - 1).lineTo(MARGIN + width, doc.y - 1).lineWidth(0.4).stroke('#d5dae0');
+  };
+  line(headers, true, MUTED);
+  for (const r of rows) line(r.map((c) => formatCell(c, report.lang, report.anonymised)), false, INK);
+  doc.x = MARGIN;
+}

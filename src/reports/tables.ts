@@ -1,0 +1,239 @@
+import { PHASES } from '../groups/group.js';
+import { SITUATIONS } from '../participants/participant.js';
+import { ENGAGEMENTS } from '../followups/followup.js';
+import { JOB_OR_TRAINING, type Dashboard, type ReportGroup } from './dashboard.js';
+import { filterQuery, type ReportFilters } from './filters.js';
+
+/**
+ * The dashboard as tables: the page shows them beside their charts, the CSV export writes them, the PDF
+ * prints them. One source for the three, so the numbers cannot differ between them.
+ */
+export type CellKind = 'text' | 'count' | 'pct' | 'avg' | 'decimal';
+
+export interface Cell {
+  value: string | number | null;
+  kind: CellKind;
+  /** The list of youths or groups behind the number. */
+  href?: string;
+}
+
+export interface ChartBar {
+  label: string;
+  value: number;
+  /** Second value for before/after pairs. */
+  second?: number | null;
+}
+
+export interface ReportTable {
+  key: TableKey;
+  title: string;
+  description: string;
+  headers: string[];
+  rows: Cell[][];
+  chart?: { kind: 'bars' | 'pairs'; unit: 'count' | 'avg' | 'pct'; bars: ChartBar[]; max: number; legend?: [string, string] };
+}
+
+export const TABLE_KEYS = [
+  'summary', 'phases', 'funnel', 'withdrawals', 'withdrawal-phases', 'attendance', 'readiness', 'restitution',
+  'followups', 'situations', 'engagement', 'assessments', 'missing',
+] as const;
+export type TableKey = (typeof TABLE_KEYS)[number] | 'groups';
+
+type T = (key: string, options?: Record<string, unknown>) => string;
+
+const text = (value: string): Cell => ({ value, kind: 'text' });
+const count = (value: number, href?: string): Cell => ({ value, kind: 'count', href });
+const pct = (value: number | null): Cell => ({ value, kind: 'pct' });
+
+export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: string): ReportTable[] {
+  const youths = (figure: string, extra: Record<string, string | number | undefined> = {}) => `/reports/youths?${filterQuery(f, { figure, ...extra })}`;
+  const groups = (figure: string, extra: Record<string, string | number | undefined> = {}) => `/reports/groups?${filterQuery(f, { figure, ...extra })}`;
+  // Numbers in the sentences read as in the tables (1 033, not 1033).
+  const s = (key: string, opts?: Record<string, unknown>) =>
+    t(`reports.sections.${key}`, opts && Object.fromEntries(Object.entries(opts).map(([k, v]) => [k, typeof v === 'number' ? formatCell(count(v), lang) : v])));
+  const c = (key: string) => t(`reports.columns.${key}`);
+  const fig = (key: string) => t(`reports.figures.${key}`);
+  const fmtPct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}${lang === 'fr' ? ' %' : '%'}`);
+  const fmtDec = (v: number | null) => (v === null ? '—' : v.toLocaleString(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }));
+
+  const funnelKeys = ['enrolled', 'prepared', 'departed', 'returned', 'presented'] as const;
+  const situationLabel = (at: string) => (at === 'enrolment' ? c('atEnrolment') : t('reports.columns.atMonths', { count: Number(at) }));
+
+  return [
+    {
+      key: 'summary', title: s('summary.title'),
+      description: s('summary.description', {
+        enrolled: d.funnel.enrolled, departed: d.funnel.departed, returned: d.funnel.returned, withdrawn: d.withdrawn.total, people: d.restitution.peopleReached,
+      }),
+      headers: [c('figure'), c('value')],
+      rows: [
+        [text(fig('groups')), count(d.groups.total, groups('all'))],
+        [text(fig('enrolled')), count(d.funnel.enrolled, youths('enrolled'))],
+        [text(fig('departed')), count(d.funnel.departed, youths('departed'))],
+        [text(fig('returned')), count(d.funnel.returned, youths('returned'))],
+        [text(fig('withdrawn')), count(d.withdrawn.total, youths('withdrawn'))],
+        [text(fig('inTouch')), count(d.withdrawn.inTouch, youths('inTouch'))],
+        [text(fig('attendanceRate')), { ...pct(d.attendance.rate), href: groups('attendance') }],
+        [text(fig('events')), count(d.restitution.events, groups('restitution'))],
+        [text(fig('peopleReached')), count(d.restitution.peopleReached, groups('restitution'))],
+        [text(fig('perDeparted')), { value: d.restitution.perDeparted, kind: 'decimal' }],
+      ],
+    },
+    {
+      key: 'phases', title: s('phases.title'),
+      description: s('phases.description', { total: d.groups.total, list: PHASES.map((p) => `${t(`phases.${p}`)} ${d.groups.byPhase[p]}`).join(', ') }),
+      headers: [c('phase'), c('groups')],
+      rows: PHASES.map((p) => [text(t(`phases.${p}`)), count(d.groups.byPhase[p], groups('phase', { phase: p }))]),
+      chart: { kind: 'bars', unit: 'count', max: Math.max(1, ...PHASES.map((p) => d.groups.byPhase[p])), bars: PHASES.map((p) => ({ label: t(`phases.${p}`), value: d.groups.byPhase[p] })) },
+    },
+    {
+      key: 'funnel', title: s('funnel.title'),
+      description: s('funnel.description', { enrolled: d.funnel.enrolled, prepared: d.funnel.prepared, departed: d.funnel.departed, returned: d.funnel.returned, presented: d.funnel.presented }),
+      headers: [c('step'), c('youths'), c('ofEnrolled')],
+      rows: funnelKeys.map((k) => [text(fig(k)), count(d.funnel[k], youths(k)), pct(d.funnel.enrolled ? d.funnel[k] / d.funnel.enrolled : null)]),
+      chart: { kind: 'bars', unit: 'count', max: Math.max(1, d.funnel.enrolled), bars: funnelKeys.map((k) => ({ label: fig(k), value: d.funnel[k] })) },
+    },
+    {
+      key: 'withdrawals', title: s('withdrawals.title'),
+      description: s('withdrawals.description', {
+        total: d.withdrawn.total, inTouch: d.withdrawn.inTouch,
+        list: d.withdrawn.byReason.filter((r) => r.youths).map((r) => `${t(`participants.reasons.${r.reason}`)} ${r.youths}`).join(', ') || '—',
+      }),
+      headers: [c('reason'), c('youths'), c('inTouch')],
+      rows: d.withdrawn.byReason.map((r) => [
+        text(t(`participants.reasons.${r.reason}`)), count(r.youths, youths('withdrawn', { reason: r.reason })), count(r.inTouch),
+      ]),
+      chart: { kind: 'bars', unit: 'count', max: Math.max(1, ...d.withdrawn.byReason.map((r) => r.youths)), bars: d.withdrawn.byReason.map((r) => ({ label: t(`participants.reasons.${r.reason}`), value: r.youths })) },
+    },
+    {
+      key: 'withdrawal-phases', title: s('withdrawalPhases.title'),
+      description: s('withdrawalPhases.description', { list: d.withdrawn.byPhase.filter((r) => r.youths).map((r) => `${t(`phases.${r.phase}`)} ${r.youths}`).join(', ') || '—' }),
+      headers: [c('phase'), c('youths')],
+      rows: d.withdrawn.byPhase.map((r) => [text(t(`phases.${r.phase}`)), count(r.youths, youths('withdrawn', { phase: r.phase }))]),
+    },
+    {
+      key: 'attendance', title: s('attendance.title'),
+      description: s('attendance.description', { rate: fmtPct(d.attendance.rate), attended: d.attendance.attended, counted: d.attendance.counted }),
+      headers: [c('attended'), c('counted'), c('rate')],
+      rows: [[count(d.attendance.attended, groups('attendance')), count(d.attendance.counted), pct(d.attendance.rate)]],
+    },
+    {
+      key: 'readiness', title: s('readiness.title'),
+      description: s('readiness.description', { groups: d.readiness.groups, groupsReady: d.readiness.groupsReady, youths: d.readiness.youths, youthsReady: d.readiness.youthsReady }),
+      headers: [c('groupsInPreparation'), c('groupsReady'), c('youthsDeparting'), c('youthsReady'), c('rate')],
+      rows: [[
+        count(d.readiness.groups, groups('preparation')), count(d.readiness.groupsReady, groups('preparation')),
+        count(d.readiness.youths), count(d.readiness.youthsReady), pct(d.readiness.rate),
+      ]],
+    },
+    {
+      key: 'restitution', title: s('restitution.title'),
+      description: s('restitution.description', { events: d.restitution.events, people: d.restitution.peopleReached, per: fmtDec(d.restitution.perDeparted), presented: d.funnel.presented }),
+      headers: [c('events'), c('groups'), c('peopleReached'), c('perDeparted'), c('presented')],
+      rows: [[
+        count(d.restitution.events, groups('restitution')), count(d.restitution.groups, groups('restitution')), count(d.restitution.peopleReached),
+        { value: d.restitution.perDeparted, kind: 'decimal' }, count(d.funnel.presented, youths('presented')),
+      ]],
+    },
+    {
+      key: 'followups', title: s('followups.title'),
+      description: s('followups.description', { list: d.followUps.map((m) => t('reports.sections.followups.item', { months: m.milestone, done: m.done, due: m.due })).join(', ') }),
+      headers: [c('milestone'), c('due'), c('done'), c('overdue')],
+      rows: d.followUps.map((m) => [
+        text(t('reports.columns.atMonths', { count: m.milestone })),
+        count(m.due, youths('followUpDue', { milestone: m.milestone })),
+        count(m.done, youths('followUpDone', { milestone: m.milestone })),
+        count(m.overdue),
+      ]),
+      chart: { kind: 'pairs', unit: 'count', max: Math.max(1, ...d.followUps.map((m) => m.due)), legend: [c('due'), c('done')], bars: d.followUps.map((m) => ({ label: t('reports.columns.atMonths', { count: m.milestone }), value: m.due, second: m.done })) },
+    },
+    {
+      key: 'situations', title: s('situations.title'),
+      description: s('situations.description', {
+        list: d.situations.map((r) => `${situationLabel(r.at)} ${fmtPct(r.share)} (${r.jobOrTraining}/${r.known})`).join(', '),
+        which: JOB_OR_TRAINING.map((x) => t(`participants.situations.${x}`)).join(', '),
+      }),
+      headers: [c('moment'), c('known'), c('jobOrTraining'), c('share'), ...SITUATIONS.map((x) => t(`participants.situations.${x}`))],
+      rows: d.situations.map((r) => [
+        text(situationLabel(r.at)),
+        count(r.known, youths('situation', { at: r.at })),
+        count(r.jobOrTraining, youths('jobOrTraining', { at: r.at })),
+        pct(r.share),
+        ...SITUATIONS.map((x) => count(r.bySituation[x], youths('situation', { at: r.at, situation: x }))),
+      ]),
+      chart: { kind: 'bars', unit: 'pct', max: 1, bars: d.situations.map((r) => ({ label: situationLabel(r.at), value: r.share ?? 0 })) },
+    },
+    {
+      key: 'engagement', title: s('engagement.title'),
+      description: s('engagement.description', { any: d.engagement.any, followed: d.engagement.followed }),
+      headers: [c('engagement'), c('youths')],
+      rows: [
+        [text(fig('engagedAny')), count(d.engagement.any, youths('engaged', { engagement: 'any' }))],
+        ...ENGAGEMENTS.map((k) => [text(t(`followups.engagements.${k}`)), count(d.engagement.byKind[k], youths('engaged', { engagement: k }))]),
+      ],
+      chart: { kind: 'bars', unit: 'count', max: Math.max(1, d.engagement.followed), bars: ENGAGEMENTS.map((k) => ({ label: t(`followups.engagements.${k}`), value: d.engagement.byKind[k] })) },
+    },
+    {
+      key: 'assessments', title: s('assessments.title'),
+      description: d.assessments.length
+        ? s('assessments.description', { list: d.assessments.map((a) => `${lang === 'fr' ? a.labelFr : a.labelEn} ${fmtDec(a.before)} → ${fmtDec(a.after)}`).join(', ') })
+        : s('assessments.none'),
+      headers: [c('competence'), c('before'), c('after'), c('delta'), c('youthsBefore'), c('youthsAfter')],
+      rows: d.assessments.map((a) => [
+        text(lang === 'fr' ? a.labelFr : a.labelEn),
+        { value: a.before, kind: 'avg' }, { value: a.after, kind: 'avg' },
+        { value: a.before !== null && a.after !== null ? a.after - a.before : null, kind: 'avg' },
+        count(a.youthsBefore, youths('assessed', { moment: 'before' })), count(a.youthsAfter, youths('assessed', { moment: 'after' })),
+      ]),
+      chart: {
+        kind: 'pairs', unit: 'avg', max: 5, legend: [c('before'), c('after')],
+        bars: d.assessments.map((a) => ({ label: lang === 'fr' ? a.labelFr : a.labelEn, value: a.before ?? 0, second: a.after })),
+      },
+    },
+    {
+      key: 'missing', title: s('missing.title'),
+      description: s('missing.description', { overdue: d.missing.overdueYouths, missingAfter: d.missing.missingAfter, groups: d.missing.groupsWithoutRestitution }),
+      headers: [c('what'), c('count')],
+      rows: [
+        [text(fig('overdue')), count(d.missing.overdueYouths, youths('overdue'))],
+        [text(fig('missingAfter')), count(d.missing.missingAfter, youths('missingAfter'))],
+        [text(fig('noRestitution')), count(d.missing.groupsWithoutRestitution, groups('noRestitution'))],
+      ],
+    },
+  ];
+}
+
+/** How a cell reads, on the page, in the PDF and in the CSV; anonymised reports hide counts of 1 and 2. */
+export function formatCell(cell: Cell, lang: string, anonymised = false): string {
+  const v = cell.value;
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'string') return v;
+  switch (cell.kind) {
+    case 'count':
+      if (anonymised && v > 0 && v < 3) return '< 3';
+      // A plain space for thousands: PDF fonts and French Excel both read it, unlike U+202F.
+      return v.toLocaleString(lang).replace(/[\u202f\u00a0]/g, ' ');
+    case 'pct':
+      return `${Math.round(v * 100)}${lang === 'fr' ? ' %' : '%'}`;
+    case 'avg':
+    case 'decimal':
+      return v.toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    default:
+      return String(v);
+  }
+}
+
+/** The groups behind the figures, one line each: the CSV export of the groups and the non-anonymised PDF. */
+export function groupsTable(groups: ReportGroup[], t: T, lang: string, countryName: (code: string) => string): ReportTable {
+  const c = (key: string) => t(`reports.columns.${key}`);
+  return {
+    key: 'groups',
+    title: t('reports.sections.groups.title'),
+    description: t('reports.sections.groups.description', { count: groups.length }),
+    headers: [c('group'), c('structure'), c('country'), c('departureDate'), c('phase'), c('enrolled'), c('departed'), c('rate'), c('events'), c('peopleReached')],
+    rows: groups.map((g) => [
+      text(g.name), text(g.structure_name), text(countryName(g.destination_country)), text(g.departure_date ?? ''), text(t(`phases.${g.phase}`)),
+      count(g.enrolled), count(g.departed), pct(g.counted ? g.attended / g.counted : null), count(g.events), count(g.people),
+    ]),
+  };
+}

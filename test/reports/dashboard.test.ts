@@ -1,0 +1,146 @@
+import { expect } from 'chai';
+import { testDb, resetToDemo } from '../support/database.js';
+import { computeDashboard, listFigureGroups, listFigureYouths, type Dashboard } from '../../src/reports/dashboard.js';
+import { parseFilters, type ReportScope } from '../../src/reports/filters.js';
+import { groupFunnel } from '../../src/participants/funnel.js';
+import { readinessOfGroups } from '../../src/documents/readiness.js';
+import { loadReportFixture, type ReportFixture } from './fixture.js';
+
+const TODAY = '2026-12-01';
+
+describe('the outcome dashboard on the known fixture', () => {
+  let fx: ReportFixture;
+  let director: ReportScope;
+  let d2024: Dashboard;
+
+  before(async () => {
+    fx = await loadReportFixture(testDb());
+    director = { role: 'director', userId: fx.users.director };
+    d2024 = await computeDashboard(testDb(), director, { year: 2024 }, TODAY);
+  });
+
+  it('counts the funnel in distinct youths: 10 enrolled, 5 prepared, 5 departed, 5 returned, 4 presented', () => {
+    expect(d2024.funnel).to.deep.equal({ enrolled: 10, prepared: 5, departed: 5, returned: 5, presented: 4 });
+  });
+
+  it('says why youths left: 2 found a job, 1 pregnancy, 2 lost contact, all during the preparation, 3 still in touch', () => {
+    expect(d2024.withdrawn.total).to.equal(5);
+    expect(d2024.withdrawn.inTouch).to.equal(3);
+    const byReason = Object.fromEntries(d2024.withdrawn.byReason.filter((r) => r.youths).map((r) => [r.reason, [r.youths, r.inTouch]]));
+    expect(byReason).to.deep.equal({ job: [2, 2], pregnancy: [1, 1], lost_contact: [2, 0] });
+    expect(d2024.withdrawn.byPhase.filter((p) => p.youths)).to.deep.equal([{ phase: 'preparation', youths: 5 }]);
+  });
+
+  it('pools the preparation attendance like the meetings page: 12 attended out of 14, the excused line left out', () => {
+    expect(d2024.attendance).to.deep.equal({ attended: 12, counted: 14, rate: 12 / 14 });
+  });
+
+  it('adds up 3 restitution events, 125 people, 25 per departed youth', () => {
+    expect(d2024.restitution).to.deep.equal({ events: 3, groups: 1, peopleReached: 125, perDeparted: 25 });
+  });
+
+  it('compares follow-ups done with those due, per milestone, in youths', () => {
+    const byMilestone = Object.fromEntries(d2024.followUps.map((m) => [m.milestone, [m.due, m.done, m.overdue]]));
+    expect(byMilestone).to.deep.equal({ 1: [0, 0, 0], 3: [0, 0, 0], 6: [7, 7, 0], 12: [7, 3, 4] });
+  });
+
+  it('shows the share in a job or training: 2 of 10 at enrolment, 4 of 7 at 6 months, 2 of 3 at 12 months', () => {
+    const [enrolment, six, twelve] = d2024.situations;
+    expect([enrolment!.jobOrTraining, enrolment!.known]).to.deep.equal([2, 10]);
+    expect(enrolment!.bySituation).to.deep.equal({ job_seeking: 6, training: 1, school: 2, employed: 1, other: 0 });
+    expect([six!.jobOrTraining, six!.known]).to.deep.equal([4, 7]);
+    expect([twelve!.jobOrTraining, twelve!.known]).to.deep.equal([2, 3]);
+  });
+
+  it('counts engagement after the return: 3 youths of 7 followed, volunteering counted once per youth', () => {
+    expect(d2024.engagement.followed).to.equal(7);
+    expect(d2024.engagement.any).to.equal(3);
+    expect(d2024.engagement.byKind).to.include({ volunteering: 2, joined_council: 1, created_association: 1, peer_leader: 0 });
+  });
+
+  it('averages the self-assessment before and after per competence', () => {
+    const lang = d2024.assessments.find((a) => a.key === 'language')!;
+    const conf = d2024.assessments.find((a) => a.key === 'confidence')!;
+    expect([lang.before, lang.after, lang.youthsBefore, lang.youthsAfter]).to.deep.equal([2, 3.5, 5, 4]);
+    expect([conf.before, conf.after]).to.deep.equal([3, 4]);
+  });
+
+  it('lists what is missing: 4 youths with an overdue follow-up, 1 without an after self-assessment, no group without restitution', () => {
+    expect(d2024.missing).to.deep.equal({ overdueYouths: 4, missingAfter: 1, groupsWithoutRestitution: 0 });
+  });
+
+  it('without filters, adds the other groups: Kawara back without restitution, Bafou in preparation with its papers', async () => {
+    const all = await computeDashboard(testDb(), director, {}, TODAY);
+    expect(all.groups.byPhase).to.include({ preparation: 1, return: 1, after: 1 });
+    expect(all.funnel.enrolled).to.equal(17);
+    expect(all.funnel.departed).to.equal(8);
+    expect(all.missing.groupsWithoutRestitution).to.equal(1);
+    expect(all.missing.missingAfter).to.equal(4);
+    const bafou = (await readinessOfGroups(testDb(), [await testDb()('groups').where({ id: fx.groups.bafou }).first()], TODAY))[0]!;
+    expect(all.readiness.groups).to.equal(1);
+    expect(all.readiness.youths).to.equal(4);
+    expect(all.readiness.youthsReady).to.equal(bafou.youths.filter((y) => y.ready).length);
+  });
+
+  it('narrows to a structure, a country, a group, a worker, a period', async () => {
+    const only = async (q: Record<string, string>) => (await computeDashboard(testDb(), director, parseFilters(q).filters, TODAY)).funnel.enrolled;
+    expect(await only({ country: 'ml' })).to.equal(10);
+    expect(await only({ country: 'CM' })).to.equal(4);
+    expect(await only({ group: String(fx.groups.kawara) })).to.equal(3);
+    expect(await only({ worker: String(fx.users.elodie) })).to.equal(7);
+    expect(await only({ structure: String(fx.structure) })).to.equal(17);
+    expect(await only({ from: '2024-01-01', to: '2025-12-31' })).to.equal(14);
+    expect(await only({ year: '2019' })).to.equal(0);
+  });
+
+  it('gives a worker the same figures for their own groups only', async () => {
+    const karim = await computeDashboard(testDb(), { role: 'worker', userId: fx.users.karim }, {}, TODAY);
+    expect(karim.funnel).to.deep.equal(d2024.funnel);
+    expect(karim.groups.total).to.equal(1);
+    // Asking for another worker's group gives nothing, not their figures.
+    const peek = await computeDashboard(testDb(), { role: 'worker', userId: fx.users.karim }, { group: fx.groups.kawara }, TODAY);
+    expect(peek.funnel.enrolled).to.equal(0);
+  });
+
+  it('lists exactly the youths a figure counts', async () => {
+    const names = async (fig: Parameters<typeof listFigureYouths>[3]) =>
+      (await listFigureYouths(testDb(), director, { year: 2024 }, fig, TODAY)).map((y) => `${y.first_name} ${y.last_name}`).sort();
+    expect(await names({ figure: 'withdrawn', reason: 'lost_contact' })).to.deep.equal(['Jordan Petit', 'Kevin Lemaire']);
+    expect(await names({ figure: 'inTouch' })).to.deep.equal(['Awa Traoré', 'Chloé Martin', 'Samir Haddad']);
+    expect(await names({ figure: 'overdue' })).to.deep.equal(['Awa Traoré', 'François Lefèvre', 'Maëlle Dupont', 'Samir Haddad']);
+    expect(await names({ figure: 'missingAfter' })).to.deep.equal(['Maëlle Dupont']);
+    expect(await names({ figure: 'jobOrTraining', at: '6' })).to.have.length(4);
+    expect(await names({ figure: 'departed' })).to.have.length(d2024.funnel.departed);
+    expect(await names({ figure: 'engaged', engagement: 'volunteering' })).to.deep.equal(['François Lefèvre', 'Inès Diallo']);
+    const groups = await listFigureGroups(testDb(), director, {}, 'noRestitution');
+    expect(groups.map((g) => g.name)).to.deep.equal(['Jumelage Kawara']);
+  });
+});
+
+describe('the dashboard funnel and the group funnel', () => {
+  it('agree on every demo group (the same withdrawal rule, written twice)', async () => {
+    const ids = await resetToDemo();
+    const director: ReportScope = { role: 'director', userId: ids.users.director };
+    for (const id of Object.values(ids.groups)) {
+      const group = await testDb()('groups').where({ id }).first('id', 'phase');
+      const funnel = await groupFunnel(testDb(), group);
+      const d = await computeDashboard(testDb(), director, { group: id });
+      const steps = Object.fromEntries(funnel.steps.map((s) => [s.key, s.count]));
+      expect(d.funnel.enrolled, `enrolled, group ${id}`).to.equal(steps.enrolled);
+      expect(d.funnel.prepared, `prepared, group ${id}`).to.equal(steps.prepared);
+      if (steps.departed !== null) expect(d.funnel.departed, `departed, group ${id}`).to.equal(steps.departed);
+      if (steps.returned !== null) expect(d.funnel.returned, `returned, group ${id}`).to.equal(steps.returned);
+      if (steps.restitution !== null) expect(d.funnel.presented, `presented, group ${id}`).to.equal(steps.restitution);
+    }
+  });
+
+  it('shows the ordinary demo with figures in every section', async () => {
+    const ids = await resetToDemo();
+    const d = await computeDashboard(testDb(), { role: 'director', userId: ids.users.director }, {});
+    expect(d.funnel.departed).to.be.greaterThan(0);
+    expect(d.withdrawn.total).to.be.greaterThan(0);
+    expect(d.attendance.counted).to.be.greaterThan(0);
+    expect(d.restitution.events).to.be.greaterThan(0);
+    expect(d.followUps.some((m) => m.due > 0)).to.equal(true);
+  });
+});
