@@ -12,6 +12,7 @@ import { can } from './auth/permissions.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { flashMiddleware } from './http/flash.js';
+import { cleanSubmittedText } from './http/form-text.js';
 import { saveSessionBeforeRedirect } from './http/save-before-redirect.js';
 import { healthRoutes } from './http/health.routes.js';
 import { languageMiddleware } from './http/i18n.js';
@@ -30,6 +31,7 @@ import { restitutionRoutes } from './restitution/restitution.routes.js';
 import { followUpsRoutes } from './followups/followups.routes.js';
 import { peerLeadersRoutes } from './followups/peer-leaders.routes.js';
 import { reportsRoutes } from './reports/reports.routes.js';
+import { newSubmissionToken } from './http/once-per-form.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
 
@@ -87,6 +89,7 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   );
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
+  app.use(cleanSubmittedText);
   app.use(cookieParser());
   const passport = createPassport(db);
   // Performance: compat mode only adds req._passport to every request, for strategies written for
@@ -103,6 +106,7 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.use((req, res, next) => {
     res.locals.user = req.user ?? null;
     res.locals.currentPath = req.originalUrl;
+    res.locals.newSubmissionToken = newSubmissionToken;
     res.locals.can = (action: Parameters<typeof can>[1], record?: unknown) =>
       (can as (u: unknown, a: unknown, r?: unknown) => boolean)(req.user, action, record);
     // Pages hold personal data of minors: never keep them in a shared cache.

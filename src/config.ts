@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   MAX_PHOTO_MB: z.coerce.number().int().positive().default(25),
   MAX_DOCUMENT_MB: z.coerce.number().int().positive().default(15),
   RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  BACKUP_DIR: z.string().default(path.join(ROOT, 'backups')),
 });
 
 const MB = 1024 * 1024;
@@ -50,7 +52,8 @@ export type Config = {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
-  database: { client: 'pg'; url: string } | { client: 'sqlite3'; file: string };
+  /** acquireMs: how long a query waits for a connection (or, on SQLite, for a lock) before the page says 503. */
+  database: ({ client: 'pg'; url: string } | { client: 'sqlite3'; file: string }) & { acquireMs?: number };
   sessionSecret: string;
   sessionIdleMs: number;
   uploadDir: string;
@@ -63,6 +66,8 @@ export type Config = {
   limits: { video: number; photo: number; document: number };
   /** Days after the return when passport, visa and health scans are deleted. */
   retentionDays: number;
+  /** Where `npm run backup` writes its timestamped folders. */
+  backupDir: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -82,8 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { client: 'pg', url: e.DATABASE_URL }
-      : { client: 'sqlite3', file: path.resolve(e.SQLITE_FILE) },
+      ? { client: 'pg', url: e.DATABASE_URL, acquireMs: e.DB_ACQUIRE_TIMEOUT_MS }
+      : { client: 'sqlite3', file: path.resolve(e.SQLITE_FILE), acquireMs: e.DB_ACQUIRE_TIMEOUT_MS },
     // Outside production a per-process secret is fine: sessions then last as long as the process.
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('hex'),
     sessionIdleMs: e.SESSION_IDLE_HOURS * 3600_000,
@@ -96,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logRequests: e.LOG_REQUESTS ?? false,
     limits: { video: e.MAX_VIDEO_MB * MB, photo: e.MAX_PHOTO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },
     retentionDays: e.RETENTION_DAYS,
+    backupDir: path.resolve(e.BACKUP_DIR),
   };
 }

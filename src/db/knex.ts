@@ -2,25 +2,30 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import type { Config } from '../config.js';
+import { SqliteImmediateClient } from './sqlite-immediate.js';
 
 export type Db = Knex;
 
 export function createDb(database: Config['database']): Db {
+  // Long enough for a busy moment, short enough that a page with the database gone answers 503 in seconds
+  // rather than hanging until the browser gives up.
+  const acquireMs = database.acquireMs ?? 5000;
   if (database.client === 'pg') {
     return knex({
       client: 'pg',
-      connection: database.url,
       pool: { min: 0, max: 10 },
-      // Fail fast when PostgreSQL is down so pages answer 503 instead of hanging.
-      acquireConnectionTimeout: 5000,
+      acquireConnectionTimeout: acquireMs,
+      // Without it a connection attempt to a host that swallows packets waits for the OS (minutes).
+      connection: { connectionString: database.url, connectionTimeoutMillis: acquireMs },
     });
   }
   mkdirSync(path.dirname(database.file), { recursive: true });
   return knex({
-    client: 'sqlite3',
+    // knex's SQLite client, with transactions that take the write lock first (see sqlite-immediate.ts).
+    client: SqliteImmediateClient as unknown as typeof knex.Client,
     connection: { filename: database.file },
     useNullAsDefault: true,
-    acquireConnectionTimeout: 5000,
+    acquireConnectionTimeout: acquireMs,
     pool: {
       min: 1,
       max: 4,
@@ -30,7 +35,8 @@ export function createDb(database: Config['database']): Db {
           'PRAGMA journal_mode = WAL',
           'PRAGMA synchronous = NORMAL',
           'PRAGMA foreign_keys = ON',
-          'PRAGMA busy_timeout = 5000',
+          // A write that finds the file locked by another process waits this long, then the page says 503.
+          `PRAGMA busy_timeout = ${Math.round(acquireMs)}`,
         ];
         const next = (i: number): void => {
           if (i === pragmas.length) return done(null, conn);

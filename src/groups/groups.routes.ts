@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../db/knex.js';
@@ -17,6 +18,7 @@ import {
   groupFormValues, GroupInputError, listActiveWorkers, listCompanions, listFunders, listStructures, loadVisibleGroup,
   listVisibleGroups, listWorkers, PHASES, removeCoLead, removeCompanion, removeFunder, updateGroup, type ScopedGroup,
 } from './group.js';
+import { oncePerForm } from '../http/once-per-form.js';
 
 export function groupsRoutes(db: Db): Router {
   const router = Router();
@@ -32,7 +34,7 @@ export function groupsRoutes(db: Db): Router {
   });
 
   router.get('/groups/new', requireSignedIn, requireCan('createGroup'), async (_req, res) => {
-    res.render('groups/new', { title: res.locals.t('groups.form.newTitle'), values: { minAttendancePct: '60', destinationCountry: '' }, errors: {}, ...(await formLocals()) });
+    res.render('groups/new', { title: res.locals.t('groups.form.newTitle'), values: { minAttendancePct: '60', destinationCountry: '', submissionToken: randomUUID() }, errors: {}, ...(await formLocals()) });
   });
 
   router.post('/groups', requireSignedIn, requireCan('createGroup'), async (req, res) => {
@@ -86,19 +88,21 @@ export function groupsRoutes(db: Db): Router {
   });
 
   // The small lists of the edit page: each form re-renders the whole page with its own errors on failure.
+  // Adding twice by a double click adds once (oncePerForm); removing is idempotent already.
   const listAction = <S extends z.ZodType>(schema: S, act: (group: ScopedGroup, data: z.infer<S>) => Promise<void>, done: string) =>
     async (req: Request, res: Response) => {
       const group = await editableGroup(req);
       const form = parseForm(schema, req.body);
       const values = { ...groupFormValues(group), ...keptInput(req.body) };
       if (!form.ok) return renderEdit(res, group, 422, values, form.errors);
+      let added: boolean;
       try {
-        await act(group, form.data);
+        added = await oncePerForm(db, req, () => act(group, form.data));
       } catch (err) {
         if (err instanceof GroupInputError) return renderEdit(res, group, 422, values, { [err.field]: err.messageKey });
         throw err;
       }
-      flash(req, 'notice', done);
+      if (added) flash(req, 'notice', done);
       res.redirect(303, `/groups/${group.id}/edit`);
     };
 
@@ -126,7 +130,7 @@ export function groupsRoutes(db: Db): Router {
 
   router.get('/groups/:id/clone', requireSignedIn, async (req, res) => {
     const group = await cloneSource(req);
-    res.render('groups/clone', { title: res.locals.t('groups.clone.title'), group, values: { name: group.name }, errors: {} });
+    res.render('groups/clone', { title: res.locals.t('groups.clone.title'), group, values: { name: group.name, submissionToken: randomUUID() }, errors: {} });
   });
 
   router.post('/groups/:id/clone', requireSignedIn, async (req, res) => {

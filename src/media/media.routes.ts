@@ -35,7 +35,9 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
         if (!err) return resolve('ok');
         const problem = (err as { uploadProblem?: string }).uploadProblem;
         if (problem === 'tooLarge') return resolve('tooLarge');
-        if (req.destroyed) return resolve('gone');
+        // Gone means the sender left mid-body. A body that arrived whole is destroyed too once read (Node's
+        // autoDestroy), and a whole but malformed one (empty, cut multipart) still deserves an answer.
+        if (req.destroyed && !req.complete) return resolve('gone');
         // A broken multipart body is the sender's mistake; a full disk (ENOSPC...) is ours.
         if (problem === 'malformed' || (err instanceof Error && !(err as NodeJS.ErrnoException).code)) return resolve('malformed');
         reject(err);

@@ -14,6 +14,7 @@ import {
   MEETING_TYPES, MeetingRefused, newMeetingValues, parseMeetingForm, parseRegisterForm, planMeeting, recordAttendance,
   registerFor, RegisterRefused, updateMeeting, upcomingMeetings, type MeetingRow,
 } from './meeting.js';
+import { oncePerForm } from '../http/once-per-form.js';
 
 type MeetingAction = 'viewMeetings' | 'manageMeetings' | 'takeAttendance' | 'viewAttendance';
 
@@ -80,8 +81,7 @@ export function meetingsRoutes(db: Db): Router {
     if (!form.ok) {
       return res.status(422).render('meetings/new', { title: res.locals.t('meetings.new'), group, values: keptInput(req.body), errors: form.errors, ...formLocals });
     }
-    await planMeeting(db, req.user!, group.id, form.data);
-    flash(req, 'notice', 'meetings.form.created');
+    if (await oncePerForm(db, req, () => planMeeting(db, req.user!, group.id, form.data))) flash(req, 'notice', 'meetings.form.created');
     res.redirect(303, `/groups/${group.id}/meetings`);
   });
 

@@ -20,6 +20,7 @@ import {
 import { AlreadyWithdrawnError, NotWithdrawnError, rejoin, withdraw, withdrawalHistory, withdrawForm, WITHDRAWAL_REASONS } from './withdrawal.js';
 import { decodeCsvBytes, importYouths, IMPORT_FIELDS, MAX_IMPORT_BYTES, type ImportProblem } from './youth-import.js';
 import { youthGroupsPanel } from '../followups/peer-leaders.js';
+import { withoutInvisibleControls } from '../http/form-text.js';
 
 // Uploaded lists go to a temporary file (never held in memory) and are deleted as soon as they are read.
 const IMPORT_DIR = path.join(os.tmpdir(), 'tremplin-imports');
@@ -115,6 +116,9 @@ export function participantsRoutes(db: Db): Router {
     } finally {
       if (req.file) await rm(req.file.path, { force: true });
     }
+    // This form is parsed by its own multer, and a file's content never passes the form cleaning: a NUL in
+    // a pasted or exported list would otherwise make PostgreSQL refuse the whole import.
+    text = withoutInvisibleControls(text);
     if (received === 'tooBig') return renderImport(res, group, text, [{ line: null, key: 'tooBig' }], 422);
     if (!text.trim()) return renderImport(res, group, text, [{ line: null, key: 'nothing' }], 422);
     const result = await importYouths(db, group, text);

@@ -10,6 +10,7 @@ import {
   showableMedia, updateEvent, youthCredits, type EventItem,
 } from './restitution.js';
 import { restitutionSummary } from './summary.js';
+import { oncePerForm } from '../http/once-per-form.js';
 
 /** Checkbox lists come back as one value or several; the form shows them ticked again. */
 function keptIds(body: unknown, name: string): number[] {
@@ -64,13 +65,14 @@ export function restitutionRoutes(db: Db): Router {
     const group = await groupFor(req, 'manageRestitution');
     const form = parseForm(eventForm(group.return_date), req.body);
     if (!form.ok) return renderForm(res, group, null, kept(req, form.errors), 422);
+    let created: boolean;
     try {
-      await recordEvent(db, req.user!, group, form.data);
+      created = await oncePerForm(db, req, () => recordEvent(db, req.user!, group, form.data));
     } catch (err) {
       if (err instanceof EventInputError) return renderForm(res, group, null, kept(req, { [err.field]: err.messageKey }), 422);
       throw err;
     }
-    flash(req, 'notice', 'restitution.form.created');
+    if (created) flash(req, 'notice', 'restitution.form.created');
     res.redirect(303, `/groups/${group.id}/restitution`);
   });
 

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { Db } from '../db/knex.js';
+import { nowIso } from '../db/time.js';
+
+/**
+ * A double click sends a creating form twice, sometimes both at once: without this, two sessions, two
+ * restitution events (counted twice in the people reached), two funders (their amounts twice). Each such
+ * form carries a fresh random token (views/partials/submission-token.ejs); the first send claims it in
+ * form_submissions (its primary key decides between two sends in flight), later sends of the same form
+ * create nothing and go where the first went. The groups' own forms keep their token in the group row
+ * instead (src/groups/group.ts), where it also finds the group to show.
+ */
+
+export const newSubmissionToken = (): string => randomUUID();
+
+const TOKEN = /^[A-Za-z0-9-]{16,64}$/;
+const KEEP_MS = 2 * 24 * 3600_000;
+const WAIT_MS = 5000;
+
+/**
+ * Runs `create` unless this form was already sent; true when it ran. A form without a token (an old page,
+ * a script) is created as before. When `create` fails (a refusal the page shows, an error), the token is
+ * given back, so the corrected form can be sent again.
+ */
+export async function oncePerForm(db: Db, req: Request, create: () => Promise<unknown>): Promise<boolean> {
+  const token = req.body?.submissionToken;
+  if (typeof token !== 'string' || !TOKEN.test(token) || !req.user) {
+    await create();
+    return true;
+  }
+  if (!(await claim(db, token, req.user.id))) {
+    const first = await db('form_submissions').where({ token }).first('user_id');
+    // Someone else's token (copied from their page) protects nothing of theirs: this form is created.
+    if (first && Number(first.user_id) !== req.user.id) {
+      await create();
+      return true;
+    }
+    // The first send failed meanwhile (its refusal went to a page the browser has left): this one tries.
+    if ((await untilDone(db, token)) === 'given back') return oncePerForm(db, req, create);
+    return false;
+  }
+  try {
+    await create();
+  } catch (err) {
+    await db('form_submissions').where({ token }).del();
+    throw err;
+  }
+  await db('form_submissions').where({ token }).update({ done_at: nowIso() });
+  return true;
+}
+
+async function claim(db: Db, token: string, userId: number): Promise<boolean> {
+  const now = nowIso();
+  // Old tokens are of no use once their page is closed; removed here rather than by a scheduled job.
+  await db('form_submissions').where('created_at', '<', new Date(Date.now() - KEEP_MS).toISOString()).del();
+  try {
+    await db('form_submissions').insert({ token, user_id: userId, created_at: now });
+    return true;
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    if (e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE|PRIMARY/i.test(e.message ?? ''))) return false;
+    throw err;
+  }
+}
+
+/** The second click's answer waits for the first's record, so the page it lands on shows it. */
+async function untilDone(db: Db, token: string): Promise<'done' | 'given back'> {
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    const row = await db('form_submissions').where({ token }).first('done_at');
+    if (!row) return 'given back';
+    if (row.done_at) return 'done';
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return 'done';
+}

@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import type { Express } from 'express';
+import { buildApp, csrfFrom, visibleText } from '../support/http.js';
+import { resetToDemo } from '../support/database.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
+
+/**
+ * Two app instances on one database, as `npm run bench:http -- --postgres` runs them: a page read on one
+ * instance and its form sent to the other, which is what a load balancer does to a person. Sessions shared
+ * (sign-in, sign-out, deactivation, another secret) are tested in test/reliability/two-instances.test.ts;
+ * this is about the CSRF token, bound to the shared session, being good on both.
+ */
+
+/** The cookies a response sets, as a browser would send them back. */
+function cookiesOf(res: request.Response, jar: Map<string, string>): string {
+  for (const header of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
+    const [pair] = header.split(';');
+    const eq = pair!.indexOf('=');
+    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+  }
+  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+describe('two app instances sharing the database: forms', () => {
+  let one: Express;
+  let two: Express;
+
+  before(async () => {
+    await resetToDemo();
+    one = buildApp();
+    two = buildApp();
+  });
+
+  it('takes on the second instance a form whose page (and token) came from the first', async () => {
+    const jar = new Map<string, string>();
+    const login = await request(one).get('/login');
+    let cookie = cookiesOf(login, jar);
+    const signedIn = await request(two).post('/login').set('Cookie', cookie).type('form')
+      .send({ _csrf: csrfFrom(login.text), login: DEMO_ACCOUNTS.karim.email, password: DEMO_PASSWORD });
+    expect(signedIn.status, 'the sign-in form itself, read on one, sent to the other').to.equal(303);
+    cookie = cookiesOf(signedIn, jar);
+
+    const page = await request(one).get(`/groups/new`).set('Cookie', cookie);
+    cookie = cookiesOf(page, jar);
+    const structureId = /name="structureId"[\s\S]*?<option value="(\d+)"/.exec(page.text)![1]!;
+    const created = await request(two).post('/groups').set('Cookie', cookie).type('form').send({
+      _csrf: csrfFrom(page.text), submissionToken: /name="submissionToken" value="([^"]+)"/.exec(page.text)![1]!,
+      name: 'Groupe à deux instances', structureId, destinationCountry: 'SN', departureDate: '2027-05-01', returnDate: '2027-05-20', minAttendancePct: '60',
+    });
+    expect(created.status, visibleText(created.text).slice(0, 300)).to.equal(303);
+    const shown = await request(one).get(created.headers.location).set('Cookie', cookiesOf(created, jar));
+    expect(visibleText(shown.text)).to.include('Groupe à deux instances');
+  });
+});
