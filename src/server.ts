@@ -26,6 +26,8 @@ if (config.demoData && (await countUsers(db)) === 0) {
 const swept = await sweepTemporaryUploads(config.uploadDir);
 const purged = await purgeExpiredScans(db, config.uploadDir, config.retentionDays);
 if (swept || purged) console.log(`start-up cleaning: ${swept} unfinished upload(s) removed, ${purged} scan(s) past retention deleted`);
+// Another instance sharing the folder may be killed while this one runs: its leftovers go within the hour.
+setInterval(() => void sweepTemporaryUploads(config.uploadDir, 3600_000, false).catch(() => undefined), 15 * 60_000).unref();
 
 const app = createApp({ config, db });
 const server = app.listen(config.port, config.host, () => {

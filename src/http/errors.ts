@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { DEFAULT_LANGUAGE, dateFormatter, translator } from './i18n.js';
+import { DEFAULT_LANGUAGE, LANGUAGE_COOKIE, dateFormatter, isLanguage, translator, type Language } from './i18n.js';
 
 export class HttpError extends Error {
   constructor(public readonly status: number, message?: string) {
@@ -25,6 +25,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return /Connection terminated|Client has encountered a connection error|database is locked/i.test(e.message ?? '');
 }
 
+function languageFromCookieHeader(header: string | undefined): Language {
+  const m = new RegExp(`(?:^|;\\s*)${LANGUAGE_COOKIE}=([^;]*)`).exec(header ?? '');
+  const value = m?.[1]?.trim();
+  return isLanguage(value) ? value : DEFAULT_LANGUAGE;
+}
+
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
 
 export function errorHandler(log: (msg: string, err: unknown) => void): ErrorRequestHandler {
@@ -42,18 +48,26 @@ export function errorHandler(log: (msg: string, err: unknown) => void): ErrorReq
       res.destroy();
       return;
     }
-    const view = status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status === 503 ? 'errors/503' : status < 500 ? 'errors/400' : 'errors/500';
-    if (status === 503) res.set('Retry-After', '10');
+    const view = status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status === 503 ? 'errors/503' : status === 507 ? 'errors/507' : status < 500 ? 'errors/400' : 'errors/500';
+    if (status === 503) {
+      res.set('Retry-After', '10');
+      // express-session would otherwise try to write the session again as the page goes out: one more
+      // wait for the same dead database before the 503 reaches the browser, and an error logged after it.
+      if (isDatabaseUnavailable(err)) (req as { session?: unknown }).session = undefined;
+    }
     res.status(status);
-    // The error page must render even when the failure came before the page locals were set.
-    res.locals.t ??= translator(DEFAULT_LANGUAGE);
-    res.locals.lang ??= DEFAULT_LANGUAGE;
-    res.locals.formatDate ??= dateFormatter(DEFAULT_LANGUAGE);
+    // The error page must render even when the failure came before the page locals were set (the session
+    // store, which runs before the language is chosen, is the first to notice a dead database).
+    const lang = res.locals.lang ?? languageFromCookieHeader(req.headers.cookie);
+    res.locals.t ??= translator(lang);
+    res.locals.lang ??= lang;
+    res.locals.formatDate ??= dateFormatter(lang);
     res.locals.flash ??= [];
     res.locals.currentPath ??= req.originalUrl;
     res.locals.csrfToken ??= '';
     res.locals.user ??= null;
-    res.render(view, { title: res.locals.t(`errors.${status}.title`, { defaultValue: String(status) }), status }, (renderErr: Error | null, html?: string) => {
+    const titleKey = status === 507 ? 'storage.full.title' : `errors.${status}.title`;
+    res.render(view, { title: res.locals.t(titleKey, { defaultValue: String(status) }), status }, (renderErr: Error | null, html?: string) => {
       if (renderErr) {
         log('error page failed to render', renderErr);
         res.type('text/plain').send(`${status}`);

@@ -9,6 +9,7 @@ import { documentsMessages } from '../documents/documents.messages.js';
 import { mediaMessages } from '../media/media.messages.js';
 import { assessmentsMessages } from '../assessments/assessments.messages.js';
 import { journeyMessages } from '../journey/journey.messages.js';
+import { storageMessages } from '../http/storage.messages.js';
 import { reportsMessages } from '../reports/reports.messages.js';
 
 // The messages of every concept, registered here once. Adding a concept's messages means adding one line.
@@ -22,6 +23,7 @@ const concepts: { key: string; fr: object; en: object }[] = [
   mediaMessages,
   assessmentsMessages,
   journeyMessages,
+  storageMessages,
   reportsMessages,
 ];
 

@@ -1,0 +1,97 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { ROOT } from '../../src/config.js';
+
+/** The environment a child process of the app needs to use `config`'s database and folders. */
+export function envFor(database: { client: 'pg'; url: string } | { client: 'sqlite3'; file: string }, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', DEMO_DATA: 'false', ...extra };
+  delete env.DATABASE_URL;
+  delete env.SQLITE_FILE;
+  if (database.client === 'pg') env.DATABASE_URL = database.url;
+  else env.SQLITE_FILE = database.file;
+  return env;
+}
+
+/** Runs one of the app's command-line entry points (src/…-cli.ts) through tsx, as `npm run` does. */
+export function runCli(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The real server (src/server.ts) in a child process; resolves once it prints that it listens. */
+export async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: { ...env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    const check = () => {
+      const m = /running on http:\/\/localhost:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${m[1]}`);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  return { child, base, output: () => out };
+}
+
+/** SIGKILL, the way the OOM killer or a pulled plug ends a process: no handler runs. */
+export function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+/** A browser's cookies and CSRF token, for talking to a server in another process with fetch. */
+export class BrowserSession {
+  private readonly cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private take(res: Response): void {
+    for (const h of res.headers.getSetCookie()) {
+      const [pair] = h.split(';');
+      const eq = pair!.indexOf('=');
+      if (eq > 0) this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    }
+  }
+
+  async get(path: string): Promise<{ status: number; text: string; token: string | undefined }> {
+    const res = await fetch(`${this.base}${path}`, { redirect: 'manual', headers: { cookie: this.header() } });
+    this.take(res);
+    const text = await res.text();
+    return { status: res.status, text, token: /name="csrf-token" content="([^"]+)"/.exec(text)?.[1] };
+  }
+
+  /** Posts a form with the token of the page at `from`, as the page's form would. */
+  async post(path: string, fields: Record<string, string>, from: string): Promise<{ status: number; location: string | null; text: string }> {
+    const { token } = await this.get(from);
+    const res = await fetch(`${this.base}${path}`, {
+      method: 'POST', redirect: 'manual',
+      headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: token ?? '', ...fields }).toString(),
+    });
+    this.take(res);
+    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+  }
+
+  async signIn(login: string, password: string): Promise<void> {
+    const res = await this.post('/login', { login, password }, '/login');
+    if (res.status !== 303) throw new Error(`sign-in as ${login}: ${res.status}`);
+  }
+}
