@@ -169,7 +169,7 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 /** Every figure of the dashboard: what GET /reports shows, the CSV and the PDF export. About ten queries, run side by side. */
 export async function computeDashboard(db: Db, scope: ReportScope, f: ReportFilters, today: string = todayIso()): Promise<Dashboard> {
-  const [phases, main, byReason, byPhase, attendance, restitution, followUps, situationsAtEnrolment, assessments, assessed, noRestitution, readiness] =
+  const [phases, main, byReason, byPhase, attendance, restitution, followUps, situationsAtEnrolment, knownAtEnrolment, assessments, assessed, noRestitution, readiness] =
     await Promise.all([
       whereGroups(db({ g: 'groups' }), scope, f).groupBy('g.phase').select('g.phase', db.raw('count(*) as n')),
       youthsIn(db, scope, f, today).first(
@@ -211,6 +211,14 @@ export async function computeDashboard(db: Db, scope: ReportScope, f: ReportFilt
         .whereNotNull('e.situation_at_enrolment')
         .groupBy('e.situation_at_enrolment')
         .select('e.situation_at_enrolment as situation', db.raw('count(distinct e.youth_id) as n')),
+      // A youth enrolled twice (a peer leader in a later group) may be in two situations above: the totals
+      // count each youth once.
+      enrolmentsIn(db, scope, f)
+        .whereNotNull('e.situation_at_enrolment')
+        .first(
+          db.raw('count(distinct e.youth_id) as known'),
+          db.raw(`count(distinct case when e.situation_at_enrolment in (${JOB_OR_TRAINING.map(() => '?').join(', ')}) then e.youth_id end) as jt`, JOB_OR_TRAINING),
+        ),
       // Averages over the answers (a hundred thousand rows over ten years) without a distinct count, which
       // would sort them all; the youths who filled each moment are counted on the assessments themselves.
       // Grouped by competence alone, in the order of the index on (competence, assessment, score): SQLite
@@ -245,8 +253,8 @@ export async function computeDashboard(db: Db, scope: ReportScope, f: ReportFilt
 
   const atEnrolment = Object.fromEntries(SITUATIONS.map((x) => [x, 0])) as Record<Situation, number>;
   for (const r of situationsAtEnrolment as { situation: Situation; n: unknown }[]) if (r.situation in atEnrolment) atEnrolment[r.situation] = toNumber(r.n);
-  const known = SITUATIONS.reduce((n, k) => n + atEnrolment[k], 0);
-  const jobOrTraining = JOB_OR_TRAINING.reduce((n, k) => n + atEnrolment[k], 0);
+  const known = toNumber((knownAtEnrolment as { known?: unknown } | undefined)?.known);
+  const jobOrTraining = toNumber((knownAtEnrolment as { jt?: unknown } | undefined)?.jt);
 
   const competences: { id: number; key: string; label_fr: string; label_en: string; position: number }[] = await db('competences')
     .orderBy([{ column: 'position' }, { column: 'id' }])

@@ -144,3 +144,22 @@ describe('the dashboard funnel and the group funnel', () => {
     expect(d.followUps.some((m) => m.due > 0)).to.equal(true);
   });
 });
+
+describe('a youth enrolled in two groups, in two situations', () => {
+  it('is counted once in the situations known at enrolment, and once in a job or training', async () => {
+    const db = testDb();
+    const fx = await loadReportFixture(db);
+    const director: ReportScope = { role: 'director', userId: fx.users.director };
+    const before = (await computeDashboard(db, director, {}, TODAY)).situations[0]!;
+    // Oumar, employed when he joined Kawara, comes back into Bafou as a peer leader while in training.
+    const oumar = await db('youths').where({ first_name: 'Oumar' }).first('id');
+    const bafou = await db('groups').where({ name: 'Chantier à Bafou' }).first('id');
+    await db('enrolments').insert({
+      group_id: bafou.id, youth_id: oumar.id, role: 'peer_leader', status: 'enrolled', enrolled_on: '2025-01-10', situation_at_enrolment: 'training', created_at: new Date().toISOString(),
+    });
+    const after = (await computeDashboard(db, director, {}, TODAY)).situations[0]!;
+    expect(after.bySituation.training, 'he is among those in training').to.equal(before.bySituation.training + 1);
+    expect(after.bySituation.employed, 'and still among those employed').to.equal(before.bySituation.employed);
+    expect([after.known, after.jobOrTraining], 'but one youth, counted once').to.deep.equal([before.known, before.jobOrTraining]);
+  });
+});
