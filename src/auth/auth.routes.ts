@@ -36,6 +36,9 @@ const RedeemForm = z
   })
   .refine((f) => f.password === f.passwordConfirm, { message: 'validation.passwordsDiffer', path: ['passwordConfirm'] });
 
+/** Failed sign-ins allowed per address across all accounts, as a multiple of the per-account limit. */
+export const ADDRESS_CEILING_FACTOR = 5;
+
 export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: number }): Router {
   const router = Router();
 
@@ -49,6 +52,15 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
     limit: opts.maxFailures,
     skipSuccessfulRequests: true,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.login ?? '').trim().toLowerCase()}`,
+    handler: (req, res) => renderLogin(res, 429, keptInput(req.body), { _form: 'auth.tooManyAttempts' }),
+  });
+  // One address trying a few passwords on each of many accounts (password spraying) stays under the
+  // per-account limit: a ceiling per address across accounts, high enough for a youth centre's shared line.
+  const failedSignInsFromAddress = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: opts.maxFailures * ADDRESS_CEILING_FACTOR,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
     handler: (req, res) => renderLogin(res, 429, keptInput(req.body), { _form: 'auth.tooManyAttempts' }),
   });
   const codeAttempts = rateLimit({
@@ -67,7 +79,7 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
     renderLogin(res, 200, {}, {});
   });
 
-  router.post('/login', failedSignIns, (req, res, next) => {
+  router.post('/login', failedSignInsFromAddress, failedSignIns, (req, res, next) => {
     const form = parseForm(SignInForm, req.body);
     if (!form.ok) return renderLogin(res, 422, keptInput(req.body), form.errors);
     passport.authenticate('local', async (err: unknown, user: Express.User | false) => {

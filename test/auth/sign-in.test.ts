@@ -3,6 +3,7 @@ import request from 'supertest';
 import { buildApp, csrfToken, postForm, signIn, visibleText } from '../support/http.js';
 import { resetToDemo, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
+import { ADDRESS_CEILING_FACTOR } from '../../src/auth/auth.routes.js';
 
 const sessionCookie = (res: request.Response): string | undefined =>
   ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('tremplin.sid='))?.split(';')[0];
@@ -100,6 +101,20 @@ describe('signing in and out', () => {
         if (res.status === 429) expect(visibleText(res.text)).to.include('Trop d’essais');
       }
       expect(statuses).to.deep.equal([401, 401, 401, 429]);
+    });
+
+    it('also limits one address trying a few passwords on each of many accounts', async () => {
+      const agent = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '2' }));
+      const statuses: number[] = [];
+      // Two tries per account stay under the per-account limit; once the address has failed ten times, it waits.
+      for (let i = 0; i < 2 * ADDRESS_CEILING_FACTOR + 1; i++) {
+        const res = await postForm(agent, '/login', { login: `someone${Math.floor(i / 2)}@tremplin.test`, password: 'wrong-password' });
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(0, 2 * ADDRESS_CEILING_FACTOR).every((s) => s === 401), statuses.join(' ')).to.equal(true);
+      expect(statuses.at(-1)).to.equal(429);
+      const karim = await postForm(agent, '/login', { login: DEMO_ACCOUNTS.karim.email, password: DEMO_PASSWORD });
+      expect(karim.status, 'even the right password waits').to.equal(429);
     });
   });
 
