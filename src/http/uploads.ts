@@ -82,6 +82,10 @@ class HashingDiskStorage implements StorageEngine {
           file.stream.resume();
         });
       }
+      if (scavenge && (receivedSinceScavenge += chunk.length) >= BYTES_BETWEEN_SCAVENGES) {
+        receivedSinceScavenge = 0;
+        scavenge({ type: 'minor' });
+      }
     };
     mkdir(this.tmpDir, { recursive: true })
       .then(() => {
