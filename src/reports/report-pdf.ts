@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { chartLayout } from './charts.js';
 import { formatCell, type Cell, type ReportTable } from './tables.js';
 
@@ -22,7 +21,10 @@ const MUTED = '#555d66';
 const BRAND = '#0b5d4b';
 const ACCENT = '#b3411b';
 
-export function renderReportPdf(report: PdfReport): Promise<Buffer> {
+export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
+  // Loaded on the first export, not at start-up: pdfkit and its fonts weigh about 26 MB of resident memory
+  // that a server which never makes a PDF would carry all along (npm run bench:upload, peak RSS).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: report.title, Creator: 'Tremplin' }, lang: report.lang === 'fr' ? 'fr-FR' : 'en-GB' } as PDFKit.PDFDocumentOptions);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
