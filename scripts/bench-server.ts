@@ -97,7 +97,24 @@ export function atExit(fn: () => Promise<void>): void {
 }
 
 /**
- * Starts the production server with only what it needs: nothing (DATABASE_URL, TRUST_PROXY...) comes from
+ * The variables and node flags `npm start` puts around `node dist/src/server.js` (package.json): the server's
+ * memory depends on them, so the benchmark starts it with them too, before anything given in
+ * BENCH_SERVER_ENV / BENCH_NODE_ARGS (which can override them).
+ */
+function npmStartSettings(): { env: string[]; nodeArgs: string[] } {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.start ?? '';
+  const command = start.split('&&').pop()!.trim().split(/\s+/);
+  const node = command.indexOf('node');
+  const server = command.indexOf('dist/src/server.js');
+  const env = command.slice(0, Math.max(node, 0));
+  if (node < 0 || server < node || !env.every((w) => /^[A-Z_][A-Z0-9_]*=\S*$/.test(w))) {
+    throw new BenchError(`npm start ("${start}") does not end with "[VAR=value...] node [flags...] dist/src/server.js": cannot start the server the same way`);
+  }
+  return { env, nodeArgs: command.slice(node + 1, server) };
+}
+
+/**
+ * Starts the production server as `npm start` does (its variables and node flags), with only what it needs: nothing (DATABASE_URL, TRUST_PROXY...) comes from
  * the caller's environment except BENCH_SERVER_ENV (e.g. "MALLOC_MMAP_THRESHOLD_=131072") and BENCH_NODE_ARGS
  * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). `database` is a SQLite file or a PostgreSQL URL; several
  * instances sharing one database must share `sessionSecret` too, or a session made on one is refused by the other.
@@ -109,11 +126,13 @@ export async function startServer(opts: { dir: string; database: { sqliteFile: s
     HOST, PORT: String(port), UPLOAD_DIR: path.join(opts.dir, 'uploads'), DEMO_DATA: '1', LOG_REQUESTS: '0',
     ...('url' in opts.database ? { DATABASE_URL: opts.database.url } : { SQLITE_FILE: opts.database.sqliteFile }),
   };
-  for (const pair of (process.env.BENCH_SERVER_ENV ?? '').split(/\s+/).filter(Boolean)) {
+  const settings = npmStartSettings();
+  for (const pair of [...settings.env, ...(process.env.BENCH_SERVER_ENV ?? '').split(/\s+/).filter(Boolean)]) {
     const eq = pair.indexOf('=');
     if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const nodeArgs = [...settings.nodeArgs, ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
+  if (servers.length === 0) log(`starting the server as npm start does: ${[...settings.env, 'node', ...settings.nodeArgs, 'dist/src/server.js'].join(' ')}`);
   const proc = spawn(process.execPath, [...nodeArgs, SERVER_JS], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {

@@ -24,14 +24,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import knex from 'knex';
 import {
-  BenchError, ROOT, build, cpuTimes, csrfTokenOf, log, procStatus, removeAtExit, resetPeakRss, runBenchmark, sampleRss, signIn as signInForm,
+  BenchError, build, cpuTimes, csrfTokenOf, log, procStatus, removeAtExit, resetPeakRss, runBenchmark, sampleRss, signIn as signInForm,
   startServer, stopServer, type CookieJar,
 } from './bench-server.js';
 
@@ -45,23 +45,6 @@ const GROUP_NAME = 'Rencontre des jeunes de Sadiola';
 const OVERALL_LIMIT_MS = 600_000;
 
 // ------------------------------------------------------------------------------------------- server
-
-/**
- * The variables and node flags `npm start` puts around `node dist/src/server.js` (package.json): the server's
- * memory depends on them, so the benchmark starts it with them too, before anything given in
- * BENCH_SERVER_ENV / BENCH_NODE_ARGS (which can override them).
- */
-function npmStartSettings(): { env: string[]; nodeArgs: string[] } {
-  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.start ?? '';
-  const command = start.split('&&').pop()!.trim().split(/\s+/);
-  const node = command.indexOf('node');
-  const server = command.indexOf('dist/src/server.js');
-  const env = command.slice(0, Math.max(node, 0));
-  if (node < 0 || server < node || !env.every((w) => /^[A-Z_][A-Z0-9_]*=\S*$/.test(w))) {
-    throw new BenchError(`npm start ("${start}") does not end with "[VAR=value...] node [flags...] dist/src/server.js": cannot start the server the same way`);
-  }
-  return { env, nodeArgs: command.slice(node + 1, server) };
-}
 
 // ------------------------------------------------------------------------------------------- HTTP
 
@@ -181,10 +164,6 @@ async function main(): Promise<number> {
   const sha256 = await makeTestFile(file, SIZE);
   const size = statSync(file).size;
 
-  const settings = npmStartSettings();
-  process.env.BENCH_SERVER_ENV = [...settings.env, process.env.BENCH_SERVER_ENV ?? ''].join(' ').trim();
-  process.env.BENCH_NODE_ARGS = [...settings.nodeArgs, process.env.BENCH_NODE_ARGS ?? ''].join(' ').trim();
-  log(`starting the server as npm start does: ${[...settings.env, 'node', ...settings.nodeArgs, 'dist/src/server.js'].join(' ')}`);
   const server = await startServer({ dir: tempDir, database: { sqliteFile: path.join(tempDir, 'tremplin.sqlite') }, sessionSecret: randomBytes(32).toString('hex') });
   const base = server.base;
   const pid = server.proc.pid!;
