@@ -4,16 +4,10 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-
 import { createAccount, setCredentials } from '../../src/users/user.js';
 import { testDb } from '../support/database.js';
 import path from 'node:path';
-import { ARTIFACTS, DESKTOP, horizontalOverflow, PHONE, screenshot, seen, useBrowserSession } from '../support/browser.js';
+import { ARTIFACTS, DESKTOP, horizontalOverflow, PHONE, screenshot, seen, signInThroughForm, useBrowserSession } from '../support/browser.js';
 
 const KENZA_PASSWORD = 'retour-de-boumerdes';
 
-async function signIn(page: Page, url: (p: string) => string, login: string, password: string): Promise<void> {
-  await page.goto(url('/login'));
-  await page.getByLabel('E-mail ou identifiant').fill(login);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Entrer' }).click();
-}
 
 const noSidewaysScroll = async (page: Page, what: string) => expect(await horizontalOverflow(page), `sideways scrolling on ${what}`).to.equal(0);
 
@@ -40,7 +34,7 @@ describe('a youth back from Algeria fills the after-return assessment on a phone
 
   it('lands on her journey, answers "after", is told which answer is missing, and sees her before/after', async () => {
     const page = await session.open(PHONE);
-    await signIn(page, session.url, 'kenza.b', KENZA_PASSWORD);
+    await signInThroughForm(page, session.url, 'kenza.b', KENZA_PASSWORD);
     await page.waitForURL(session.url('/me'));
     await page.getByRole('heading', { name: 'Mon parcours', level: 1 }).waitFor();
     const journey = await seen(page);
@@ -104,7 +98,7 @@ describe('a youth back from Algeria fills the after-return assessment on a phone
 
   it('on a desktop: her journey, and the worker’s page of deltas now counting her', async () => {
     const youth = await session.open(DESKTOP);
-    await signIn(youth, session.url, 'kenza.b', KENZA_PASSWORD);
+    await signInThroughForm(youth, session.url, 'kenza.b', KENZA_PASSWORD);
     await youth.waitForURL(session.url('/me'));
     await youth.getByRole('heading', { name: 'Mon avant / après' }).waitFor();
     await noSidewaysScroll(youth, 'the journey on a desktop');
@@ -118,7 +112,7 @@ describe('a youth back from Algeria fills the after-return assessment on a phone
 
     for (const [size, options] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
       const worker = await session.open(options);
-      await signIn(worker, session.url, DEMO_ACCOUNTS.karim.email, DEMO_PASSWORD);
+      await signInThroughForm(worker, session.url, DEMO_ACCOUNTS.karim.email, DEMO_PASSWORD);
       await worker.waitForURL(session.url('/'));
       await worker.goto(session.url(`/groups/${ids.groups.algerie}/assessments`));
       await worker.getByRole('heading', { name: 'Auto-évaluation avant / après', level: 1 }).waitFor();
@@ -142,7 +136,7 @@ describe('a youth back from Algeria fills the after-return assessment on a phone
   it('a youth still preparing (Inès, Sadiola) finds her papers, uploads and "before" on her journey', async () => {
     for (const [size, options] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
       const page = await session.open(options);
-      await signIn(page, session.url, 'ines.d', DEMO_PASSWORD);
+      await signInThroughForm(page, session.url, 'ines.d', DEMO_PASSWORD);
       await page.waitForURL(session.url('/me'));
       await page.getByRole('heading', { name: 'Mes papiers à apporter' }).waitFor();
       const text = await seen(page);
@@ -156,7 +150,7 @@ describe('a youth back from Algeria fills the after-return assessment on a phone
   it('the admin edits the competences, at both sizes', async () => {
     for (const [size, options] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
       const page = await session.open(options);
-      await signIn(page, session.url, DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
+      await signInThroughForm(page, session.url, DEMO_ACCOUNTS.admin.email, DEMO_PASSWORD);
       await page.waitForURL(session.url('/admin/users'));
       await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Compétences' }).click();
       await page.getByRole('heading', { name: 'Compétences de l’auto-évaluation', level: 1 }).waitFor();

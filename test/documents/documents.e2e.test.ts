@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
-import { DESKTOP, horizontalOverflow, PHONE, screenshot, seen, useBrowserSession } from '../support/browser.js';
+import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { DESKTOP, horizontalOverflow, PHONE, screenshot, seen, signInThroughForm, useBrowserSession } from '../support/browser.js';
 import { giveScan, jpegBytes } from './fixtures.js';
 import { testDatabase, testDb } from '../support/database.js';
 import { findById, toSessionUser } from '../../src/users/user.js';
@@ -13,13 +13,7 @@ describe('papers for the trip, in a browser', function () {
     ids = demo;
   });
 
-  async function signIn(page: Page, login: string): Promise<void> {
-    await page.goto(session.url('/login'));
-    await page.getByLabel('E-mail ou identifiant').fill(login);
-    await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Entrer' }).click();
-    await page.waitForURL((u) => u.pathname !== '/login');
-  }
+  const signIn = (page: Page, login: string) => signInThroughForm(page, session.url, login);
   const noSidewaysScroll = async (page: Page, what: string) => expect(await horizontalOverflow(page), `sideways scrolling on ${what}`).to.equal(0);
 
   it('a youth sends her passport from her phone, and the worker sees it on the board, phone and desktop', async () => {

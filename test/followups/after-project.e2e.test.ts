@@ -1,18 +1,10 @@
 import { expect } from 'chai';
-import type { BrowserContextOptions, Page } from 'playwright-core';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
-import { DESKTOP, horizontalOverflow, PHONE, screenshot, seen, useBrowserSession } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { horizontalOverflow, PHONE, screenshot, seen, signInThroughForm, SIZES, useBrowserSession } from '../support/browser.js';
 import { testDb } from '../support/database.js';
 
-const SIZES: [name: 'phone' | 'desktop', options: BrowserContextOptions][] = [['phone', PHONE], ['desktop', DESKTOP]];
 
-async function signIn(page: Page, url: (p: string) => string, login: string): Promise<void> {
-  await page.goto(url('/login'));
-  await page.getByLabel('E-mail ou identifiant').fill(login);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Entrer' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
 
 describe('restitution and after the project, in a browser', function () {
   this.timeout(120_000);
@@ -25,7 +17,7 @@ describe('restitution and after the project, in a browser', function () {
   for (const [size, options] of SIZES) {
     it(`on a ${size}: the worker reads the people reached, records an event, and calls the youths due a follow-up`, async () => {
       const page = await session.open(options);
-      await signIn(page, session.url, DEMO_ACCOUNTS.karim.email);
+      await signInThroughForm(page, session.url, DEMO_ACCOUNTS.karim.email);
       await page.goto(session.url('/'));
       expect(await seen(page)).to.include('Suivis à faire (5)');
       await noSidewaysScroll(page, 'the home page');
@@ -75,7 +67,7 @@ describe('restitution and after the project, in a browser', function () {
 
   it('on a phone: a youth of the group reads its restitution events', async () => {
     const page = await session.open(PHONE);
-    await signIn(page, session.url, 'lucas.v');
+    await signInThroughForm(page, session.url, 'lucas.v');
     await page.goto(session.url(`/groups/${ids.groups.bafou}/restitution`));
     const text = await seen(page);
     expect(text).to.include('Exposition').and.include('37 personnes par jeune parti');

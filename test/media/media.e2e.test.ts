@@ -2,22 +2,15 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
+import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { resetToDemo, testDb } from '../support/database.js';
 import {
-  DESKTOP, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, startApp, type RunningApp, type WatchedPage,
+  DESKTOP, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, signInThroughForm, startApp, type RunningApp, type WatchedPage,
 } from '../support/browser.js';
 import { elfExecutable, makeMp4, requireFfmpeg, scratchDir } from './fixtures.js';
 
 const seen = async (page: Page): Promise<string> => (await page.locator('body').innerText()).replace(/\u00a0/g, ' ');
 
-async function signIn(page: Page, baseUrl: string, login: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('E-mail ou identifiant').fill(login);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Entrer' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
 
 describe('youths’ media, in a browser', function () {
   this.timeout(120_000);
@@ -72,7 +65,7 @@ describe('youths’ media, in a browser', function () {
 
   it('on a phone: a youth films her “before” video, watches it upload and finds it in the group', async () => {
     const page = await open(PHONE);
-    await signIn(page, app.baseUrl, 'ines.d');
+    await signInThroughForm(page, (p: string) => `${app.baseUrl}${p}`, 'ines.d');
     await page.goto(url(`/groups/${ids.groups.sadiola}`));
     await noSidewaysScroll(page, 'the group page with its media card');
     await screenshot(page, 'phone-media-group-card');
@@ -122,7 +115,7 @@ describe('youths’ media, in a browser', function () {
 
   it('on a phone: the page says clearly when a file is refused, too big, or the connection drops', async () => {
     const page = await open(PHONE);
-    await signIn(page, app.baseUrl, 'ines.d');
+    await signInThroughForm(page, (p: string) => `${app.baseUrl}${p}`, 'ines.d');
     await page.goto(url(`/groups/${ids.groups.sadiola}/media/new`));
     const fake = path.join(dir, 'vacances.mp4');
     writeFileSync(fake, elfExecutable());
@@ -160,7 +153,7 @@ describe('youths’ media, in a browser', function () {
   for (const [size, options] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
     it(`on a ${size}: the worker tags who is in a video, is stopped by a missing consent, records it, and sees the before/after pages`, async () => {
       const page = await open(options);
-      await signIn(page, app.baseUrl, DEMO_ACCOUNTS.karim.email);
+      await signInThroughForm(page, (p: string) => `${app.baseUrl}${p}`, DEMO_ACCOUNTS.karim.email);
       const medium = await testDb()('media').where({ group_id: ids.groups.sadiola, kind: 'video' }).orderBy('id').first('id');
       const consentsBefore = (await testDb()('image_consents').max('id as id').first())!.id as number;
       await page.goto(url(`/groups/${ids.groups.sadiola}/media/${medium.id}`));
@@ -206,7 +199,7 @@ describe('youths’ media, in a browser', function () {
 
       // A youth back from Bafou reads his own before and after.
       const youthPage = await open(options);
-      await signIn(youthPage, app.baseUrl, 'lucas.v');
+      await signInThroughForm(youthPage, (p: string) => `${app.baseUrl}${p}`, 'lucas.v');
       await youthPage.goto(url(`/groups/${ids.groups.bafou}/before-after`));
       await youthPage.getByRole('link', { name: 'Lucas Vermeersch' }).click();
       await youthPage.getByRole('heading', { name: 'Avant / après — Lucas Vermeersch' }).waitFor();

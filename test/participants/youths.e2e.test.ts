@@ -1,20 +1,12 @@
 import { expect } from 'chai';
 import dayjs from 'dayjs';
-import type { BrowserContextOptions, Page } from 'playwright-core';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
+import type { Page } from 'playwright-core';
+import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import {
-  DESKTOP, horizontalOverflow, PHONE, screenshot, seen, useBrowserSession,
+  horizontalOverflow, PHONE, screenshot, seen, signInThroughForm, SIZES, useBrowserSession,
 } from '../support/browser.js';
 
-const SIZES: [name: 'phone' | 'desktop', options: BrowserContextOptions][] = [['phone', PHONE], ['desktop', DESKTOP]];
 
-async function signIn(page: Page, baseUrl: string, login: string, password = DEMO_PASSWORD): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('E-mail ou identifiant').fill(login);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Entrer' }).click();
-  await page.waitForURL(/\/(groups|groups\/\d+|admin\/users|me)?$/);
-}
 
 describe('youths in a group, in a browser', function () {
   this.timeout(120_000);
@@ -27,7 +19,7 @@ describe('youths in a group, in a browser', function () {
   for (const [size, options] of SIZES) {
     it(`on a ${size}: the worker reads the funnel, enrols a youth, records a withdrawal and imports a list`, async () => {
       const page = await open(options);
-      await signIn(page, url(''), DEMO_ACCOUNTS.karim.email);
+      await signInThroughForm(page, url, DEMO_ACCOUNTS.karim.email);
 
       // The funnel of a finished project: who left at which step and why.
       await page.goto(url(`/groups/${ids.groups.dispensaire}`));
@@ -93,7 +85,7 @@ describe('youths in a group, in a browser', function () {
 
   it('on a phone: the worker opens a youth’s account and shows the code sheet', async () => {
     const page = await open(PHONE);
-    await signIn(page, url(''), DEMO_ACCOUNTS.karim.email);
+    await signInThroughForm(page, url, DEMO_ACCOUNTS.karim.email);
     await page.goto(url(`/groups/${ids.groups.sadiola}`));
     await page.getByRole('link', { name: 'Fiche de Rayan Boukhari' }).click();
     await page.getByRole('button', { name: 'Créer son compte' }).click();
@@ -105,7 +97,7 @@ describe('youths in a group, in a browser', function () {
 
   it('on a phone: a youth sees the names of the group, not the files', async () => {
     const page = await open(PHONE);
-    await signIn(page, url(''), 'lucas.v');
+    await signInThroughForm(page, url, 'lucas.v');
     await page.goto(url(`/groups/${ids.groups.bafou}`));
     const text = await seen(page);
     expect(text).to.include('Ousmane Ba').and.not.to.include('Parcours du groupe').and.not.to.include('Embauché');

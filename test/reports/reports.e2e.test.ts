@@ -1,17 +1,9 @@
 import { expect } from 'chai';
-import type { BrowserContextOptions, Page } from 'playwright-core';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
-import { DESKTOP, horizontalOverflow, PHONE, screenshot, seen, useBrowserSession } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { DEMO_ACCOUNTS } from '../../src/demo/demo-data.js';
+import { horizontalOverflow, screenshot, seen, signInThroughForm, SIZES, useBrowserSession } from '../support/browser.js';
 
-const SIZES: [name: 'phone' | 'desktop', options: BrowserContextOptions][] = [['phone', PHONE], ['desktop', DESKTOP]];
 
-async function signIn(page: Page, url: (p: string) => string, login: string): Promise<void> {
-  await page.goto(url('/login'));
-  await page.getByLabel('E-mail ou identifiant').fill(login);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Entrer' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
 
 describe('the outcome dashboard, in a browser', function () {
   this.timeout(120_000);
@@ -21,7 +13,7 @@ describe('the outcome dashboard, in a browser', function () {
   for (const [size, options] of SIZES) {
     it(`on a ${size}: the director opens the dashboard, filters on Mali and checks who is behind a figure`, async () => {
       const page = await session.open(options);
-      await signIn(page, session.url, DEMO_ACCOUNTS.director.email);
+      await signInThroughForm(page, session.url, DEMO_ACCOUNTS.director.email);
       await page.getByRole('link', { name: 'Résultats' }).click();
       await page.waitForURL((u) => u.pathname === '/reports');
       const all = await seen(page);

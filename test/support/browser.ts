@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { ROOT } from '../../src/config.js';
 import { createApp } from '../../src/app.js';
 import { expect } from 'chai';
-import type { DemoIds } from '../../src/demo/demo-data.js';
+import { DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
 import { resetToDemo, testDatabase } from './database.js';
 
 /**
@@ -173,4 +173,16 @@ export function useBrowserSession(onReset?: (ids: DemoIds) => void): BrowserSess
 /** The text a person reads on the page (French typography's no-break spaces read as spaces). */
 export async function seen(page: Page): Promise<string> {
   return (await page.locator('body').innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** The two screens every journey is checked on. */
+export const SIZES: [name: 'phone' | 'desktop', options: BrowserContextOptions][] = [['phone', PHONE], ['desktop', DESKTOP]];
+
+/** Signs in through the real form, as a person types it, and waits until the sign-in page is left. */
+export async function signInThroughForm(page: Page, url: (path: string) => string, login: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto(url('/login'));
+  await page.getByLabel('E-mail ou identifiant').fill(login);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Entrer' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
