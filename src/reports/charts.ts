@@ -29,9 +29,13 @@ export interface ChartLayout {
 
 type Chart = NonNullable<ReportTable['chart']>;
 
-export function chartLayout(chart: Chart, formatValue: (v: number, unit: Chart['unit']) => string): ChartLayout {
+/**
+ * Where each bar goes. `hidden` values get no bar, only their text: an anonymised report shows counts of 1
+ * or 2 as "< 3", and a bar's length would tell them apart again.
+ */
+export function chartLayout(chart: Chart, formatValue: (v: number, unit: Chart['unit']) => string, hidden: (v: number) => boolean = () => false): ChartLayout {
   const barArea = CHART_WIDTH - VALUE_SPACE;
-  const scale = (v: number) => (chart.max > 0 ? Math.max(0, Math.min(1, v / chart.max)) * barArea : 0);
+  const scale = (v: number) => (chart.max > 0 && !hidden(v) ? Math.max(0, Math.min(1, v / chart.max)) * barArea : 0);
   const rows: ChartLayoutRow[] = [];
   let y = 0;
   for (const bar of chart.bars) {

@@ -63,7 +63,8 @@ export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
 }
 
 function drawChart(doc: PDFKit.PDFDocument, chart: NonNullable<ReportTable['chart']>, report: PdfReport, room: (h: number) => void): void {
-  const layout = chartLayout(chart, (v, unit) => (report.anonymised && unit === 'count' && v > 0 && v < 3 ? '< 3' : report.chartValue(v, unit)));
+  const small = (v: number) => report.anonymised && chart.unit === 'count' && v > 0 && v < 3;
+  const layout = chartLayout(chart, (v, unit) => (small(v) ? '< 3' : report.chartValue(v, unit)), small);
   room(layout.height + 6);
   const x0 = MARGIN;
   const y0 = doc.y + 4;
