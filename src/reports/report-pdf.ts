@@ -46,7 +46,9 @@ export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
   doc.moveDown(0.8);
 
   for (const table of report.tables) {
-    room(60);
+    // A title is kept with its chart (or the start of a long one), not left alone at the foot of a page.
+    const chartHeight = table.chart && table.chart.bars.length ? chartLayout(table.chart, () => '').height : 0;
+    room(60 + Math.min(chartHeight, 250));
     doc.font('Helvetica-Bold').fontSize(13).fillColor(INK).text(table.title, MARGIN, doc.y, { width });
     doc.moveDown(0.2);
     // The sentence repeats the numbers in words: an anonymised report keeps only the tables, where small counts are hidden.
