@@ -95,11 +95,14 @@ function drawChart(doc: PDFKit.PDFDocument, chart: NonNullable<ReportTable['char
 
 function drawTable(doc: PDFKit.PDFDocument, headers: string[], rows: Cell[][], report: PdfReport, width: number, room: (h: number) => void): void {
   const n = headers.length;
-  // The first column holds words, the others numbers.
-  const first = n === 1 ? width : Math.max(width * 0.34, width - (n - 1) * 62);
-  const other = n > 1 ? (width - first) / (n - 1) : 0;
-  const xs = headers.map((_, i) => (i === 0 ? MARGIN : MARGIN + first + (i - 1) * other));
-  const ws = headers.map((_, i) => (i === 0 ? first - 4 : other - 4));
+  // Numbers take a narrow column each; columns of words (the first, and e.g. a group's name) share the rest.
+  const isText = headers.map((_, i) => i === 0 || rows.some((r) => r[i]?.kind === 'text'));
+  const numbers = isText.filter((t) => !t).length;
+  const numberWidth = numbers ? Math.min(62, (width * 0.66) / numbers) : 0;
+  const textWidth = (width - numbers * numberWidth) / isText.filter(Boolean).length;
+  const ws0 = isText.map((t) => (t ? textWidth : numberWidth));
+  const xs = ws0.map((_, i) => MARGIN + ws0.slice(0, i).reduce((a, b) => a + b, 0));
+  const ws = ws0.map((w) => w - 4);
   const size = n > 6 ? 7.5 : 8.5;
 
   const line = (cells: string[], bold: boolean, color: string) => {
@@ -107,7 +110,7 @@ function drawTable(doc: PDFKit.PDFDocument, headers: string[], rows: Cell[][], r
     const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: ws[i] }))) + 3;
     room(h + 2);
     const y = doc.y;
-    cells.forEach((c, i) => doc.fillColor(color).text(c, xs[i], y, { width: ws[i], align: i === 0 ? 'left' : 'right' }));
+    cells.forEach((c, i) => doc.fillColor(color).text(c, xs[i], y, { width: ws[i], align: isText[i] ? 'left' : 'right' }));
     doc.y = y + h;
     doc.moveTo(MARGIN, doc.y - 1).lineTo(MARGIN + width, doc.y - 1).lineWidth(0.4).stroke('#d5dae0');
   };
