@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import knex from 'knex';
 import { createApp } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/knex.js';
@@ -10,7 +9,7 @@ import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { listTables, type Manifest } from '../../src/backup/backup.js';
 import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import { buildApp, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
-import { envFor, runCli } from '../support/processes.js';
+import { envFor, runCli, scratchDatabase } from '../support/processes.js';
 import { pdfBytes } from '../documents/fixtures.js';
 
 async function rowCounts(db: Db): Promise<Record<string, number>> {
@@ -92,24 +91,9 @@ describe('npm run backup / npm run restore', function () {
     expect(manifest.database.rows.youth_documents).to.equal(Number((await testDb()('youth_documents').count({ n: '*' }))[0]!.n));
 
     // Into a new, empty place: a new SQLite file or a new PostgreSQL database, a new upload folder.
-    let target: Config['database'];
-    const sourceDb = source.database;
-    if (sourceDb.client === 'pg') {
-      const name = `tremplin_restore_${process.pid}_${Date.now()}`;
-      const admin = knex({ client: 'pg', connection: sourceDb.url });
-      await admin.raw(`create database ${name}`);
-      await admin.destroy();
-      const url = new URL(sourceDb.url);
-      url.pathname = `/${name}`;
-      target = { client: 'pg', url: url.toString() };
-      dropRestored = async () => {
-        const again = knex({ client: 'pg', connection: sourceDb.url });
-        await again.raw(`drop database if exists ${name} with (force)`);
-        await again.destroy();
-      };
-    } else {
-      target = { client: 'sqlite3', file: path.join(tmp, 'restored', 'tremplin.sqlite') };
-    }
+    const scratch = await scratchDatabase(source.database, 'tremplin_restore', path.join(tmp, 'restored', 'tremplin.sqlite'));
+    const target: Config['database'] = scratch.database;
+    dropRestored = scratch.drop;
     const uploadDir = path.join(tmp, 'restored-uploads');
     const env = envFor(target, { UPLOAD_DIR: uploadDir });
     const restored = await runCli('src/backup/restore-cli.ts', [folder], env);

@@ -10,7 +10,7 @@ import type { Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/knex.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { testDatabase } from '../support/database.js';
-import { BrowserSession, envFor, kill9, startServer } from '../support/processes.js';
+import { BrowserSession, envFor, kill9, scratchDatabase, startServer } from '../support/processes.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,22 +50,7 @@ describe('kill -9 of the server, then a restart', function () {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'tremplin-kill9-'));
     uploadDir = path.join(tmp, 'uploads');
     const shared = testDatabase().config.database;
-    if (shared.client === 'pg') {
-      const name = `tremplin_kill9_${process.pid}_${Date.now()}`;
-      const admin = knex({ client: 'pg', connection: shared.url });
-      await admin.raw(`create database ${name}`);
-      await admin.destroy();
-      const url = new URL(shared.url);
-      url.pathname = `/${name}`;
-      database = { client: 'pg', url: url.toString() };
-      dropDatabase = async () => {
-        const again = knex({ client: 'pg', connection: shared.url });
-        await again.raw(`drop database if exists ${name} with (force)`);
-        await again.destroy();
-      };
-    } else {
-      database = { client: 'sqlite3', file: path.join(tmp, 'tremplin.sqlite') };
-    }
+    ({ database, drop: dropDatabase } = await scratchDatabase(shared, 'tremplin_kill9', path.join(tmp, 'tremplin.sqlite')));
     const server = await startServer(env());
     child = server.child;
     db = createDb(database);

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import knex from 'knex';
 import { ROOT } from '../../src/config.js';
 
 /** The environment a child process of the app needs to use `config`'s database and folders. */
@@ -9,6 +10,30 @@ export function envFor(database: { client: 'pg'; url: string } | { client: 'sqli
   if (database.client === 'pg') env.DATABASE_URL = database.url;
   else env.SQLITE_FILE = database.file;
   return env;
+}
+
+type Database = { client: 'pg'; url: string } | { client: 'sqlite3'; file: string };
+
+/**
+ * A database of its own for a test that runs the app in another process: on PostgreSQL a new database next
+ * to the shared one (dropped by `drop`), on SQLite the given file.
+ */
+export async function scratchDatabase(shared: Database, prefix: string, sqliteFile: string): Promise<{ database: Database; drop: () => Promise<void> }> {
+  if (shared.client !== 'pg') return { database: { client: 'sqlite3', file: sqliteFile }, drop: async () => undefined };
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  const admin = knex({ client: 'pg', connection: shared.url });
+  await admin.raw(`create database ${name}`);
+  await admin.destroy();
+  const url = new URL(shared.url);
+  url.pathname = `/${name}`;
+  return {
+    database: { client: 'pg', url: url.toString() },
+    drop: async () => {
+      const again = knex({ client: 'pg', connection: shared.url });
+      await again.raw(`drop database if exists ${name} with (force)`);
+      await again.destroy();
+    },
+  };
 }
 
 /** Runs one of the app's command-line entry points (src/…-cli.ts) through tsx, as `npm run` does. */
