@@ -29,6 +29,14 @@ export function prefetchedOwner(req: Request, id: number): Owner | undefined {
 }
 
 /**
+ * Signs an account out everywhere: every session row of the account goes. Also takes a transaction, so a
+ * password change and the end of the sessions opened with the old one are one change.
+ */
+export async function endSessionsOf(db: Db, userId: number): Promise<void> {
+  await db('sessions').where({ user_id: userId }).del();
+}
+
+/**
  * Sessions in our own table (created by a migration, so SQLite and PostgreSQL get the same schema).
  * Written by us rather than taken from connect-session-knex for two reasons: a database error must reach
  * the callback (which becomes a 503) and never be thrown past it, and an unchanged session must not be
@@ -111,8 +119,8 @@ export class KnexSessionStore extends session.Store {
   }
 
   /** Deletes every session of a user, e.g. when an admin deactivates the account. */
-  async destroyForUser(userId: number): Promise<void> {
-    await this.db('sessions').where({ user_id: userId }).del();
+  destroyForUser(userId: number): Promise<void> {
+    return endSessionsOf(this.db, userId);
   }
 
   // Expired rows are removed at most once a minute per instance, piggybacking on a write.

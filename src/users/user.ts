@@ -3,6 +3,7 @@ import { insertedId } from '../db/knex.js';
 import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { hashPassword, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
+import { endSessionsOf } from '../auth/session-store.js';
 
 export const ROLES = ['admin', 'director', 'worker', 'youth'] as const;
 export type Role = (typeof ROLES)[number];
@@ -126,9 +127,14 @@ export const username = z
   .max(32, { message: 'validation.tooLong' })
   .regex(/^[a-z0-9._-]+$/, { message: 'validation.usernameChars' });
 
+/**
+ * Sets the sign-in name and a new password. Whoever signed in with the old password (a lost phone, a
+ * friend who watched it typed) is signed out everywhere: the caller signs the new session in afterwards.
+ */
 export async function setCredentials(db: Db, id: number, name: string, pass: string): Promise<void> {
   try {
     await db('users').where({ id }).update({ username: name, password_hash: await hashPassword(pass), updated_at: nowIso() });
+    await endSessionsOf(db, id);
   } catch (err) {
     if (isUniqueViolation(err)) throw new DuplicateAccountError('username');
     throw err;

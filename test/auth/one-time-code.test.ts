@@ -15,6 +15,16 @@ describe('one-time codes for youths', () => {
 
   const newYouth = async (name: string) => (await createAccount(testDb(), { role: 'youth', displayName: name })).id;
 
+  /** The admin issues a new code through the pages and reads it off the sheet. */
+  async function agentSheet(admin: Awaited<ReturnType<typeof signIn>>, userId: number): Promise<string> {
+    const issued = await postForm(admin, `/admin/users/${userId}/code`, {}, '/admin/users');
+    expect(issued.status).to.equal(303);
+    const sheet = await admin.get(issued.headers.location!);
+    const code = /class="code"[^>]*>([A-Z0-9-]+)</.exec(sheet.text)?.[1];
+    expect(code).to.be.a('string');
+    return code!;
+  }
+
   describe('the model', () => {
     it('issues a readable code valid 14 days, stored only as a hash', async () => {
       const id = await newYouth('Aya Test');
@@ -113,6 +123,25 @@ describe('one-time codes for youths', () => {
       expect(visibleText(res.text)).to.include('Cet identifiant est déjà pris');
       const row = await testDb()('one_time_codes').where({ user_id: id }).first();
       expect(row.used_at).to.equal(null);
+    });
+
+    it('a phone signed in with the old password reads nothing once a new code is redeemed', async () => {
+      const id = await newYouth('Jade Test');
+      await redeemCode(testDb(), (await issueCode(testDb(), id, adminId)).code, 'jade.t', 'ancien-mot-de-passe');
+      const app = buildApp();
+      const lostPhone = await signIn(app, 'jade.t', 'ancien-mot-de-passe');
+      expect((await lostPhone.get('/me')).status).to.equal(200);
+      // The youth lost the phone: the admin hands out a new code and the youth redeems it on another one.
+      const admin = await signIn(app, DEMO_ACCOUNTS.admin.email);
+      const sheet = await agentSheet(admin, id);
+      const newPhone = request.agent(app);
+      const res = await postForm(newPhone, '/redeem', { code: sheet, username: 'jade.t', password: 'nouveau-mot-de-passe', passwordConfirm: 'nouveau-mot-de-passe' });
+      expect(res.status).to.equal(303);
+      const old = await lostPhone.get('/me');
+      expect(old.status, 'the old session').to.equal(303);
+      expect(old.headers.location).to.equal('/login');
+      expect((await newPhone.get('/me')).status, 'the session that redeemed the code').to.equal(200);
+      expect((await admin.get('/admin/users')).status, 'other accounts keep their sessions').to.equal(200);
     });
 
     it('limits attempts at guessing codes', async () => {
