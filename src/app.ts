@@ -90,7 +90,8 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
   app.use(cleanSubmittedText);
-  app.use(cookieParser());
+  // The secret signs the cookie that remembers where an anonymous visitor was going (auth/return-path.ts).
+  app.use(cookieParser(config.sessionSecret));
   const passport = createPassport(db);
   // Performance: compat mode only adds req._passport to every request, for strategies written for
   // Passport 0.4 (none here, and nothing else reads it). Leaving it on cost about 5-10% of the signed-in

@@ -23,6 +23,5 @@ declare module 'express-session' {
   interface SessionData {
     flash?: { kind: 'notice' | 'alert'; message: string; values?: Record<string, string> }[];
     revealCode?: { userId: number; code: string; expiresAt: string };
-    returnTo?: string;
   }
 }

@@ -11,11 +11,7 @@ import {
   countUsers, createAccount, DuplicateAccountError, FirstAdminForm, password, setLocale, toSessionUser, username,
 } from '../users/user.js';
 import { CodeNotRedeemableError, findRedeemable, redeemCode } from './one-time-code.js';
-
-/** Only paths of this site: an open redirect would let a phishing link borrow our sign-in page. */
-export function safeReturnPath(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/';
-}
+import { safeReturnPath, takeReturnPath } from './return-path.js';
 
 function signIn(req: Request, user: Express.User): Promise<void> {
   // passport.logIn regenerates the session: a session id known before sign-in is worthless after it.
@@ -86,7 +82,7 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
       try {
         if (err) return next(err);
         if (!user) return renderLogin(res, 401, keptInput(req.body), { _form: 'auth.badCredentials' });
-        const returnTo = safeReturnPath(req.session.returnTo);
+        const returnTo = takeReturnPath(req, res);
         await signIn(req, user);
         res.redirect(303, returnTo);
       } catch (e) {
@@ -96,14 +92,16 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
   });
 
   router.post('/logout', (req, res, next) => {
-    req.logout((err) => {
-      if (err) return next(err);
+    const end = () =>
       req.session.destroy((destroyErr) => {
         if (destroyErr) return next(destroyErr);
         res.clearCookie('tremplin.sid');
         res.redirect(303, '/login');
       });
-    });
+    // Passport's logout saves the session before regenerating it: for a visitor who is not signed in that
+    // would store a session only to delete it again.
+    if (!req.user) return end();
+    req.logout((err) => (err ? next(err) : end()));
   });
 
   router.get('/setup', async (_req, res) => {

@@ -1,11 +1,12 @@
 import type { RequestHandler } from 'express';
 import { can, type Action } from './permissions.js';
 import { HttpError, forbidden } from '../http/errors.js';
+import { rememberReturnPath } from './return-path.js';
 
 /** Anonymous visitors of a page are sent to sign in and brought back afterwards. */
 export const requireSignedIn: RequestHandler = (req, res, next) => {
   if (req.user) return next();
-  if (req.method === 'GET' && req.session) req.session.returnTo = req.originalUrl;
+  if (req.method === 'GET') rememberReturnPath(req, res);
   res.redirect(303, '/login');
 };
 
