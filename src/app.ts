@@ -16,6 +16,7 @@ import { cleanSubmittedText } from './http/form-text.js';
 import { saveSessionBeforeRedirect } from './http/save-before-redirect.js';
 import { healthRoutes } from './http/health.routes.js';
 import { languageMiddleware } from './http/i18n.js';
+import { warnOnceAboutUntrustedProxy } from './http/untrusted-proxy.js';
 import { ejsViewEngine } from './http/views.js';
 import { usersRoutes } from './users/users.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
@@ -68,6 +69,8 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
       strictTransportSecurity: config.secureCookies,
     }),
   );
+
+  if (config.env === 'production' && config.trustProxy === false) app.use(warnOnceAboutUntrustedProxy(log));
 
   // Assets and the health check come before sessions: they must not cost a session lookup.
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppPassport } from './passport.js';
-import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { notFound } from '../http/errors.js';
@@ -12,6 +12,7 @@ import {
 } from '../users/user.js';
 import { CodeNotRedeemableError, findRedeemable, redeemCode } from './one-time-code.js';
 import { safeReturnPath, takeReturnPath } from './return-path.js';
+import { backoffRule, FailedAttempts, windowRule } from './failed-attempts.js';
 
 function signIn(req: Request, user: Express.User): Promise<void> {
   // passport.logIn regenerates the session: a session id known before sign-in is worthless after it.
@@ -32,41 +33,36 @@ const RedeemForm = z
   })
   .refine((f) => f.password === f.passwordConfirm, { message: 'validation.passwordsDiffer', path: ['passwordConfirm'] });
 
+/** "15 secondes", "2 minutes": how long a person has to wait, in words they read at a glance. */
+function describeWait(t: Response['locals']['t'], ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  return seconds < 60 ? t('auth.waitSeconds', { count: seconds }) : t('auth.waitMinutes', { count: Math.ceil(seconds / 60) });
+}
+
 /** Failed sign-ins allowed per address across all accounts, as a multiple of the per-account limit. */
 export const ADDRESS_CEILING_FACTOR = 5;
 
 export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: number }): Router {
   const router = Router();
 
-  const renderLogin = (res: Response, status: number, values: Record<string, string>, errors: FormErrors) =>
-    res.status(status).render('auth/login', { title: res.locals.t('auth.signIn'), values, errors });
+  const renderLogin = (res: Response, status: number, values: Record<string, string>, errors: FormErrors, errorValues = {}) =>
+    res.status(status).render('auth/login', { title: res.locals.t('auth.signIn'), values, errors, errorValues });
 
-  // Only failed attempts count, per address and account name: a whole youth centre behind one address
-  // is not locked out because one person mistypes, and one account cannot be guessed at leisure.
-  const failedSignIns = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: opts.maxFailures,
-    skipSuccessfulRequests: true,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.login ?? '').trim().toLowerCase()}`,
-    handler: (req, res) => renderLogin(res, 429, keptInput(req.body), { _form: 'auth.tooManyAttempts' }),
-  });
+  // Only failures count, per address and account name: a whole youth centre behind one address is not
+  // kept out because one person mistypes, and one account cannot be guessed at leisure. The owner who
+  // mistyped waits a little longer after each further failure, never a fixed quarter of an hour.
+  const failedSignIns = backoffRule('sign-in', opts.maxFailures, { firstWaitMs: 15_000, longestWaitMs: 15 * 60_000, memoryMs: 24 * 3600_000 });
   // One address trying a few passwords on each of many accounts (password spraying) stays under the
   // per-account limit: a ceiling per address across accounts, high enough for a youth centre's shared line.
-  const failedSignInsFromAddress = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: opts.maxFailures * ADDRESS_CEILING_FACTOR,
-    skipSuccessfulRequests: true,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-    handler: (req, res) => renderLogin(res, 429, keptInput(req.body), { _form: 'auth.tooManyAttempts' }),
-  });
-  const codeAttempts = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: opts.maxFailures,
-    skipSuccessfulRequests: true,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-    handler: (req, res) =>
-      res.status(429).render('auth/redeem', { title: res.locals.t('auth.redeemTitle'), values: keptInput(req.body), errors: { _form: 'auth.tooManyAttempts' } }),
-  });
+  const failedSignInsFromAddress = windowRule('sign-in-address', opts.maxFailures * ADDRESS_CEILING_FACTOR, 15 * 60_000);
+  const failedCodes = windowRule('code-address', opts.maxFailures, 15 * 60_000);
+  const attempts = new FailedAttempts(db);
+  const address = (req: Request) => ipKeyGenerator(req.ip ?? '');
+
+  const tooManyAttempts = (res: Response, retryAfterMs: number) => {
+    res.set('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+    return { errors: { _form: 'auth.tooManyAttempts' }, errorValues: { wait: describeWait(res.locals.t, retryAfterMs) } };
+  };
 
   router.get('/login', async (req, res) => {
     if (req.user) return res.redirect(303, '/');
@@ -75,13 +71,26 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
     renderLogin(res, 200, {}, {});
   });
 
-  router.post('/login', failedSignInsFromAddress, failedSignIns, (req, res, next) => {
+  router.post('/login', async (req, res, next) => {
     const form = parseForm(SignInForm, req.body);
     if (!form.ok) return renderLogin(res, 422, keptInput(req.body), form.errors);
+    const refuse = (retryAfterMs: number) => {
+      const { errors, errorValues } = tooManyAttempts(res, retryAfterMs);
+      renderLogin(res, 429, keptInput(req.body), errors, errorValues);
+    };
+    const fromAddress = await attempts.claim(failedSignInsFromAddress, address(req));
+    if (!fromAddress.ok) return refuse(fromAddress.retryAfterMs);
+    const forAccount = await attempts.claim(failedSignIns, `${address(req)}|${form.data.login.toLowerCase()}`);
+    if (!forAccount.ok) {
+      // No password was tried: the address is not charged for it.
+      await fromAddress.release();
+      return refuse(forAccount.retryAfterMs);
+    }
     passport.authenticate('local', async (err: unknown, user: Express.User | false) => {
       try {
         if (err) return next(err);
         if (!user) return renderLogin(res, 401, keptInput(req.body), { _form: 'auth.badCredentials' });
+        await Promise.all([fromAddress.release(), forAccount.release()]);
         const returnTo = takeReturnPath(req, res);
         await signIn(req, user);
         res.redirect(303, returnTo);
@@ -135,20 +144,31 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
       values: { code },
       greeting: account?.display_name,
       errors: code && !account ? { code: 'auth.codeInvalid' } : {},
+      errorValues: {},
     });
   });
 
-  router.post('/redeem', codeAttempts, async (req, res) => {
-    const render = (status: number, errors: FormErrors) =>
-      res.status(status).render('auth/redeem', { title: res.locals.t('auth.redeemTitle'), values: keptInput(req.body), errors });
+  router.post('/redeem', async (req, res) => {
+    const render = (status: number, errors: FormErrors, errorValues = {}) =>
+      res.status(status).render('auth/redeem', { title: res.locals.t('auth.redeemTitle'), values: keptInput(req.body), errors, errorValues });
     const form = parseForm(RedeemForm, req.body);
     if (!form.ok) return render(422, form.errors);
+    const claim = await attempts.claim(failedCodes, address(req));
+    if (!claim.ok) {
+      const { errors, errorValues } = tooManyAttempts(res, claim.retryAfterMs);
+      return render(429, errors, errorValues);
+    }
     try {
       const user = await redeemCode(db, form.data.code, form.data.username, form.data.password);
+      await claim.release();
       await signIn(req, toSessionUser(user));
     } catch (err) {
       if (err instanceof CodeNotRedeemableError) return render(422, { code: 'auth.codeInvalid' });
-      if (err instanceof DuplicateAccountError) return render(422, { username: 'validation.usernameTaken' });
+      if (err instanceof DuplicateAccountError) {
+        // The code was good, only the username was taken: no guess to count.
+        await claim.release();
+        return render(422, { username: 'validation.usernameTaken' });
+      }
       throw err;
     }
     flash(req, 'notice', 'auth.welcome');

@@ -145,6 +145,7 @@ describe('one-time codes for youths', () => {
     });
 
     it('limits attempts at guessing codes', async () => {
+      await testDb()('failed_attempts').del();
       const agent = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '2' }));
       const statuses = [];
       for (let i = 0; i < 3; i++) {
@@ -153,6 +154,7 @@ describe('one-time codes for youths', () => {
         statuses.push(res.status);
       }
       expect(statuses).to.deep.equal([422, 422, 429]);
+      await testDb()('failed_attempts').del();
     });
   });
 

@@ -91,16 +91,91 @@ describe('signing in and out', () => {
       const res = await postForm(agent, '/login', { login: DEMO_ACCOUNTS.karim.email, password: DEMO_PASSWORD });
       expect(res.headers.location).to.equal(`/groups/${ids.groups.sadiola}`);
     });
+  });
 
-    it('limits failed attempts and says to wait', async () => {
+  describe('limits on failed sign-ins, counted in the database', () => {
+    // The counts outlive an app instance: each test starts from none and leaves none to the next.
+    const forgetAll = async () => {
+      await testDb()('failed_attempts').del();
+    };
+    beforeEach(forgetAll);
+    afterEach(forgetAll);
+
+    /** Moves every recorded failure back in time, as if `ms` had gone by. */
+    async function letTimePass(ms: number): Promise<void> {
+      await testDb()('failed_attempts').update({
+        next_try_at: testDb().raw('next_try_at - ?', [ms]),
+        expires_at: testDb().raw('expires_at - ?', [ms]),
+      });
+    }
+
+    const tryPassword = (agent: request.Agent, login: string, password: string) => postForm(agent, '/login', { login, password });
+
+    it('limits failed attempts and says how long to wait', async () => {
       const agent = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '3' }));
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        const res = await postForm(agent, '/login', { login: 'someone@tremplin.test', password: 'wrong-password' });
+        const res = await tryPassword(agent, 'someone@tremplin.test', 'wrong-password');
         statuses.push(res.status);
-        if (res.status === 429) expect(visibleText(res.text)).to.include('Trop d’essais');
+        if (res.status === 429) {
+          expect(visibleText(res.text)).to.include('Trop d’essais. Attends 15 secondes puis réessaie.');
+          expect(res.headers['retry-after']).to.equal('15');
+          expect(res.text).to.include('value="someone@tremplin.test"');
+        }
       }
       expect(statuses).to.deep.equal([401, 401, 401, 429]);
+    });
+
+    it('lets the owner in with the right password once the wait is over, however many wrong tries came before', async () => {
+      const agent = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '3' }));
+      for (let i = 0; i < 3; i++) expect((await tryPassword(agent, DEMO_ACCOUNTS.karim.email, 'wrong-password')).status).to.equal(401);
+      const waits: string[] = [];
+      let waitMs = 15_000;
+      for (let i = 0; i < 8; i++) {
+        const refused = await tryPassword(agent, DEMO_ACCOUNTS.karim.email, DEMO_PASSWORD);
+        expect(refused.status, 'the right password, during the wait').to.equal(429);
+        waits.push(/Attends (.+?) puis/.exec(visibleText(refused.text))?.[1] ?? '');
+        await letTimePass(waitMs);
+        expect((await tryPassword(agent, DEMO_ACCOUNTS.karim.email, 'wrong-password')).status, 'a wrong one after it').to.equal(401);
+        waitMs = Math.min(2 * waitMs, 15 * 60_000);
+      }
+      // Each failure after the third doubles the wait, which stops at 15 minutes: never a wall.
+      expect(waits).to.deep.equal(['15 secondes', '30 secondes', '1 minute', '2 minutes', '4 minutes', '8 minutes', '15 minutes', '15 minutes']);
+      await letTimePass(waitMs);
+      const res = await tryPassword(agent, DEMO_ACCOUNTS.karim.email, DEMO_PASSWORD);
+      expect(res.status).to.equal(303);
+      // Signed in, the count starts again: a later typo is a typo.
+      const later = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '3' }));
+      expect((await tryPassword(later, DEMO_ACCOUNTS.karim.email, 'wrong-password')).status).to.equal(401);
+    });
+
+    it('does not lengthen the wait for tries made during it', async () => {
+      const agent = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '3' }));
+      for (let i = 0; i < 3; i++) await tryPassword(agent, DEMO_ACCOUNTS.karim.email, 'wrong-password');
+      for (let i = 0; i < 5; i++) {
+        const res = await tryPassword(agent, DEMO_ACCOUNTS.karim.email, i % 2 ? DEMO_PASSWORD : 'wrong-password');
+        expect(res.status).to.equal(429);
+        expect(visibleText(res.text)).to.include('Attends 15 secondes');
+      }
+      await letTimePass(15_000);
+      expect((await tryPassword(agent, DEMO_ACCOUNTS.karim.email, DEMO_PASSWORD)).status).to.equal(303);
+    });
+
+    it('counts failures on one instance against tries on another', async () => {
+      const one = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '3' }));
+      const two = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '3' }));
+      for (let i = 0; i < 3; i++) expect((await tryPassword(one, DEMO_ACCOUNTS.karim.email, 'wrong-password')).status).to.equal(401);
+      expect((await tryPassword(two, DEMO_ACCOUNTS.karim.email, 'wrong-password')).status).to.equal(429);
+    });
+
+    it('gives wrong passwords sent all at once no more tries than sent one after the other', async () => {
+      const app = buildApp({ SIGNIN_MAX_FAILURES: '3' });
+      const agent = request.agent(app);
+      const token = await csrfToken(agent);
+      const statuses = await Promise.all(Array.from({ length: 8 }, () =>
+        agent.post('/login').type('form').send({ _csrf: token, login: DEMO_ACCOUNTS.karim.email, password: 'wrong-password' }).then((r) => r.status)));
+      expect(statuses.filter((s) => s === 401), statuses.join(' ')).to.have.length(3);
+      expect(statuses.filter((s) => s === 429), statuses.join(' ')).to.have.length(5);
     });
 
     it('also limits one address trying a few passwords on each of many accounts', async () => {
@@ -108,13 +183,14 @@ describe('signing in and out', () => {
       const statuses: number[] = [];
       // Two tries per account stay under the per-account limit; once the address has failed ten times, it waits.
       for (let i = 0; i < 2 * ADDRESS_CEILING_FACTOR + 1; i++) {
-        const res = await postForm(agent, '/login', { login: `someone${Math.floor(i / 2)}@tremplin.test`, password: 'wrong-password' });
+        const res = await tryPassword(agent, `someone${Math.floor(i / 2)}@tremplin.test`, 'wrong-password');
         statuses.push(res.status);
       }
       expect(statuses.slice(0, 2 * ADDRESS_CEILING_FACTOR).every((s) => s === 401), statuses.join(' ')).to.equal(true);
       expect(statuses.at(-1)).to.equal(429);
-      const karim = await postForm(agent, '/login', { login: DEMO_ACCOUNTS.karim.email, password: DEMO_PASSWORD });
+      const karim = await tryPassword(agent, DEMO_ACCOUNTS.karim.email, DEMO_PASSWORD);
       expect(karim.status, 'even the right password waits').to.equal(429);
+      expect(visibleText(karim.text)).to.include('Attends 15 minutes');
     });
   });
 
