@@ -136,21 +136,32 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
     res.redirect(303, '/admin/users');
   });
 
+  // A code opens an account of a minor: the page says whether it works (counted like a failed sign-in
+  // when it does not) but names nobody until the youth has chosen a username and password with it.
   router.get('/redeem', async (req, res) => {
-    const code = typeof req.query.code === 'string' ? req.query.code : '';
-    const account = code ? await findRedeemable(db, code) : undefined;
-    res.render('auth/redeem', {
-      title: res.locals.t('auth.redeemTitle'),
-      values: { code },
-      greeting: account?.display_name,
-      errors: code && !account ? { code: 'auth.codeInvalid' } : {},
-      errorValues: {},
-    });
+    // The language switch goes back to this address: it must not carry the code on.
+    res.locals.currentPath = '/redeem';
+    const render = (status: number, page: { code?: string; codeKnown?: boolean; errors?: FormErrors; errorValues?: object }) =>
+      res.status(status).render('auth/redeem', {
+        title: res.locals.t('auth.redeemTitle'),
+        values: page.code ? { code: page.code } : {},
+        codeKnown: page.codeKnown ?? false,
+        errors: page.errors ?? {},
+        errorValues: page.errorValues ?? {},
+      });
+    const code = typeof req.query.code === 'string' ? req.query.code.trim().slice(0, 20) : '';
+    if (!code) return render(200, {});
+    const claim = await attempts.claim(failedCodes, address(req));
+    if (!claim.ok) return render(429, tooManyAttempts(res, claim.retryAfterMs));
+    if (!(await findRedeemable(db, code))) return render(200, { code, errors: { code: 'auth.codeInvalid' } });
+    await claim.release();
+    render(200, { code, codeKnown: true });
   });
 
   router.post('/redeem', async (req, res) => {
-    const render = (status: number, errors: FormErrors, errorValues = {}) =>
-      res.status(status).render('auth/redeem', { title: res.locals.t('auth.redeemTitle'), values: keptInput(req.body), errors, errorValues });
+    // codeKnown: the code was found good, so the form keeps carrying it hidden.
+    const render = (status: number, errors: FormErrors, errorValues = {}, codeKnown = false) =>
+      res.status(status).render('auth/redeem', { title: res.locals.t('auth.redeemTitle'), values: keptInput(req.body), errors, errorValues, codeKnown });
     const form = parseForm(RedeemForm, req.body);
     if (!form.ok) return render(422, form.errors);
     const claim = await attempts.claim(failedCodes, address(req));
@@ -158,8 +169,9 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
       const { errors, errorValues } = tooManyAttempts(res, claim.retryAfterMs);
       return render(429, errors, errorValues);
     }
+    let user;
     try {
-      const user = await redeemCode(db, form.data.code, form.data.username, form.data.password);
+      user = await redeemCode(db, form.data.code, form.data.username, form.data.password);
       await claim.release();
       await signIn(req, toSessionUser(user));
     } catch (err) {
@@ -167,11 +179,12 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
       if (err instanceof DuplicateAccountError) {
         // The code was good, only the username was taken: no guess to count.
         await claim.release();
-        return render(422, { username: 'validation.usernameTaken' });
+        return render(422, { username: 'validation.usernameTaken' }, {}, true);
       }
       throw err;
     }
-    flash(req, 'notice', 'auth.welcome');
+    // Only now, with the account theirs, may the page say whose it is.
+    flash(req, 'notice', 'auth.welcome', { name: user.display_name });
     res.redirect(303, '/');
   });
 

@@ -77,18 +77,41 @@ describe('one-time codes for youths', () => {
   });
 
   describe('GET and POST /redeem', () => {
-    it('greets the youth by name, then signs them in with the username they chose', async () => {
+    it('shows nobody\'s name for a code until a username and password are chosen with it, then greets the youth', async () => {
       const id = await newYouth('Élise Test');
       const { code } = await issueCode(testDb(), id, adminId);
       const app = buildApp();
       const agent = request.agent(app);
       const form = await agent.get(`/redeem?code=${encodeURIComponent(code)}`);
-      expect(visibleText(form.text)).to.include('Bonjour Élise Test !');
+      expect(form.status).to.equal(200);
+      expect(visibleText(form.text)).not.to.include('Élise').and.not.to.include('Test');
+      expect(visibleText(form.text)).to.include('Ton code est bon');
+      // The code came with the link: the form carries it, hidden, so it need not stay in the address bar.
+      expect(form.text).to.match(new RegExp(`<input type="hidden" name="code" value="${code}">`));
       const res = await postForm(agent, '/redeem', { code, username: 'Elise.T', password: 'un-mot-de-passe', passwordConfirm: 'un-mot-de-passe' });
       expect(res.status).to.equal(303);
+      const home = await agent.get(res.headers.location!).redirects(3);
+      expect(visibleText(home.text)).to.include('Bonjour Élise Test ! Ton compte est prêt.');
       const again = await signIn(app, 'elise.t', 'un-mot-de-passe');
       // A youth's home is their journey, which says so while they are in no group yet.
       expect((await again.get('/')).headers.location).to.equal('/me');
+    });
+
+    it('takes the code out of the address bar at once and out of every link of the page', async () => {
+      const id = await newYouth('Kenza Test');
+      const { code } = await issueCode(testDb(), id, adminId);
+      const app = buildApp();
+      const page = await request(app).get(`/redeem?code=${encodeURIComponent(code)}`);
+      // The one place the code stays is the hidden field of the form, posted to /redeem.
+      expect(page.text.split(code).length - 1, 'times the code is in the page').to.equal(1);
+      expect(page.text).to.include('<form method="post" action="/redeem"');
+      expect(page.text).to.include('name="returnTo" value="/redeem"');
+      // CSP allows no inline script: the one that cleans the address bar is served from /assets.
+      const src = /<script src="(\/assets\/redeem\.js)"><\/script>/.exec(page.text)?.[1];
+      expect(src, 'the script that cleans the address bar').to.be.a('string');
+      const script = await request(app).get(src!);
+      expect(script.status).to.equal(200);
+      expect(script.text).to.include('history.replaceState');
     });
 
     it('keeps what was typed and explains each problem', async () => {
@@ -144,17 +167,54 @@ describe('one-time codes for youths', () => {
       expect((await admin.get('/admin/users')).status, 'other accounts keep their sessions').to.equal(200);
     });
 
-    it('limits attempts at guessing codes', async () => {
-      await testDb()('failed_attempts').del();
-      const agent = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '2' }));
-      const statuses = [];
-      for (let i = 0; i < 3; i++) {
+    describe('guessing codes', () => {
+      // The counts outlive an app instance: each test starts from none and leaves none to the next.
+      const forgetAll = async () => {
+        await testDb()('failed_attempts').del();
+      };
+      beforeEach(forgetAll);
+      afterEach(forgetAll);
+
+      const postCode = async (agent: request.Agent, code: string) => {
         const token = await csrfToken(agent, '/redeem');
-        const res = await agent.post('/redeem').type('form').send({ _csrf: token, code: 'ABCD-EFGH', username: 'guess.er', password: 'un-mot-de-passe', passwordConfirm: 'un-mot-de-passe' });
-        statuses.push(res.status);
-      }
-      expect(statuses).to.deep.equal([422, 422, 429]);
-      await testDb()('failed_attempts').del();
+        return agent.post('/redeem').type('form').send({ _csrf: token, code, username: 'guess.er', password: 'un-mot-de-passe', passwordConfirm: 'un-mot-de-passe' });
+      };
+
+      it('limits attempts at guessing codes', async () => {
+        const agent = request.agent(buildApp({ SIGNIN_MAX_FAILURES: '2' }));
+        const statuses = [];
+        for (let i = 0; i < 3; i++) statuses.push((await postCode(agent, 'ABCD-EFGH')).status);
+        expect(statuses).to.deep.equal([422, 422, 429]);
+      });
+
+      it('slows down someone trying codes in the address bar just as much as one posting the form', async () => {
+        const id = await newYouth('Lina Test');
+        const { code } = await issueCode(testDb(), id, adminId);
+        const app = buildApp({ SIGNIN_MAX_FAILURES: '3' });
+        const agent = request.agent(app);
+        const first = await agent.get('/redeem?code=ABCD-EFGH');
+        expect(first.status).to.equal(200);
+        expect(visibleText(first.text)).to.include('Ce code ne marche pas');
+        expect((await postCode(agent, 'ABCD-EFGJ')).status).to.equal(422);
+        expect((await agent.get('/redeem?code=ABCD-EFGK')).status).to.equal(200);
+        // Three wrong codes, by either way: the next try waits, whichever way it comes, even with a good code.
+        const blocked = await agent.get(`/redeem?code=${encodeURIComponent(code)}`);
+        expect(blocked.status).to.equal(429);
+        expect(visibleText(blocked.text)).to.include('Trop d’essais');
+        expect(blocked.text).not.to.include(code);
+        expect((await postCode(agent, code)).status).to.equal(429);
+        // Another instance counts the same tries.
+        expect((await request(buildApp({ SIGNIN_MAX_FAILURES: '3' })).get('/redeem?code=ABCD-EFGL')).status).to.equal(429);
+      });
+
+      it('does not count a good code opened from its link as a guess', async () => {
+        const app = buildApp({ SIGNIN_MAX_FAILURES: '2' });
+        for (const name of ['Maya Test', 'Nina Test', 'Oscar Test']) {
+          const { code } = await issueCode(testDb(), await newYouth(name), adminId);
+          expect((await request(app).get(`/redeem?code=${encodeURIComponent(code)}`)).status, name).to.equal(200);
+        }
+        expect((await request(app).get('/redeem?code=ABCD-EFGH')).status).to.equal(200);
+      });
     });
   });
 

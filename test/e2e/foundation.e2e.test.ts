@@ -115,8 +115,11 @@ describe('Tremplin in a browser', function () {
       const phone = await open(PHONE);
       await phone.goto(link);
       await phone.getByRole('heading', { name: 'Créer mon compte' }).waitFor();
-      expect(await seen(phone)).to.include('Bonjour Yanis Mebarki !');
-      expect(await phone.getByLabel('Code', { exact: true }).inputValue()).to.equal(code);
+      // The code leaves the address bar (and the history) at once; the form carries it, and nobody's name
+      // shows until the account is the youth's own.
+      expect(phone.url(), 'the address bar').to.equal(url('/redeem'));
+      expect(await seen(phone)).to.include('Ton code est bon').and.not.to.include('Yanis');
+      expect(await phone.locator('input[type="hidden"][name="code"]').inputValue()).to.equal(code);
       await phone.getByLabel('Identifiant').fill('yanis.m');
       await phone.getByLabel('Choisis un mot de passe').fill('soleil-de-sadiola');
       await phone.getByLabel('Retape le mot de passe').fill('soleil-de-sadiola');
@@ -126,7 +129,7 @@ describe('Tremplin in a browser', function () {
 
       // A youth lands on their own journey: their group, where it is now, their sessions.
       await phone.waitForURL(url('/me'));
-      await phone.getByText('Ton compte est prêt. Bienvenue !').waitFor();
+      await phone.getByText('Bonjour Yanis Mebarki ! Ton compte est prêt.').waitFor();
       const mine = await seen(phone);
       expect(mine).to.include('Rencontre des jeunes de Sadiola');
       expect(mine).not.to.include('Échange avec la MJC de Bafou').and.not.to.include('Finir le dispensaire');
