@@ -116,11 +116,11 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
 
   app.use(homeRoutes(db));
   app.use(authRoutes(db, passport, { maxFailures: config.signinMaxFailures }));
-  app.use(usersRoutes(db, sessionStore));
+  app.use(usersRoutes(db, sessionStore, config));
   app.use(groupsRoutes(db));
-  app.use(participantsRoutes(db));
+  app.use(participantsRoutes(db, config));
   app.use(phasesRoutes(db));
-  app.use(meetingsRoutes(db));
+  app.use(meetingsRoutes(db, config));
   app.use(documentsRoutes(db, config));
   app.use(mediaRoutes(db, config));
   app.use(assessmentsRoutes(db));

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
-import { loadConfig } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createDb } from './db/knex.js';
 import { migrateLatest } from './db/migrate.js';
 import { createApp } from './app.js';
@@ -9,7 +9,7 @@ import { demoLogins, loadDemoData } from './demo/demo-data.js';
 import { sweepTemporaryUploads } from './http/uploads.js';
 import { purgeExpiredScans } from './documents/retention.js';
 
-const config = loadConfig();
+const config = configOrExit();
 const db = createDb(config.database);
 mkdirSync(config.uploadDir, { recursive: true });
 
@@ -57,3 +57,13 @@ function shutdown(signal: string): void {
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
+
+/** A setting that is missing or wrong stops the start with what to fix, not a stack trace. */
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    console.error(`Tremplin cannot start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}

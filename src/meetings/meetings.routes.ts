@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { assertCan, requireSignedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
@@ -26,8 +27,12 @@ export function formatDuration(minutes: number): string {
   return `${Math.floor(minutes / 60)}\u00a0h${m ? `\u00a0${String(m).padStart(2, '0')}` : ''}`;
 }
 
-export function meetingsRoutes(db: Db): Router {
+export function meetingsRoutes(db: Db, config: Config): Router {
   const router = Router();
+  // Links that leave the app (a phone's calendar, a feed's events) are built on the configured address,
+  // never on the request's Host header, which its sender chooses.
+  const publicHost = new URL(config.publicUrl).host;
+  const feedUrl = (token: string) => ({ webcal: `webcal://${publicHost}/calendar/${token}.ics`, https: `${config.publicUrl}/calendar/${token}.ics` });
 
   /** The group of the URL, through the user's scope (404 outside it), and the question asked of it (403). */
   const groupFor = async (req: Request, action: MeetingAction): Promise<ScopedGroup> => {
@@ -55,7 +60,6 @@ export function meetingsRoutes(db: Db): Router {
     const [rates, flags] = seesAttendance
       ? await Promise.all([attendanceRates(db, group.id), consecutiveUnexcusedAbsences(db, [group.id])])
       : [null, []];
-    const feedPath = `${req.host}/calendar/${token}.ics`;
     res.render('meetings/index', {
       title: res.locals.t('meetings.titleOf', { group: group.name }),
       group,
@@ -65,7 +69,7 @@ export function meetingsRoutes(db: Db): Router {
       rates,
       flags,
       today,
-      calendar: { webcal: `webcal://${feedPath}`, https: `${req.protocol}://${feedPath}` },
+      calendar: feedUrl(token),
       formatDuration,
     });
   });
@@ -163,8 +167,8 @@ export function meetingsRoutes(db: Db): Router {
     const meetings = await listMeetings(db, group.id);
     const body = meetingsCalendar(meetings, {
       groupName: group.name,
-      host: req.hostname,
-      origin: `${req.protocol}://${req.host}`,
+      host: new URL(config.publicUrl).hostname,
+      origin: config.publicUrl,
       typeLabel: (type) => req.t(`meetings.types.${type}`),
     });
     res.set('Content-Disposition', `inline; filename="tremplin-${group.id}.ics"`);
