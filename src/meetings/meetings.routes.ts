@@ -11,13 +11,13 @@ import { keptInput, type FormErrors } from '../http/validation.js';
 import { meetingsCalendar } from './calendar-feed.js';
 import {
   ATTENDANCE_STATUSES, attendanceRates, consecutiveUnexcusedAbsences, deleteMeeting, DURATION_CHOICES, ensureCalendarToken,
-  findGroupByCalendarToken, findMeeting, isUpcoming, keptStatuses, listMeetings, localToday, meetingDate, meetingFormValues,
-  MEETING_TYPES, MeetingRefused, newMeetingValues, parseMeetingForm, parseRegisterForm, planMeeting, recordAttendance,
-  registerFor, RegisterRefused, updateMeeting, upcomingMeetings, type MeetingRow,
+  findGroupByCalendarToken, findMeeting, isUpcoming, keptStatuses, lastCalendarRenewal, listMeetings, localToday, meetingDate,
+  meetingFormValues, MEETING_TYPES, MeetingRefused, newMeetingValues, parseMeetingForm, parseRegisterForm, planMeeting,
+  recordAttendance, registerFor, RegisterRefused, renewCalendarToken, updateMeeting, upcomingMeetings, type MeetingRow,
 } from './meeting.js';
 import { oncePerForm } from '../http/once-per-form.js';
 
-type MeetingAction = 'viewMeetings' | 'manageMeetings' | 'takeAttendance' | 'viewAttendance';
+type MeetingAction = 'viewMeetings' | 'manageMeetings' | 'takeAttendance' | 'viewAttendance' | 'renewCalendarLink';
 
 /** "2 h", "1 h 30", "45 min": how a duration reads on a poster. */
 export function formatDuration(minutes: number): string {
@@ -60,6 +60,7 @@ export function meetingsRoutes(db: Db, config: Config): Router {
     const [rates, flags] = seesAttendance
       ? await Promise.all([attendanceRates(db, group.id), consecutiveUnexcusedAbsences(db, [group.id])])
       : [null, []];
+    const renewal = can(req.user, 'renewCalendarLink', group) ? await lastCalendarRenewal(db, group.id) : null;
     res.render('meetings/index', {
       title: res.locals.t('meetings.titleOf', { group: group.name }),
       group,
@@ -69,7 +70,7 @@ export function meetingsRoutes(db: Db, config: Config): Router {
       rates,
       flags,
       today,
-      calendar: feedUrl(token),
+      calendar: { ...feedUrl(token), renewal },
       formatDuration,
     });
   });
@@ -157,6 +158,13 @@ export function meetingsRoutes(db: Db, config: Config): Router {
     }
     flash(req, 'notice', 'meetings.register.saved');
     res.redirect(303, `/groups/${group.id}/meetings/${meeting.id}`);
+  });
+
+  router.post('/groups/:id/calendar/renew', requireSignedIn, async (req, res) => {
+    const group = await groupFor(req, 'renewCalendarLink');
+    await renewCalendarToken(db, req.user!, group.id);
+    flash(req, 'notice', 'meetings.calendar.renewed');
+    res.redirect(303, `/groups/${group.id}/meetings#calendar-title`);
   });
 
   // The calendar feed: no sign-in (a phone calendar cannot sign in), only the group's secret token. It
