@@ -9,6 +9,7 @@ import { createPassport } from './auth/passport.js';
 import { KnexSessionStore } from './auth/session-store.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { can } from './auth/permissions.js';
+import { accessLog } from './http/access-log.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { flashMiddleware } from './http/flash.js';
@@ -43,6 +44,7 @@ export interface AppDeps {
 
 export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   const app = express();
+  if (config.logRequests) app.use(accessLog((line) => console.log(line)));
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
   app.engine('ejs', ejsViewEngine());

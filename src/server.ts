@@ -16,8 +16,11 @@ mkdirSync(config.uploadDir, { recursive: true });
 const applied = await migrateLatest(db);
 if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
 
+// What start-up prints must be true of this start: demo logins only when this start loaded them, the
+// first-run page only while it exists (no account yet).
+const hadAccounts = (await countUsers(db)) > 0;
 let loadedDemo = false;
-if (config.demoData && (await countUsers(db)) === 0) {
+if (config.demoData && !hadAccounts) {
   await loadDemoData(db);
   loadedDemo = true;
 }
@@ -34,10 +37,10 @@ const server = app.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const where = config.database.client === 'pg' ? 'PostgreSQL' : `SQLite ${config.database.file}`;
   console.log(`Tremplin is running on http://localhost:${port}  (${where})`);
-  if (config.demoData) {
-    console.log(loadedDemo ? 'Demo data loaded. Demo logins:' : 'Demo logins (if the demo data is still there):');
+  if (loadedDemo) {
+    console.log('Demo data loaded. Demo logins:');
     for (const line of demoLogins()) console.log(line);
-  } else if (!loadedDemo) {
+  } else if (!hadAccounts) {
     console.log(`First run? Open http://localhost:${port}/setup to create the first admin.`);
   }
 });

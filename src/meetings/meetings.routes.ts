@@ -170,6 +170,8 @@ export function meetingsRoutes(db: Db, config: Config): Router {
   // The calendar feed: no sign-in (a phone calendar cannot sign in), only the group's secret token. It
   // holds no youth's data: group name, and each meeting's type, time, place and notes.
   router.get('/calendar/:token.ics', async (req, res) => {
+    // The token is the feed's only lock: the access log must not keep it.
+    res.locals.loggedPath = '/calendar/….ics';
     const group = await findGroupByCalendarToken(db, req.params.token);
     if (!group) throw notFound();
     const meetings = await listMeetings(db, group.id);
