@@ -16,7 +16,7 @@ import { dashboardTables, formatCell, groupsTable, TABLE_KEYS, type ReportTable 
 import { chartSvg } from './charts.js';
 import { tableCsv } from './report-csv.js';
 import { renderReportPdf } from './report-pdf.js';
-import { hidesSmallCounts, reportTablesFor } from './small-counts.js';
+import { countShown, hidesSmallCounts, reportTablesFor } from './small-counts.js';
 
 const scopeOf = (user: Express.User): ReportScope => ({ role: user.role, userId: user.id });
 
@@ -113,6 +113,7 @@ export function reportsRoutes(db: Db): Router {
       heading: res.locals.t(`reports.figures.${figure.data.figure}`) + (figure.data.phase ? ` : ${res.locals.t(`phases.${figure.data.phase}`)}` : ''),
       // A group's own pages are for those who may open it; an admin reads the figures only.
       linkGroups: req.user!.role !== 'admin',
+      count: countShown(hidesSmallCounts(req.user!, req.query)),
     });
   });
 

@@ -19,6 +19,9 @@ const hidden = (cell: Cell): Cell =>
   // No link either: the list behind the number would count it again.
   cell.kind === 'count' && typeof cell.value === 'number' && isSmallCount(cell.value) ? { value: SMALL_COUNT_TEXT, kind: 'count' } : cell;
 
+/** A count as a page that writes its numbers itself shows it (the groups behind a figure). */
+export const countShown = (hide: boolean) => (n: number): string => (hide && isSmallCount(n) ? SMALL_COUNT_TEXT : String(n));
+
 /** The tables with their small counts hidden, or as they are for a reader who may read names. */
 export function reportTablesFor(tables: ReportTable[], hide: boolean): ReportTable[] {
   if (!hide) return tables;

@@ -80,6 +80,23 @@ describe('small counts for whoever may not read names', () => {
     }
   });
 
+  it('an admin reads "< 3" on the page of the groups behind a figure as in the groups CSV', async () => {
+    // Kawara presented the project once, to two people.
+    await testDb()('restitution_events').insert({ group_id: fx.groups.kawara, held_on: '2023-10-01', type: 'school', audience_total: 2, created_at: '2023-10-01T10:00:00.000Z', updated_at: '2023-10-01T10:00:00.000Z' });
+    try {
+      const csv = csvRows((await admin.get('/reports/export/groups.csv')).text);
+      const kawara = csv.find((r) => r[0] === 'Jumelage Kawara')!;
+      expect(kawara.slice(-2)).to.deep.equal(['< 3', '< 3']);
+      const page = visibleText((await admin.get('/reports/groups?figure=all')).text);
+      expect(page).to.include('Jumelage Kawara').and.include('Restitutions < 3 · Personnes touchées < 3');
+      expect(page).not.to.match(/Restitutions 1\b/);
+      const director = await signIn(app, LOGINS.director);
+      expect(visibleText((await director.get('/reports/groups?figure=all')).text)).to.include('Restitutions 1 · Personnes touchées 2');
+    } finally {
+      await testDb()('restitution_events').where({ group_id: fx.groups.kawara }).del();
+    }
+  });
+
   it('a director still reads the exact counts everywhere', async () => {
     const director = await signIn(app, LOGINS.director);
     const query = `group=${fx.groups.sadiola}`;
