@@ -123,7 +123,7 @@ export async function startServer(opts: { dir: string; database: { sqliteFile: s
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', SESSION_SECRET: opts.sessionSecret,
-    HOST, PORT: String(port), UPLOAD_DIR: path.join(opts.dir, 'uploads'), DEMO_DATA: '1', LOG_REQUESTS: '0',
+    HOST, PORT: String(port), PUBLIC_URL: `http://${HOST}:${port}`, UPLOAD_DIR: path.join(opts.dir, 'uploads'), DEMO_DATA: '1', LOG_REQUESTS: '0',
     ...('url' in opts.database ? { DATABASE_URL: opts.database.url } : { SQLITE_FILE: opts.database.sqliteFile }),
   };
   const settings = npmStartSettings();

@@ -9,6 +9,7 @@ import { createPassport } from './auth/passport.js';
 import { KnexSessionStore } from './auth/session-store.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { can } from './auth/permissions.js';
+import { accessLog } from './http/access-log.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { flashMiddleware } from './http/flash.js';
@@ -44,6 +45,7 @@ export interface AppDeps {
 
 export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   const app = express();
+  if (config.logRequests) app.use(accessLog((line) => console.log(line)));
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
   app.engine('ejs', ejsViewEngine());
@@ -120,11 +122,11 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
 
   app.use(homeRoutes(db));
   app.use(authRoutes(db, passport, { maxFailures: config.signinMaxFailures }));
-  app.use(usersRoutes(db, sessionStore));
+  app.use(usersRoutes(db, sessionStore, config));
   app.use(groupsRoutes(db));
-  app.use(participantsRoutes(db));
+  app.use(participantsRoutes(db, config));
   app.use(phasesRoutes(db));
-  app.use(meetingsRoutes(db));
+  app.use(meetingsRoutes(db, config));
   app.use(documentsRoutes(db, config));
   app.use(mediaRoutes(db, config));
   app.use(assessmentsRoutes(db));

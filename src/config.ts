@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   SQLITE_FILE: z.string().default(path.join(ROOT, 'data', 'tremplin.sqlite')),
   SESSION_SECRET: z.string().optional(),
@@ -52,6 +53,12 @@ export type Config = {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /**
+   * Where people reach the app, e.g. 'https://tremplin.example.org' (no final slash): the base of every
+   * absolute link it hands out (calendar feeds, one-time code sheets). Never the request's Host header,
+   * which whoever sends the request chooses.
+   */
+  publicUrl: string;
   /** acquireMs: how long a query waits for a connection (or, on SQLite, for a lock) before the page says 503. */
   database: ({ client: 'pg'; url: string } | { client: 'sqlite3'; file: string }) & { acquireMs?: number };
   sessionSecret: string;
@@ -81,11 +88,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !e.SESSION_SECRET) {
     throw new Error('SESSION_SECRET must be set in production (a long random string shared by all instances)');
   }
+  if (production && !e.PUBLIC_URL) {
+    throw new Error('PUBLIC_URL must be set in production: the address people open the app at, e.g. https://tremplin.example.org');
+  }
+  const publicUrl = e.PUBLIC_URL ? parsePublicUrl(e.PUBLIC_URL) : `http://localhost:${e.PORT}`;
   const trustProxy = e.TRUST_PROXY && e.TRUST_PROXY !== '0' && e.TRUST_PROXY !== 'false' ? e.TRUST_PROXY : false;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    publicUrl,
     database: e.DATABASE_URL
       ? { client: 'pg', url: e.DATABASE_URL, acquireMs: e.DB_ACQUIRE_TIMEOUT_MS }
       : { client: 'sqlite3', file: path.resolve(e.SQLITE_FILE), acquireMs: e.DB_ACQUIRE_TIMEOUT_MS },
@@ -103,4 +115,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.RETENTION_DAYS,
     backupDir: path.resolve(e.BACKUP_DIR),
   };
+}
+
+/** An absolute http(s) address of the app's root: links are built by appending a path to it. */
+function parsePublicUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new Error(`invalid environment:\n  PUBLIC_URL: an absolute http(s) address without path, e.g. https://tremplin.example.org (got "${value}")`);
+  }
+  return url.origin;
 }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
-import { loadConfig } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createDb } from './db/knex.js';
 import { migrateLatest } from './db/migrate.js';
 import { createApp } from './app.js';
@@ -9,15 +9,18 @@ import { demoLogins, loadDemoData } from './demo/demo-data.js';
 import { sweepTemporaryUploads } from './http/uploads.js';
 import { purgeExpiredScans } from './documents/retention.js';
 
-const config = loadConfig();
+const config = configOrExit();
 const db = createDb(config.database);
 mkdirSync(config.uploadDir, { recursive: true });
 
 const applied = await migrateLatest(db);
 if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
 
+// What start-up prints must be true of this start: demo logins only when this start loaded them, the
+// first-run page only while it exists (no account yet).
+const hadAccounts = (await countUsers(db)) > 0;
 let loadedDemo = false;
-if (config.demoData && (await countUsers(db)) === 0) {
+if (config.demoData && !hadAccounts) {
   await loadDemoData(db);
   loadedDemo = true;
 }
@@ -34,10 +37,10 @@ const server = app.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const where = config.database.client === 'pg' ? 'PostgreSQL' : `SQLite ${config.database.file}`;
   console.log(`Tremplin is running on http://localhost:${port}  (${where})`);
-  if (config.demoData) {
-    console.log(loadedDemo ? 'Demo data loaded. Demo logins:' : 'Demo logins (if the demo data is still there):');
+  if (loadedDemo) {
+    console.log('Demo data loaded. Demo logins:');
     for (const line of demoLogins()) console.log(line);
-  } else if (!loadedDemo) {
+  } else if (!hadAccounts) {
     console.log(`First run? Open http://localhost:${port}/setup to create the first admin.`);
   }
 });
@@ -57,3 +60,13 @@ function shutdown(signal: string): void {
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
+
+/** A setting that is missing or wrong stops the start with what to fix, not a stack trace. */
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    console.error(`Tremplin cannot start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}

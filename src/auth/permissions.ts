@@ -47,6 +47,8 @@ const rules = {
   manageMeetings: (u, g: GroupRecord) => leadsGroup(u, g),
   takeAttendance: (u, g: GroupRecord) => leadsGroup(u, g),
   viewAttendance: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
+  // Every youth of the group sees the calendar link; a link that went round outside it is the leads' to replace.
+  renewCalendarLink: (u, g: GroupRecord) => leadsGroup(u, g),
   changePhase: (u, g: GroupRecord) => leadsGroup(u, g),
   // Directors are read-only apart from this: saying yes to a departure, or letting it go despite gaps.
   approveDeparture: (u, g: GroupRecord) => u.role === 'director' && g.access === 'director',

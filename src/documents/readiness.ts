@@ -36,9 +36,10 @@ export interface GroupReadiness {
 /**
  * Where every departing youth of some groups stands, paper by paper: three queries whatever the number
  * of groups and youths (the rules, the youths, their papers). Youths who withdrew or are not meant to
- * leave are not asked for anything.
+ * leave are not asked for anything. `onlyEnrolments` narrows it to some youths, for a page that may show
+ * a youth their own papers and nobody else's: the others' are then not even read.
  */
-export async function readinessOfGroups(db: Db, groups: GroupForReadiness[], today: string = todayIso()): Promise<GroupReadiness[]> {
+export async function readinessOfGroups(db: Db, groups: GroupForReadiness[], today: string = todayIso(), onlyEnrolments?: number[]): Promise<GroupReadiness[]> {
   if (!groups.length) return [];
   const ids = groups.map((g) => g.id);
   const [rules, youths] = await Promise.all([
@@ -47,6 +48,7 @@ export async function readinessOfGroups(db: Db, groups: GroupForReadiness[], tod
       .join('youths', 'youths.id', 'enrolments.youth_id')
       .whereIn('enrolments.group_id', ids)
       .where({ 'enrolments.status': 'enrolled', 'enrolments.departing': true })
+      .modify((q) => { if (onlyEnrolments) q.whereIn('enrolments.id', onlyEnrolments); })
       .orderBy([{ column: 'youths.last_name' }, { column: 'youths.first_name' }])
       .select('enrolments.id', 'enrolments.group_id', 'youths.first_name', 'youths.last_name', 'youths.birth_date', 'youths.user_id') as Promise<
       { id: number; group_id: number; first_name: string; last_name: string; birth_date: string; user_id: number | null }[]
@@ -78,19 +80,20 @@ export async function countNotLeaving(db: Db, groupId: number): Promise<number> 
   return toNumber(row?.n);
 }
 
-export async function readinessOfGroup(db: Db, group: GroupForReadiness): Promise<GroupReadiness> {
-  return (await readinessOfGroups(db, [group]))[0]!;
+export async function readinessOfGroup(db: Db, group: GroupForReadiness, onlyEnrolments?: number[]): Promise<GroupReadiness> {
+  return (await readinessOfGroups(db, [group], todayIso(), onlyEnrolments))[0]!;
 }
 
 /**
- * The question the departure gate asks: for each departing youth of the group, the papers that are not
- * checked and valid for the trip, as i18n keys with their values. Youths with nothing missing are absent.
+ * The question the departure gate asks: for each departing youth of the group (or only those of
+ * `onlyEnrolments`), the papers that are not checked and valid for the trip, as i18n keys with their
+ * values. Youths with nothing missing are absent.
  */
-export async function missingDocuments(db: Db, groupId: number): Promise<Map<number, MissingDocument[]>> {
+export async function missingDocuments(db: Db, groupId: number, onlyEnrolments?: number[]): Promise<Map<number, MissingDocument[]>> {
   const group: GroupForReadiness | undefined = await db('groups').where({ id: groupId }).first('id', 'name', 'destination_country', 'phase', 'departure_date', 'return_date');
   const out = new Map<number, MissingDocument[]>();
   if (!group) return out;
-  const { youths } = await readinessOfGroup(db, group);
+  const { youths } = await readinessOfGroup(db, group, onlyEnrolments);
   for (const y of youths) {
     const missing = y.papers.filter((p) => p.applies && p.problem).map((p) => p.problem!);
     if (missing.length) out.set(y.enrolmentId, missing);

@@ -76,8 +76,9 @@ export async function journeyOf(db: Db, user: Express.User, groupParam?: string)
     upcomingMeetings(db, group.id, { limit: 3 }),
     attendanceRates(db, group.id),
     youthAssessments(db, own.enrolment_id),
-    // Papers matter until the group leaves; the documents module says which ones this youth needs.
-    beforeLeaving ? readinessOfGroup(db, group) : null,
+    // Papers matter until the group leaves; the documents module says which ones this youth needs (and
+    // reads only theirs).
+    beforeLeaving ? readinessOfGroup(db, group, [own.enrolment_id]) : null,
     listGroupMedia(db, group.id),
     listEvents(db, group.id),
   ]);

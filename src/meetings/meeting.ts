@@ -469,6 +469,31 @@ export async function ensureCalendarToken(db: Db, groupId: number): Promise<stri
   return (await db('groups').where({ id: groupId }).first('calendar_token')).calendar_token;
 }
 
+/**
+ * A new secret for the group's feed, in place of the old one, which stops working at once (a link that went
+ * round outside the group). Who did it and when stays on the group.
+ */
+export async function renewCalendarToken(db: Db, user: Express.User, groupId: number): Promise<void> {
+  await db('groups').where({ id: groupId }).update({
+    calendar_token: newCalendarToken(), calendar_token_renewed_by: user.id, calendar_token_renewed_at: nowIso(),
+  });
+}
+
+export interface CalendarRenewal {
+  byName: string | null;
+  at: string;
+}
+
+/** The last time the group's calendar link was made new, if ever. */
+export async function lastCalendarRenewal(db: Db, groupId: number): Promise<CalendarRenewal | null> {
+  const row = await db('groups')
+    .leftJoin('users', 'users.id', 'groups.calendar_token_renewed_by')
+    .where('groups.id', groupId)
+    .whereNotNull('groups.calendar_token_renewed_at')
+    .first('users.display_name as by_name', 'groups.calendar_token_renewed_at as at');
+  return row ? { byName: row.by_name ?? null, at: row.at } : null;
+}
+
 export async function findGroupByCalendarToken(db: Db, token: string): Promise<{ id: number; name: string } | undefined> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return undefined;
   return db('groups').where({ calendar_token: token }).first('id', 'name');

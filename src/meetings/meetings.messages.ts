@@ -115,6 +115,10 @@ export const meetingsMessages = defineMessages(
       subscribe: 'Ajouter à mon agenda',
       copy: 'Ou copiez ce lien dans votre agenda :',
       secret: 'Ce lien est propre au groupe : ne le donnez pas en dehors du groupe.',
+      renew: 'Nouveau lien',
+      renewHint: 'Si le lien a circulé en dehors du groupe : l’ancien cessera de marcher, et les jeunes devront ajouter le nouveau à leur agenda.',
+      renewed: 'Nouveau lien d’agenda créé : l’ancien ne marche plus. Les jeunes doivent ajouter le nouveau à leur agenda.',
+      renewedBy: 'Lien renouvelé par {{name}} le {{date}}.',
     },
     groupLink: {
       title: 'Séances',
@@ -235,6 +239,10 @@ export const meetingsMessages = defineMessages(
       subscribe: 'Add to my calendar',
       copy: 'Or copy this link into your calendar:',
       secret: 'This link belongs to the group: do not give it to anyone outside it.',
+      renew: 'New link',
+      renewHint: 'If the link went round outside the group: the old one will stop working, and the youths will have to add the new one to their calendar.',
+      renewed: 'New calendar link made: the old one no longer works. The youths must add the new one to their calendar.',
+      renewedBy: 'Link renewed by {{name}} on {{date}}.',
     },
     groupLink: {
       title: 'Sessions',

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { assertCan, requireSignedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
@@ -10,13 +11,13 @@ import { keptInput, type FormErrors } from '../http/validation.js';
 import { meetingsCalendar } from './calendar-feed.js';
 import {
   ATTENDANCE_STATUSES, attendanceRates, consecutiveUnexcusedAbsences, deleteMeeting, DURATION_CHOICES, ensureCalendarToken,
-  findGroupByCalendarToken, findMeeting, isUpcoming, keptStatuses, listMeetings, localToday, meetingDate, meetingFormValues,
-  MEETING_TYPES, MeetingRefused, newMeetingValues, parseMeetingForm, parseRegisterForm, planMeeting, recordAttendance,
-  registerFor, RegisterRefused, updateMeeting, upcomingMeetings, type MeetingRow,
+  findGroupByCalendarToken, findMeeting, isUpcoming, keptStatuses, lastCalendarRenewal, listMeetings, localToday, meetingDate,
+  meetingFormValues, MEETING_TYPES, MeetingRefused, newMeetingValues, parseMeetingForm, parseRegisterForm, planMeeting,
+  recordAttendance, registerFor, RegisterRefused, renewCalendarToken, updateMeeting, upcomingMeetings, type MeetingRow,
 } from './meeting.js';
 import { oncePerForm } from '../http/once-per-form.js';
 
-type MeetingAction = 'viewMeetings' | 'manageMeetings' | 'takeAttendance' | 'viewAttendance';
+type MeetingAction = 'viewMeetings' | 'manageMeetings' | 'takeAttendance' | 'viewAttendance' | 'renewCalendarLink';
 
 /** "2 h", "1 h 30", "45 min": how a duration reads on a poster. */
 export function formatDuration(minutes: number): string {
@@ -26,8 +27,12 @@ export function formatDuration(minutes: number): string {
   return `${Math.floor(minutes / 60)}\u00a0h${m ? `\u00a0${String(m).padStart(2, '0')}` : ''}`;
 }
 
-export function meetingsRoutes(db: Db): Router {
+export function meetingsRoutes(db: Db, config: Config): Router {
   const router = Router();
+  // Links that leave the app (a phone's calendar, a feed's events) are built on the configured address,
+  // never on the request's Host header, which its sender chooses.
+  const publicHost = new URL(config.publicUrl).host;
+  const feedUrl = (token: string) => ({ webcal: `webcal://${publicHost}/calendar/${token}.ics`, https: `${config.publicUrl}/calendar/${token}.ics` });
 
   /** The group of the URL, through the user's scope (404 outside it), and the question asked of it (403). */
   const groupFor = async (req: Request, action: MeetingAction): Promise<ScopedGroup> => {
@@ -55,7 +60,7 @@ export function meetingsRoutes(db: Db): Router {
     const [rates, flags] = seesAttendance
       ? await Promise.all([attendanceRates(db, group.id), consecutiveUnexcusedAbsences(db, [group.id])])
       : [null, []];
-    const feedPath = `${req.host}/calendar/${token}.ics`;
+    const renewal = can(req.user, 'renewCalendarLink', group) ? await lastCalendarRenewal(db, group.id) : null;
     res.render('meetings/index', {
       title: res.locals.t('meetings.titleOf', { group: group.name }),
       group,
@@ -65,7 +70,7 @@ export function meetingsRoutes(db: Db): Router {
       rates,
       flags,
       today,
-      calendar: { webcal: `webcal://${feedPath}`, https: `${req.protocol}://${feedPath}` },
+      calendar: { ...feedUrl(token), renewal },
       formatDuration,
     });
   });
@@ -155,16 +160,25 @@ export function meetingsRoutes(db: Db): Router {
     res.redirect(303, `/groups/${group.id}/meetings/${meeting.id}`);
   });
 
+  router.post('/groups/:id/calendar/renew', requireSignedIn, async (req, res) => {
+    const group = await groupFor(req, 'renewCalendarLink');
+    await renewCalendarToken(db, req.user!, group.id);
+    flash(req, 'notice', 'meetings.calendar.renewed');
+    res.redirect(303, `/groups/${group.id}/meetings#calendar-title`);
+  });
+
   // The calendar feed: no sign-in (a phone calendar cannot sign in), only the group's secret token. It
   // holds no youth's data: group name, and each meeting's type, time, place and notes.
   router.get('/calendar/:token.ics', async (req, res) => {
+    // The token is the feed's only lock: the access log must not keep it.
+    res.locals.loggedPath = '/calendar/….ics';
     const group = await findGroupByCalendarToken(db, req.params.token);
     if (!group) throw notFound();
     const meetings = await listMeetings(db, group.id);
     const body = meetingsCalendar(meetings, {
       groupName: group.name,
-      host: req.hostname,
-      origin: `${req.protocol}://${req.host}`,
+      host: new URL(config.publicUrl).hostname,
+      origin: config.publicUrl,
       typeLabel: (type) => req.t(`meetings.types.${type}`),
     });
     res.set('Content-Disposition', `inline; filename="tremplin-${group.id}.ics"`);

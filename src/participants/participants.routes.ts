@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
+import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
 import { requireSignedIn, assertCan } from '../auth/guards.js';
@@ -50,7 +51,7 @@ const fileUrl = (group: { id: number }, file: { enrolment_id: number }) => `/gro
 const fullName = (file: YouthFile) => `${file.first_name} ${file.last_name}`;
 const situationOptions = (t: Response['locals']['t']) => SITUATIONS.map((s) => ({ value: s, label: t(`participants.situations.${s}`) }));
 
-export function participantsRoutes(db: Db): Router {
+export function participantsRoutes(db: Db, config: Config): Router {
   const router = Router();
 
   /** The group through the user's scope (404 outside it), then the question asked of it (403). */
@@ -237,7 +238,7 @@ export function participantsRoutes(db: Db): Router {
     const account = await db('users').where({ id: file.user_id }).first('id', 'display_name');
     if (!account) throw notFound();
     res.locals.pending = await pendingCode(db, account.id);
-    await renderCodeSheet(req, res, account, { backTo: fileUrl(group, file), reissueAction: `${fileUrl(group, file)}/account` });
+    await renderCodeSheet(req, res, account, { backTo: fileUrl(group, file), reissueAction: `${fileUrl(group, file)}/account` }, config.publicUrl);
   });
 
   return router;

@@ -50,39 +50,72 @@ export function currentApproval(db: Db, groupId: number): Promise<Approval | und
 }
 
 /**
- * The departure gate: every youth still enrolled and meant to leave has their documents ready (the
- * documents module says which are not) and came to at least the group's minimum share of preparation
- * sessions; and a director has approved. A director's override, with its written reason, stands in for
- * the youths' gaps — never for the approval itself.
+ * The departing youths of the group, each with what they lack: attendance under the group's minimum share
+ * of preparation sessions, papers the documents module says are not ready. With `onlyEnrolment`, that
+ * youth's line alone, and the others' papers are not read.
  */
-export async function departureGate(db: Db, group: GroupRow): Promise<DepartureGate> {
+async function gateLines(db: Db, group: GroupRow, onlyEnrolment?: number): Promise<{ departingCount: number; youths: GateYouth[] }> {
   const departing: { id: number; first_name: string; last_name: string }[] = await db('enrolments')
     .join('youths', 'youths.id', 'enrolments.youth_id')
     .where({ 'enrolments.group_id': group.id, 'enrolments.status': 'enrolled', 'enrolments.departing': true })
+    .modify((q) => { if (onlyEnrolment !== undefined) q.where('enrolments.id', onlyEnrolment); })
     .orderBy([{ column: 'youths.last_name' }, { column: 'youths.first_name' }])
     .select('enrolments.id', 'youths.first_name', 'youths.last_name');
-  const [attendance, documents, approval] = await Promise.all([
+  const [attendance, documents] = await Promise.all([
     attendanceForGate(db, group.id),
-    missingDocuments(db, group.id),
-    currentApproval(db, group.id),
+    missingDocuments(db, group.id, onlyEnrolment === undefined ? undefined : [onlyEnrolment]),
   ]);
   const min = group.min_attendance_pct ?? 60;
   const youths: GateYouth[] = [];
   for (const e of departing) {
     const missing: MissingItem[] = [];
-    const a = attendance.get(e.id);
+    const a = attendance.get(Number(e.id));
     const rate = a && a.counted > 0 ? a.rate : null;
     if (rate === null || rate * 100 < min) missing.push({ kind: 'attendance', rate, min });
-    for (const document of documents.get(e.id) ?? []) missing.push({ kind: 'document', document });
-    if (missing.length) youths.push({ enrolmentId: e.id, firstName: e.first_name, lastName: e.last_name, missing });
+    for (const document of documents.get(Number(e.id)) ?? []) missing.push({ kind: 'document', document });
+    if (missing.length) youths.push({ enrolmentId: Number(e.id), firstName: e.first_name, lastName: e.last_name, missing });
   }
+  return { departingCount: departing.length, youths };
+}
+
+/**
+ * The departure gate: every youth still enrolled and meant to leave has their documents ready (the
+ * documents module says which are not) and came to at least the group's minimum share of preparation
+ * sessions; and a director has approved. A director's override, with its written reason, stands in for
+ * the youths' gaps — never for the approval itself. Every youth's gaps: for those who may viewReadiness.
+ */
+export async function departureGate(db: Db, group: GroupRow): Promise<DepartureGate> {
+  const [{ departingCount, youths }, approval] = await Promise.all([gateLines(db, group), currentApproval(db, group.id)]);
   const youthsOk = youths.length === 0 || Boolean(approval?.override_reason);
   return {
-    open: departing.length > 0 && Boolean(approval) && youthsOk,
-    departingCount: departing.length,
+    open: departingCount > 0 && Boolean(approval) && youthsOk,
+    departingCount,
     youths,
     approval: approval ?? null,
   };
+}
+
+/** A youth's own line of the departure gate. */
+export interface OwnGateLine {
+  enrolmentId: number;
+  /** Empty when they have all the trip needs. */
+  missing: MissingItem[];
+}
+
+/**
+ * What the signed-in youth still lacks to leave with the group, and nothing of the others; null when they
+ * are not a youth of the group meant to leave.
+ */
+export async function ownGateLine(db: Db, group: GroupRow, user: Express.User): Promise<OwnGateLine | null> {
+  if (user.role !== 'youth') return null;
+  const own = await db('enrolments')
+    .join('youths', 'youths.id', 'enrolments.youth_id')
+    .where({ 'enrolments.group_id': group.id, 'youths.user_id': user.id, 'enrolments.status': 'enrolled', 'enrolments.departing': true })
+    .first('enrolments.id');
+  if (!own) return null;
+  const enrolmentId = Number(own.id);
+  const { youths } = await gateLines(db, group, enrolmentId);
+  return { enrolmentId, missing: youths[0]?.missing ?? [] };
 }
 
 export class TransitionRefused extends Error {
@@ -160,8 +193,18 @@ export interface ChecklistItem {
   values?: Record<string, string | number>;
 }
 
+/**
+ * What the signed-in user may read of the checklist's sources: the departure gate (every youth's
+ * readiness) for those who may viewReadiness, else null; the follow-ups for those who may viewFollowUps.
+ * An item built on what they may not read is left out rather than shown as a bare count.
+ */
+export interface ChecklistSight {
+  gate: DepartureGate | null;
+  followUps: boolean;
+}
+
 /** What each phase needs, worked out from the data; later modules (restitution, follow-ups) add theirs. */
-export async function phaseChecklist(db: Db, group: GroupRow, gate?: DepartureGate): Promise<ChecklistItem[]> {
+export async function phaseChecklist(db: Db, group: GroupRow, sight: ChecklistSight): Promise<ChecklistItem[]> {
   const today = new Date().toISOString().slice(0, 10);
   const meetings: { phase: string; starts_at: string; register_taken_at: string | null }[] = await db('meetings')
     .where({ group_id: group.id })
@@ -169,16 +212,24 @@ export async function phaseChecklist(db: Db, group: GroupRow, gate?: DepartureGa
   const companions = Number((await db('group_companions').where({ group_id: group.id }).count<{ n: number }[]>({ n: '*' }))[0]?.n ?? 0);
   const of = (p: Phase) => meetings.filter((m) => m.phase === p);
   const pastWithoutRegister = meetings.filter((m) => m.starts_at.slice(0, 10) < today && !m.register_taken_at).length;
+  const followUps = async (): Promise<ChecklistItem[]> => {
+    if (!sight.followUps) return [];
+    const f = await followUpProgress(db, group.id);
+    return group.phase === 'return'
+      ? [{ key: 'followUpsPlanned', done: f.planned > 0 }]
+      : [{ key: 'followUpsPlanned', done: f.planned > 0 }, { key: 'followUpsOnTime', done: f.overdue === 0, values: { count: f.overdue } }];
+  };
   switch (group.phase) {
     case 'preparation': {
-      const g = gate ?? (await departureGate(db, group));
+      const g = sight.gate;
+      const approval = g ? g.approval : await currentApproval(db, group.id);
       return [
         { key: 'datesSet', done: Boolean(group.departure_date && group.return_date) },
         { key: 'sessionsHeld', done: of('preparation').some((m) => m.register_taken_at), values: { count: of('preparation').filter((m) => m.register_taken_at).length } },
         { key: 'registersTaken', done: pastWithoutRegister === 0, values: { count: pastWithoutRegister } },
-        { key: 'youthsReady', done: g.departingCount > 0 && g.youths.length === 0, values: { count: g.youths.length } },
+        ...(g ? [{ key: 'youthsReady', done: g.departingCount > 0 && g.youths.length === 0, values: { count: g.youths.length } }] : []),
         { key: 'companions', done: companions > 0 },
-        { key: 'approval', done: Boolean(g.approval) },
+        { key: 'approval', done: Boolean(approval) },
       ];
     }
     case 'departure':
@@ -189,14 +240,12 @@ export async function phaseChecklist(db: Db, group: GroupRow, gate?: DepartureGa
     case 'stay':
       return [{ key: 'companions', done: companions > 0 }];
     case 'return':
-      return [{ key: 'bilanHeld', done: of('return').some((m) => m.register_taken_at) }, { key: 'followUpsPlanned', done: (await followUpProgress(db, group.id)).planned > 0 }];
+      return [{ key: 'bilanHeld', done: of('return').some((m) => m.register_taken_at) }, ...(await followUps())];
     case 'restitution': {
       const events = await countEvents(db, group.id);
       return [{ key: 'restitutionPrepared', done: of('restitution').some((m) => m.register_taken_at) }, { key: 'restitutionEvents', done: events > 0, values: { count: events } }];
     }
-    default: {
-      const f = await followUpProgress(db, group.id);
-      return [{ key: 'followUpsPlanned', done: f.planned > 0 }, { key: 'followUpsOnTime', done: f.overdue === 0, values: { count: f.overdue } }];
-    }
+    default:
+      return followUps();
   }
 }

@@ -38,6 +38,10 @@ export const transitionsMessages = defineMessages(
       overridden: 'Départ accordé malgré ces manques par {{name}} le {{date}} : « {{reason}} »',
       approvedBy: 'Départ validé par {{name}} le {{date}}.',
     },
+    own: {
+      title: 'Ce qu’il te manque pour partir',
+      ready: 'Tu as tout ce qu’il faut pour partir.',
+    },
     approve: {
       title: 'Décision de la direction',
       button: 'Valider le départ',
@@ -107,6 +111,10 @@ export const transitionsMessages = defineMessages(
       attendanceNone: 'Attendance at preparation sessions: no session counted (minimum {{min}}%)',
       overridden: 'Departure allowed despite these gaps by {{name}} on {{date}}: “{{reason}}”',
       approvedBy: 'Departure approved by {{name}} on {{date}}.',
+    },
+    own: {
+      title: 'What you still need to leave',
+      ready: 'You have everything you need to leave.',
     },
     approve: {
       title: 'Director’s decision',

@@ -7,15 +7,23 @@ import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
 import { loadVisibleGroup, type ScopedGroup } from '../groups/group.js';
 import {
   ApprovalForm, TransitionForm, TransitionRefused, advancePhase, approveDeparture, departureGate, listTransitions,
-  nextPhase, phaseChecklist, PHASES, type DepartureGate,
+  nextPhase, ownGateLine, phaseChecklist, PHASES, type DepartureGate,
 } from './phase.js';
 
 async function renderPhasePage(db: Db, req: Request, res: Response, group: ScopedGroup, status = 200, extra: { errors?: FormErrors; values?: Record<string, string>; gate?: DepartureGate } = {}) {
-  const gate = group.phase === 'preparation' ? extra.gate ?? (await departureGate(db, group)) : null;
-  const [checklist, transitions] = await Promise.all([phaseChecklist(db, group, gate ?? undefined), listTransitions(db, group.id)]);
+  // The gate names every youth with their missing papers: it is not even computed for someone who may not
+  // read it. A youth gets their own line instead.
+  const preparing = group.phase === 'preparation';
+  const readsGate = can(req.user, 'viewReadiness', group);
+  const gate = preparing && readsGate ? extra.gate ?? (await departureGate(db, group)) : null;
+  const ownLine = preparing && !readsGate ? await ownGateLine(db, group, req.user!) : null;
+  const [checklist, transitions] = await Promise.all([
+    phaseChecklist(db, group, { gate, followUps: can(req.user, 'viewFollowUps', group) }),
+    listTransitions(db, group.id),
+  ]);
   res.status(status).render('phases/show', {
     title: res.locals.t('transitions.title'),
-    group, gate, checklist, transitions, phases: PHASES, next: nextPhase(group.phase),
+    group, gate, ownLine, checklist, transitions, phases: PHASES, next: nextPhase(group.phase),
     errors: extra.errors ?? {}, values: extra.values ?? {},
   });
 }

@@ -1,3 +1,4 @@
+import { isSmallCount, SMALL_COUNT_TEXT } from './small-counts.js';
 import type { ReportTable } from './tables.js';
 
 /**
@@ -57,12 +58,21 @@ export function chartLayout(chart: Chart, formatValue: (v: number, unit: Chart['
   return { width: CHART_WIDTH, height: Math.max(y, 20), barArea, rows };
 }
 
+/**
+ * The layout the page and the PDF both draw: a chart whose small counts are hidden gives them no bar, only
+ * "< 3", as the table beside it does.
+ */
+export function reportChartLayout(chart: Chart, formatValue: (v: number, unit: Chart['unit']) => string): ChartLayout {
+  const small = (v: number) => Boolean(chart.hidesSmallCounts) && chart.unit === 'count' && isSmallCount(v);
+  return chartLayout(chart, (v, unit) => (small(v) ? SMALL_COUNT_TEXT : formatValue(v, unit)), small);
+}
+
 const escapeXml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** The chart as an SVG element, labelled by the figure's caption (`labelledBy`) for assistive technology. */
 export function chartSvg(chart: Chart, id: string, labelledBy: string, formatValue: (v: number, unit: Chart['unit']) => string): string {
-  const layout = chartLayout(chart, formatValue);
+  const layout = reportChartLayout(chart, formatValue);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${layout.width} ${layout.height}" role="img" aria-labelledby="${escapeXml(labelledBy)}" focusable="false">`,
     `<defs><pattern id="${escapeXml(id)}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><rect width="3" height="6" fill="#b3411b"/></pattern></defs>`,

@@ -1,4 +1,4 @@
-import { chartLayout } from './charts.js';
+import { chartLayout, reportChartLayout } from './charts.js';
 import { formatCell, type Cell, type ReportTable } from './tables.js';
 
 /**
@@ -9,9 +9,9 @@ import { formatCell, type Cell, type ReportTable } from './tables.js';
 export interface PdfReport {
   title: string;
   subtitle: string[];
+  /** As small-counts.ts gives them: an anonymised report's small counts are hidden already, and its sentences gone. */
   tables: ReportTable[];
   lang: string;
-  anonymised: boolean;
   chartValue: (v: number, unit: NonNullable<ReportTable['chart']>['unit']) => string;
 }
 
@@ -51,8 +51,7 @@ export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
     room(60 + Math.min(chartHeight, 250));
     doc.font('Helvetica-Bold').fontSize(13).fillColor(INK).text(table.title, MARGIN, doc.y, { width });
     doc.moveDown(0.2);
-    // The sentence repeats the numbers in words: an anonymised report keeps only the tables, where small counts are hidden.
-    if (!report.anonymised) {
+    if (table.description) {
       doc.font('Helvetica').fontSize(9).fillColor(MUTED).text(table.description, MARGIN, doc.y, { width });
       doc.moveDown(0.3);
     }
@@ -65,8 +64,7 @@ export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
 }
 
 function drawChart(doc: PDFKit.PDFDocument, chart: NonNullable<ReportTable['chart']>, report: PdfReport, room: (h: number) => void): void {
-  const small = (v: number) => report.anonymised && chart.unit === 'count' && v > 0 && v < 3;
-  const layout = chartLayout(chart, (v, unit) => (small(v) ? '< 3' : report.chartValue(v, unit)), small);
+  const layout = reportChartLayout(chart, report.chartValue);
   room(layout.height + 6);
   const x0 = MARGIN;
   const y0 = doc.y + 4;
@@ -115,6 +113,6 @@ function drawTable(doc: PDFKit.PDFDocument, headers: string[], rows: Cell[][], r
     doc.moveTo(MARGIN, doc.y - 1).lineTo(MARGIN + width, doc.y - 1).lineWidth(0.4).stroke('#d5dae0');
   };
   line(headers, true, MUTED);
-  for (const r of rows) line(r.map((c) => formatCell(c, report.lang, report.anonymised)), false, INK);
+  for (const r of rows) line(r.map((c) => formatCell(c, report.lang)), false, INK);
   doc.x = MARGIN;
 }

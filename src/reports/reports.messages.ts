@@ -7,6 +7,7 @@ export const reportsMessages = defineMessages(
     title: 'Tableau de bord des résultats',
     intro: 'Chaque chiffre compte des jeunes distincts, jamais des lignes. Touchez un chiffre pour voir les jeunes ou les groupes derrière.',
     scopeWorker: 'Vous voyez les chiffres de vos groupes seulement.',
+    smallCountsHidden: 'Sans les noms : les effectifs de 1 ou 2 sont affichés « < 3 », ici comme dans les exports.',
     filters: {
       legend: 'Filtrer',
       open: 'Filtrer par année, structure, pays, groupe…',
@@ -183,6 +184,7 @@ export const reportsMessages = defineMessages(
     title: 'Outcome dashboard',
     intro: 'Each figure counts distinct youths, never rows. Tap a figure to see the youths or groups behind it.',
     scopeWorker: 'You see the figures of your own groups only.',
+    smallCountsHidden: 'Without names: counts of 1 or 2 are shown as "< 3", here as in the exports.',
     filters: {
       legend: 'Filter',
       open: 'Filter by year, structure, country, group…',

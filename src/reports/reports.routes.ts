@@ -16,6 +16,7 @@ import { dashboardTables, formatCell, groupsTable, TABLE_KEYS, type ReportTable 
 import { chartSvg } from './charts.js';
 import { tableCsv } from './report-csv.js';
 import { renderReportPdf } from './report-pdf.js';
+import { countShown, hidesSmallCounts, reportTablesFor } from './small-counts.js';
 
 const scopeOf = (user: Express.User): ReportScope => ({ role: user.role, userId: user.id });
 
@@ -65,7 +66,8 @@ export function reportsRoutes(db: Db): Router {
     const scope = scopeOf(req.user!);
     const { filters, errors, values } = parseFilters(req.query as Record<string, unknown>);
     const [dashboard, options] = await Promise.all([computeDashboard(db, scope, filters), filterOptions(db, scope, filters)]);
-    const tables = dashboardTables(dashboard, filters, req.t as never, req.lang);
+    const smallCountsHidden = hidesSmallCounts(req.user!, req.query);
+    const tables = reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), smallCountsHidden);
     const sections = tables.map((table) => ({
       table,
       svg: table.chart && table.chart.bars.length ? chartSvg(table.chart, `chart-${table.key}`, `caption-${table.key}`, chartValue(req.lang)) : null,
@@ -79,6 +81,7 @@ export function reportsRoutes(db: Db): Router {
       formatCell: (cell: Parameters<typeof formatCell>[0]) => formatCell(cell, req.lang),
       canSeeYouths: can(req.user, 'readReportYouths'),
       canExport: can(req.user, 'exportReports'),
+      smallCountsHidden,
       isWorker: req.user!.role === 'worker',
     });
   });
@@ -110,6 +113,7 @@ export function reportsRoutes(db: Db): Router {
       heading: res.locals.t(`reports.figures.${figure.data.figure}`) + (figure.data.phase ? ` : ${res.locals.t(`phases.${figure.data.phase}`)}` : ''),
       // A group's own pages are for those who may open it; an admin reads the figures only.
       linkGroups: req.user!.role !== 'admin',
+      count: countShown(hidesSmallCounts(req.user!, req.query)),
     });
   });
 
@@ -128,12 +132,13 @@ export function reportsRoutes(db: Db): Router {
       return;
     }
     const scope = scopeOf(req.user!);
+    const hide = hidesSmallCounts(req.user!, req.query);
     if (key === 'groups') {
       const groups = await listFigureGroups(db, scope, filters, 'all');
-      return sendCsv(res, key, tableCsv(groupsTable(groups, req.t as never, req.lang, countryNamer(req.lang)), req.lang));
+      return sendCsv(res, key, tableCsv(reportTablesFor([groupsTable(groups, req.t as never, req.lang, countryNamer(req.lang))], hide)[0]!, req.lang));
     }
     if (!(TABLE_KEYS as readonly string[]).includes(key)) throw notFound();
-    const tables = dashboardTables(await computeDashboard(db, scope, filters), filters, req.t as never, req.lang);
+    const tables = reportTablesFor(dashboardTables(await computeDashboard(db, scope, filters), filters, req.t as never, req.lang), hide);
     sendCsv(res, key, tableCsv(tables.find((t) => t.key === key)!, req.lang));
   });
 
@@ -145,11 +150,11 @@ export function reportsRoutes(db: Db): Router {
       return;
     }
     // Names are for those who may open youths' files: anyone else gets the anonymised report.
-    const anonymised = req.query.anonymised === '1' || !can(req.user, 'readReportYouths');
+    const anonymised = hidesSmallCounts(req.user!, req.query);
     const scope = scopeOf(req.user!);
     const t = req.t;
     const [dashboard, options] = await Promise.all([computeDashboard(db, scope, filters), filterOptions(db, scope, filters)]);
-    const tables: ReportTable[] = dashboardTables(dashboard, filters, t as never, req.lang);
+    const tables: ReportTable[] = reportTablesFor(dashboardTables(dashboard, filters, t as never, req.lang), anonymised);
     const subtitle = [
       filterWords(filters, options, t, countryNamer(req.lang), dateFormatter(req.lang)),
       t('reports.pdf.generated', { date: dateFormatter(req.lang)(today(), 'long') }),
@@ -175,7 +180,7 @@ export function reportsRoutes(db: Db): Router {
         rows: overdue.map((y) => [{ value: `${y.first_name} ${y.last_name}`, kind: 'text' }, { value: y.group_name, kind: 'text' }]),
       });
     }
-    const pdf = await renderReportPdf({ title: t('reports.pdf.title'), subtitle, tables, lang: req.lang, anonymised, chartValue: chartValue(req.lang) });
+    const pdf = await renderReportPdf({ title: t('reports.pdf.title'), subtitle, tables, lang: req.lang, chartValue: chartValue(req.lang) });
     res.set('Content-Type', 'application/pdf');
     res.set('Content-Disposition', `attachment; filename="tremplin-rapport-${today()}${anonymised ? '-anonyme' : ''}.pdf"`);
     res.send(pdf);

@@ -30,7 +30,11 @@ export interface ReportTable {
   description: string;
   headers: string[];
   rows: Cell[][];
-  chart?: { kind: 'bars' | 'pairs'; unit: 'count' | 'avg' | 'pct'; bars: ChartBar[]; max: number; legend?: [string, string] };
+  chart?: {
+    kind: 'bars' | 'pairs'; unit: 'count' | 'avg' | 'pct'; bars: ChartBar[]; max: number; legend?: [string, string];
+    /** Set by small-counts.ts: counts of 1 or 2 get no bar and read "< 3". */
+    hidesSmallCounts?: boolean;
+  };
 }
 
 export const TABLE_KEYS = [
@@ -203,14 +207,13 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
   ];
 }
 
-/** How a cell reads, on the page, in the PDF and in the CSV; anonymised reports hide counts of 1 and 2. */
-export function formatCell(cell: Cell, lang: string, anonymised = false): string {
+/** How a cell reads, on the page, in the PDF and in the CSV (small-counts.ts has already hidden what must be). */
+export function formatCell(cell: Cell, lang: string): string {
   const v = cell.value;
   if (v === null || v === undefined) return '—';
   if (typeof v === 'string') return v;
   switch (cell.kind) {
     case 'count':
-      if (anonymised && v > 0 && v < 3) return '< 3';
       // A plain space for thousands: PDF fonts and French Excel both read it, unlike U+202F.
       return v.toLocaleString(lang).replace(/[\u202f\u00a0]/g, ' ');
     case 'pct':

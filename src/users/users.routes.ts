@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { requireCan, requireSignedIn, assertCan } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
@@ -17,7 +18,7 @@ async function loadAccount(db: Db, id: string | string[] | undefined) {
   return account;
 }
 
-export function usersRoutes(db: Db, sessions: KnexSessionStore): Router {
+export function usersRoutes(db: Db, sessions: KnexSessionStore, config: Config): Router {
   const router = Router();
   const admin = [requireSignedIn, requireCan('manageAccounts')];
 
@@ -78,7 +79,7 @@ export function usersRoutes(db: Db, sessions: KnexSessionStore): Router {
     const account = await loadAccount(db, req.params.userId);
     assertCan(can(req.user, 'issueYouthCode', account));
     res.locals.pending = await pendingCode(db, account.id);
-    await renderCodeSheet(req, res, account, { backTo: '/admin/users', reissueAction: `/admin/users/${account.id}/code` });
+    await renderCodeSheet(req, res, account, { backTo: '/admin/users', reissueAction: `/admin/users/${account.id}/code` }, config.publicUrl);
   });
 
   return router;

@@ -1,4 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import knex from 'knex';
 import { ROOT } from '../../src/config.js';
 
@@ -119,4 +122,26 @@ export class BrowserSession {
     const res = await this.post('/login', { login, password }, '/login');
     if (res.status !== 303) throw new Error(`sign-in as ${login}: ${res.status}`);
   }
+}
+
+/**
+ * Starts src/server.ts with `env` over the current environment (a database and uploads folder of its own
+ * in a temporary folder), and waits for it to exit; one still running after `ms` is stopped, and its exit
+ * code is then null. For what start-up prints or refuses.
+ */
+export async function startUntilExit(env: Record<string, string>, ms: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'tremplin-start-'));
+  const full: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', SQLITE_FILE: path.join(tmp, 'db.sqlite'), UPLOAD_DIR: path.join(tmp, 'uploads'), ...env };
+  delete full.DATABASE_URL;
+  for (const [k, v] of Object.entries(env)) if (v === '') delete full[k];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: full, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  rmSync(tmp, { recursive: true, force: true });
+  return { code, stdout, stderr };
 }

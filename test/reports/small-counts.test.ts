@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { buildApp, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
+import { LOGINS, loadReportFixture, type ReportFixture } from './fixture.js';
+import { pdfText } from './pdf-text.js';
+
+const binary = (res: { on: (e: string, cb: (c?: Buffer) => void) => void }, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c?: Buffer) => chunks.push(c!));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
+const csvRows = (text: string): string[][] => text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).map((l) => l.split(';'));
+
+/** The rows of one section's table on the page, each cell as the reader reads it. */
+function pageRows(html: string, key: string): string[][] {
+  const section = new RegExp(`<section class="card report-section" aria-labelledby="title-${key}">([\\s\\S]*?)</section>`).exec(html);
+  if (!section) throw new Error(`no section ${key} on the page`);
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(section[1]!)![1]!;
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((tr) => [...tr[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => visibleText(c[1]!)));
+}
+
+/**
+ * The admin reads the figures without the names behind them: a count of 1 or 2 could point at one youth
+ * ("Grossesse : 1" in a group of ten), so it reads "< 3" on the page, in the CSV and in the PDF alike. In
+ * the fixture's Sadiola, five youths left: 2 for a job, 1 pregnancy, 2 lost contact.
+ */
+describe('small counts for whoever may not read names', () => {
+  let app: Express;
+  let fx: ReportFixture;
+  let admin: Agent;
+
+  before(async () => {
+    fx = await loadReportFixture(testDb());
+    app = buildApp();
+    admin = await signIn(app, LOGINS.admin);
+  });
+
+  it('an admin reads "< 3" for the withdrawals of one group in the page, the CSV and the PDF alike', async () => {
+    const query = `group=${fx.groups.sadiola}`;
+    const page = await admin.get(`/reports?${query}`);
+    expect(page.status).to.equal(200);
+    const csv = await admin.get(`/reports/export/withdrawals.csv?${query}`);
+    expect(csv.status).to.equal(200);
+    const pdf = await admin.get(`/reports/report.pdf?${query}`).buffer(true).parse(binary as never);
+    expect(pdf.status).to.equal(200);
+    const pdfLines = await pdfText(pdf.body as Buffer);
+
+    const fromCsv = csvRows(csv.text).slice(1);
+    const fromPage = pageRows(page.text, 'withdrawals');
+    expect(fromCsv.find((r) => r[0] === 'Grossesse')).to.deep.equal(['Grossesse', '< 3', '< 3']);
+    expect(fromCsv.find((r) => r[0] === 'A trouvé un emploi')).to.deep.equal(['A trouvé un emploi', '< 3', '< 3']);
+    expect(fromPage).to.deep.equal(fromCsv);
+    for (const row of fromCsv) expect(pdfLines, row.join(' ')).to.include(row.join(' '));
+  });
+
+  it('an admin finds no exact small count on the page: not in the sentences, nor in the charts', async () => {
+    const html = (await admin.get(`/reports?group=${fx.groups.sadiola}`)).text;
+    const text = visibleText(html);
+    // The sentence under the withdrawals said "… Grossesse 1, Perdu de vue 2".
+    expect(text).not.to.match(/Grossesse 1\b/);
+    expect(text).to.include('les effectifs de 1 ou 2 sont affichés « < 3 »');
+    const chart = /<section class="card report-section" aria-labelledby="title-withdrawals">[\s\S]*?<svg[\s\S]*?<\/svg>/.exec(html)![0];
+    expect(chart).to.include('&lt; 3');
+    expect(chart).not.to.match(/>[12]<\/text>/);
+  });
+
+  it('the same group in the other tables: a CSV holds no count the PDF hides', async () => {
+    const query = `group=${fx.groups.sadiola}`;
+    const pdf = await pdfText((await admin.get(`/reports/report.pdf?${query}`).buffer(true).parse(binary as never)).body as Buffer);
+    const page = (await admin.get(`/reports?${query}`)).text;
+    for (const key of ['funnel', 'withdrawal-phases', 'followups', 'engagement', 'missing']) {
+      const rows = csvRows((await admin.get(`/reports/export/${key}.csv?${query}`)).text).slice(1);
+      const shown = pageRows(page, key);
+      for (const row of rows) for (const cell of row) expect(cell, `${key}: ${row.join(';')}`).not.to.match(/^[12]$/);
+      // The CSV writes a percentage as a number a spreadsheet can compute with: "50" for "50 %".
+      expect(shown.map((r) => r.map((c) => c.replace(/ %$/, ''))), key).to.deep.equal(rows);
+      for (const row of shown) expect(pdf, `${key} in the PDF`).to.include(row.join(' '));
+    }
+  });
+
+  it('an admin reads "< 3" on the page of the groups behind a figure as in the groups CSV', async () => {
+    // Kawara presented the project once, to two people.
+    await testDb()('restitution_events').insert({ group_id: fx.groups.kawara, held_on: '2023-10-01', type: 'school', audience_total: 2, created_at: '2023-10-01T10:00:00.000Z', updated_at: '2023-10-01T10:00:00.000Z' });
+    try {
+      const csv = csvRows((await admin.get('/reports/export/groups.csv')).text);
+      const kawara = csv.find((r) => r[0] === 'Jumelage Kawara')!;
+      expect(kawara.slice(-2)).to.deep.equal(['< 3', '< 3']);
+      const page = visibleText((await admin.get('/reports/groups?figure=all')).text);
+      expect(page).to.include('Jumelage Kawara').and.include('Restitutions < 3 · Personnes touchées < 3');
+      expect(page).not.to.match(/Restitutions 1\b/);
+      const director = await signIn(app, LOGINS.director);
+      expect(visibleText((await director.get('/reports/groups?figure=all')).text)).to.include('Restitutions 1 · Personnes touchées 2');
+    } finally {
+      await testDb()('restitution_events').where({ group_id: fx.groups.kawara }).del();
+    }
+  });
+
+  it('a director still reads the exact counts everywhere', async () => {
+    const director = await signIn(app, LOGINS.director);
+    const query = `group=${fx.groups.sadiola}`;
+    const rows = csvRows((await director.get(`/reports/export/withdrawals.csv?${query}`)).text).slice(1);
+    expect(rows.find((r) => r[0] === 'Grossesse')).to.deep.equal(['Grossesse', '1', '1']);
+    expect(pageRows((await director.get(`/reports?${query}`)).text, 'withdrawals')).to.deep.equal(rows);
+  });
+});
