@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -36,17 +37,20 @@ export interface RunningApp {
 export async function startApp(): Promise<RunningApp> {
   const t = testDatabase();
   const serverErrors: string[] = [];
-  const app = createApp({
-    config: t.config,
-    db: t.db,
-    log: (msg, err) => serverErrors.push(`${msg} ${err instanceof Error ? err.stack : String(err ?? '')}`),
-  });
-  const server = app.listen(0, '127.0.0.1');
+  // The port is known only once listening, and the app builds its absolute links from PUBLIC_URL.
+  const server = http.createServer();
+  server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
+  const app = createApp({
+    config: { ...t.config, publicUrl: `http://127.0.0.1:${port}` },
+    db: t.db,
+    log: (msg, err) => serverErrors.push(`${msg} ${err instanceof Error ? err.stack : String(err ?? '')}`),
+  });
+  server.on('request', app);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     serverErrors,
