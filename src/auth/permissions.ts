@@ -100,7 +100,7 @@ const rules = {
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof rules;
-type RecordOf<A extends Action> = Parameters<(typeof rules)[A]>[1];
+export type RecordOf<A extends Action> = Parameters<(typeof rules)[A]>[1];
 
 export function can<A extends Action>(user: Express.User | undefined | null, action: A, ...record: RecordOf<A> extends undefined ? [] : [RecordOf<A>]): boolean {
   if (!user) return false;

@@ -1,12 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex.js';
-import { requireSignedIn, assertCan } from '../auth/guards.js';
+import { requireSignedIn, signedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
 import { flash } from '../http/flash.js';
-import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
-import { loadVisibleGroup, type ScopedGroup } from '../groups/group.js';
+import { submitForm } from '../http/forms.js';
+import type { FormErrors } from '../http/validation.js';
+import type { ScopedGroup } from '../groups/group.js';
+import { groupFor } from '../groups/scope.js';
 import {
-  ApprovalForm, TransitionForm, TransitionRefused, advancePhase, approveDeparture, departureGate, listTransitions,
+  ApprovalForm, TransitionForm, advancePhase, approveDeparture, departureGate, listTransitions,
   nextPhase, ownGateLine, phaseChecklist, PHASES, type DepartureGate,
 } from './phase.js';
 
@@ -16,7 +18,7 @@ async function renderPhasePage(db: Db, req: Request, res: Response, group: Scope
   const preparing = group.phase === 'preparation';
   const readsGate = can(req.user, 'viewReadiness', group);
   const gate = preparing && readsGate ? extra.gate ?? (await departureGate(db, group)) : null;
-  const ownLine = preparing && !readsGate ? await ownGateLine(db, group, req.user!) : null;
+  const ownLine = preparing && !readsGate ? await ownGateLine(db, group, signedIn(req)) : null;
   const [checklist, transitions] = await Promise.all([
     phaseChecklist(db, group, { gate, followUps: can(req.user, 'viewFollowUps', group) }),
     listTransitions(db, group.id),
@@ -32,39 +34,25 @@ export function phasesRoutes(db: Db): Router {
   const router = Router();
 
   router.get('/groups/:id/phase', requireSignedIn, async (req, res) => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, 'viewGroup', group));
+    const { group } = await groupFor(db, req, 'viewGroup');
     await renderPhasePage(db, req, res, group);
   });
 
   router.post('/groups/:id/transitions', requireSignedIn, async (req, res) => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, 'changePhase', group));
-    const form = parseForm(TransitionForm, req.body);
-    if (!form.ok) return renderPhasePage(db, req, res, group, 422, { errors: form.errors, values: keptInput(req.body) });
-    try {
-      await advancePhase(db, req.user!, group, form.data.to, form.data.note);
-    } catch (err) {
-      if (!(err instanceof TransitionRefused)) throw err;
-      const field = err.reasonKey.endsWith('reasonRequired') ? 'note' : '_form';
-      return renderPhasePage(db, req, res, group, 422, { errors: { [field]: err.reasonKey }, values: keptInput(req.body), gate: err.gate });
-    }
-    flash(req, 'notice', 'transitions.move.done', { phase: req.t(`phases.${form.data.to}`) });
+    const { user, group } = await groupFor(db, req, 'changePhase');
+    const posted = await submitForm(req, TransitionForm, (f) => advancePhase(db, user, group, f.to, f.note), (again) =>
+      renderPhasePage(db, req, res, group, again.status, { ...again, gate: again.refusal?.detail as DepartureGate | undefined }));
+    if (!posted.ok) return;
+    flash(req, 'notice', 'transitions.move.done', { phase: req.t(`phases.${posted.data.to}`) });
     res.redirect(303, `/groups/${group.id}/phase`);
   });
 
   router.post('/groups/:id/approval', requireSignedIn, async (req, res) => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, 'approveDeparture', group));
-    const form = parseForm(ApprovalForm, req.body);
-    if (!form.ok) return renderPhasePage(db, req, res, group, 422, { errors: form.errors, values: keptInput(req.body) });
-    try {
-      await approveDeparture(db, req.user!, group, form.data.overrideReason);
-    } catch (err) {
-      if (!(err instanceof TransitionRefused)) throw err;
-      return renderPhasePage(db, req, res, group, 422, { errors: { _form: err.reasonKey }, values: keptInput(req.body) });
-    }
-    flash(req, 'notice', form.data.overrideReason ? 'transitions.approve.doneOverride' : 'transitions.approve.done');
+    const { user, group } = await groupFor(db, req, 'approveDeparture');
+    const posted = await submitForm(req, ApprovalForm, (f) => approveDeparture(db, user, group, f.overrideReason), (again) =>
+      renderPhasePage(db, req, res, group, again.status, again));
+    if (!posted.ok) return;
+    flash(req, 'notice', posted.data.overrideReason ? 'transitions.approve.doneOverride' : 'transitions.approve.done');
     res.redirect(303, `/groups/${group.id}/phase`);
   });
 

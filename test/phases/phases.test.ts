@@ -4,7 +4,8 @@ import { resetToDemo, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { findById } from '../../src/users/user.js';
 import { toSessionUser } from '../../src/users/user.js';
-import { advancePhase, approveDeparture, departureGate, TransitionRefused } from '../../src/phases/phase.js';
+import { advancePhase, approveDeparture, departureGate, type DepartureGate } from '../../src/phases/phase.js';
+import { Refusal } from '../../src/http/refusal.js';
 import type { GroupRow } from '../../src/groups/group.js';
 import { papersReady } from '../documents/fixtures.js';
 
@@ -78,8 +79,8 @@ describe('the phases of a group', () => {
       } catch (e) {
         refused = e;
       }
-      expect(refused).to.be.instanceOf(TransitionRefused);
-      expect((refused as TransitionRefused).gate!.youths[0]!.firstName).to.equal('Awa');
+      expect(refused).to.be.instanceOf(Refusal);
+      expect((refused as Refusal<DepartureGate>).detail!.youths[0]!.firstName).to.equal('Awa');
       expect((await loadGroup(groupId)).phase).to.equal('preparation');
 
       const agent = await signIn(buildApp(), DEMO_ACCOUNTS.karim.email);
@@ -122,7 +123,7 @@ describe('the phases of a group', () => {
       } catch (e) {
         refused = e;
       }
-      expect(refused).to.be.instanceOf(TransitionRefused);
+      expect(refused).to.be.instanceOf(Refusal);
     });
   });
 
