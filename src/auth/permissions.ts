@@ -26,10 +26,18 @@ export interface MediumRecord {
   uploadedBy: number | null;
 }
 
+/** A youth who might be named as appearing in a medium: the medium, and whose account (if any) the youth's is. */
+export interface TagRecord {
+  medium: MediumRecord;
+  youthUserId: number | null;
+}
+
 type Rule<R = undefined> = (user: Express.User, record: R) => boolean;
 
 const isWorker = (u: Express.User) => u.role === 'worker';
 const leadsGroup = (u: Express.User, g: GroupRecord) => isWorker(u) && (g.access === 'lead' || g.access === 'co_lead');
+const editsMedium = (u: Express.User, m: MediumRecord) =>
+  leadsGroup(u, m.group) || (u.role === 'youth' && m.group.access === 'youth' && m.uploadedBy === u.id);
 
 // Every yes/no question the app asks lives here, so the whole policy can be read (and tested) in one place.
 const rules = {
@@ -61,7 +69,10 @@ const rules = {
   recordConsent: (u, r: YouthRecord) => leadsGroup(u, r.group),
   viewMedia: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),
   uploadMedia: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'youth' && g.access === 'youth'),
-  editMedium: (u, m: MediumRecord) => leadsGroup(u, m.group) || (u.role === 'youth' && m.group.access === 'youth' && m.uploadedBy === u.id),
+  editMedium: (u, m: MediumRecord) => editsMedium(u, m),
+  // Naming who appears in a medium is the adults' call: a youth may say only that they are in it themselves,
+  // never put another youth (whose image is theirs, or their parents', to give) on it.
+  tagYouth: (u, t: TagRecord) => editsMedium(u, t.medium) && (leadsGroup(u, t.medium.group) || (u.role === 'youth' && t.youthUserId === u.id)),
   // Showing a medium beyond the group (restitution events, publication) is the adults' call, and only as far
   // as every youth in it consented.
   decideMediumUse: (u, m: MediumRecord) => leadsGroup(u, m.group),

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { insertedId, toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
-import type { MediumRecord } from '../auth/permissions.js';
+import { can, type MediumRecord } from '../auth/permissions.js';
 import type { Phase, ScopedGroup } from '../groups/group.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
@@ -199,16 +199,38 @@ export async function setUseLevel(db: Db, medium: MediumRow, level: UseLevel): P
   });
 }
 
+/** Who saves the medium page's form, and the medium as the permission rules see it. */
+export interface MediumEditor {
+  user: Express.User;
+  record: MediumRecord;
+}
+
+/**
+ * Who appears in a medium once the form is saved: what was sent, for the youths this user may name; the
+ * tags already there, for the others, whatever was sent about them (their boxes are not on this user's
+ * form, so a youth saving her own photo neither adds nor takes off anyone but herself).
+ */
+async function tagsAfterEdit(trx: Db, editor: MediumEditor, medium: MediumRow, sent: number[]): Promise<number[]> {
+  const current = await taggedYouthIds(trx, medium.id);
+  const involved = [...new Set([...current, ...sent])];
+  if (!involved.length) return [];
+  const rows: { id: number; user_id: number | null }[] = await trx('youths').whereIn('id', involved).select('id', 'user_id');
+  const accountOf = new Map(rows.map((r) => [Number(r.id), r.user_id ?? null]));
+  const mayTag = (id: number) => can(editor.user, 'tagYouth', { medium: editor.record, youthUserId: accountOf.get(id) ?? null });
+  return involved.filter((id) => (mayTag(id) ? sent.includes(id) : current.includes(id)));
+}
+
 /**
  * The medium page's form: caption, moment, text, who appears and (for those who decide it) the use level,
  * checked together — the tags and the level that will be, not those that were.
  */
-export async function updateMedium(db: Db, medium: MediumRow, input: MediumInput): Promise<void> {
+export async function updateMedium(db: Db, editor: MediumEditor, medium: MediumRow, input: MediumInput): Promise<void> {
   await db.transaction(async (trx) => {
     const level = input.useLevel ?? medium.use_level;
     await checkYouthsOfGroup(trx, medium.group_id, input.youth);
-    await assertConsent(trx, medium.group_id, input.youth, level);
-    await replaceTags(trx, medium.id, input.youth);
+    const youths = await tagsAfterEdit(trx, editor, medium, input.youth);
+    await assertConsent(trx, medium.group_id, youths, level);
+    await replaceTags(trx, medium.id, youths);
     await trx('media')
       .where({ id: medium.id })
       .update({ caption: input.caption, moment: input.moment, body: input.body, use_level: level, updated_at: nowIso() });
