@@ -175,8 +175,9 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     const values = keptInput(body);
     const checked = ([] as unknown[]).concat(body.youth ?? []).map(Number).filter(Number.isInteger);
     if (!form.ok) return renderShow(req, res, group, medium, { errors: form.errors, values, checked });
+    let clearanceWithdrawn: boolean;
     try {
-      await updateMedium(db, { user: req.user!, record }, medium, form.data);
+      ({ clearanceWithdrawn } = await updateMedium(db, { user: req.user!, record }, medium, form.data));
     } catch (err) {
       if (err instanceof ConsentRefused) {
         return renderShow(req, res, group, medium, {
@@ -186,7 +187,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
       if (err instanceof UnknownYouthError) return renderShow(req, res, group, medium, { errors: { youth: 'media.errors.youth' }, values, checked });
       throw err;
     }
-    flash(req, 'notice', 'media.show.saved');
+    flash(req, 'notice', clearanceWithdrawn ? 'media.show.clearanceWithdrawn' : 'media.show.saved');
     res.redirect(303, mediumUrl(group, medium));
   });
 

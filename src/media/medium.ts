@@ -8,6 +8,7 @@ import type { Phase, ScopedGroup } from '../groups/group.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
 import { optionalText } from '../http/validation.js';
+import { recordAudit } from '../documents/audit-log.js';
 import { USE_LEVELS, youthsLackingConsent, type ConsentShortfall, type UseLevel } from './consent.js';
 
 /**
@@ -220,13 +221,28 @@ async function tagsAfterEdit(trx: Db, editor: MediumEditor, medium: MediumRow, s
   return involved.filter((id) => (mayTag(id) ? sent.includes(id) : current.includes(id)));
 }
 
+// The same words as a browser sends them back: its textareas end lines with CRLF.
+const sameText = (a: string | null, b: string | null) => (a ?? '').replace(/\r\n?/g, '\n') === (b ?? '').replace(/\r\n?/g, '\n');
+
+/** What a save changes in what the medium says (not where it sits: moment, tags). */
+function changedContent(medium: MediumRow, input: MediumInput): ('caption' | 'body')[] {
+  return (['caption', 'body'] as const).filter((field) => !sameText(medium[field], input[field]));
+}
+
 /**
  * The medium page's form: caption, moment, text, who appears and (for those who decide it) the use level,
  * checked together — the tags and the level that will be, not those that were.
+ *
+ * A clearance beyond the group was given to the caption and text as they were: a save that changes them,
+ * whoever makes it and whatever level the form still shows, brings the medium back to the group, with a
+ * line in the audit log. Restitution events linked to it stop showing it, as when a consent narrows.
+ * Returns whether that happened, for the page to say so.
  */
-export async function updateMedium(db: Db, editor: MediumEditor, medium: MediumRow, input: MediumInput): Promise<void> {
-  await db.transaction(async (trx) => {
-    const level = input.useLevel ?? medium.use_level;
+export async function updateMedium(db: Db, editor: MediumEditor, medium: MediumRow, input: MediumInput): Promise<{ clearanceWithdrawn: boolean }> {
+  return db.transaction(async (trx) => {
+    const changed = changedContent(medium, input);
+    const clearanceWithdrawn = changed.length > 0 && medium.use_level !== 'group';
+    const level = changed.length ? 'group' : input.useLevel ?? medium.use_level;
     await checkYouthsOfGroup(trx, medium.group_id, input.youth);
     const youths = await tagsAfterEdit(trx, editor, medium, input.youth);
     await assertConsent(trx, medium.group_id, youths, level);
@@ -234,6 +250,12 @@ export async function updateMedium(db: Db, editor: MediumEditor, medium: MediumR
     await trx('media')
       .where({ id: medium.id })
       .update({ caption: input.caption, moment: input.moment, body: input.body, use_level: level, updated_at: nowIso() });
+    if (clearanceWithdrawn) {
+      await recordAudit(trx, editor.user, 'medium.clearanceWithdrawn', {
+        groupId: medium.group_id, subjectType: 'medium', subjectId: medium.id, details: { from: medium.use_level, changed },
+      });
+    }
+    return { clearanceWithdrawn };
   });
 }
 
