@@ -85,7 +85,7 @@ export const mediaMessages = defineMessages(
       clearanceWithdrawn: 'Légende ou texte changés : ce média revient au groupe seulement. Un·e animateur·rice peut l’autoriser à nouveau.',
       download: 'Télécharger',
       noPlayer: 'Ce fichier ne peut pas être lu ici : télécharge-le.',
-      pdf: 'Ouvrir le PDF',
+      pdf: 'Télécharger le PDF',
       consentOf: 'Accord : {{level}}',
     },
     delete: {
@@ -219,7 +219,7 @@ export const mediaMessages = defineMessages(
       clearanceWithdrawn: 'Caption or text changed: this medium is back to the group only. A youth worker can clear it again.',
       download: 'Download',
       noPlayer: 'This file cannot be played here: download it.',
-      pdf: 'Open the PDF',
+      pdf: 'Download the PDF',
       consentOf: 'Consent: {{level}}',
     },
     delete: {
