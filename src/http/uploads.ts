@@ -9,6 +9,7 @@ import multer, { type StorageEngine } from 'multer';
 import { fileTypeFromBuffer } from 'file-type';
 import { BackgroundSha256 } from './background-sha256.js';
 import { cleanFormFields, withoutInvisibleControls } from './form-text.js';
+import { allowSlowUpload } from './timeouts.js';
 
 /**
  * Uploads, the same way for every concept (documents' scans, youths' media):
@@ -136,6 +137,8 @@ export function receiveOneFile(opts: UploadOptions): RequestHandler {
     defParamCharset: 'utf8',
   }).single(opts.field);
   return (req, res, next) => {
+    // The route has let the sender in: from here the body may take as long as a slow phone needs.
+    allowSlowUpload(req, opts.maxBytes);
     upload(req, res, (err: unknown) => {
       if (!err) {
         cleanFormFields(req.body);
