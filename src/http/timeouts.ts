@@ -67,7 +67,8 @@ class Deadline {
     let lastMoved = Date.now();
     this.idle = setInterval(() => {
       const bytes = this.req.socket.bytesRead;
-      if (bytes !== lastBytes) {
+      // A socket we stopped reading (the disk or the hash catching up) is not a quiet sender.
+      if (bytes !== lastBytes || this.req.socket.isPaused()) {
         lastBytes = bytes;
         lastMoved = Date.now();
       } else if (Date.now() - lastMoved >= this.t.uploadIdleMs) {
