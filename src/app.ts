@@ -11,7 +11,8 @@ import { authRoutes } from './auth/auth.routes.js';
 import { can } from './auth/permissions.js';
 import { accessLog } from './http/access-log.js';
 import { createCsrf } from './http/csrf.js';
-import { errorHandler, notFoundHandler } from './http/errors.js';
+import { errorHandler, HttpError, notFoundHandler } from './http/errors.js';
+import { requestDeadlines } from './http/timeouts.js';
 import { flashMiddleware } from './http/flash.js';
 import { cleanSubmittedText } from './http/form-text.js';
 import { saveSessionBeforeRedirect } from './http/save-before-redirect.js';
@@ -51,6 +52,10 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.engine('ejs', ejsViewEngine());
   app.set('trust proxy', config.trustProxy === false ? false : /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.set('query parser', 'simple');
+
+  // Before anything else reads the body: a request that does not arrive in time is cut with a 408 page.
+  const renderError = errorHandler(log);
+  app.use(requestDeadlines(config.timeouts, (req, res) => renderError(new HttpError(408), req, res, () => undefined)));
 
   app.use(
     helmet({
@@ -137,7 +142,7 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.use(reportsRoutes(db));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(log));
+  app.use(renderError);
   return app;
 }
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { Timeouts } from './http/timeouts.js';
 
 // The same code runs from src/ (tsx) and from dist/src/ (tsc): find the project root by its package.json
 // rather than by a fixed number of "..".
@@ -45,6 +46,9 @@ const EnvSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   BACKUP_DIR: z.string().default(path.join(ROOT, 'backups')),
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  UPLOAD_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  UPLOAD_SLOWEST_KIB_PER_SECOND: z.coerce.number().positive().default(32),
 });
 
 const MB = 1024 * 1024;
@@ -75,6 +79,8 @@ export type Config = {
   retentionDays: number;
   /** Where `npm run backup` writes its timestamped folders. */
   backupDir: string;
+  /** How long the server waits for a request to arrive (src/http/timeouts.ts). */
+  timeouts: Timeouts;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -114,6 +120,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: { video: e.MAX_VIDEO_MB * MB, photo: e.MAX_PHOTO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },
     retentionDays: e.RETENTION_DAYS,
     backupDir: path.resolve(e.BACKUP_DIR),
+    timeouts: {
+      requestMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      uploadIdleMs: e.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
+      uploadSlowestBytesPerSecond: e.UPLOAD_SLOWEST_KIB_PER_SECOND * 1024,
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import { countUsers } from './users/user.js';
 import { demoLogins, loadDemoData } from './demo/demo-data.js';
 import { sweepTemporaryUploads } from './http/uploads.js';
+import { httpServer } from './http/timeouts.js';
 import { purgeExpiredScans } from './documents/retention.js';
 
 const config = configOrExit();
@@ -33,7 +34,7 @@ if (swept || purged) console.log(`start-up cleaning: ${swept} unfinished upload(
 setInterval(() => void sweepTemporaryUploads(config.uploadDir, 3600_000, false).catch(() => undefined), 15 * 60_000).unref();
 
 const app = createApp({ config, db });
-const server = app.listen(config.port, config.host, () => {
+const server = httpServer(app, config).listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const where = config.database.client === 'pg' ? 'PostgreSQL' : `SQLite ${config.database.file}`;
   console.log(`Tremplin is running on http://localhost:${port}  (${where})`);

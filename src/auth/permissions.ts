@@ -3,9 +3,14 @@ import type { Role } from '../users/user.js';
 /** How the signed-in user reaches a group; the scoped loader works it out, permissions only read it. */
 export type GroupAccess = 'lead' | 'co_lead' | 'youth' | 'director';
 
+/** Where a youth stands in the group: in the project, or gone from it and still taking part in group life or not. */
+export type YouthStanding = 'enrolled' | 'left_in_touch' | 'left_out_of_touch';
+
 export interface GroupRecord {
   id: number;
   access: GroupAccess;
+  /** For a youth's access: their standing (the loader reads their enrolment and withdrawal). */
+  standing?: YouthStanding | null;
 }
 
 export interface AccountRecord {
@@ -26,10 +31,19 @@ export interface MediumRecord {
   uploadedBy: number | null;
 }
 
+/** A youth who might be named as appearing in a medium: the medium, and whose account (if any) the youth's is. */
+export interface TagRecord {
+  medium: MediumRecord;
+  youthUserId: number | null;
+}
+
 type Rule<R = undefined> = (user: Express.User, record: R) => boolean;
 
 const isWorker = (u: Express.User) => u.role === 'worker';
 const leadsGroup = (u: Express.User, g: GroupRecord) => isWorker(u) && (g.access === 'lead' || g.access === 'co_lead');
+// A youth who left the project no longer adds to the group's media nor changes them, their own included.
+const postsToGroup = (u: Express.User, g: GroupRecord) => u.role === 'youth' && g.access === 'youth' && g.standing === 'enrolled';
+const editsMedium = (u: Express.User, m: MediumRecord) => leadsGroup(u, m.group) || (postsToGroup(u, m.group) && m.uploadedBy === u.id);
 
 // Every yes/no question the app asks lives here, so the whole policy can be read (and tested) in one place.
 const rules = {
@@ -61,9 +75,14 @@ const rules = {
   manageRequirements: (u, g: GroupRecord) => leadsGroup(u, g),
   viewReadiness: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
   recordConsent: (u, r: YouthRecord) => leadsGroup(u, r.group),
-  viewMedia: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),
-  uploadMedia: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'youth' && g.access === 'youth'),
-  editMedium: (u, m: MediumRecord) => leadsGroup(u, m.group) || (u.role === 'youth' && m.group.access === 'youth' && m.uploadedBy === u.id),
+  // Out of touch, a youth who left no longer takes part in group life: the group's media, where the other
+  // youths' images are (their consent is for the group), are closed to them — what they uploaded too.
+  viewMedia: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access) && !(u.role === 'youth' && g.standing === 'left_out_of_touch'),
+  uploadMedia: (u, g: GroupRecord) => leadsGroup(u, g) || postsToGroup(u, g),
+  editMedium: (u, m: MediumRecord) => editsMedium(u, m),
+  // Naming who appears in a medium is the adults' call: a youth may say only that they are in it themselves,
+  // never put another youth (whose image is theirs, or their parents', to give) on it.
+  tagYouth: (u, t: TagRecord) => editsMedium(u, t.medium) && (leadsGroup(u, t.medium.group) || (u.role === 'youth' && t.youthUserId === u.id)),
   // Showing a medium beyond the group (restitution events, publication) is the adults' call, and only as far
   // as every youth in it consented.
   decideMediumUse: (u, m: MediumRecord) => leadsGroup(u, m.group),

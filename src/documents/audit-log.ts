@@ -4,17 +4,19 @@ import { nowIso } from '../db/time.js';
 
 /**
  * Who did what to a youth's papers, and when: downloads of a scan by the adults in charge, checks,
- * rejections, uploads, changes to a group's rules, and the scans the retention purge deleted. Rows are
- * only ever added. The admin reads them (/admin/audit); nobody edits them.
+ * rejections, uploads, changes to a group's rules, and the scans the retention purge deleted; and the
+ * media whose clearance beyond the group an edit withdrew. Rows are only ever added. The admin reads them
+ * (/admin/audit); nobody edits them.
  */
 export const AUDIT_ACTIONS = [
   'document.upload', 'document.check', 'document.reject', 'document.download', 'document.scanPurged', 'requirements.update',
+  'medium.clearanceWithdrawn',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   groupId?: number | null;
-  subjectType?: 'youth_document' | 'group';
+  subjectType?: 'youth_document' | 'group' | 'medium';
   subjectId?: number | null;
   details?: Record<string, unknown>;
 }

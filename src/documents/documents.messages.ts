@@ -191,7 +191,7 @@ export const documentsMessages = defineMessages(
     },
     audit: {
       title: 'Journal des accès',
-      intro: 'Qui a téléchargé, vérifié ou envoyé les papiers des jeunes, et ce que l’effacement automatique a supprimé.',
+      intro: 'Qui a téléchargé, vérifié ou envoyé les papiers des jeunes, quels médias modifiés sont revenus au groupe, et ce que l’effacement automatique a supprimé.',
       group: 'Groupe',
       user: 'Personne',
       all: 'Tous',
@@ -210,7 +210,9 @@ export const documentsMessages = defineMessages(
       actions: {
         document: { upload: 'a envoyé', check: 'a vérifié', reject: 'a refusé', download: 'a téléchargé', scanPurged: 'scan effacé' },
         requirements: { update: 'a réglé les papiers demandés' },
+        medium: { clearanceWithdrawn: 'a modifié un média autorisé au-delà du groupe : il revient au groupe' },
       },
+      clearanceWas: '(il était « {{level}} »)',
     },
     retention: {
       title: 'Conservation des scans',
@@ -416,7 +418,7 @@ export const documentsMessages = defineMessages(
     },
     audit: {
       title: 'Access log',
-      intro: 'Who downloaded, checked or sent the youths’ papers, and what the automatic deletion removed.',
+      intro: 'Who downloaded, checked or sent the youths’ papers, which edited media went back to the group, and what the automatic deletion removed.',
       group: 'Group',
       user: 'Person',
       all: 'All',
@@ -435,7 +437,9 @@ export const documentsMessages = defineMessages(
       actions: {
         document: { upload: 'sent', check: 'checked', reject: 'refused', download: 'downloaded', scanPurged: 'scan deleted' },
         requirements: { update: 'set the papers asked for' },
+        medium: { clearanceWithdrawn: 'edited a medium cleared beyond the group: it is back to the group only' },
       },
+      clearanceWas: '(it was “{{level}}”)',
     },
     retention: {
       title: 'Retention of scans',

@@ -55,10 +55,21 @@ export function scopedGroups(db: Db, user: Express.User): Knex.QueryBuilder {
         .join('youths', function () {
           this.on('youths.id', 'enrolments.youth_id').andOnVal('youths.user_id', user.id);
         })
-        .select('groups.*', 'structures.name as structure_name', db.raw("'youth' as access"));
+        .select('groups.*', 'structures.name as structure_name', db.raw("'youth' as access"), youthStanding(db));
     default:
       return q.whereRaw('1 = 0').select('groups.*', 'structures.name as structure_name', db.raw("'none' as access"));
   }
+}
+
+/**
+ * A withdrawn youth's standing comes from their open withdrawal (the one they have not rejoined from); a
+ * withdrawal that cannot be found counts as out of touch, the narrower of the two.
+ */
+function youthStanding(db: Db): Knex.Raw {
+  return db.raw(`case when enrolments.status = 'enrolled' then 'enrolled'
+    when (select w.stays_in_touch from withdrawals w where w.enrolment_id = enrolments.id and w.rejoined_on is null order by w.id desc limit 1)
+      then 'left_in_touch'
+    else 'left_out_of_touch' end as standing`);
 }
 
 export async function findVisibleGroup(db: Db, user: Express.User, id: number): Promise<ScopedGroup | undefined> {

@@ -48,7 +48,8 @@ export function errorHandler(log: (msg: string, err: unknown) => void): ErrorReq
       res.destroy();
       return;
     }
-    const view = status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status === 503 ? 'errors/503' : status === 507 ? 'errors/507' : status < 500 ? 'errors/400' : 'errors/500';
+    const view = status === 404 ? 'errors/404' : status === 403 ? 'errors/403' : status === 408 ? 'errors/408' : status === 503 ? 'errors/503'
+      : status === 507 ? 'errors/507' : status < 500 ? 'errors/400' : 'errors/500';
     if (status === 503) {
       res.set('Retry-After', '10');
       // express-session would otherwise try to write the session again as the page goes out: one more

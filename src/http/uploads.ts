@@ -9,6 +9,7 @@ import multer, { type StorageEngine } from 'multer';
 import { fileTypeFromBuffer } from 'file-type';
 import { BackgroundSha256 } from './background-sha256.js';
 import { cleanFormFields, withoutInvisibleControls } from './form-text.js';
+import { allowSlowUpload } from './timeouts.js';
 
 /**
  * Uploads, the same way for every concept (documents' scans, youths' media):
@@ -136,6 +137,8 @@ export function receiveOneFile(opts: UploadOptions): RequestHandler {
     defParamCharset: 'utf8',
   }).single(opts.field);
   return (req, res, next) => {
+    // The route has let the sender in: from here the body may take as long as a slow phone needs.
+    allowSlowUpload(req, opts.maxBytes);
     upload(req, res, (err: unknown) => {
       if (!err) {
         cleanFormFields(req.body);
@@ -256,16 +259,33 @@ function writerIsGone(name: string, atStartUp: boolean): boolean {
   }
 }
 
+// What a browser only shows or plays, and never runs: pictures, videos, sounds. Anything else people send
+// (a PDF, whose viewer runs the scripts it carries; SVG or HTML, which are pages) leaves as a download.
+const SHOWN_INLINE = /^(image\/(jpeg|png|gif|webp|avif|heic|heif)|video\/[\w.+-]+|audio\/[\w.+-]+)$/i;
+
+/** Whether a stored file of this type may be shown in the browser rather than downloaded. */
+export const showsInline = (mime: string): boolean => SHOWN_INLINE.test(mime.split(';')[0]!.trim());
+
+// A file people uploaded comes from the app's origin, beside pages holding minors' papers: whatever it is,
+// it is a sandboxed document that runs no script and loads nothing. A picture or video opened on its own is
+// the browser's viewer page, which needs its inline styles and fetches the file again; from the opaque
+// origin of a bare sandbox that fetch is refused, so these keep their origin — with no script allowed,
+// nothing in them can use it.
+const DOWNLOAD_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'";
+const VIEWER_POLICY = "sandbox allow-same-origin; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
 /**
  * Sends a stored file through the app (never a static route): with its real type, a safe download name,
- * and HTTP range requests (206) so videos seek. `attachment` forces a download instead of showing it.
+ * and HTTP range requests (206) so videos seek. Every route that sends a file people uploaded goes through
+ * here. `attachment` forces a download; a type the browser could run is always one.
  */
 export function sendStoredFile(
   res: import('express').Response,
   absolutePath: string,
   opts: { mime: string; downloadName: string; attachment?: boolean },
 ): Promise<void> {
-  const disposition = `${opts.attachment ? 'attachment' : 'inline'}; filename="${opts.downloadName.replace(/[^\w.\- ]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`;
+  const inline = !opts.attachment && showsInline(opts.mime);
+  const disposition = `${inline ? 'inline' : 'attachment'}; filename="${opts.downloadName.replace(/[^\w.\- ]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(opts.downloadName)}`;
   return new Promise((resolve, reject) => {
     res.sendFile(
       absolutePath,
@@ -274,7 +294,10 @@ export function sendStoredFile(
         cacheControl: false,
         lastModified: true,
         dotfiles: 'allow',
-        headers: { 'Content-Type': opts.mime, 'Content-Disposition': disposition, 'X-Content-Type-Options': 'nosniff' },
+        headers: {
+          'Content-Type': opts.mime, 'Content-Disposition': disposition, 'X-Content-Type-Options': 'nosniff',
+          'Content-Security-Policy': inline ? VIEWER_POLICY : DOWNLOAD_POLICY,
+        },
       },
       (err) => (err && !res.headersSent ? reject(err) : resolve()),
     );

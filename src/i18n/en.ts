@@ -212,6 +212,7 @@ export const en: Messages = {
     '401': { title: 'Sign-in needed', body: 'Sign in to continue.' },
     '403': { title: 'Not allowed', body: 'You are not allowed to do this. If the page was open for a long time, reload it and try again.' },
     '404': { title: 'Page not found', body: 'This page does not exist or you do not have access to it.' },
+    '408': { title: 'Too slow', body: 'The request took too long to arrive and nothing was saved. Try again, on a better connection if you can.' },
     '500': { title: 'Error', body: 'Something went wrong on our side. Nothing already saved is lost; try again in a moment.' },
     '503': { title: 'Service temporarily unavailable', body: 'The database is not answering right now. Try again in a few moments: nothing is lost.' },
   },

@@ -211,6 +211,7 @@ export const fr = {
     '401': { title: 'Connexion nécessaire', body: 'Connectez-vous pour continuer.' },
     '403': { title: 'Accès refusé', body: 'Vous n’avez pas le droit de faire cette action. Si la page était ouverte depuis longtemps, rechargez-la et réessayez.' },
     '404': { title: 'Page introuvable', body: 'Cette page n’existe pas ou vous n’y avez pas accès.' },
+    '408': { title: 'Trop lent', body: 'La demande a mis trop de temps à arriver et rien n’a été enregistré. Réessayez, si possible avec une meilleure connexion.' },
     '500': { title: 'Erreur', body: 'Une erreur est survenue de notre côté. Rien de ce qui était enregistré n’est perdu ; réessayez dans un instant.' },
     '503': { title: 'Service momentanément indisponible', body: 'La base de données ne répond pas pour l’instant. Réessayez dans quelques instants : rien n’est perdu.' },
   },

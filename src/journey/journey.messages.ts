@@ -32,6 +32,7 @@ export const journeyMessages = defineMessages(
       add: 'Ajouter une vidéo ou une photo',
       beforeAfter: 'Mon avant / après en vidéo',
       all: 'Les vidéos du groupe',
+      closed: 'Tu as quitté le projet : les vidéos et photos du groupe ne s’affichent plus ici. Si tu veux une copie des tiennes, demande à ton animateur·rice.',
     },
     restitutions: {
       title: 'Mes restitutions',
@@ -82,6 +83,7 @@ export const journeyMessages = defineMessages(
       add: 'Add a video or a photo',
       beforeAfter: 'My before / after in videos',
       all: 'The group’s videos',
+      closed: 'You have left the project: the group’s videos and photos are no longer shown here. If you want a copy of yours, ask your youth worker.',
     },
     restitutions: {
       title: 'My restitutions',

@@ -51,8 +51,8 @@ export interface Journey {
   assessments: { youth: YouthDeltas | null; moments: MomentState[] };
   /** The papers the youth has to bring, while the group has not left; null afterwards or when none is asked of them. */
   documents: { papers: Evaluation[]; url: string } | null;
-  /** What the youth uploaded (or appears in as its author), the newest first. */
-  uploads: { latest: MediumItem[]; count: number; canUpload: boolean; beforeAfterUrl: string };
+  /** What the youth uploaded (or appears in as its author), the newest first; none when the group's media are closed to them. */
+  uploads: { latest: MediumItem[]; count: number; canView: boolean; canUpload: boolean; beforeAfterUrl: string };
   /** The restitution events the youth presented at, and how many the group held. */
   restitutions: { mine: EventItem[]; groupCount: number; audience: number };
 }
@@ -83,7 +83,10 @@ export async function journeyOf(db: Db, user: Express.User, groupParam?: string)
     listEvents(db, group.id),
   ]);
   const papers = readiness?.youths.find((y) => y.enrolmentId === own.enrolment_id)?.papers.filter((p) => p.applies) ?? [];
-  const uploads = media.filter((m) => m.youth_id === own.youth_id || m.uploaded_by === user.id).sort((a, b) => b.created_at.localeCompare(a.created_at));
+  const canView = can(user, 'viewMedia', group);
+  const uploads = canView
+    ? media.filter((m) => m.youth_id === own.youth_id || m.uploaded_by === user.id).sort((a, b) => b.created_at.localeCompare(a.created_at))
+    : [];
   const presented = events.filter((e) => e.presenters.some((p) => Number(p.enrolment_id) === own.enrolment_id));
   const mine = rates.youths.find((y) => y.enrolmentId === own.enrolment_id);
   const moments: MomentState[] = (['before', 'after'] as const).map((moment) => {
@@ -105,7 +108,7 @@ export async function journeyOf(db: Db, user: Express.User, groupParam?: string)
     assessments: { youth: youth && (youth.before || youth.after) ? youth : null, moments },
     documents: papers.length ? { papers, url: `/groups/${group.id}/youths/${own.enrolment_id}/documents` } : null,
     uploads: {
-      latest: uploads.slice(0, UPLOADS_SHOWN), count: uploads.length, canUpload: can(user, 'uploadMedia', group),
+      latest: uploads.slice(0, UPLOADS_SHOWN), count: uploads.length, canView, canUpload: can(user, 'uploadMedia', group),
       beforeAfterUrl: `/groups/${group.id}/youths/${own.enrolment_id}/before-after`,
     },
     restitutions: { mine: presented, groupCount: events.length, audience: presented.reduce((n, e) => n + e.audience_total, 0) },

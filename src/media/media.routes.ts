@@ -141,8 +141,11 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     const canEdit = can(req.user, 'editMedium', record);
     const decidesUse = can(req.user, 'decideMediumUse', record);
     const tags = await mediumTags(db, medium);
-    // Who may appear: the group's youths; their consents only for those who decide how far media go.
-    const youths = canEdit ? await listGroupYouths(db, group.id, group.departure_date) : [];
+    // Who may be named: the group's youths for the adults, herself for a youth; consents only for those who
+    // decide how far media go.
+    const youths = canEdit
+      ? (await listGroupYouths(db, group.id, group.departure_date)).filter((y) => can(req.user, 'tagYouth', { medium: record, youthUserId: y.user_id }))
+      : [];
     const consents = decidesUse ? await groupConsents(db, group.id) : [];
     res.status(refusal?.status ?? (refusal ? 422 : 200)).render('media/show', {
       title: medium.caption ?? res.locals.t(`media.kinds.${medium.kind}`),
@@ -172,8 +175,9 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     const values = keptInput(body);
     const checked = ([] as unknown[]).concat(body.youth ?? []).map(Number).filter(Number.isInteger);
     if (!form.ok) return renderShow(req, res, group, medium, { errors: form.errors, values, checked });
+    let clearanceWithdrawn: boolean;
     try {
-      await updateMedium(db, medium, form.data);
+      ({ clearanceWithdrawn } = await updateMedium(db, { user: req.user!, record }, medium, form.data));
     } catch (err) {
       if (err instanceof ConsentRefused) {
         return renderShow(req, res, group, medium, {
@@ -183,7 +187,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
       if (err instanceof UnknownYouthError) return renderShow(req, res, group, medium, { errors: { youth: 'media.errors.youth' }, values, checked });
       throw err;
     }
-    flash(req, 'notice', 'media.show.saved');
+    flash(req, 'notice', clearanceWithdrawn ? 'media.show.clearanceWithdrawn' : 'media.show.saved');
     res.redirect(303, mediumUrl(group, medium));
   });
 

@@ -3,11 +3,12 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { insertedId, toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
-import type { MediumRecord } from '../auth/permissions.js';
+import { can, type MediumRecord } from '../auth/permissions.js';
 import type { Phase, ScopedGroup } from '../groups/group.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
 import { optionalText } from '../http/validation.js';
+import { recordAudit } from '../documents/audit-log.js';
 import { USE_LEVELS, youthsLackingConsent, type ConsentShortfall, type UseLevel } from './consent.js';
 
 /**
@@ -199,19 +200,62 @@ export async function setUseLevel(db: Db, medium: MediumRow, level: UseLevel): P
   });
 }
 
+/** Who saves the medium page's form, and the medium as the permission rules see it. */
+export interface MediumEditor {
+  user: Express.User;
+  record: MediumRecord;
+}
+
+/**
+ * Who appears in a medium once the form is saved: what was sent, for the youths this user may name; the
+ * tags already there, for the others, whatever was sent about them (their boxes are not on this user's
+ * form, so a youth saving her own photo neither adds nor takes off anyone but herself).
+ */
+async function tagsAfterEdit(trx: Db, editor: MediumEditor, medium: MediumRow, sent: number[]): Promise<number[]> {
+  const current = await taggedYouthIds(trx, medium.id);
+  const involved = [...new Set([...current, ...sent])];
+  if (!involved.length) return [];
+  const rows: { id: number; user_id: number | null }[] = await trx('youths').whereIn('id', involved).select('id', 'user_id');
+  const accountOf = new Map(rows.map((r) => [Number(r.id), r.user_id ?? null]));
+  const mayTag = (id: number) => can(editor.user, 'tagYouth', { medium: editor.record, youthUserId: accountOf.get(id) ?? null });
+  return involved.filter((id) => (mayTag(id) ? sent.includes(id) : current.includes(id)));
+}
+
+// The same words as a browser sends them back: its textareas end lines with CRLF.
+const sameText = (a: string | null, b: string | null) => (a ?? '').replace(/\r\n?/g, '\n') === (b ?? '').replace(/\r\n?/g, '\n');
+
+/** What a save changes in what the medium says (not where it sits: moment, tags). */
+function changedContent(medium: MediumRow, input: MediumInput): ('caption' | 'body')[] {
+  return (['caption', 'body'] as const).filter((field) => !sameText(medium[field], input[field]));
+}
+
 /**
  * The medium page's form: caption, moment, text, who appears and (for those who decide it) the use level,
  * checked together — the tags and the level that will be, not those that were.
+ *
+ * A clearance beyond the group was given to the caption and text as they were: a save that changes them,
+ * whoever makes it and whatever level the form still shows, brings the medium back to the group, with a
+ * line in the audit log. Restitution events linked to it stop showing it, as when a consent narrows.
+ * Returns whether that happened, for the page to say so.
  */
-export async function updateMedium(db: Db, medium: MediumRow, input: MediumInput): Promise<void> {
-  await db.transaction(async (trx) => {
-    const level = input.useLevel ?? medium.use_level;
+export async function updateMedium(db: Db, editor: MediumEditor, medium: MediumRow, input: MediumInput): Promise<{ clearanceWithdrawn: boolean }> {
+  return db.transaction(async (trx) => {
+    const changed = changedContent(medium, input);
+    const clearanceWithdrawn = changed.length > 0 && medium.use_level !== 'group';
+    const level = changed.length ? 'group' : input.useLevel ?? medium.use_level;
     await checkYouthsOfGroup(trx, medium.group_id, input.youth);
-    await assertConsent(trx, medium.group_id, input.youth, level);
-    await replaceTags(trx, medium.id, input.youth);
+    const youths = await tagsAfterEdit(trx, editor, medium, input.youth);
+    await assertConsent(trx, medium.group_id, youths, level);
+    await replaceTags(trx, medium.id, youths);
     await trx('media')
       .where({ id: medium.id })
       .update({ caption: input.caption, moment: input.moment, body: input.body, use_level: level, updated_at: nowIso() });
+    if (clearanceWithdrawn) {
+      await recordAudit(trx, editor.user, 'medium.clearanceWithdrawn', {
+        groupId: medium.group_id, subjectType: 'medium', subjectId: medium.id, details: { from: medium.use_level, changed },
+      });
+    }
+    return { clearanceWithdrawn };
   });
 }
 

@@ -34,11 +34,12 @@ const receiveList = multer({
   limits: { fileSize: MAX_IMPORT_BYTES, fieldSize: MAX_IMPORT_BYTES, files: 1, fields: 5 },
 }).single('file');
 
-/** Runs the upload; a file over the limit is a problem to show on the form, not an error page. */
-function receiveUpload(req: Request, res: Response): Promise<'ok' | 'tooBig'> {
+/** Runs the upload; a file over the limit, or more than one file, is a problem to show on the form, not an error page. */
+function receiveUpload(req: Request, res: Response): Promise<'ok' | 'tooBig' | 'oneFile'> {
   return new Promise((resolve, reject) => {
     receiveList(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError && (err.code === 'LIMIT_FILE_SIZE' || err.code === 'LIMIT_FIELD_VALUE')) resolve('tooBig');
+      else if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_COUNT') resolve('oneFile');
       // A broken or unexpected multipart body is the client's mistake; a full disk (ENOSPC...) is ours.
       else if (err instanceof multer.MulterError || (err instanceof Error && !(err as NodeJS.ErrnoException).code)) reject(new HttpError(400));
       else if (err) reject(err);
@@ -103,11 +104,15 @@ export function participantsRoutes(db: Db, config: Config): Router {
   router.post('/groups/:id/youths/import', requireSignedIn, async (req, res) => {
     const group = await groupFor(req, 'manageYouths');
     // Permission first, then the upload: nobody else gets to put a file on this server's disk.
-    let received: 'ok' | 'tooBig';
+    let received: 'ok' | 'tooBig' | 'oneFile';
     let text: string;
+    // After a refused upload multer may leave req.file as a placeholder without a path (its file is
+    // already removed): only a file that was kept on disk is read and removed here.
+    const keptFile = () => (received === 'ok' && typeof req.file?.path === 'string' ? req.file.path : undefined);
     try {
       received = await receiveUpload(req, res);
-      const bytes = req.file ? await readFile(req.file.path) : null;
+      const kept = keptFile();
+      const bytes = kept ? await readFile(kept) : null;
       text = typeof req.body?.csv === 'string' ? req.body.csv : '';
       if (bytes && bytes.length) {
         const decoded = decodeCsvBytes(bytes);
@@ -115,12 +120,13 @@ export function participantsRoutes(db: Db, config: Config): Router {
         text = decoded.text;
       }
     } finally {
-      if (req.file) await rm(req.file.path, { force: true });
+      const kept = keptFile();
+      if (kept) await rm(kept, { force: true });
     }
     // This form is parsed by its own multer, and a file's content never passes the form cleaning: a NUL in
     // a pasted or exported list would otherwise make PostgreSQL refuse the whole import.
     text = withoutInvisibleControls(text);
-    if (received === 'tooBig') return renderImport(res, group, text, [{ line: null, key: 'tooBig' }], 422);
+    if (received === 'tooBig' || received === 'oneFile') return renderImport(res, group, text, [{ line: null, key: received }], 422);
     if (!text.trim()) return renderImport(res, group, text, [{ line: null, key: 'nothing' }], 422);
     const result = await importYouths(db, group, text);
     if (!result.ok) return renderImport(res, group, text.replace(/^\uFEFF/, ''), result.problems, 422);

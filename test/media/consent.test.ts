@@ -94,7 +94,7 @@ describe('image rights, enforced', () => {
     expect(refused).to.be.instanceOf(ConsentRefused);
     expect((await testDb()('media_youths').where({ medium_id: m.id })).map((r) => r.youth_id)).to.deep.equal([adult.youth_id]);
     // The same change with the level brought back to the group goes through, in one step.
-    await updateMedium(testDb(), publicOne, { moment: 'before', caption: 'Test', body: null, youth: [adult.youth_id, third.youth_id], useLevel: 'group' });
+    await updateMedium(testDb(), { user: karim, record: { group: { id: group.id, access: 'lead' }, uploadedBy: karim.id } }, publicOne, { moment: 'before', caption: 'Test', body: null, youth: [adult.youth_id, third.youth_id], useLevel: 'group' });
     expect((await findMedium(testDb(), group.id, m.id))!.use_level).to.equal('group');
   });
 

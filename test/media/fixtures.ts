@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../src/db/knex.js';
-import { recordMedium } from '../../src/media/medium.js';
+import { recordMedium, type MediaKind } from '../../src/media/medium.js';
 import { pdfBytes } from '../support/sample-files.js';
 
 /**
@@ -76,13 +76,27 @@ export const TINY_JPEG = Buffer.from(
  * tests about reading and permissions, which need a medium with a file but not the upload itself.
  */
 export async function storedPhoto(db: Db, uploadDir: string, groupId: number, uploadedBy: number, caption = 'Photo de test'): Promise<number> {
-  const relative = path.posix.join('media', String(new Date().getUTCFullYear()), `${randomUUID()}.jpg`);
-  mkdirSync(path.dirname(path.join(uploadDir, relative)), { recursive: true });
-  writeFileSync(path.join(uploadDir, relative), TINY_JPEG);
+  return storedMedium(db, uploadDir, groupId, uploadedBy, { kind: 'photo', mime: 'image/jpeg', ext: 'jpg', bytes: TINY_JPEG, caption });
+}
+
+/** Any kind of medium stored that way, with its bytes (and a thumbnail's, if given) under generated names. */
+export async function storedMedium(
+  db: Db, uploadDir: string, groupId: number, uploadedBy: number,
+  m: { kind: MediaKind; mime: string; ext: string; bytes: Buffer; caption: string; thumbnail?: Buffer },
+): Promise<number> {
+  const store = (ext: string, bytes: Buffer) => {
+    const relative = path.posix.join('media', String(new Date().getUTCFullYear()), `${randomUUID()}.${ext}`);
+    mkdirSync(path.dirname(path.join(uploadDir, relative)), { recursive: true });
+    writeFileSync(path.join(uploadDir, relative), bytes);
+    return relative;
+  };
   const user = { id: uploadedBy } as Express.User;
   return recordMedium(db, user, {
-    groupId, kind: 'photo', input: { moment: 'before', caption, body: null },
-    file: { path: relative, mime: 'image/jpeg', size: TINY_JPEG.length, sha256: '', originalName: 'photo.jpg', durationSeconds: null, thumbnailPath: null },
+    groupId, kind: m.kind, input: { moment: 'before', caption: m.caption, body: null },
+    file: {
+      path: store(m.ext, m.bytes), mime: m.mime, size: m.bytes.length, sha256: '', originalName: `fichier.${m.ext}`, durationSeconds: null,
+      thumbnailPath: m.thumbnail ? store('jpg', m.thumbnail) : null,
+    },
   });
 }
 

@@ -1,13 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import {
   DESKTOP, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, signInThroughForm, startApp, type RunningApp, type WatchedPage,
 } from '../support/browser.js';
-import { elfExecutable, makeMp4, requireFfmpeg, scratchDir } from './fixtures.js';
+import { elfExecutable, makeJpeg, makeMp4, requireFfmpeg, scratchDir, storedMedium } from './fixtures.js';
 
 const seen = async (page: Page): Promise<string> => (await page.locator('body').innerText()).replace(/\u00a0/g, ' ');
 
@@ -111,6 +111,35 @@ describe('youths’ media, in a browser', function () {
     expect(await page.locator('.medium-video img').count()).to.equal(1);
     await noSidewaysScroll(page, 'the group’s media');
     await screenshot(page, 'phone-media-index');
+  });
+
+  it('on a phone: a photo shows and a video plays, in their pages and opened on their own, though served sandboxed', async () => {
+    const uploadDir = testDatabase().config.uploadDir;
+    const ines = ids.youthUsers['ines.d']!;
+    const photo = await storedMedium(testDb(), uploadDir, ids.groups.sadiola, ines, { kind: 'photo', mime: 'image/jpeg', ext: 'jpg', bytes: readFileSync(makeJpeg(dir)), caption: 'Photo sandbox' });
+    const clip = await storedMedium(testDb(), uploadDir, ids.groups.sadiola, ines, { kind: 'video', mime: 'video/mp4', ext: 'mp4', bytes: readFileSync(video), caption: 'Vidéo sandbox' });
+    const page = await open(PHONE);
+    await signInThroughForm(page, (p: string) => `${app.baseUrl}${p}`, 'ines.d');
+    const shown = () => page.locator('img').first().evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth, () => 0));
+    const plays = () => page.locator('video').first().evaluate((v: HTMLVideoElement) => new Promise<number>((resolve) => {
+      if (v.readyState >= 1) resolve(v.duration);
+      v.addEventListener('loadedmetadata', () => resolve(v.duration));
+      v.addEventListener('error', () => resolve(-1));
+    }));
+    const base = `/groups/${ids.groups.sadiola}/media`;
+
+    await page.goto(url(`${base}/${photo}`));
+    expect(await page.locator('.player img').evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth, () => 0)), 'the photo in its page').to.equal(320);
+    const alone = await page.goto(url(`${base}/${photo}/file`));
+    expect(alone!.headers()['content-security-policy']).to.match(/^sandbox/);
+    expect(await shown(), 'the photo opened on its own').to.equal(320);
+
+    await page.goto(url(`${base}/${clip}`));
+    expect(await plays(), 'the video in its page').to.be.closeTo(4, 0.5);
+    await page.goto(url(`${base}/${clip}/file`));
+    expect(await plays(), 'the video opened on its own').to.be.closeTo(4, 0.5);
+    // A file opened on its own is no page of the app, with no icon link: the browser asks /favicon.ico.
+    for (const w of opened) w.problems = w.problems.filter((p) => !p.includes('/favicon.ico'));
   });
 
   it('on a phone: the page says clearly when a file is refused, too big, or the connection drops', async () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
 import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { mediaProbe } from '../../src/media/media-probe.js';
@@ -160,6 +160,33 @@ describe('media pages', () => {
       const path2 = `/groups/${ids.groups.sadiola}/media/${other.id}`;
       expect((await postForm(ines, path2, { moment: 'after' }, path2)).status).to.equal(403);
       expect((await postForm(director, path2, { moment: 'after' }, path2)).status).to.equal(403);
+    });
+
+    it('a youth tags no other youth on her own medium: a forged youth=<id> changes nothing, and the medium stays off that youth’s before/after page', async () => {
+      const mine = await storedPhoto(testDb(), uploadDir(), ids.groups.sadiola, ids.youthUsers['ines.d']!, 'Ma photo à moi');
+      const page = `/groups/${ids.groups.sadiola}/media/${mine}`;
+      const [inesId, kevin] = [await youthId(ids.groups.sadiola, 'Inès'), await youthId(ids.groups.sadiola, 'Kevin')];
+      const form = await ines.get(page);
+      expect(form.text).to.match(new RegExp(`name="youth" value="${inesId}"`));
+      expect(form.text).not.to.match(new RegExp(`name="youth" value="${kevin}"`));
+      expect(visibleText(form.text)).to.include('Coche si on te voit ou si on t’entend.');
+      const token = csrfFrom(form.text);
+      await ines.post(page).type('form').send(`_csrf=${encodeURIComponent(token)}&moment=before&caption=${encodeURIComponent('Ma photo à moi')}&youth=${inesId}&youth=${kevin}`);
+      expect(await testDb()('media_youths').where({ medium_id: mine }).pluck('youth_id')).to.deep.equal([inesId]);
+      const kevinsPage = await karim.get(`/groups/${ids.groups.sadiola}/youths/${await enrolmentId(ids.groups.sadiola, 'Kevin')}/before-after`);
+      expect(kevinsPage.status).to.equal(200);
+      expect(visibleText(kevinsPage.text)).not.to.include('Ma photo à moi');
+    });
+
+    it('a youth editing her medium keeps the youths the lead put on it, though she cannot change them', async () => {
+      const mine = await storedPhoto(testDb(), uploadDir(), ids.groups.sadiola, ids.youthUsers['ines.d']!, 'Avec Mamadou');
+      const page = `/groups/${ids.groups.sadiola}/media/${mine}`;
+      const [inesId, mamadou] = [await youthId(ids.groups.sadiola, 'Inès'), await youthId(ids.groups.sadiola, 'Mamadou')];
+      expect((await postForm(karim, page, { moment: 'before', caption: 'Avec Mamadou', youth: String(mamadou) }, page)).status).to.equal(303);
+      // Her form has only her own box: sending it must not take Mamadou off.
+      expect((await postForm(ines, page, { moment: 'during', caption: 'Avec Mamadou', youth: String(inesId) }, page)).status).to.equal(303);
+      expect(await testDb()('media_youths').where({ medium_id: mine }).orderBy('youth_id').pluck('youth_id')).to.deep.equal([inesId, mamadou].sort((a, b) => a - b));
+      expect((await findMedium(testDb(), ids.groups.sadiola, mine))!.moment).to.equal('during');
     });
 
     it('asks again for a moment that is not in the list', async () => {

@@ -118,7 +118,7 @@ describe('uploading media (POST /groups/:id/media)', function () {
     expect(r).to.include({ kind: 'report', mime: 'application/pdf', thumbnail_path: null });
     expect(r.stored_path).to.match(/\.pdf$/);
     const page = visibleText((await karim.get(report.headers.location)).text);
-    expect(page).to.include('Ouvrir le PDF');
+    expect(page).to.include('Télécharger le PDF');
   });
 
   it('takes a sound recording as sound, with its duration', async () => {

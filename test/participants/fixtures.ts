@@ -2,6 +2,8 @@ import type { Db } from '../../src/db/knex.js';
 import { nowIso } from '../../src/db/time.js';
 import type { Phase } from '../../src/groups/group.js';
 import { enrol, findYouthFile, type YouthFile, type YouthFileInput } from '../../src/participants/participant.js';
+import { hashPassword } from '../../src/auth/passwords.js';
+import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 
 /** A youth as the enrol form would give them; a birth date that makes them 19 today unless told otherwise. */
 export function youth(firstName: string, lastName: string, overrides: Partial<YouthFileInput> = {}): YouthFileInput {
@@ -46,4 +48,23 @@ export async function enrolmentOf(db: Db, groupId: number, firstName: string): P
     .first('enrolments.id');
   if (!row) throw new Error(`no demo youth ${firstName} in group ${groupId}`);
   return row.id;
+}
+
+/**
+ * Opens an account for a demo youth (found by first name in a demo group), with the demo password, as if
+ * they had redeemed their one-time code; returns the account's id and the youth's enrolment.
+ */
+export async function youthWithAccount(db: Db, groupId: number, firstName: string, username: string): Promise<{ userId: number; enrolment: YouthFile }> {
+  const enrolmentId = await enrolmentOf(db, groupId, firstName);
+  const enrolment = (await findYouthFile(db, groupId, enrolmentId))!;
+  const now = nowIso();
+  const [row] = await db('users')
+    .insert({
+      role: 'youth', username, display_name: `${enrolment.first_name} ${enrolment.last_name}`, password_hash: await hashPassword(DEMO_PASSWORD),
+      active: true, created_at: now, updated_at: now,
+    })
+    .returning('id');
+  const userId = Number(typeof row === 'object' ? row.id : row);
+  await db('youths').where({ id: enrolment.youth_id }).update({ user_id: userId });
+  return { userId, enrolment: { ...enrolment, user_id: userId } };
 }

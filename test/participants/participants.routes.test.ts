@@ -204,6 +204,17 @@ describe('youths in a group, through the pages', () => {
       expect(leftInImportDir().filter((f) => !before.includes(f))).to.deep.equal([]);
     });
 
+    it('a worker who sends two files gets the form back asking for one, not an error page (422)', async () => {
+      const before = leftInImportDir();
+      const csv = Buffer.from('prenom;nom;date_naissance\nAlix;Deux;12/06/2006\n');
+      const res = await karim.post(importUrl(await pageToken()))
+        .attach('file', csv, 'jeunes.csv').attach('file', csv, 'encore.csv');
+      expect(res.status).to.equal(422);
+      expect(visibleText(res.text)).to.include('un seul fichier à la fois');
+      expect(await testDb()('youths').where({ first_name: 'Alix' }).first()).to.equal(undefined);
+      expect(leftInImportDir().filter((f) => !before.includes(f))).to.deep.equal([]);
+    });
+
     it('recognises a spreadsheet that was not saved as CSV', async () => {
       const res = await karim.post(importUrl(await pageToken())).attach('file', Buffer.from('PK\x03\x04 not really a zip', 'latin1'), 'jeunes.xlsx');
       expect(res.status).to.equal(422);

@@ -7,10 +7,14 @@ import { listRoutes } from '../support/routes.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { createAccount } from '../../src/users/user.js';
 import { ROW_TABLES, ROLES, ITERATION_ORDER, resolvePath, type Who } from './rows/index.js';
+import { mediaRows } from './rows/media.js';
 import { afterProjectFixtures } from './rows/restitution.js';
 import { giveScan } from '../documents/fixtures.js';
 import { findById, toSessionUser } from '../../src/users/user.js';
 import { storedPhoto } from '../media/fixtures.js';
+import { withdrawnYouthRows } from './rows/withdrawn-youths.js';
+import { youthWithAccount } from '../participants/fixtures.js';
+import { withdraw } from '../../src/participants/withdrawal.js';
 
 /**
  * Every route × every role, against the table below. A route the app answers but the table does not list
@@ -114,4 +118,50 @@ describe('permission matrix: every route for every role', () => {
     });
   }
 
+});
+
+/**
+ * The same questions for two youths of Sadiola who left the project, one still in touch with the group and
+ * one out of touch: the routes where leaving changes something (the media), and the pages they keep.
+ */
+describe('permission matrix: youths who left the project', () => {
+  let app: Express;
+  let ids: DemoIds;
+  const who = ['inTouch', 'outOfTouch'] as const;
+  const left = new Map<(typeof who)[number], { agent: Agent; enrolmentId: number; mediumId: number }>();
+
+  before(async () => {
+    ids = await resetToDemo();
+    app = buildApp();
+    const karim = toSessionUser((await findById(testDb(), ids.users.karim))!);
+    for (const [name, firstName, login, staysInTouch] of [['inTouch', 'Léa', 'matrix.lea', true], ['outOfTouch', 'Chloé', 'matrix.chloe', false]] as const) {
+      const { userId, enrolment } = await youthWithAccount(testDb(), ids.groups.sadiola, firstName, login);
+      const mediumId = await storedPhoto(testDb(), testDatabase().config.uploadDir, ids.groups.sadiola, userId);
+      await withdraw(testDb(), karim, enrolment, { reason: staysInTouch ? 'job' : 'lost_contact', note: null, withdrawnOn: '2026-01-05', staysInTouch });
+      left.set(name, { agent: await signIn(app, login), enrolmentId: enrolment.enrolment_id, mediumId });
+    }
+  });
+
+  it('asks only about routes the app answers, and about every media route', () => {
+    const routes = Object.keys(MATRIX);
+    expect(Object.keys(withdrawnYouthRows).filter((r) => !routes.includes(r))).to.deep.equal([]);
+    const mediaRoutes = Object.keys(mediaRows);
+    expect(mediaRoutes.filter((r) => !(r in withdrawnYouthRows))).to.deep.equal([]);
+  });
+
+  for (const [route, expected] of Object.entries(withdrawnYouthRows)) {
+    it(`${route}: youth in touch ${expected[0]}, youth out of touch ${expected[1]}`, async () => {
+      const [method, pattern] = route.split(' ') as [string, string];
+      const got: Record<string, number> = {};
+      for (const name of who) {
+        const { agent, enrolmentId, mediumId } = left.get(name)!;
+        const path = await resolvePath(testDb(), pattern, {
+          ids, targetUserId: 0, overrides: { mediumId: async () => mediumId, enrolmentId: async () => enrolmentId },
+        });
+        const res = method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: await csrfToken(agent, '/') });
+        got[name] = res.status;
+      }
+      expect(got).to.deep.equal({ inTouch: expected[0], outOfTouch: expected[1] });
+    });
+  }
 });

@@ -16,7 +16,7 @@ export function buildApp(env: Record<string, string> = {}): Express {
 }
 
 function pick(c: ReturnType<typeof loadConfig>) {
-  return { signinMaxFailures: c.signinMaxFailures, trustProxy: c.trustProxy, secureCookies: c.secureCookies, limits: c.limits, publicUrl: c.publicUrl };
+  return { signinMaxFailures: c.signinMaxFailures, trustProxy: c.trustProxy, secureCookies: c.secureCookies, limits: c.limits, publicUrl: c.publicUrl, timeouts: c.timeouts };
 }
 
 /** The CSRF token a page carries, as a browser would read it from the form. */

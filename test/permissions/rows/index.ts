@@ -25,6 +25,8 @@ export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, 
 export interface MatrixContext {
   ids: DemoIds;
   targetUserId: number;
+  /** Parameters filled differently for one table (a withdrawn youth's own medium and enrolment). */
+  overrides?: Record<string, () => Promise<unknown>>;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Pro
   };
   let out = path;
   for (const [, name] of path.matchAll(/:(\w+)/g)) {
-    const lookup = lookups[name!];
+    const lookup = ctx.overrides?.[name!] ?? lookups[name!];
     if (!lookup) throw new Error(`the matrix does not know how to fill :${name} (add it to resolvePath)`);
     const value = await lookup();
     if (value === undefined || value === null) throw new Error(`no fixture for :${name} in the Sadiola group`);
