@@ -20,7 +20,7 @@ import { createDb, type Db } from '../src/db/knex.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { createApp } from '../src/app.js';
 import { computeDashboard } from '../src/reports/dashboard.js';
-import { LARGE_NETWORK, LARGE_NETWORK_LOGINS, loadLargeNetwork } from '../src/demo/large-network.js';
+import { LARGE_NETWORK, LARGE_NETWORK_LOGINS, loadLargeNetwork } from './large-network.js';
 import { DEMO_PASSWORD } from '../src/demo/demo-data.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);

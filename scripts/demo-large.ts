@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 import { ROOT, loadConfig } from '../src/config.js';
 import { createDb } from '../src/db/knex.js';
 import { migrateLatest } from '../src/db/migrate.js';
-import { LARGE_NETWORK_LOGINS, loadLargeNetwork } from '../src/demo/large-network.js';
+import { LARGE_NETWORK_LOGINS, loadLargeNetwork } from './large-network.js';
 import { DEMO_PASSWORD } from '../src/demo/demo-data.js';
 
 export const DEFAULT_LARGE_FILE = path.join(ROOT, 'data', 'large.sqlite');

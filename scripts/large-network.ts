@@ -1,8 +1,8 @@
 import dayjs from 'dayjs';
-import type { Db } from '../db/knex.js';
-import { isPostgres } from '../db/knex.js';
-import { hashPassword } from '../auth/passwords.js';
-import { DEMO_PASSWORD } from './demo-data.js';
+import type { Db } from '../src/db/knex.js';
+import { isPostgres } from '../src/db/knex.js';
+import { hashPassword } from '../src/auth/passwords.js';
+import { DEMO_PASSWORD } from '../src/demo/demo-data.js';
 
 /**
  * Ten years of a regional network, for `npm run demo:large` and `npm run bench:dashboard`: about 1,000
