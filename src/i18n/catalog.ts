@@ -1,6 +1,6 @@
 import { fr } from './fr.js';
 import { en } from './en.js';
-import { transitionsMessages } from '../phases/phases.messages.js';
+import { phasesMessages } from '../phases/phases.messages.js';
 import { meetingsMessages } from '../meetings/meetings.messages.js';
 import { participantsMessages } from '../participants/participants.messages.js';
 import { restitutionMessages } from '../restitution/restitution.messages.js';
@@ -14,7 +14,7 @@ import { reportsMessages } from '../reports/reports.messages.js';
 
 // The messages of every concept, registered here once. Adding a concept's messages means adding one line.
 const concepts: { key: string; fr: object; en: object }[] = [
-  transitionsMessages,
+  phasesMessages,
   meetingsMessages,
   participantsMessages,
   restitutionMessages,

@@ -13,12 +13,6 @@ export const en: Messages = {
     admin: 'Admin', director: 'Director', worker: 'Youth worker', youth: 'Youth',
     admin_plural: 'Admins', director_plural: 'Directors', worker_plural: 'Youth workers', youth_plural: 'Youths',
   },
-  phases: {
-    title: 'Project steps',
-    preparation: 'Preparation', departure: 'Departure', stay: 'Stay', return: 'Return',
-    restitution: 'Restitution', after: 'After the project',
-    state: { done: '(done)', current: '(current)', todo: '(to come)' },
-  },
   auth: {
     signIn: 'Sign in',
     signInButton: 'Sign in',

@@ -12,12 +12,6 @@ export const fr = {
     admin: 'Admin', director: 'Directeur·rice', worker: 'Animateur·rice', youth: 'Jeune',
     admin_plural: 'Admins', director_plural: 'Directions', worker_plural: 'Animateur·rices', youth_plural: 'Jeunes',
   },
-  phases: {
-    title: 'Étapes du projet',
-    preparation: 'Préparation', departure: 'Départ', stay: 'Séjour', return: 'Retour',
-    restitution: 'Restitution', after: 'Après-projet',
-    state: { done: '(faite)', current: '(en cours)', todo: '(à venir)' },
-  },
   auth: {
     signIn: 'Se connecter',
     signInButton: 'Entrer',

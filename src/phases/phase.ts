@@ -120,7 +120,7 @@ export async function ownGateLine(db: Db, group: GroupRow, user: Express.User): 
 }
 
 export const TransitionForm = z.object({
-  to: z.enum(PHASES, { message: 'transitions.form.toRequired' }),
+  to: z.enum(PHASES, { message: 'phases.form.toRequired' }),
   note: z.string().trim().max(2000, { message: 'validation.tooLong' }).optional().transform((v) => v || null),
 });
 
@@ -133,16 +133,16 @@ export async function advancePhase(db: Db, user: Express.User, group: GroupRow, 
   const from = group.phase;
   const forward = phaseIndex(to) === phaseIndex(from) + 1;
   const back = phaseIndex(to) < phaseIndex(from);
-  if (!forward && !back) throw new Refusal('_form', 'transitions.refused.notNext');
-  if (back && !note) throw new Refusal('note', 'transitions.refused.reasonRequired');
+  if (!forward && !back) throw new Refusal('_form', 'phases.refused.notNext');
+  if (back && !note) throw new Refusal('note', 'phases.refused.reasonRequired');
   if (from === 'preparation' && to === 'departure') {
     const gate = await departureGate(db, group);
-    if (!gate.open) throw new Refusal('_form', 'transitions.refused.gateClosed', 422, gate);
+    if (!gate.open) throw new Refusal('_form', 'phases.refused.gateClosed', 422, gate);
   }
   await db.transaction(async (trx) => {
     const now = nowIso();
     const moved = await trx('groups').where({ id: group.id, phase: from }).update({ phase: to, updated_at: now });
-    if (moved !== 1) throw new Refusal('_form', 'transitions.refused.changedMeanwhile');
+    if (moved !== 1) throw new Refusal('_form', 'phases.refused.changedMeanwhile');
     await trx('phase_transitions').insert({ group_id: group.id, from_phase: from, to_phase: to, note, by_user: user.id, at: now });
     // Back to preparation means the trip as approved is off: the director must say yes again.
     if (to === 'preparation') await trx('departure_approvals').where({ group_id: group.id }).whereNull('revoked_at').update({ revoked_at: now });
@@ -157,7 +157,7 @@ export const ApprovalForm = z.object({
 
 /** A director's yes to the departure; with a reason, it also lets the group leave despite the gaps listed. */
 export async function approveDeparture(db: Db, director: Express.User, group: GroupRow, overrideReason: string | null): Promise<void> {
-  if (group.phase !== 'preparation') throw new Refusal('_form', 'transitions.refused.approvalOnlyInPreparation');
+  if (group.phase !== 'preparation') throw new Refusal('_form', 'phases.refused.approvalOnlyInPreparation');
   await db.transaction(async (trx) => {
     const now = nowIso();
     await trx('departure_approvals').where({ group_id: group.id }).whereNull('revoked_at').update({ revoked_at: now });

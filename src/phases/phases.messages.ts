@@ -1,9 +1,14 @@
 import { defineMessages } from '../i18n/define.js';
 
-export const transitionsMessages = defineMessages(
-  'transitions',
+// One key for the phases: their names (`phases.stay`), the phase page and its transitions.
+export const phasesMessages = defineMessages(
+  'phases',
   {
-    title: 'Étape du projet',
+    title: 'Étapes du projet',
+    preparation: 'Préparation', departure: 'Départ', stay: 'Séjour', return: 'Retour',
+    restitution: 'Restitution', after: 'Après-projet',
+    state: { done: '(faite)', current: '(en cours)', todo: '(à venir)' },
+    pageTitle: 'Étape du projet',
     now: 'Étape actuelle : {{phase}}',
     checklist: 'Ce qu’il faut pour cette étape',
     check: {
@@ -77,7 +82,11 @@ export const transitionsMessages = defineMessages(
     awaitingApproval: 'En attente de validation',
   },
   {
-    title: 'Project step',
+    title: 'Project steps',
+    preparation: 'Preparation', departure: 'Departure', stay: 'Stay', return: 'Return',
+    restitution: 'Restitution', after: 'After the project',
+    state: { done: '(done)', current: '(current)', todo: '(to come)' },
+    pageTitle: 'Project step',
     now: 'Current step: {{phase}}',
     checklist: 'What this step needs',
     check: {

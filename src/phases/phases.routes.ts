@@ -24,7 +24,7 @@ async function renderPhasePage(db: Db, req: Request, res: Response, group: Scope
     listTransitions(db, group.id),
   ]);
   res.status(status).render('phases/show', {
-    title: res.locals.t('transitions.title'),
+    title: res.locals.t('phases.pageTitle'),
     group, gate, ownLine, checklist, transitions, phases: PHASES, next: nextPhase(group.phase),
     errors: extra.errors ?? {}, values: extra.values ?? {},
   });
@@ -43,7 +43,7 @@ export function phasesRoutes(db: Db): Router {
     const posted = await submitForm(req, TransitionForm, (f) => advancePhase(db, user, group, f.to, f.note), (again) =>
       renderPhasePage(db, req, res, group, again.status, { ...again, gate: again.refusal?.detail as DepartureGate | undefined }));
     if (!posted.ok) return;
-    flash(req, 'notice', 'transitions.move.done', { phase: req.t(`phases.${posted.data.to}`) });
+    flash(req, 'notice', 'phases.move.done', { phase: req.t(`phases.${posted.data.to}`) });
     res.redirect(303, `/groups/${group.id}/phase`);
   });
 
@@ -52,7 +52,7 @@ export function phasesRoutes(db: Db): Router {
     const posted = await submitForm(req, ApprovalForm, (f) => approveDeparture(db, user, group, f.overrideReason), (again) =>
       renderPhasePage(db, req, res, group, again.status, again));
     if (!posted.ok) return;
-    flash(req, 'notice', posted.data.overrideReason ? 'transitions.approve.doneOverride' : 'transitions.approve.done');
+    flash(req, 'notice', posted.data.overrideReason ? 'phases.approve.doneOverride' : 'phases.approve.done');
     res.redirect(303, `/groups/${group.id}/phase`);
   });
 
