@@ -5,18 +5,25 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
-import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
+import { submitForm, type FormAgain } from '../http/forms.js';
+import { isRefusal, Refusal } from '../http/refusal.js';
+import type { FormErrors } from '../http/validation.js';
 import { isLanguage, LANGUAGE_COOKIE } from '../http/i18n.js';
-import {
-  countUsers, createAccount, DuplicateAccountError, FirstAdminForm, password, setLocale, toSessionUser, username,
-} from '../users/user.js';
-import { CodeNotRedeemableError, findRedeemable, redeemCode } from './one-time-code.js';
+import { countUsers, createAccount, FirstAdminForm, password, setLocale, toSessionUser, username } from '../users/user.js';
+import { findRedeemable, redeemCode } from './one-time-code.js';
 import { safeReturnPath, takeReturnPath } from './return-path.js';
-import { backoffRule, FailedAttempts, windowRule } from './failed-attempts.js';
+import { backoffRule, FailedAttempts, windowRule, type AttemptRule } from './failed-attempts.js';
 
 function signIn(req: Request, user: Express.User): Promise<void> {
   // passport.logIn regenerates the session: a session id known before sign-in is worthless after it.
   return new Promise((resolve, reject) => req.logIn(user, (err) => (err ? reject(err) : resolve())));
+}
+
+/** The account whose login and password the request carries, or false. */
+function authenticate(passport: AppPassport, req: Request, res: Response): Promise<Express.User | false> {
+  return new Promise((resolve, reject) => {
+    passport.authenticate('local', (err: unknown, user: Express.User | false) => (err ? reject(err) : resolve(user)))(req, res, reject);
+  });
 }
 
 const SignInForm = z.object({
@@ -37,6 +44,11 @@ const RedeemForm = z
 function describeWait(t: Response['locals']['t'], ms: number): string {
   const seconds = Math.ceil(ms / 1000);
   return seconds < 60 ? t('auth.waitSeconds', { count: seconds }) : t('auth.waitMinutes', { count: Math.ceil(seconds / 60) });
+}
+
+/** Why a try was refused before it was made: how long until the next one. */
+interface TooSoon {
+  retryAfterMs: number;
 }
 
 /** Failed sign-ins allowed per address across all accounts, as a multiple of the per-account limit. */
@@ -64,6 +76,33 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
     return { errors: { _form: 'auth.tooManyAttempts' }, errorValues: { wait: describeWait(res.locals.t, retryAfterMs) } };
   };
 
+  /** A try the rule still allows, to be released if it turns out no guess; otherwise a 429 Refusal saying how long to wait. */
+  const claimTry = async (rule: AttemptRule, subject: string) => {
+    const claim = await attempts.claim(rule, subject);
+    if (!claim.ok) throw new Refusal<TooSoon>('_form', 'auth.tooManyAttempts', 429, { retryAfterMs: claim.retryAfterMs });
+    return claim;
+  };
+
+  /** A form page shown again: a refusal to try yet also says for how long (in words and in Retry-After). */
+  const shownAgain = (res: Response, { status, errors, refusal }: FormAgain) => {
+    const retryAfterMs = (refusal?.detail as TooSoon | undefined)?.retryAfterMs;
+    return retryAfterMs === undefined ? { status, errors, errorValues: {} } : { status, ...tooManyAttempts(res, retryAfterMs) };
+  };
+
+  /** Sign-in: the address's and the account's tries, then the password; a failure stays counted. */
+  const checkSignIn = async (req: Request, res: Response, login: string) => {
+    const fromAddress = await claimTry(failedSignInsFromAddress, address(req));
+    // No password is tried when the account is out of tries: the address is not charged for it.
+    const forAccount = await claimTry(failedSignIns, `${address(req)}|${login.toLowerCase()}`).catch(async (err) => {
+      await fromAddress.release();
+      throw err;
+    });
+    const user = await authenticate(passport, req, res);
+    if (!user) throw new Refusal('_form', 'auth.badCredentials', 401);
+    await Promise.all([fromAddress.release(), forAccount.release()]);
+    return user;
+  };
+
   router.get('/login', async (req, res) => {
     if (req.user) return res.redirect(303, '/');
     // A brand-new installation has no one to sign in as: send the first visitor to create the admin.
@@ -71,33 +110,15 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
     renderLogin(res, 200, {}, {});
   });
 
-  router.post('/login', async (req, res, next) => {
-    const form = parseForm(SignInForm, req.body);
-    if (!form.ok) return renderLogin(res, 422, keptInput(req.body), form.errors);
-    const refuse = (retryAfterMs: number) => {
-      const { errors, errorValues } = tooManyAttempts(res, retryAfterMs);
-      renderLogin(res, 429, keptInput(req.body), errors, errorValues);
-    };
-    const fromAddress = await attempts.claim(failedSignInsFromAddress, address(req));
-    if (!fromAddress.ok) return refuse(fromAddress.retryAfterMs);
-    const forAccount = await attempts.claim(failedSignIns, `${address(req)}|${form.data.login.toLowerCase()}`);
-    if (!forAccount.ok) {
-      // No password was tried: the address is not charged for it.
-      await fromAddress.release();
-      return refuse(forAccount.retryAfterMs);
-    }
-    passport.authenticate('local', async (err: unknown, user: Express.User | false) => {
-      try {
-        if (err) return next(err);
-        if (!user) return renderLogin(res, 401, keptInput(req.body), { _form: 'auth.badCredentials' });
-        await Promise.all([fromAddress.release(), forAccount.release()]);
-        const returnTo = takeReturnPath(req, res);
-        await signIn(req, user);
-        res.redirect(303, returnTo);
-      } catch (e) {
-        next(e);
-      }
-    })(req, res, next);
+  router.post('/login', async (req, res) => {
+    const posted = await submitForm(req, SignInForm, (f) => checkSignIn(req, res, f.login), (again) => {
+      const page = shownAgain(res, again);
+      renderLogin(res, page.status, again.values, page.errors, page.errorValues);
+    });
+    if (!posted.ok) return;
+    const returnTo = takeReturnPath(req, res);
+    await signIn(req, posted.result);
+    res.redirect(303, returnTo);
   });
 
   router.post('/logout', (req, res, next) => {
@@ -113,78 +134,66 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
     req.logout((err) => (err ? next(err) : end()));
   });
 
+  const renderSetup = (res: Response, status: number, values: Record<string, string>, errors: FormErrors) =>
+    res.status(status).render('auth/setup', { title: res.locals.t('auth.setupTitle'), values, errors });
+
   router.get('/setup', async (_req, res) => {
     if ((await countUsers(db)) > 0) throw notFound();
-    res.render('auth/setup', { title: res.locals.t('auth.setupTitle'), values: {}, errors: {} });
+    renderSetup(res, 200, {}, {});
   });
 
   router.post('/setup', async (req, res) => {
     // Once any account exists this page is gone: nobody can use it to make themselves admin.
     if ((await countUsers(db)) > 0) throw notFound();
-    const render = (status: number, errors: FormErrors) =>
-      res.status(status).render('auth/setup', { title: res.locals.t('auth.setupTitle'), values: keptInput(req.body), errors });
-    const form = parseForm(FirstAdminForm, req.body);
-    if (!form.ok) return render(422, form.errors);
-    try {
-      const admin = await createAccount(db, { role: 'admin', ...form.data });
-      await signIn(req, toSessionUser(admin));
-    } catch (err) {
-      if (err instanceof DuplicateAccountError) return render(422, { email: 'validation.emailTaken' });
-      throw err;
-    }
+    const posted = await submitForm(req, FirstAdminForm, (f) => createAccount(db, { role: 'admin', ...f }), (again) =>
+      renderSetup(res, again.status, again.values, again.errors));
+    if (!posted.ok) return;
+    await signIn(req, toSessionUser(posted.result));
     flash(req, 'notice', 'auth.setupDone');
     res.redirect(303, '/admin/users');
   });
+
+  // codeKnown: the code was found good, so the form keeps carrying it hidden.
+  const renderRedeem = (res: Response, status: number, page: { values?: Record<string, string>; codeKnown?: boolean; errors?: FormErrors; errorValues?: object }) =>
+    res.status(status).render('auth/redeem', {
+      title: res.locals.t('auth.redeemTitle'), values: page.values ?? {}, codeKnown: page.codeKnown ?? false, errors: page.errors ?? {}, errorValues: page.errorValues ?? {},
+    });
 
   // A code opens an account of a minor: the page says whether it works (counted like a failed sign-in
   // when it does not) but names nobody until the youth has chosen a username and password with it.
   router.get('/redeem', async (req, res) => {
     // The language switch goes back to this address: it must not carry the code on.
     res.locals.currentPath = '/redeem';
-    const render = (status: number, page: { code?: string; codeKnown?: boolean; errors?: FormErrors; errorValues?: object }) =>
-      res.status(status).render('auth/redeem', {
-        title: res.locals.t('auth.redeemTitle'),
-        values: page.code ? { code: page.code } : {},
-        codeKnown: page.codeKnown ?? false,
-        errors: page.errors ?? {},
-        errorValues: page.errorValues ?? {},
-      });
     const code = typeof req.query.code === 'string' ? req.query.code.trim().slice(0, 20) : '';
-    if (!code) return render(200, {});
+    if (!code) return renderRedeem(res, 200, {});
     const claim = await attempts.claim(failedCodes, address(req));
-    if (!claim.ok) return render(429, tooManyAttempts(res, claim.retryAfterMs));
-    if (!(await findRedeemable(db, code))) return render(200, { code, errors: { code: 'auth.codeInvalid' } });
+    if (!claim.ok) return renderRedeem(res, 429, tooManyAttempts(res, claim.retryAfterMs));
+    if (!(await findRedeemable(db, code))) return renderRedeem(res, 200, { values: { code }, errors: { code: 'auth.codeInvalid' } });
     await claim.release();
-    render(200, { code, codeKnown: true });
+    renderRedeem(res, 200, { values: { code }, codeKnown: true });
   });
 
-  router.post('/redeem', async (req, res) => {
-    // codeKnown: the code was found good, so the form keeps carrying it hidden.
-    const render = (status: number, errors: FormErrors, errorValues = {}, codeKnown = false) =>
-      res.status(status).render('auth/redeem', { title: res.locals.t('auth.redeemTitle'), values: keptInput(req.body), errors, errorValues, codeKnown });
-    const form = parseForm(RedeemForm, req.body);
-    if (!form.ok) return render(422, form.errors);
-    const claim = await attempts.claim(failedCodes, address(req));
-    if (!claim.ok) {
-      const { errors, errorValues } = tooManyAttempts(res, claim.retryAfterMs);
-      return render(429, errors, errorValues);
-    }
-    let user;
-    try {
-      user = await redeemCode(db, form.data.code, form.data.username, form.data.password);
-      await claim.release();
-      await signIn(req, toSessionUser(user));
-    } catch (err) {
-      if (err instanceof CodeNotRedeemableError) return render(422, { code: 'auth.codeInvalid' });
-      if (err instanceof DuplicateAccountError) {
-        // The code was good, only the username was taken: no guess to count.
-        await claim.release();
-        return render(422, { username: 'validation.usernameTaken' }, {}, true);
-      }
+  /** Only a refusal of the username comes after the code was found good. */
+  const codeWasGood = (refusal: unknown) => isRefusal(refusal) && refusal.field === 'username';
+
+  /** A code tried from an address counts as a guess, unless it was good and only the username was taken. */
+  const redeemFrom = async (req: Request, f: z.infer<typeof RedeemForm>) => {
+    const claim = await claimTry(failedCodes, address(req));
+    const user = await redeemCode(db, f.code, f.username, f.password).catch(async (err) => {
+      if (codeWasGood(err)) await claim.release();
       throw err;
-    }
+    });
+    await claim.release();
+    return user;
+  };
+
+  router.post('/redeem', async (req, res) => {
+    const posted = await submitForm(req, RedeemForm, (f) => redeemFrom(req, f), (again) =>
+      renderRedeem(res, again.status, { ...shownAgain(res, again), values: again.values, codeKnown: codeWasGood(again.refusal) }));
+    if (!posted.ok) return;
+    await signIn(req, toSessionUser(posted.result));
     // Only now, with the account theirs, may the page say whose it is.
-    flash(req, 'notice', 'auth.welcome', { name: user.display_name });
+    flash(req, 'notice', 'auth.welcome', { name: posted.result.display_name });
     res.redirect(303, '/');
   });
 

@@ -2,6 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import dayjs from 'dayjs';
 import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
+import { Refusal } from '../http/refusal.js';
 import { setCredentials, type UserRow } from '../users/user.js';
 
 // No 0/O, 1/I/L: the code is read aloud or copied from a sheet of paper by someone who may read little.
@@ -45,21 +46,20 @@ export async function findRedeemable(db: Db, code: string): Promise<UserRow | un
     .first('users.*');
 }
 
-export class CodeNotRedeemableError extends Error {}
-
 /**
  * Spends the code and sets the youth's username and password in one transaction. The conditional update
- * is what makes the code single-use even when two phones submit it at the same moment.
+ * is what makes the code single-use even when two phones submit it at the same moment. A code that does
+ * not open an account is refused on `code`; a username already taken, on `username` (the code was good).
  */
 export async function redeemCode(db: Db, code: string, username: string, password: string): Promise<UserRow> {
   return db.transaction(async (trx) => {
     const user = await findRedeemable(trx, code);
-    if (!user) throw new CodeNotRedeemableError();
+    if (!user) throw new Refusal('code', 'auth.codeInvalid');
     const spent = await trx('one_time_codes')
       .where({ code_hash: hashCode(code) })
       .whereNull('used_at')
       .update({ used_at: nowIso() });
-    if (spent !== 1) throw new CodeNotRedeemableError();
+    if (spent !== 1) throw new Refusal('code', 'auth.codeInvalid');
     await setCredentials(trx, user.id, username, password);
     return { ...user, username };
   });

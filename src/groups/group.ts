@@ -10,6 +10,7 @@ import { toNumber } from '../db/knex.js';
 import type { GroupAccess, GroupRecord } from '../auth/permissions.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
+import { Refusal } from '../http/refusal.js';
 
 export const PHASES = ['preparation', 'departure', 'stay', 'return', 'restitution', 'after'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -174,14 +175,8 @@ async function structureFor(trx: Db, input: GroupInput): Promise<number> {
     return insertedId(row);
   }
   const found = await trx('structures').where({ id: Number(input.structureId) }).first('id');
-  if (!found) throw new GroupInputError('structureId', 'groups.form.structureRequired');
+  if (!found) throw new Refusal('structureId', 'groups.form.structureRequired');
   return found.id;
-}
-
-export class GroupInputError extends Error {
-  constructor(public readonly field: string, public readonly messageKey: string) {
-    super(messageKey);
-  }
 }
 
 function groupColumns(input: GroupInput) {
@@ -357,7 +352,7 @@ export const CompanionForm = z
 export async function addCompanion(db: Db, groupId: number, f: z.infer<typeof CompanionForm>): Promise<void> {
   const userId = /^\d+$/.test(f.companionUserId ?? '') ? Number(f.companionUserId) : null;
   if (userId && !(await db('users').where({ id: userId, role: 'worker', active: true }).first('id'))) {
-    throw new GroupInputError('companionUserId', 'groups.companions.unknownWorker');
+    throw new Refusal('companionUserId', 'groups.companions.unknownWorker');
   }
   await db('group_companions').insert({ group_id: groupId, user_id: userId, name: userId ? null : f.companionName, role: f.companionRole });
 }
@@ -382,9 +377,9 @@ export const CoLeadForm = z.object({ workerUserId: z.string().regex(/^\d+$/, { m
 
 export async function addCoLead(db: Db, groupId: number, userId: number): Promise<void> {
   const worker = await db('users').where({ id: userId, role: 'worker', active: true }).first('id');
-  if (!worker) throw new GroupInputError('workerUserId', 'groups.companions.unknownWorker');
+  if (!worker) throw new Refusal('workerUserId', 'groups.companions.unknownWorker');
   const already = await db('group_workers').where({ group_id: groupId, user_id: userId }).first();
-  if (already) throw new GroupInputError('workerUserId', 'groups.workersForm.already');
+  if (already) throw new Refusal('workerUserId', 'groups.workersForm.already');
   await db('group_workers').insert({ group_id: groupId, user_id: userId, role: 'co_lead' });
 }
 

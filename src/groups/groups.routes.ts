@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../db/knex.js';
-import { requireCan, requireSignedIn, assertCan } from '../auth/guards.js';
+import { requireCan, requireSignedIn, signedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
 import { listGroupYouths } from '../participants/participant.js';
 import { groupFunnel } from '../participants/funnel.js';
@@ -10,21 +10,23 @@ import { restitutionSummary } from '../restitution/summary.js';
 import { nextMeeting } from '../meetings/meeting.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
+import { submitForm } from '../http/forms.js';
 import { parseId } from '../http/params.js';
-import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
+import type { FormErrors } from '../http/validation.js';
 import { COUNTRY_CODES } from './countries.js';
 import {
   addCoLead, addCompanion, addFunder, CloneForm, cloneGroup, CoLeadForm, CompanionForm, createGroup, FunderForm, GroupForm,
-  groupFormValues, GroupInputError, listActiveWorkers, listCompanions, listFunders, listStructures, loadVisibleGroup,
+  groupFormValues, listActiveWorkers, listCompanions, listFunders, listStructures,
   listVisibleGroups, listWorkers, PHASES, removeCoLead, removeCompanion, removeFunder, updateGroup, type ScopedGroup,
 } from './group.js';
+import { groupFor } from './scope.js';
 import { oncePerForm } from '../http/once-per-form.js';
 
 export function groupsRoutes(db: Db): Router {
   const router = Router();
 
   router.get('/groups', requireSignedIn, requireCan('listGroups'), async (req, res) => {
-    const groups = await listVisibleGroups(db, req.user!);
+    const groups = await listVisibleGroups(db, signedIn(req));
     res.render('groups/index', { title: res.locals.t('groups.title'), groups, phases: PHASES });
   });
 
@@ -33,24 +35,19 @@ export function groupsRoutes(db: Db): Router {
     countries: COUNTRY_CODES,
   });
 
+  const renderNew = async (res: Response, status: number, values: Record<string, string>, errors: FormErrors) =>
+    res.status(status).render('groups/new', { title: res.locals.t('groups.form.newTitle'), values, errors, ...(await formLocals()) });
+
   router.get('/groups/new', requireSignedIn, requireCan('createGroup'), async (_req, res) => {
-    res.render('groups/new', { title: res.locals.t('groups.form.newTitle'), values: { minAttendancePct: '60', destinationCountry: '', submissionToken: randomUUID() }, errors: {}, ...(await formLocals()) });
+    await renderNew(res, 200, { minAttendancePct: '60', destinationCountry: '', submissionToken: randomUUID() }, {});
   });
 
   router.post('/groups', requireSignedIn, requireCan('createGroup'), async (req, res) => {
-    const render = async (errors: FormErrors) =>
-      res.status(422).render('groups/new', { title: res.locals.t('groups.form.newTitle'), values: keptInput(req.body), errors, ...(await formLocals()) });
-    const form = parseForm(GroupForm, req.body);
-    if (!form.ok) return render(form.errors);
-    let id: number;
-    try {
-      id = await createGroup(db, req.user!, form.data);
-    } catch (err) {
-      if (err instanceof GroupInputError) return render({ [err.field]: err.messageKey });
-      throw err;
-    }
+    const posted = await submitForm(req, GroupForm, (f) => createGroup(db, signedIn(req), f), (again) =>
+      renderNew(res, again.status, again.values, again.errors));
+    if (!posted.ok) return;
     flash(req, 'notice', 'groups.form.created');
-    res.redirect(303, `/groups/${id}`);
+    res.redirect(303, `/groups/${posted.result}`);
   });
 
   const renderEdit = async (res: Response, group: ScopedGroup, status: number, values: Record<string, string>, errors: FormErrors) => {
@@ -62,27 +59,16 @@ export function groupsRoutes(db: Db): Router {
     });
   };
 
-  const editableGroup = async (req: Request) => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, 'editGroup', group));
-    return group;
-  };
-
   router.get('/groups/:id/edit', requireSignedIn, async (req, res) => {
-    const group = await editableGroup(req);
+    const { group } = await groupFor(db, req, 'editGroup');
     await renderEdit(res, group, 200, groupFormValues(group), {});
   });
 
   router.post('/groups/:id', requireSignedIn, async (req, res) => {
-    const group = await editableGroup(req);
-    const form = parseForm(GroupForm, req.body);
-    if (!form.ok) return renderEdit(res, group, 422, keptInput(req.body), form.errors);
-    try {
-      await updateGroup(db, group, form.data);
-    } catch (err) {
-      if (err instanceof GroupInputError) return renderEdit(res, group, 422, keptInput(req.body), { [err.field]: err.messageKey });
-      throw err;
-    }
+    const { group } = await groupFor(db, req, 'editGroup');
+    const posted = await submitForm(req, GroupForm, (f) => updateGroup(db, group, f), (again) =>
+      renderEdit(res, group, again.status, again.values, again.errors));
+    if (!posted.ok) return;
     flash(req, 'notice', 'groups.form.saved');
     res.redirect(303, `/groups/${group.id}`);
   });
@@ -91,18 +77,11 @@ export function groupsRoutes(db: Db): Router {
   // Adding twice by a double click adds once (oncePerForm); removing is idempotent already.
   const listAction = <S extends z.ZodType>(schema: S, act: (group: ScopedGroup, data: z.infer<S>) => Promise<void>, done: string) =>
     async (req: Request, res: Response) => {
-      const group = await editableGroup(req);
-      const form = parseForm(schema, req.body);
-      const values = { ...groupFormValues(group), ...keptInput(req.body) };
-      if (!form.ok) return renderEdit(res, group, 422, values, form.errors);
-      let added: boolean;
-      try {
-        added = await oncePerForm(db, req, () => act(group, form.data));
-      } catch (err) {
-        if (err instanceof GroupInputError) return renderEdit(res, group, 422, values, { [err.field]: err.messageKey });
-        throw err;
-      }
-      if (added) flash(req, 'notice', done);
+      const { group } = await groupFor(db, req, 'editGroup');
+      const posted = await submitForm(req, schema, (f) => oncePerForm(db, req, () => act(group, f)), (again) =>
+        renderEdit(res, group, again.status, { ...groupFormValues(group), ...again.values }, again.errors));
+      if (!posted.ok) return;
+      if (posted.result) flash(req, 'notice', done);
       res.redirect(303, `/groups/${group.id}/edit`);
     };
 
@@ -112,7 +91,7 @@ export function groupsRoutes(db: Db): Router {
 
   const removal = (remove: (groupId: number, itemId: number) => Promise<boolean>, param: string, done: string) =>
     async (req: Request, res: Response) => {
-      const group = await editableGroup(req);
+      const { group } = await groupFor(db, req, 'editGroup');
       if (!(await remove(group.id, parseId(req.params[param])))) throw notFound();
       flash(req, 'notice', done);
       res.redirect(303, `/groups/${group.id}/edit`);
@@ -122,35 +101,31 @@ export function groupsRoutes(db: Db): Router {
   router.post('/groups/:id/companions/:companionId/delete', requireSignedIn, removal((g, i) => removeCompanion(db, g, i), 'companionId', 'groups.companions.removed'));
   router.post('/groups/:id/workers/:workerId/delete', requireSignedIn, removal((g, i) => removeCoLead(db, g, i), 'workerId', 'groups.workersForm.removed'));
 
-  const cloneSource = async (req: Request) => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, 'cloneGroup', group));
-    return group;
-  };
+  const renderClone = (res: Response, group: ScopedGroup, status: number, values: Record<string, string>, errors: FormErrors) =>
+    res.status(status).render('groups/clone', { title: res.locals.t('groups.clone.title'), group, values, errors });
 
   router.get('/groups/:id/clone', requireSignedIn, async (req, res) => {
-    const group = await cloneSource(req);
-    res.render('groups/clone', { title: res.locals.t('groups.clone.title'), group, values: { name: group.name, submissionToken: randomUUID() }, errors: {} });
+    const { group } = await groupFor(db, req, 'cloneGroup');
+    renderClone(res, group, 200, { name: group.name, submissionToken: randomUUID() }, {});
   });
 
   router.post('/groups/:id/clone', requireSignedIn, async (req, res) => {
-    const group = await cloneSource(req);
-    const form = parseForm(CloneForm, req.body);
-    if (!form.ok) return res.status(422).render('groups/clone', { title: res.locals.t('groups.clone.title'), group, values: keptInput(req.body), errors: form.errors });
-    const id = await cloneGroup(db, req.user!, group, form.data);
+    const { user, group } = await groupFor(db, req, 'cloneGroup');
+    const posted = await submitForm(req, CloneForm, (f) => cloneGroup(db, user, group, f), (again) =>
+      renderClone(res, group, again.status, again.values, again.errors));
+    if (!posted.ok) return;
     flash(req, 'notice', 'groups.clone.done');
-    res.redirect(303, `/groups/${id}`);
+    res.redirect(303, `/groups/${posted.result}`);
   });
 
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, 'viewGroup', group));
+    const { user, group } = await groupFor(db, req, 'viewGroup');
     Object.assign(group, { next_meeting: await nextMeeting(db, group.id) }); // for views/meetings/_group-link.ejs
     const [workers, youths, companions, funders, funnel, restitution] = await Promise.all([
       listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id), listFunders(db, group.id),
       // Who left and why is part of the youths' files: only for those who may read them.
-      can(req.user, 'viewYouthFiles', group) ? groupFunnel(db, group) : null,
-      restitutionSummary(db, group, can(req.user, 'viewFollowUps', group)),
+      can(user, 'viewYouthFiles', group) ? groupFunnel(db, group) : null,
+      restitutionSummary(db, group, can(user, 'viewFollowUps', group)),
     ]);
     res.render('groups/show', { title: group.name, group, workers, youths, companions, funders, funnel, restitution, phases: PHASES });
   });

@@ -26,6 +26,14 @@ export interface Agenda {
   documentsDue: DueItem[];
 }
 
+/** Where a day starts that is not on the agenda: the admin's on the accounts, a youth's on their own journey. */
+export function startPageFor(user: Express.User): string | null {
+  if (user.role === 'admin') return '/admin/users';
+  // A youth's day starts on their own journey: their group's phase, sessions, papers and before/after.
+  if (user.role === 'youth') return '/me';
+  return null;
+}
+
 /**
  * What needs the user now, across the groups in their scope: this week's sessions, past sessions whose
  * register was not taken, youths with two unexcused absences in a row, and groups whose departure only

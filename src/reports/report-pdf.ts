@@ -1,5 +1,10 @@
+import type { Db } from '../db/knex.js';
+import { today } from '../db/time.js';
+import { countryNamer, dateFormatter, type Language } from '../http/i18n.js';
 import { chartLayout, reportChartLayout } from './charts.js';
-import { formatCell, type Cell, type ReportTable } from './tables.js';
+import { listFigureGroups, listFigureYouths } from './dashboard.js';
+import type { ReportFilters, ReportScope } from './filters.js';
+import { formatCell, groupsTable, type Cell, type ReportTable } from './tables.js';
 
 /**
  * The report for funders, as a PDF: the same tables as the page and the CSV, the same bars drawn with
@@ -13,6 +18,48 @@ export interface PdfReport {
   tables: ReportTable[];
   lang: string;
   chartValue: (v: number, unit: NonNullable<ReportTable['chart']>['unit']) => string;
+}
+
+type T = Parameters<typeof groupsTable>[1];
+
+/** The groups the PDF lists by name, at most: past that, it says how many it leaves out. */
+const GROUPS_IN_PDF = 100;
+/** The youths with overdue papers the PDF lists by name, at most. */
+const OVERDUE_IN_PDF = 200;
+// Only what fits on a few pages: the name, where and when, and the funnel (group, country, departure,
+// enrolled, departed: columns of groupsTable).
+const GROUP_COLUMNS_IN_PDF = [0, 2, 3, 5, 6];
+
+/** Under the title: the filters in words, the day it was made, and whether it is the anonymised report. */
+export function pdfSubtitle(filterSummary: string, anonymised: boolean, t: T, lang: Language): string[] {
+  const lines = [filterSummary, t('reports.pdf.generated', { date: dateFormatter(lang)(today(), 'long') })];
+  return anonymised ? [...lines, t('reports.pdf.anonymised')] : lines;
+}
+
+/**
+ * What the PDF adds after the dashboard's tables for a reader who may read names (never in the anonymised
+ * report): the groups behind the figures, the first GROUPS_IN_PDF with the columns that fit, and the
+ * youths whose papers are overdue.
+ */
+export async function namedPdfTables(db: Db, scope: ReportScope, filters: ReportFilters, t: T, lang: Language): Promise<ReportTable[]> {
+  const groups = await listFigureGroups(db, scope, filters, 'all');
+  const table = groupsTable(groups.slice(0, GROUPS_IN_PDF), t, lang, countryNamer(lang));
+  const overdue = await listFigureYouths(db, scope, filters, { figure: 'overdue' }, today(), OVERDUE_IN_PDF);
+  return [
+    {
+      ...table,
+      description: groups.length > GROUPS_IN_PDF ? t('reports.pdf.groupsLimited', { shown: GROUPS_IN_PDF, count: groups.length }) : table.description,
+      headers: GROUP_COLUMNS_IN_PDF.map((i) => table.headers[i]!),
+      rows: table.rows.map((r) => GROUP_COLUMNS_IN_PDF.map((i) => r[i]!)),
+    },
+    {
+      key: 'missing',
+      title: t('reports.figures.overdue'),
+      description: t('reports.youths.count', { count: overdue.length }),
+      headers: [t('reports.columns.name'), t('reports.columns.group')],
+      rows: overdue.map((y) => [{ value: `${y.first_name} ${y.last_name}`, kind: 'text' }, { value: y.group_name, kind: 'text' }]),
+    },
+  ];
 }
 
 const MARGIN = 48;

@@ -1,14 +1,16 @@
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex.js';
-import { assertCan, requireSignedIn } from '../auth/guards.js';
-import { can } from '../auth/permissions.js';
-import { loadVisibleGroup, type ScopedGroup } from '../groups/group.js';
+import { requireSignedIn } from '../auth/guards.js';
+import type { ScopedGroup } from '../groups/group.js';
+import { groupFor } from '../groups/scope.js';
 import { flash } from '../http/flash.js';
-import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
+import { submitForm, type FormAgain } from '../http/forms.js';
+import type { FormErrors } from '../http/validation.js';
 import {
-  deleteEvent, EVENT_TYPES, eventForm, eventFormValues, EventInputError, listEvents, loadEvent, possiblePresenters, recordEvent,
+  chosenMediumIds, deleteEvent, EVENT_TYPES, eventForm, eventFormValues, listEvents, possiblePresenters, recordEvent,
   showableMedia, updateEvent, youthCredits, type EventItem,
 } from './restitution.js';
+import { eventFor } from './scope.js';
 import { restitutionSummary } from './summary.js';
 import { oncePerForm } from '../http/once-per-form.js';
 
@@ -22,14 +24,8 @@ function keptIds(body: unknown, name: string): number[] {
 export function restitutionRoutes(db: Db): Router {
   const router = Router();
 
-  const groupFor = async (req: Request, action: 'viewRestitution' | 'manageRestitution'): Promise<ScopedGroup> => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, action, group));
-    return group;
-  };
-
   router.get('/groups/:id/restitution', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewRestitution');
+    const { group } = await groupFor(db, req, 'viewRestitution');
     const [events, credits, summary] = await Promise.all([
       listEvents(db, group.id),
       youthCredits(db, group.id),
@@ -54,56 +50,40 @@ export function restitutionRoutes(db: Db): Router {
   };
 
   router.get('/groups/:id/restitution/new', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageRestitution');
+    const { group } = await groupFor(db, req, 'manageRestitution');
     await renderForm(res, group, null, { values: {}, presenters: [], chosenMedia: [], errors: {} });
   });
 
-  const kept = (req: Request, errors: FormErrors): FormState =>
-    ({ values: keptInput(req.body), presenters: keptIds(req.body, 'presenter'), chosenMedia: keptIds(req.body, 'medium'), errors });
+  /** The form shown again after a refused post: what was typed and ticked, and the messages. */
+  const again = (req: Request, res: Response, group: ScopedGroup, event: EventItem | null) => ({ status, values, errors }: FormAgain) =>
+    renderForm(res, group, event, { values, presenters: keptIds(req.body, 'presenter'), chosenMedia: keptIds(req.body, 'medium'), errors }, status);
 
   router.post('/groups/:id/restitution', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageRestitution');
-    const form = parseForm(eventForm(group.return_date), req.body);
-    if (!form.ok) return renderForm(res, group, null, kept(req, form.errors), 422);
-    let created: boolean;
-    try {
-      created = await oncePerForm(db, req, () => recordEvent(db, req.user!, group, form.data));
-    } catch (err) {
-      if (err instanceof EventInputError) return renderForm(res, group, null, kept(req, { [err.field]: err.messageKey }), 422);
-      throw err;
-    }
-    if (created) flash(req, 'notice', 'restitution.form.created');
+    const { user, group } = await groupFor(db, req, 'manageRestitution');
+    const posted = await submitForm(req, eventForm(group.return_date), (f) => oncePerForm(db, req, () => recordEvent(db, user, group, f)),
+      again(req, res, group, null));
+    if (!posted.ok) return;
+    if (posted.result) flash(req, 'notice', 'restitution.form.created');
     res.redirect(303, `/groups/${group.id}/restitution`);
   });
 
   router.get('/groups/:id/restitution/:eventId/edit', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageRestitution');
-    const event = await loadEvent(db, group, req.params.eventId);
-    const linked = await db('restitution_media').where({ event_id: event.id }).select('medium_id');
+    const { group, event } = await eventFor(db, req, 'manageRestitution');
     await renderForm(res, group, event, {
-      values: eventFormValues(event), presenters: event.presenters.map((p) => p.enrolment_id),
-      chosenMedia: linked.map((m: { medium_id: number }) => m.medium_id), errors: {},
+      values: eventFormValues(event), presenters: event.presenters.map((p) => p.enrolment_id), chosenMedia: await chosenMediumIds(db, event), errors: {},
     });
   });
 
   router.post('/groups/:id/restitution/:eventId', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageRestitution');
-    const event = await loadEvent(db, group, req.params.eventId);
-    const form = parseForm(eventForm(group.return_date), req.body);
-    if (!form.ok) return renderForm(res, group, event, kept(req, form.errors), 422);
-    try {
-      await updateEvent(db, event, form.data);
-    } catch (err) {
-      if (err instanceof EventInputError) return renderForm(res, group, event, kept(req, { [err.field]: err.messageKey }), 422);
-      throw err;
-    }
+    const { group, event } = await eventFor(db, req, 'manageRestitution');
+    const posted = await submitForm(req, eventForm(group.return_date), (f) => updateEvent(db, event, f), again(req, res, group, event));
+    if (!posted.ok) return;
     flash(req, 'notice', 'restitution.form.saved');
     res.redirect(303, `/groups/${group.id}/restitution`);
   });
 
   router.post('/groups/:id/restitution/:eventId/delete', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageRestitution');
-    const event = await loadEvent(db, group, req.params.eventId);
+    const { group, event } = await eventFor(db, req, 'manageRestitution');
     await deleteEvent(db, event);
     flash(req, 'notice', 'restitution.delete.done');
     res.redirect(303, `/groups/${group.id}/restitution`);

@@ -4,6 +4,7 @@ import { insertedId, toNumber } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
+import { Refusal } from '../http/refusal.js';
 import { calendarDate, optionalText } from '../http/validation.js';
 import { levelRank, type UseLevel } from '../media/consent.js';
 import { listGroupMedia, type MediaKind } from '../media/medium.js';
@@ -122,13 +123,6 @@ export function eventFormValues(e: EventItem): Record<string, string> {
   };
 }
 
-/** A refusal tied to one field of the form (a presenter from another group, a medium not cleared for it). */
-export class EventInputError extends Error {
-  constructor(public readonly field: string, public readonly messageKey: string) {
-    super(messageKey);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Who may present, what may be shown
 
@@ -154,13 +148,13 @@ export async function showableMedia(db: Db, groupId: number): Promise<EventMediu
 async function checkPresenters(trx: Db, groupId: number, enrolmentIds: number[]): Promise<void> {
   if (!enrolmentIds.length) return;
   const found = await trx('enrolments').where({ group_id: groupId }).whereIn('id', enrolmentIds).count<{ n: number | string }[]>('* as n');
-  if (toNumber(found[0]?.n) !== enrolmentIds.length) throw new EventInputError('presenter', 'restitution.errors.presenterUnknown');
+  if (toNumber(found[0]?.n) !== enrolmentIds.length) throw new Refusal('presenter', 'restitution.errors.presenterUnknown');
 }
 
 async function checkMedia(trx: Db, groupId: number, mediumIds: number[]): Promise<void> {
   if (!mediumIds.length) return;
   const allowed = new Set((await showableMedia(trx, groupId)).map((m) => m.id));
-  if (mediumIds.some((id) => !allowed.has(id))) throw new EventInputError('medium', 'restitution.errors.mediumNotAllowed');
+  if (mediumIds.some((id) => !allowed.has(id))) throw new Refusal('medium', 'restitution.errors.mediumNotAllowed');
 }
 
 async function replaceLinks(trx: Db, eventId: number, input: EventInput): Promise<void> {
@@ -267,6 +261,12 @@ export async function loadEvent(db: Db, group: { id: number }, idParam: string |
   const event = await findEvent(db, group.id, parseId(idParam));
   if (!event) throw notFound();
   return event;
+}
+
+/** The media linked to the event, those whose use was narrowed since included: ticked on its edit form. */
+export async function chosenMediumIds(db: Db, event: EventRow): Promise<number[]> {
+  const linked: { medium_id: number }[] = await db('restitution_media').where({ event_id: event.id }).select('medium_id');
+  return linked.map((m) => m.medium_id);
 }
 
 export async function countEvents(db: Db, groupId: number): Promise<number> {

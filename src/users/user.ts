@@ -4,6 +4,7 @@ import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { hashPassword, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { endSessionsOf } from '../auth/session-store.js';
+import { Refusal } from '../http/refusal.js';
 
 export const ROLES = ['admin', 'director', 'worker', 'youth'] as const;
 export type Role = (typeof ROLES)[number];
@@ -79,12 +80,6 @@ export type NewAccount = z.infer<typeof NewAccountForm>;
 
 export const FirstAdminForm = z.object({ displayName, email, password });
 
-export class DuplicateAccountError extends Error {
-  constructor(public readonly field: 'email' | 'username') {
-    super(`duplicate ${field}`);
-  }
-}
-
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? '');
@@ -105,7 +100,7 @@ export async function createAccount(db: Db, account: NewAccount): Promise<UserRo
     const [inserted] = await db('users').insert(row).returning('id');
     return (await findById(db, insertedId(inserted)))!;
   } catch (err) {
-    if (isUniqueViolation(err)) throw new DuplicateAccountError('email');
+    if (isUniqueViolation(err)) throw new Refusal('email', 'validation.emailTaken');
     throw err;
   }
 }
@@ -136,7 +131,7 @@ export async function setCredentials(db: Db, id: number, name: string, pass: str
     await db('users').where({ id }).update({ username: name, password_hash: await hashPassword(pass), updated_at: nowIso() });
     await endSessionsOf(db, id);
   } catch (err) {
-    if (isUniqueViolation(err)) throw new DuplicateAccountError('username');
+    if (isUniqueViolation(err)) throw new Refusal('username', 'validation.usernameTaken');
     throw err;
   }
 }

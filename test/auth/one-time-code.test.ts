@@ -4,7 +4,8 @@ import dayjs from 'dayjs';
 import { buildApp, csrfToken, postForm, signIn, visibleText } from '../support/http.js';
 import { resetToDemo, testDb } from '../support/database.js';
 import { createAccount, findById } from '../../src/users/user.js';
-import { CodeNotRedeemableError, issueCode, redeemCode } from '../../src/auth/one-time-code.js';
+import { issueCode, redeemCode } from '../../src/auth/one-time-code.js';
+import { Refusal } from '../../src/http/refusal.js';
 import { DEMO_ACCOUNTS } from '../../src/demo/demo-data.js';
 
 describe('one-time codes for youths', () => {
@@ -49,7 +50,7 @@ describe('one-time codes for youths', () => {
       } catch (e) {
         error = e;
       }
-      expect(error).to.be.instanceOf(CodeNotRedeemableError);
+      expect(error).to.be.instanceOf(Refusal).and.to.include({ field: 'code', messageKey: 'auth.codeInvalid' });
     });
 
     it('lets only one of two simultaneous redemptions through', async () => {
@@ -68,11 +69,11 @@ describe('one-time codes for youths', () => {
       const second = await issueCode(testDb(), id, adminId);
       let error: unknown;
       try { await redeemCode(testDb(), first.code, 'dina.t', 'mot-de-passe-1'); } catch (e) { error = e; }
-      expect(error, 'the replaced code').to.be.instanceOf(CodeNotRedeemableError);
+      expect(error, 'the replaced code').to.be.instanceOf(Refusal).and.to.include({ field: 'code', messageKey: 'auth.codeInvalid' });
       await testDb()('one_time_codes').where({ user_id: id }).update({ expires_at: dayjs().subtract(1, 'minute').toISOString() });
       error = undefined;
       try { await redeemCode(testDb(), second.code, 'dina.t', 'mot-de-passe-1'); } catch (e) { error = e; }
-      expect(error, 'the expired code').to.be.instanceOf(CodeNotRedeemableError);
+      expect(error, 'the expired code').to.be.instanceOf(Refusal).and.to.include({ field: 'code', messageKey: 'auth.codeInvalid' });
     });
   });
 

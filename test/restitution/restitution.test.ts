@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { resetToDemo, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { parseForm } from '../../src/http/validation.js';
+import { Refusal } from '../../src/http/refusal.js';
 import { groupFunnel, restitutionParticipants } from '../../src/participants/funnel.js';
 import {
-  eventForm, EventInputError, listEvents, peopleReached, presentingEnrolments, recordEvent, updateEvent, youthCredits, type EventInput,
+  eventForm, listEvents, peopleReached, presentingEnrolments, recordEvent, updateEvent, youthCredits, type EventInput,
 } from '../../src/restitution/restitution.js';
 import { reachVerdict, restitutionSummary } from '../../src/restitution/summary.js';
 import { enrolled, enrolmentOf, newGroup, putInPhase, youth } from '../participants/fixtures.js';
@@ -97,7 +98,7 @@ describe('restitution events and people reached', () => {
         await updateEvent(testDb(), first!, event({ audienceTotal: '999', presenter: [String(e.Cyril), String(other)] }));
         expect.fail('the update should be refused');
       } catch (err) {
-        expect(err).to.be.instanceOf(EventInputError).and.to.include({ field: 'presenter' });
+        expect(err).to.be.instanceOf(Refusal).and.to.include({ field: 'presenter', messageKey: 'restitution.errors.presenterUnknown' });
       }
       expect(await peopleReached(testDb(), group.id)).to.equal(180);
     });
@@ -131,7 +132,7 @@ describe('restitution events and people reached', () => {
         await recordEvent(testDb(), karim, group, event({ heldOn: TODAY, medium: String(groupOnly.id) }, returnDate));
         expect.fail('a group-only medium must be refused');
       } catch (err) {
-        expect(err).to.be.instanceOf(EventInputError).and.to.include({ field: 'medium', messageKey: 'restitution.errors.mediumNotAllowed' });
+        expect(err).to.be.instanceOf(Refusal).and.to.include({ field: 'medium', messageKey: 'restitution.errors.mediumNotAllowed' });
       }
     });
 

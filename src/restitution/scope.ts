@@ -1,0 +1,18 @@
+import type { Request } from 'express';
+import type { Db } from '../db/knex.js';
+import { groupFor, type GroupAction, type InGroup } from '../groups/scope.js';
+import { loadEvent, type EventItem } from './restitution.js';
+
+export interface EventInGroup extends InGroup {
+  event: EventItem;
+}
+
+/**
+ * The restitution event named by `:eventId`, inside the group named by `:id`: the group through the user's
+ * scope and the question asked of it first (404, 403), then the event among that group's own (another
+ * group's event: 404).
+ */
+export async function eventFor(db: Db, req: Request, action: GroupAction): Promise<EventInGroup> {
+  const { user, group } = await groupFor(db, req, action);
+  return { user, group, event: await loadEvent(db, group, req.params.eventId) };
+}
