@@ -2,34 +2,29 @@ import { stat } from 'node:fs/promises';
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import { assertCan, requireCan, requireSignedIn } from '../auth/guards.js';
-import { can } from '../auth/permissions.js';
+import { requireCan, requireSignedIn } from '../auth/guards.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
+import { submitForm } from '../http/forms.js';
 import { discard, receiveOneFile, receivedFile, sendStoredFile, storedFilePath } from '../http/uploads.js';
-import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
-import { loadVisibleGroup, type ScopedGroup } from '../groups/group.js';
-import { isMinorAt, loadYouthFile, type YouthFile } from '../participants/participant.js';
+import type { FormErrors } from '../http/validation.js';
+import type { ScopedGroup } from '../groups/group.js';
+import { groupFor } from '../groups/scope.js';
+import { isMinorAt } from '../participants/participant.js';
 import { auditFilterChoices, listAudit } from './audit-log.js';
 import { countNotLeaving, readinessOfGroup } from './readiness.js';
 import {
-  ensureRequirements, isKind, requirementsFormValues, requirementsFromForm, requirementsOf, resetRequirements, saveRequirements,
-  RequirementsForm, HEALTH_DETAILS, type Requirement,
+  ensureRequirements, isKind, requirementsFormValues, requirementsOf, resetRequirements, saveRequirements, RequirementsForm, HEALTH_DETAILS,
 } from './requirements.js';
 import { retentionOverview, PURGED_KINDS } from './retention.js';
+import { papersFor, requiredPaperFor, type RequiredPaper, type YouthPapers } from './scope.js';
 import {
-  CheckForm, DocumentRefused, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, logDownload,
-  youthRecord, SCAN_TYPES, type DocumentTarget, type Evaluation,
+  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, logDownload, SCAN_TYPES,
+  type Evaluation,
 } from './youth-document.js';
 
-/** A youth's papers as a page needs them: the group and file through the user's scope, and whose they are. */
-interface YouthPapers {
-  group: ScopedGroup;
-  file: YouthFile;
-  target: Omit<DocumentTarget, 'requirement'>;
-}
-
 const papersPath = (groupId: number, enrolmentId: number) => `/groups/${groupId}/youths/${enrolmentId}/documents`;
+const paperPath = (p: RequiredPaper) => `${papersPath(p.group.id, p.file.enrolment_id)}#paper-${p.requirement.kind}`;
 
 function redirectWithFlash(req: Request, res: Response, message: string, url: string): void {
   flash(req, 'notice', message);
@@ -38,26 +33,6 @@ function redirectWithFlash(req: Request, res: Response, message: string, url: st
 
 export function documentsRoutes(db: Db, config: Config): Router {
   const router = Router();
-
-  /**
-   * The youth named in the URL, in a group the user sees. Someone who may not read this youth's papers —
-   * another youth of the group — finds nothing there (404), as if the youth did not exist.
-   */
-  async function loadYouthPapers(req: Request): Promise<YouthPapers> {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    const file = await loadYouthFile(db, group, req.params.enrolmentId);
-    const record = youthRecord(group, file);
-    if (!can(req.user, 'viewYouthDocuments', record)) throw notFound();
-    return { group, file, target: { record, groupId: group.id, enrolmentId: file.enrolment_id } };
-  }
-
-  /** The requirement named by `:kind`, as the group asks it of this youth; any other kind names nothing. */
-  async function loadRequirement(group: ScopedGroup, kind: unknown): Promise<Requirement> {
-    if (!isKind(kind)) throw notFound();
-    const requirement = (await requirementsOf(db, [group])).get(group.id)!.find((r) => r.kind === kind);
-    if (!requirement?.enabled) throw notFound();
-    return requirement;
-  }
 
   async function renderPapers(
     res: Response,
@@ -72,10 +47,10 @@ export function documentsRoutes(db: Db, config: Config): Router {
       .map((r) => evaluate(r, p.file, p.group, docs.find((d) => d.kind === r.kind)))
       .filter((e) => e.applies);
     res.status(status).render('documents/youth', {
-      title: (res.locals.user as Express.User | null)?.id === p.file.user_id
+      title: p.user.id === p.file.user_id
         ? res.locals.t('documents.youth.mine')
         : res.locals.t('documents.youth.title', { name: `${p.file.first_name} ${p.file.last_name}` }),
-      group: p.group, file: p.file, papers, record: p.target.record, base: papersPath(p.group.id, p.file.enrolment_id),
+      group: p.group, file: p.file, papers, record: p.record, base: papersPath(p.group.id, p.file.enrolment_id),
       form: { kind: form.kind ?? null, errors: form.errors ?? {}, values: form.values ?? {} },
       minorAtDeparture: isMinorAt(p.file.birth_date, p.group.departure_date),
       maxMb: Math.floor(config.limits.document / (1024 * 1024)),
@@ -86,8 +61,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
   // The group's board and rules
 
   router.get('/groups/:id/documents', requireSignedIn, async (req, res) => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, 'viewReadiness', group));
+    const { group } = await groupFor(db, req, 'viewReadiness');
     const [board, notLeaving] = await Promise.all([readinessOfGroup(db, group), countNotLeaving(db, group.id)]);
     res.render('documents/board', {
       title: res.locals.t('documents.board.title'), group, board, notLeaving, readyCount: board.youths.filter((y) => y.ready).length,
@@ -103,21 +77,19 @@ export function documentsRoutes(db: Db, config: Config): Router {
   };
 
   router.get('/groups/:id/documents/requirements', requireSignedIn, async (req, res) => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, 'manageRequirements', group));
+    const { group } = await groupFor(db, req, 'manageRequirements');
     await renderRequirements(res, group, 200, requirementsFormValues(await ensureRequirements(db, group)), {});
   });
 
   router.post('/groups/:id/documents/requirements', requireSignedIn, async (req, res) => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, 'manageRequirements', group));
+    const { user, group } = await groupFor(db, req, 'manageRequirements');
     if (req.body?.reset === 'yes') {
-      await resetRequirements(db, req.user!, group);
+      await resetRequirements(db, user, group);
       return redirectWithFlash(req, res, 'documents.requirements.resetDone', `/groups/${group.id}/documents/requirements`);
     }
-    const form = parseForm(RequirementsForm, req.body);
-    if (!form.ok) return renderRequirements(res, group, 422, keptInput(req.body), form.errors);
-    await saveRequirements(db, req.user!, group, requirementsFromForm(form.data as Record<string, unknown>));
+    const posted = await submitForm(req, RequirementsForm, (rules) => saveRequirements(db, user, group, rules), (again) =>
+      renderRequirements(res, group, again.status, again.values, again.errors));
+    if (!posted.ok) return;
     redirectWithFlash(req, res, 'documents.requirements.saved', `/groups/${group.id}/documents`);
   });
 
@@ -125,27 +97,24 @@ export function documentsRoutes(db: Db, config: Config): Router {
   // A youth's papers
 
   router.get('/groups/:id/youths/:enrolmentId/documents', requireSignedIn, async (req, res) => {
-    await renderPapers(res, await loadYouthPapers(req));
+    await renderPapers(res, await papersFor(db, req));
   });
 
   // Who may hand in is decided before the upload starts: a refused user's file is never written anywhere.
   const beforeUpload: RequestHandler = async (req, res, next) => {
-    const papers = await loadYouthPapers(req);
-    assertCan(can(req.user, 'uploadYouthDocument', papers.target.record));
-    const requirement = await loadRequirement(papers.group, req.params.kind);
-    res.locals.papers = { ...papers, requirement };
+    res.locals.papers = await requiredPaperFor(db, req, 'uploadYouthDocument');
     next();
   };
 
   /** A scan too large or a malformed upload: the page again, with the message next to the file field. */
   const uploadProblem: ErrorRequestHandler = async (err, req, res, next) => {
     const problem = (err as { uploadProblem?: string } | null)?.uploadProblem;
-    const papers = res.locals.papers as (YouthPapers & { requirement: Requirement }) | undefined;
-    if (!problem || !papers) return next(err);
+    const paper = res.locals.papers as RequiredPaper | undefined;
+    if (!problem || !paper) return next(err);
     try {
       await discard(receivedFile(req));
       const message = problem === 'tooLarge' ? 'documents.errors.tooLarge' : 'documents.errors.malformed';
-      await renderPapers(res, papers, problem === 'tooLarge' ? 413 : 400, { kind: papers.requirement.kind, errors: { scan: message }, values: {} });
+      await renderPapers(res, paper, problem === 'tooLarge' ? 413 : 400, { kind: paper.requirement.kind, errors: { scan: message }, values: {} });
     } catch (e) {
       next(e);
     }
@@ -157,54 +126,37 @@ export function documentsRoutes(db: Db, config: Config): Router {
     beforeUpload,
     receiveOneFile({ uploadDir: config.uploadDir, field: 'scan', maxBytes: config.limits.document }),
     async (req: Request, res: Response) => {
-      const papers = res.locals.papers as YouthPapers & { requirement: Requirement };
-      const { requirement } = papers;
+      const paper = res.locals.papers as RequiredPaper;
       const file = receivedFile(req);
-      const again = (errors: FormErrors) => renderPapers(res, papers, 422, { kind: requirement.kind, errors, values: keptInput(req.body) });
-      try {
-        const form = parseForm(handInForm(requirement), req.body);
-        if (!form.ok) {
-          await discard(file);
-          return await again(form.errors);
-        }
-        await handInDocument(db, config.uploadDir, req.user!, { ...papers.target, requirement }, form.data, file);
-      } catch (err) {
-        // Whatever went wrong, the temporary file goes (a kept file has already left the temporary folder).
+      const posted = await submitForm(req, handInForm(paper.requirement), (f) =>
+        handInDocument(db, config.uploadDir, paper.user, { ...paper.target, requirement: paper.requirement }, f, file), async (again) => {
         await discard(file);
-        if (err instanceof DocumentRefused) return again({ [err.field]: err.messageKey });
-        throw err;
-      }
-      await ensureRequirements(db, papers.group);
-      redirectWithFlash(req, res, 'documents.handIn.done', `${papersPath(papers.group.id, papers.file.enrolment_id)}#paper-${requirement.kind}`);
+        await renderPapers(res, paper, again.status, { kind: paper.requirement.kind, ...again });
+      });
+      if (!posted.ok) return;
+      await ensureRequirements(db, paper.group);
+      redirectWithFlash(req, res, 'documents.handIn.done', paperPath(paper));
     },
     uploadProblem,
   );
 
   router.post('/groups/:id/youths/:enrolmentId/documents/:kind/status', requireSignedIn, async (req, res) => {
-    const papers = await loadYouthPapers(req);
-    assertCan(can(req.user, 'checkYouthDocuments', papers.target.record));
-    const requirement = await loadRequirement(papers.group, req.params.kind);
-    const again = (errors: FormErrors) => renderPapers(res, papers, 422, { kind: `${requirement.kind}-check`, errors, values: keptInput(req.body) });
-    const form = parseForm(CheckForm, req.body);
-    if (!form.ok) return again(form.errors);
-    try {
-      await checkDocument(db, req.user!, { ...papers.target, requirement }, form.data.decision, form.data.reason);
-    } catch (err) {
-      if (err instanceof DocumentRefused) return again({ [err.field]: err.messageKey });
-      throw err;
-    }
-    const done = form.data.decision === 'checked' ? 'documents.check.doneChecked' : 'documents.check.doneRejected';
-    redirectWithFlash(req, res, done, `${papersPath(papers.group.id, papers.file.enrolment_id)}#paper-${requirement.kind}`);
+    const paper = await requiredPaperFor(db, req, 'checkYouthDocuments');
+    const posted = await submitForm(req, CheckForm, (f) =>
+      checkDocument(db, paper.user, { ...paper.target, requirement: paper.requirement }, f.decision, f.reason), (again) =>
+      renderPapers(res, paper, again.status, { kind: `${paper.requirement.kind}-check`, ...again }));
+    if (!posted.ok) return;
+    redirectWithFlash(req, res, posted.data.decision === 'checked' ? 'documents.check.doneChecked' : 'documents.check.doneRejected', paperPath(paper));
   });
 
   router.get('/groups/:id/youths/:enrolmentId/documents/:kind/scan', requireSignedIn, async (req, res) => {
-    const papers = await loadYouthPapers(req);
+    const papers = await papersFor(db, req);
     if (!isKind(req.params.kind)) throw notFound();
     const doc = await findDocument(db, papers.file.enrolment_id, req.params.kind);
     if (!doc?.scan_path || !doc.scan_mime) throw notFound();
     const absolute = storedFilePath(config.uploadDir, doc.scan_path);
     if (!(await stat(absolute).catch(() => null))?.isFile()) throw notFound();
-    await logDownload(db, req.user!, papers.target, doc);
+    await logDownload(db, papers.user, papers.target, doc);
     const ext = SCAN_TYPES[doc.scan_mime] ?? 'bin';
     const name = `${res.locals.t(`documents.fileNames.${doc.kind}`)}-${papers.file.first_name}-${papers.file.last_name}.${ext}`;
     await sendStoredFile(res, absolute, { mime: doc.scan_mime, downloadName: name, attachment: true });

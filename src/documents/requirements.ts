@@ -147,7 +147,7 @@ const note = z
   .optional()
   .transform((v) => (v ? v : null));
 
-/** Field names are `<what>_<kind>`, e.g. `leadDays_visa`: flat names, read back by the page. */
+/** Field names are `<what>_<kind>`, e.g. `leadDays_visa`: flat names, read back by the page, and the group's rules they make. */
 export const RequirementsForm = z.object({
   ...Object.fromEntries(
     KINDS.flatMap((k): [string, z.ZodType][] => [
@@ -160,9 +160,9 @@ export const RequirementsForm = z.object({
   monthsValid_passport_or_id: wholeNumber(0, 24),
   idCardAccepted_passport_or_id: checkbox,
   detail_health: z.enum(HEALTH_DETAILS, { message: 'validation.invalid' }),
-});
+}).transform((data) => requirementsFromForm(data));
 
-export function requirementsFromForm(data: Record<string, unknown>): Requirement[] {
+function requirementsFromForm(data: Record<string, unknown>): Requirement[] {
   return KINDS.map((kind) => ({
     kind,
     enabled: data[`enabled_${kind}`] as boolean,

@@ -6,6 +6,7 @@ import { nowIso, today as todayIso } from '../db/time.js';
 import { can, type YouthRecord } from '../auth/permissions.js';
 import { calendarDate, isRealDate } from '../http/validation.js';
 import { detectType, discard, keepFile, storedFilePath, type ReceivedFile } from '../http/uploads.js';
+import { Refusal } from '../http/refusal.js';
 import { isMinorAt } from '../participants/participant.js';
 import { recordAudit } from './audit-log.js';
 import type { Kind, Requirement } from './requirements.js';
@@ -148,11 +149,6 @@ export async function findDocument(db: Db, enrolmentId: number, kind: Kind): Pro
   return db('youth_documents').where({ enrolment_id: enrolmentId, kind }).first();
 }
 
-/** Whom a youth's papers belong to, as the permission rules ask it. */
-export function youthRecord(group: YouthRecord['group'], file: { user_id: number | null }): YouthRecord {
-  return { group: { id: group.id, access: group.access }, youthUserId: file.user_id };
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Handing in a paper
 
@@ -215,13 +211,6 @@ export interface HandInInput {
   visaDecision?: VisaDecision;
 }
 
-/** A hand-in or a check refused for a reason the person can act on: the field and the message key. */
-export class DocumentRefused extends Error {
-  constructor(public readonly field: string, public readonly messageKey: string) {
-    super(messageKey);
-  }
-}
-
 export interface DocumentTarget {
   record: YouthRecord;
   groupId: number;
@@ -232,31 +221,35 @@ export interface DocumentTarget {
 /**
  * A youth (or their worker) hands in a paper: a scan and what it says, or — for the worker — what they
  * saw on the original. The scan's type is decided from its bytes; it is moved to a generated name and the
- * row written after, so a refused scan leaves nothing behind. The paper is "received" until a worker
- * checks it again. A replaced scan is deleted once the new one is recorded.
+ * row written after, so a refused scan leaves nothing behind: whatever goes wrong, the temporary file goes
+ * (a kept file has already left the temporary folder). The paper is "received" until a worker checks it
+ * again. A replaced scan is deleted once the new one is recorded.
  */
 export async function handInDocument(db: Db, uploadDir: string, user: Express.User, target: DocumentTarget, input: HandInInput, file?: ReceivedFile): Promise<void> {
-  const { requirement: r, enrolmentId } = target;
-  if (r.kind === 'passport_or_id' && input.idType === 'id_card' && !r.idCardAccepted) {
+  try {
+    await recordHandIn(db, uploadDir, user, target, input, file);
+  } catch (err) {
     await discard(file);
-    throw new DocumentRefused('idType', 'documents.errors.idCardNotAccepted');
+    throw err;
   }
+}
+
+async function recordHandIn(db: Db, uploadDir: string, user: Express.User, target: DocumentTarget, input: HandInInput, file?: ReceivedFile): Promise<void> {
+  const { requirement: r, enrolmentId } = target;
+  if (r.kind === 'passport_or_id' && input.idType === 'id_card' && !r.idCardAccepted) throw new Refusal('idType', 'documents.errors.idCardNotAccepted');
   let ext: string | undefined;
   let mime: string | undefined;
   if (file) {
     const type = await detectType(file);
     ext = type ? SCAN_TYPES[type.mime] : undefined;
     mime = type?.mime;
-    if (!type || !ext) {
-      await discard(file);
-      throw new DocumentRefused('scan', 'documents.errors.scanType');
-    }
+    if (!type || !ext) throw new Refusal('scan', 'documents.errors.scanType');
   }
   const existing = await findDocument(db, enrolmentId, r.kind);
   const seenOnPaper = input.onPaper && can(user, 'checkYouthDocuments', target.record);
   // A visa still awaited has no sticker to scan yet; every other paper needs its scan or a worker's eye.
   const visaAwaited = r.kind === 'visa' && input.visaDecision !== 'granted';
-  if (!file && !existing?.scan_path && !seenOnPaper && !visaAwaited) throw new DocumentRefused('scan', 'documents.errors.scanRequired');
+  if (!file && !existing?.scan_path && !seenOnPaper && !visaAwaited) throw new Refusal('scan', 'documents.errors.scanRequired');
 
   const now = nowIso();
   const record = async (scanPath: string | null): Promise<string | null> =>
@@ -306,8 +299,8 @@ export async function checkDocument(db: Db, user: Express.User, target: Document
   const { requirement: r, enrolmentId } = target;
   await db.transaction(async (trx) => {
     const doc: YouthDocumentRow | undefined = await trx('youth_documents').where({ enrolment_id: enrolmentId, kind: r.kind }).first();
-    if (!doc) throw new DocumentRefused('_form', 'documents.errors.nothingToCheck');
-    if (decision === 'checked' && r.kind === 'visa' && doc.visa_decision !== 'granted') throw new DocumentRefused('_form', 'documents.errors.visaNotGranted');
+    if (!doc) throw new Refusal('_form', 'documents.errors.nothingToCheck');
+    if (decision === 'checked' && r.kind === 'visa' && doc.visa_decision !== 'granted') throw new Refusal('_form', 'documents.errors.visaNotGranted');
     const now = nowIso();
     await trx('youth_documents')
       .where({ id: doc.id })

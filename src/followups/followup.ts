@@ -5,6 +5,7 @@ import { toNumber } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
 import { PHASES, type Phase } from '../groups/group.js';
 import { notFound } from '../http/errors.js';
+import { Refusal } from '../http/refusal.js';
 import { parseId } from '../http/params.js';
 import { calendarDate, optionalText } from '../http/validation.js';
 import { SITUATIONS, type Situation } from '../participants/participant.js';
@@ -73,6 +74,9 @@ export const engagementsOf = (f: FollowUpRow): Engagement[] => ENGAGEMENTS.filte
 
 const RETURN = PHASES.indexOf('return');
 
+/** Back from the stay (phase return or later): the time of follow-ups. */
+export const isBack = (group: { phase: Phase }): boolean => PHASES.indexOf(group.phase) >= RETURN;
+
 /**
  * The enrolments a group follows after its return: every youth still in the group (those who departed, and
  * those who prepared without leaving) and every youth who withdrew but stays in touch — not those who
@@ -104,7 +108,7 @@ export const dueDate = (returnDate: string, months: Milestone): string => dayjs(
  */
 export async function scheduleFollowUps(db: Db, groupId: number): Promise<number> {
   const group: { return_date: string | null; phase: Phase } | undefined = await db('groups').where({ id: groupId }).first('return_date', 'phase');
-  if (!group?.return_date || PHASES.indexOf(group.phase) < RETURN) return 0;
+  if (!group?.return_date || !isBack(group)) return 0;
   const enrolmentIds = await youthsToFollow(db, groupId);
   if (!enrolmentIds.length) return 0;
   const existing: { enrolment_id: number; milestone_months: number }[] = await db('follow_ups')
@@ -121,6 +125,16 @@ export async function scheduleFollowUps(db: Db, groupId: number): Promise<number
   // Two clicks at once: the unique (enrolment, milestone) pair lets the second insert change nothing.
   await db('follow_ups').insert(rows).onConflict(['enrolment_id', 'milestone_months']).ignore();
   return rows.length;
+}
+
+/**
+ * A lead asks for the follow-ups to be planned now (a youth rejoined, the return date was set late): refused
+ * while the group is not back, or has no return date to count from. Returns how many were added.
+ */
+export async function planFollowUps(db: Db, group: { id: number; phase: Phase; return_date: string | null }): Promise<number> {
+  if (!isBack(group)) throw new Refusal('_form', 'followups.schedule.notBack');
+  if (!group.return_date) throw new Refusal('_form', 'followups.schedule.noReturnDate');
+  return scheduleFollowUps(db, group.id);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -303,8 +317,8 @@ export async function knownEngagements(db: Db, f: Pick<FollowUpItem, 'enrolment_
 }
 
 /** What the record form shows: what was recorded, or for a new record today's date and what is already known. */
-export function followUpFormValues(f: FollowUpItem, known: Engagement[]): { values: Record<string, string>; engagement: Engagement[] } {
-  if (!f.done_on) return { values: { doneOn: today() }, engagement: known };
+export async function followUpFormValues(db: Db, f: FollowUpItem): Promise<{ values: Record<string, string>; engagement: Engagement[] }> {
+  if (!f.done_on) return { values: { doneOn: today() }, engagement: await knownEngagements(db, f) };
   return {
     values: {
       doneOn: f.done_on, reached: f.reached ? 'yes' : 'no', situation: f.situation ?? '', contract: f.contract ?? '', note: f.note ?? '',

@@ -1,16 +1,20 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
-import { assertCan, requireSignedIn } from '../auth/guards.js';
+import { requireSignedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
-import { loadVisibleGroup, PHASES, type ScopedGroup } from '../groups/group.js';
+import type { ScopedGroup } from '../groups/group.js';
+import { groupFor } from '../groups/scope.js';
 import { flash } from '../http/flash.js';
-import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
+import { submitForm } from '../http/forms.js';
+import { isRefusal } from '../http/refusal.js';
+import type { FormErrors } from '../http/validation.js';
 import { SITUATIONS } from '../participants/participant.js';
 import {
-  CONTRACTS, ENGAGEMENTS, followUpForm, followUpFormValues, followUpProgress, followUpState, knownEngagements, listFollowUps,
-  loadFollowUp, MILESTONES, recordFollowUp, rescheduleFollowUp, rescheduleForm, scheduleFollowUps, type Engagement, type FollowUpItem,
+  CONTRACTS, ENGAGEMENTS, followUpForm, followUpFormValues, followUpProgress, followUpState, isBack, listFollowUps, MILESTONES,
+  planFollowUps, recordFollowUp, rescheduleFollowUp, rescheduleForm, type Engagement, type FollowUpItem,
 } from './followup.js';
+import { followUpFor } from './scope.js';
 
 function keptEngagements(body: unknown): Engagement[] {
   const v = (body as Record<string, unknown> | undefined)?.engagement;
@@ -21,14 +25,8 @@ function keptEngagements(body: unknown): Engagement[] {
 export function followUpsRoutes(db: Db): Router {
   const router = Router();
 
-  const groupFor = async (req: Request, action: 'viewFollowUps' | 'recordFollowUp'): Promise<ScopedGroup> => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, action, group));
-    return group;
-  };
-
   router.get('/groups/:id/followups', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewFollowUps');
+    const { group } = await groupFor(db, req, 'viewFollowUps');
     const on = today();
     const [followUps, progress] = await Promise.all([listFollowUps(db, group.id, on), followUpProgress(db, group.id, on)]);
     const items = followUps.map((f) => ({ ...f, state: followUpState(f, on) }));
@@ -37,18 +35,19 @@ export function followUpsRoutes(db: Db): Router {
       group, progress, engagements: ENGAGEMENTS,
       toDo: items.filter((f) => f.state === 'overdue' || f.state === 'due').sort((a, b) => a.due_on.localeCompare(b.due_on)),
       byMilestone: MILESTONES.map((m) => ({ months: m, items: items.filter((f) => f.milestone_months === m) })),
-      isBack: PHASES.indexOf(group.phase) >= PHASES.indexOf('return'),
+      isBack: isBack(group),
     });
   });
 
   // Before /:followUpId, so "schedule" is never read as an id.
   router.post('/groups/:id/followups/schedule', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'recordFollowUp');
-    if (PHASES.indexOf(group.phase) < PHASES.indexOf('return')) flash(req, 'alert', 'followups.schedule.notBack');
-    else if (!group.return_date) flash(req, 'alert', 'followups.schedule.noReturnDate');
-    else {
-      const added = await scheduleFollowUps(db, group.id);
+    const { group } = await groupFor(db, req, 'recordFollowUp');
+    try {
+      const added = await planFollowUps(db, group);
       flash(req, 'notice', added ? 'followups.schedule.done' : 'followups.schedule.nothingNew', { n: String(added) });
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      flash(req, 'alert', err.messageKey);
     }
     res.redirect(303, `/groups/${group.id}/followups`);
   });
@@ -72,31 +71,24 @@ export function followUpsRoutes(db: Db): Router {
     });
 
   router.get('/groups/:id/followups/:followUpId', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewFollowUps');
-    const followUp = await loadFollowUp(db, group, req.params.followUpId);
-    const { values, engagement } = followUpFormValues(followUp, followUp.done_on ? [] : await knownEngagements(db, followUp));
-    renderShow(res, group, followUp, { values, engagement, errors: {} });
+    const { group, followUp } = await followUpFor(db, req, 'viewFollowUps');
+    renderShow(res, group, followUp, { ...(await followUpFormValues(db, followUp)), errors: {} });
   });
 
   router.post('/groups/:id/followups/:followUpId', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'recordFollowUp');
-    const followUp = await loadFollowUp(db, group, req.params.followUpId);
-    const form = parseForm(followUpForm(group.return_date), req.body);
-    if (!form.ok) return renderShow(res, group, followUp, { values: keptInput(req.body), engagement: keptEngagements(req.body), errors: form.errors }, 422);
-    await recordFollowUp(db, req.user!, followUp, form.data);
+    const { user, group, followUp } = await followUpFor(db, req, 'recordFollowUp');
+    const posted = await submitForm(req, followUpForm(group.return_date), (f) => recordFollowUp(db, user, followUp, f), (again) =>
+      renderShow(res, group, followUp, { values: again.values, engagement: keptEngagements(req.body), errors: again.errors }, again.status));
+    if (!posted.ok) return;
     flash(req, 'notice', 'followups.record.done', { name: `${followUp.first_name} ${followUp.last_name}` });
     res.redirect(303, `/groups/${group.id}/followups`);
   });
 
   router.post('/groups/:id/followups/:followUpId/due', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'recordFollowUp');
-    const followUp = await loadFollowUp(db, group, req.params.followUpId);
-    const form = parseForm(rescheduleForm(group.return_date), req.body);
-    if (!form.ok) {
-      const { values, engagement } = followUpFormValues(followUp, followUp.done_on ? [] : await knownEngagements(db, followUp));
-      return renderShow(res, group, followUp, { values, engagement, errors: {}, dueValues: keptInput(req.body), dueErrors: form.errors }, 422);
-    }
-    await rescheduleFollowUp(db, followUp, form.data.dueOn);
+    const { group, followUp } = await followUpFor(db, req, 'recordFollowUp');
+    const posted = await submitForm(req, rescheduleForm(group.return_date), (f) => rescheduleFollowUp(db, followUp, f.dueOn), async (again) =>
+      renderShow(res, group, followUp, { ...(await followUpFormValues(db, followUp)), errors: {}, dueValues: again.values, dueErrors: again.errors }, again.status));
+    if (!posted.ok) return;
     flash(req, 'notice', 'followups.reschedule.done');
     res.redirect(303, `/groups/${group.id}/followups/${followUp.id}`);
   });

@@ -3,6 +3,7 @@ import type { Db } from '../db/knex.js';
 import { insertedId, toNumber } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
 import { PHASES, scopedGroups, type Phase } from '../groups/group.js';
+import { Refusal } from '../http/refusal.js';
 
 /**
  * "Youths back from Morocco prepare a new group": a youth who took part in a project comes back into a later
@@ -11,7 +12,8 @@ import { PHASES, scopedGroups, type Phase } from '../groups/group.js';
  */
 
 /** A youth can come back into a group that has not left yet. */
-export const GROUP_OPEN_TO_PEER_LEADERS: readonly Phase[] = ['preparation', 'departure'];
+const GROUP_OPEN_TO_PEER_LEADERS: readonly Phase[] = ['preparation', 'departure'];
+export const isOpenToPeerLeaders = (group: { phase: Phase }): boolean => GROUP_OPEN_TO_PEER_LEADERS.includes(group.phase);
 /** They come from a group that is back: they have a trip to pass on. */
 const BACK = PHASES.slice(PHASES.indexOf('return'));
 
@@ -96,22 +98,19 @@ export const PeerLeaderForm = z.object({
   youthId: z.string({ message: 'followups.peerLeader.errors.choose' }).regex(/^\d{1,12}$/, { message: 'followups.peerLeader.errors.choose' }).transform(Number),
 });
 
-export class PeerLeaderRefused extends Error {
-  constructor(public readonly messageKey: string) {
-    super(messageKey);
-  }
-}
+/** Every refusal is about the youth chosen (or the group they would join): its message goes by the choice. */
+const refused = (messageKey: string) => new Refusal('youthId', messageKey);
 
 /**
  * Enrols a youth of an earlier group into this one as peer leader: a new enrolment of the same youth, so
  * their file stays one. Their situation on joining is the last one a follow-up recorded, if any.
  */
 export async function enrolPeerLeader(db: Db, user: Express.User, group: { id: number; phase: Phase }, youthId: number): Promise<number> {
-  if (!GROUP_OPEN_TO_PEER_LEADERS.includes(group.phase)) throw new PeerLeaderRefused('followups.peerLeader.errors.groupLeft');
+  if (!isOpenToPeerLeaders(group)) throw refused('followups.peerLeader.errors.groupLeft');
   const candidates = await peerLeaderCandidates(db, user, group.id);
   if (!candidates.some((g) => g.youths.some((y) => y.youth_id === youthId))) {
     const already = await db('enrolments').where({ group_id: group.id, youth_id: youthId }).first('id');
-    throw new PeerLeaderRefused(already ? 'followups.peerLeader.errors.already' : 'followups.peerLeader.errors.unknown');
+    throw refused(already ? 'followups.peerLeader.errors.already' : 'followups.peerLeader.errors.unknown');
   }
   const lastSituation = await db('follow_ups')
     .join('enrolments', 'enrolments.id', 'follow_ups.enrolment_id')
@@ -129,7 +128,7 @@ export async function enrolPeerLeader(db: Db, user: Express.User, group: { id: n
     return insertedId(row);
   } catch (err) {
     // Two clicks at once: the unique (group, youth) pair refuses the second enrolment.
-    if (isUniqueViolation(err)) throw new PeerLeaderRefused('followups.peerLeader.errors.already');
+    if (isUniqueViolation(err)) throw refused('followups.peerLeader.errors.already');
     throw err;
   }
 }

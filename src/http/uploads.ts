@@ -123,6 +123,8 @@ export interface UploadOptions {
   uploadDir: string;
   field: string;
   maxBytes: number;
+  /** The text fields beside the file: how many, and how long each may be (by default 30 of 100 kB). */
+  textFields?: { count: number; maxBytes: number };
 }
 
 /**
@@ -132,7 +134,7 @@ export interface UploadOptions {
 export function receiveOneFile(opts: UploadOptions): RequestHandler {
   const upload = multer({
     storage: new HashingDiskStorage(path.join(opts.uploadDir, 'tmp')),
-    limits: { fileSize: opts.maxBytes, files: 1, fields: 30, fieldSize: 100_000 },
+    limits: { fileSize: opts.maxBytes, files: 1, fields: opts.textFields?.count ?? 30, fieldSize: opts.textFields?.maxBytes ?? 100_000 },
     // Browsers send the file name as raw UTF-8 bytes; busboy's default (latin1) turned "vidéo" into "vidÃ©o".
     defParamCharset: 'utf8',
   }).single(opts.field);

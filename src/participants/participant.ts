@@ -4,6 +4,7 @@ import type { Db } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
 import { isRealDate, optionalText } from '../http/validation.js';
 import { notFound } from '../http/errors.js';
+import { Refusal } from '../http/refusal.js';
 import { parseId } from '../http/params.js';
 import { issueCode, type IssuedCode } from '../auth/one-time-code.js';
 import { createAccount } from '../users/user.js';
@@ -194,11 +195,8 @@ export function youthFileValues(file: YouthFile): Record<string, string> {
 // ---------------------------------------------------------------------------------------------------
 // Enrolling and changing a file
 
-export class DuplicateYouthError extends Error {
-  constructor() {
-    super('this youth is already enrolled in the group');
-  }
-}
+/** The same youth twice in one group: refused on the whole form, since no one field is wrong. */
+const duplicate = () => new Refusal('_form', 'participants.errors.duplicate');
 
 /** Names compared the way a person would: case, accents and extra spaces do not make another youth. */
 export function sameYouthKey(firstName: string, lastName: string, birthDate: string): string {
@@ -244,7 +242,7 @@ export async function insertEnrolment(trx: Db, groupId: number, input: YouthFile
 export async function enrol(db: Db, group: { id: number }, input: YouthFileInput): Promise<number> {
   return db.transaction(async (trx) => {
     const existing = await groupYouthKeys(trx, group.id);
-    if (existing.has(sameYouthKey(input.firstName, input.lastName, input.birthDate))) throw new DuplicateYouthError();
+    if (existing.has(sameYouthKey(input.firstName, input.lastName, input.birthDate))) throw duplicate();
     return insertEnrolment(trx, group.id, input, today());
   });
 }
@@ -253,7 +251,7 @@ export async function updateYouthFile(db: Db, file: YouthFile, input: YouthFileI
   await db.transaction(async (trx) => {
     const existing = await groupYouthKeys(trx, file.group_id);
     const other = existing.get(sameYouthKey(input.firstName, input.lastName, input.birthDate));
-    if (other !== undefined && other !== file.enrolment_id) throw new DuplicateYouthError();
+    if (other !== undefined && other !== file.enrolment_id) throw duplicate();
     await trx('youths').where({ id: file.youth_id }).update(youthColumns(input));
     await trx('enrolments')
       .where({ id: file.enrolment_id })
@@ -288,12 +286,6 @@ export async function youthAccountStatus(db: Db, file: YouthFile): Promise<Youth
   return { id: user.id, username: user.username, active: Boolean(user.active), pendingUntil: pending?.expires_at ?? null };
 }
 
-export class AccountInactiveError extends Error {
-  constructor() {
-    super('the youth account is deactivated');
-  }
-}
-
 /**
  * Opens the youth's account if they have none (no e-mail, no password: the youth chooses them with the
  * code), or issues a new code for the account they have: the sheet was lost, the code expired, or the
@@ -315,8 +307,15 @@ export async function openYouthAccount(
     return { userId: account.id, created: true };
   });
   const account = await db('users').where({ id: userId }).first('active', 'display_name');
-  if (!account?.active) throw new AccountInactiveError();
+  if (!account?.active) throw new Refusal('_form', 'participants.errors.accountInactive');
   return { userId, displayName: account.display_name, created, issued: await issueCode(db, userId, worker.id) };
+}
+
+/** The youth's account named on their file, for its code sheet; a file without one has no sheet (404). */
+export async function loadYouthAccount(db: Db, file: YouthFile): Promise<{ id: number; display_name: string }> {
+  const account = file.user_id ? await db('users').where({ id: file.user_id }).first('id', 'display_name') : undefined;
+  if (!account) throw notFound();
+  return account;
 }
 
 export type { Phase };

@@ -1,95 +1,85 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Router, type Request, type Response } from 'express';
-import multer from 'multer';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
-import { requireSignedIn, assertCan } from '../auth/guards.js';
-import { can } from '../auth/permissions.js';
+import { requireSignedIn } from '../auth/guards.js';
 import { rememberCodeToShow, renderCodeSheet } from '../auth/code-sheet.js';
 import { pendingCode } from '../auth/one-time-code.js';
 import { flash } from '../http/flash.js';
-import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
-import { HttpError, notFound } from '../http/errors.js';
-import { loadVisibleGroup, PHASES, type ScopedGroup } from '../groups/group.js';
+import { submitForm, type FormAgain } from '../http/forms.js';
+import { isRefusal } from '../http/refusal.js';
+import { discard, receiveOneFile, receivedFile } from '../http/uploads.js';
+import type { FormErrors } from '../http/validation.js';
+import { PHASES, type ScopedGroup } from '../groups/group.js';
+import { groupFor } from '../groups/scope.js';
 import {
-  AccountInactiveError, DuplicateYouthError, enrol, isMinorAt, loadYouthFile, openYouthAccount, SITUATIONS, updateYouthFile,
-  youthAccountStatus, youthFileForm, youthFileValues, ageOn, type YouthFile,
+  enrol, isMinorAt, loadYouthAccount, openYouthAccount, SITUATIONS, updateYouthFile, youthAccountStatus, youthFileForm, youthFileValues,
+  ageOn, type YouthFile,
 } from './participant.js';
-import { AlreadyWithdrawnError, NotWithdrawnError, rejoin, withdraw, withdrawalHistory, withdrawForm, WITHDRAWAL_REASONS } from './withdrawal.js';
-import { decodeCsvBytes, importYouths, IMPORT_FIELDS, MAX_IMPORT_BYTES, type ImportProblem } from './youth-import.js';
+import { enrolmentFor } from './scope.js';
+import { rejoin, withdraw, withdrawalHistory, withdrawForm, WITHDRAWAL_REASONS } from './withdrawal.js';
+import { importSentList, IMPORT_FIELDS, MAX_IMPORT_BYTES, type ImportProblem, type SentList } from './youth-import.js';
 import { youthGroupsPanel } from '../followups/peer-leaders.js';
-import { withoutInvisibleControls } from '../http/form-text.js';
-
-// Uploaded lists go to a temporary file (never held in memory) and are deleted as soon as they are read.
-const IMPORT_DIR = path.join(os.tmpdir(), 'tremplin-imports');
-const receiveList = multer({
-  storage: multer.diskStorage({
-    destination: (_req, _file, cb) => {
-      mkdir(IMPORT_DIR, { recursive: true }).then(() => cb(null, IMPORT_DIR), (err: Error) => cb(err, IMPORT_DIR));
-    },
-  }),
-  limits: { fileSize: MAX_IMPORT_BYTES, fieldSize: MAX_IMPORT_BYTES, files: 1, fields: 5 },
-}).single('file');
-
-/** Runs the upload; a file over the limit, or more than one file, is a problem to show on the form, not an error page. */
-function receiveUpload(req: Request, res: Response): Promise<'ok' | 'tooBig' | 'oneFile'> {
-  return new Promise((resolve, reject) => {
-    receiveList(req, res, (err: unknown) => {
-      if (err instanceof multer.MulterError && (err.code === 'LIMIT_FILE_SIZE' || err.code === 'LIMIT_FIELD_VALUE')) resolve('tooBig');
-      else if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_COUNT') resolve('oneFile');
-      // A broken or unexpected multipart body is the client's mistake; a full disk (ENOSPC...) is ours.
-      else if (err instanceof multer.MulterError || (err instanceof Error && !(err as NodeJS.ErrnoException).code)) reject(new HttpError(400));
-      else if (err) reject(err);
-      else resolve('ok');
-    });
-  });
-}
 
 const fileUrl = (group: { id: number }, file: { enrolment_id: number }) => `/groups/${group.id}/youths/${file.enrolment_id}`;
 const fullName = (file: YouthFile) => `${file.first_name} ${file.last_name}`;
 const situationOptions = (t: Response['locals']['t']) => SITUATIONS.map((s) => ({ value: s, label: t(`participants.situations.${s}`) }));
 
+/** A form page as first shown (200) or shown again after a refused post (FormAgain). */
+type FormPage = Pick<FormAgain, 'values' | 'errors'> & { status?: number };
+const blank = (values: Record<string, string>): FormPage => ({ values, errors: {} });
+
 export function participantsRoutes(db: Db, config: Config): Router {
   const router = Router();
 
-  /** The group through the user's scope (404 outside it), then the question asked of it (403). */
-  async function groupFor(req: Request, action: 'manageYouths' | 'viewYouthFiles' | 'createYouthAccount'): Promise<ScopedGroup> {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, action, group));
-    return group;
-  }
-
   // ---- enrolling one youth -------------------------------------------------------------------------
 
-  const renderNew = (res: Response, group: ScopedGroup, values: Record<string, string>, errors: FormErrors, status = 200) =>
-    res.status(status).render('participants/new', {
-      title: res.locals.t('participants.enrol.title'), group, values, errors, situations: situationOptions(res.locals.t),
+  const renderNew = (res: Response, group: ScopedGroup, page: FormPage) =>
+    res.status(page.status ?? 200).render('participants/new', {
+      title: res.locals.t('participants.enrol.title'), group, values: page.values, errors: page.errors, situations: situationOptions(res.locals.t),
     });
 
   router.get('/groups/:id/youths/new', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageYouths');
-    renderNew(res, group, { departing: 'yes' }, {});
+    const { group } = await groupFor(db, req, 'manageYouths');
+    renderNew(res, group, blank({ departing: 'yes' }));
   });
 
   router.post('/groups/:id/youths', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageYouths');
-    const form = parseForm(youthFileForm(), req.body);
-    if (!form.ok) return renderNew(res, group, keptInput(req.body), form.errors, 422);
-    let enrolmentId: number;
-    try {
-      enrolmentId = await enrol(db, group, form.data);
-    } catch (err) {
-      if (err instanceof DuplicateYouthError) return renderNew(res, group, keptInput(req.body), { _form: 'participants.errors.duplicate' }, 422);
-      throw err;
-    }
-    flash(req, 'notice', 'participants.enrol.done', { name: `${form.data.firstName} ${form.data.lastName}` });
-    res.redirect(303, req.body?.next === 'another' ? `/groups/${group.id}/youths/new` : `/groups/${group.id}/youths/${enrolmentId}`);
+    const { group } = await groupFor(db, req, 'manageYouths');
+    const posted = await submitForm(req, youthFileForm(), (f) => enrol(db, group, f), (again) => renderNew(res, group, again));
+    if (!posted.ok) return;
+    flash(req, 'notice', 'participants.enrol.done', { name: `${posted.data.firstName} ${posted.data.lastName}` });
+    res.redirect(303, req.body?.next === 'another' ? `/groups/${group.id}/youths/new` : `/groups/${group.id}/youths/${posted.result}`);
   });
 
   // ---- importing a list ----------------------------------------------------------------------------
+
+  // The list's file goes to a temporary file (never held in memory), read and removed at once; a pasted
+  // list may be as large as a file.
+  const receiveListFile = receiveOneFile({
+    uploadDir: config.uploadDir, field: 'file', maxBytes: MAX_IMPORT_BYTES, textFields: { count: 5, maxBytes: MAX_IMPORT_BYTES },
+  });
+
+  /** What the import form sent; a file too large, or a second file, is a problem to show on the form, not an error page. */
+  async function receiveList(req: Request, res: Response): Promise<SentList> {
+    const uploadProblem = await new Promise<SentList['uploadProblem']>((resolve, reject) =>
+      receiveListFile(req, res, (err?: unknown) => {
+        const code = (err as { code?: unknown } | undefined)?.code;
+        if (!err) resolve(undefined);
+        else if (code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_FIELD_VALUE') resolve('tooBig');
+        else if (code === 'LIMIT_FILE_COUNT') resolve('oneFile');
+        // A broken multipart body (400), a full disk (507): the error page.
+        else reject(err);
+      }));
+    const file = receivedFile(req);
+    try {
+      const pasted = typeof req.body?.csv === 'string' ? req.body.csv : '';
+      return { pasted, fileBytes: file && !uploadProblem ? await readFile(file.tempPath) : null, uploadProblem };
+    } finally {
+      await discard(file);
+    }
+  }
 
   const renderImport = (res: Response, group: ScopedGroup, csv: string, problems: ImportProblem[], status = 200) =>
     res.status(status).render('participants/import', {
@@ -97,49 +87,24 @@ export function participantsRoutes(db: Db, config: Config): Router {
     });
 
   router.get('/groups/:id/youths/import', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageYouths');
+    const { group } = await groupFor(db, req, 'manageYouths');
     renderImport(res, group, '', []);
   });
 
   router.post('/groups/:id/youths/import', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageYouths');
     // Permission first, then the upload: nobody else gets to put a file on this server's disk.
-    let received: 'ok' | 'tooBig' | 'oneFile';
-    let text: string;
-    // After a refused upload multer may leave req.file as a placeholder without a path (its file is
-    // already removed): only a file that was kept on disk is read and removed here.
-    const keptFile = () => (received === 'ok' && typeof req.file?.path === 'string' ? req.file.path : undefined);
-    try {
-      received = await receiveUpload(req, res);
-      const kept = keptFile();
-      const bytes = kept ? await readFile(kept) : null;
-      text = typeof req.body?.csv === 'string' ? req.body.csv : '';
-      if (bytes && bytes.length) {
-        const decoded = decodeCsvBytes(bytes);
-        if (!decoded.ok) return renderImport(res, group, text, [decoded.problem], 422);
-        text = decoded.text;
-      }
-    } finally {
-      const kept = keptFile();
-      if (kept) await rm(kept, { force: true });
-    }
-    // This form is parsed by its own multer, and a file's content never passes the form cleaning: a NUL in
-    // a pasted or exported list would otherwise make PostgreSQL refuse the whole import.
-    text = withoutInvisibleControls(text);
-    if (received === 'tooBig' || received === 'oneFile') return renderImport(res, group, text, [{ line: null, key: received }], 422);
-    if (!text.trim()) return renderImport(res, group, text, [{ line: null, key: 'nothing' }], 422);
-    const result = await importYouths(db, group, text);
-    if (!result.ok) return renderImport(res, group, text.replace(/^\uFEFF/, ''), result.problems, 422);
-    flash(req, 'notice', 'participants.import.done', { count: String(result.count) });
+    const { group } = await groupFor(db, req, 'manageYouths');
+    const imported = await importSentList(db, group, await receiveList(req, res));
+    if (!imported.ok) return renderImport(res, group, imported.text, imported.problems, 422);
+    flash(req, 'notice', 'participants.import.done', { count: String(imported.count) });
     res.redirect(303, `/groups/${group.id}`);
   });
 
   // ---- one youth's file ----------------------------------------------------------------------------
 
   router.get('/groups/:id/youths/:enrolmentId', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewYouthFiles');
-    const file = await loadYouthFile(db, group, req.params.enrolmentId);
-    const [history, account, groupsPanel] = await Promise.all([withdrawalHistory(db, file.enrolment_id), youthAccountStatus(db, file), youthGroupsPanel(db, req.user!, file.youth_id)]);
+    const { user, group, file } = await enrolmentFor(db, req, 'viewYouthFiles');
+    const [history, account, groupsPanel] = await Promise.all([withdrawalHistory(db, file.enrolment_id), youthAccountStatus(db, file), youthGroupsPanel(db, user, file.youth_id)]);
     res.render('participants/show', {
       title: res.locals.t('participants.file.title', { name: fullName(file) }),
       group, file, history, account, groupsPanel,
@@ -149,74 +114,57 @@ export function participantsRoutes(db: Db, config: Config): Router {
     });
   });
 
-  const renderEdit = (res: Response, group: ScopedGroup, file: YouthFile, values: Record<string, string>, errors: FormErrors, status = 200) =>
-    res.status(status).render('participants/edit', {
+  const renderEdit = (res: Response, group: ScopedGroup, file: YouthFile, page: FormPage) =>
+    res.status(page.status ?? 200).render('participants/edit', {
       title: res.locals.t('participants.file.editTitle', { name: fullName(file) }),
-      group, file, values, errors, situations: situationOptions(res.locals.t),
+      group, file, values: page.values, errors: page.errors, situations: situationOptions(res.locals.t),
     });
 
   router.get('/groups/:id/youths/:enrolmentId/edit', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageYouths');
-    const file = await loadYouthFile(db, group, req.params.enrolmentId);
-    renderEdit(res, group, file, youthFileValues(file), {});
+    const { group, file } = await enrolmentFor(db, req, 'manageYouths');
+    renderEdit(res, group, file, blank(youthFileValues(file)));
   });
 
   router.post('/groups/:id/youths/:enrolmentId', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageYouths');
-    const file = await loadYouthFile(db, group, req.params.enrolmentId);
-    const form = parseForm(youthFileForm(file.enrolled_on), req.body);
-    if (!form.ok) return renderEdit(res, group, file, keptInput(req.body), form.errors, 422);
-    try {
-      await updateYouthFile(db, file, form.data);
-    } catch (err) {
-      if (err instanceof DuplicateYouthError) return renderEdit(res, group, file, keptInput(req.body), { _form: 'participants.errors.duplicate' }, 422);
-      throw err;
-    }
+    const { group, file } = await enrolmentFor(db, req, 'manageYouths');
+    const posted = await submitForm(req, youthFileForm(file.enrolled_on), (f) => updateYouthFile(db, file, f), (again) => renderEdit(res, group, file, again));
+    if (!posted.ok) return;
     flash(req, 'notice', 'participants.file.saved');
     res.redirect(303, fileUrl(group, file));
   });
 
   // ---- leaving and coming back ---------------------------------------------------------------------
 
-  const renderWithdraw = (res: Response, group: ScopedGroup, file: YouthFile, values: Record<string, string>, errors: FormErrors, status = 200) =>
-    res.status(status).render('participants/withdraw', {
-      title: res.locals.t('participants.withdraw.title'), group, file, values, errors, reasons: WITHDRAWAL_REASONS, phases: PHASES,
+  const renderWithdraw = (res: Response, group: ScopedGroup, file: YouthFile, page: FormPage) =>
+    res.status(page.status ?? 200).render('participants/withdraw', {
+      title: res.locals.t('participants.withdraw.title'), group, file, values: page.values, errors: page.errors, reasons: WITHDRAWAL_REASONS, phases: PHASES,
     });
 
   router.get('/groups/:id/youths/:enrolmentId/withdraw', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageYouths');
-    const file = await loadYouthFile(db, group, req.params.enrolmentId);
+    const { group, file } = await enrolmentFor(db, req, 'manageYouths');
     if (file.status === 'withdrawn') {
       flash(req, 'alert', 'participants.errors.alreadyWithdrawn');
       return res.redirect(303, fileUrl(group, file));
     }
-    renderWithdraw(res, group, file, { withdrawnOn: today() }, {});
+    renderWithdraw(res, group, file, blank({ withdrawnOn: today() }));
   });
 
   router.post('/groups/:id/youths/:enrolmentId/withdraw', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageYouths');
-    const file = await loadYouthFile(db, group, req.params.enrolmentId);
-    const form = parseForm(withdrawForm(file.enrolled_on), req.body);
-    if (!form.ok) return renderWithdraw(res, group, file, keptInput(req.body), form.errors, 422);
-    try {
-      await withdraw(db, req.user!, file, form.data);
-    } catch (err) {
-      if (err instanceof AlreadyWithdrawnError) return renderWithdraw(res, group, file, keptInput(req.body), { _form: 'participants.errors.alreadyWithdrawn' }, 409);
-      throw err;
-    }
+    const { user, group, file } = await enrolmentFor(db, req, 'manageYouths');
+    const posted = await submitForm(req, withdrawForm(file.enrolled_on), (f) => withdraw(db, user, file, f), (again) => renderWithdraw(res, group, file, again));
+    if (!posted.ok) return;
     flash(req, 'notice', 'participants.withdraw.done', { name: fullName(file) });
     res.redirect(303, fileUrl(group, file));
   });
 
   router.post('/groups/:id/youths/:enrolmentId/rejoin', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageYouths');
-    const file = await loadYouthFile(db, group, req.params.enrolmentId);
+    const { group, file } = await enrolmentFor(db, req, 'manageYouths');
     try {
       await rejoin(db, file);
       flash(req, 'notice', 'participants.rejoin.done', { name: fullName(file) });
     } catch (err) {
-      if (!(err instanceof NotWithdrawnError)) throw err;
-      flash(req, 'alert', 'participants.errors.notWithdrawn');
+      if (!isRefusal(err)) throw err;
+      flash(req, 'alert', err.messageKey);
     }
     res.redirect(303, fileUrl(group, file));
   });
@@ -224,25 +172,21 @@ export function participantsRoutes(db: Db, config: Config): Router {
   // ---- the youth's account -------------------------------------------------------------------------
 
   router.post('/groups/:id/youths/:enrolmentId/account', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'createYouthAccount');
-    const file = await loadYouthFile(db, group, req.params.enrolmentId);
+    const { user, group, file } = await enrolmentFor(db, req, 'createYouthAccount');
     try {
-      const opened = await openYouthAccount(db, req.user!, file);
+      const opened = await openYouthAccount(db, user, file);
       rememberCodeToShow(req, opened.userId, opened.issued);
     } catch (err) {
-      if (!(err instanceof AccountInactiveError)) throw err;
-      flash(req, 'alert', 'participants.errors.accountInactive');
+      if (!isRefusal(err)) throw err;
+      flash(req, 'alert', err.messageKey);
       return res.redirect(303, fileUrl(group, file));
     }
     res.redirect(303, `${fileUrl(group, file)}/account`);
   });
 
   router.get('/groups/:id/youths/:enrolmentId/account', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'createYouthAccount');
-    const file = await loadYouthFile(db, group, req.params.enrolmentId);
-    if (!file.user_id) throw notFound();
-    const account = await db('users').where({ id: file.user_id }).first('id', 'display_name');
-    if (!account) throw notFound();
+    const { group, file } = await enrolmentFor(db, req, 'createYouthAccount');
+    const account = await loadYouthAccount(db, file);
     res.locals.pending = await pendingCode(db, account.id);
     await renderCodeSheet(req, res, account, { backTo: fileUrl(group, file), reissueAction: `${fileUrl(group, file)}/account` }, config.publicUrl);
   });

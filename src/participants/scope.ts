@@ -4,7 +4,7 @@ import { forbidden, notFound } from '../http/errors.js';
 import { signedIn } from '../auth/guards.js';
 import { can, type Action, type RecordOf, type YouthRecord } from '../auth/permissions.js';
 import { loadVisibleGroup } from '../groups/group.js';
-import type { InGroup } from '../groups/scope.js';
+import { groupFor, type GroupAction, type InGroup } from '../groups/scope.js';
 import { loadYouthFile, type YouthFile } from './participant.js';
 
 /** The questions asked of one youth's record in a group: their papers, their consent, their answers. */
@@ -27,4 +27,14 @@ export async function youthFileFor(db: Db, req: Request, action: YouthAction, re
   const record: YouthRecord = { group, youthUserId: file.user_id };
   if (!can(user, action, record)) throw refusal === 'hidden' ? notFound() : forbidden();
   return { user, group, file, record };
+}
+
+/**
+ * The youth named by `:enrolmentId` in a group where the user may `action`, a question asked of the group:
+ * their file itself (birth date, phone, why they left) is the adults' business, not a record of the youth's
+ * own. Outside the user's scope, or not of this group: 404; the question says no: 403.
+ */
+export async function enrolmentFor(db: Db, req: Request, action: GroupAction): Promise<InGroup & { file: YouthFile }> {
+  const { user, group } = await groupFor(db, req, action);
+  return { user, group, file: await loadYouthFile(db, group, req.params.enrolmentId) };
 }

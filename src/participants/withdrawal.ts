@@ -3,6 +3,7 @@ import type { Db } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
 import { calendarDate, optionalText } from '../http/validation.js';
 import type { Phase } from '../groups/group.js';
+import { Refusal } from '../http/refusal.js';
 import type { YouthFile } from './participant.js';
 
 /** Why youths leave a project, from the proceedings: "some found a job, some became pregnant...". */
@@ -31,18 +32,6 @@ export function withdrawForm(enrolledOn: string) {
     });
 }
 
-export class AlreadyWithdrawnError extends Error {
-  constructor() {
-    super('the youth has already left the project');
-  }
-}
-
-export class NotWithdrawnError extends Error {
-  constructor() {
-    super('the youth is still in the project');
-  }
-}
-
 /**
  * A youth leaves the project. Nothing is deleted: the withdrawal is a record of the group's phase at that
  * moment, the date, the reason, and whether the youth still takes part in group life.
@@ -52,7 +41,8 @@ export async function withdraw(db: Db, user: Express.User, enrolment: Pick<Youth
     const group = await trx('groups').where({ id: enrolment.group_id }).first('phase');
     // Conditional, so that two workers withdrawing the same youth at once record it once.
     const changed = await trx('enrolments').where({ id: enrolment.enrolment_id, status: 'enrolled' }).update({ status: 'withdrawn' });
-    if (changed !== 1) throw new AlreadyWithdrawnError();
+    // 409: someone else recorded it in the meantime; the form itself was right.
+    if (changed !== 1) throw new Refusal('_form', 'participants.errors.alreadyWithdrawn', 409);
     await trx('withdrawals').insert({
       enrolment_id: enrolment.enrolment_id, phase: group.phase, withdrawn_on: input.withdrawnOn, reason: input.reason,
       note: input.note, stays_in_touch: input.staysInTouch, recorded_by: user.id, created_at: nowIso(),
@@ -66,7 +56,7 @@ export async function rejoin(db: Db, enrolment: Pick<YouthFile, 'enrolment_id' |
   await db.transaction(async (trx) => {
     const group = await trx('groups').where({ id: enrolment.group_id }).first('phase');
     const changed = await trx('enrolments').where({ id: enrolment.enrolment_id, status: 'withdrawn' }).update({ status: 'enrolled' });
-    if (changed !== 1) throw new NotWithdrawnError();
+    if (changed !== 1) throw new Refusal('_form', 'participants.errors.notWithdrawn');
     const open = await trx('withdrawals')
       .where({ enrolment_id: enrolment.enrolment_id })
       .whereNull('rejoined_on')

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
 import { parseForm } from '../http/validation.js';
+import { withoutInvisibleControls } from '../http/form-text.js';
 import { parseCsv } from './csv.js';
 import {
   groupYouthKeys, insertEnrolment, sameYouthKey, SITUATIONS, youthFileForm, type Situation, type YouthFileInput,
@@ -161,4 +162,34 @@ export async function importYouths(db: Db, group: { id: number }, text: string):
     for (const row of rows) await insertEnrolment(trx, group.id, row.input, enrolledOn);
     return { ok: true, count: rows.length };
   });
+}
+
+/** What a worker sent on the import form: the text box, the bytes of the file if one came, or why the file was refused on its way in. */
+export interface SentList {
+  pasted: string;
+  fileBytes: Buffer | null;
+  uploadProblem?: 'tooBig' | 'oneFile';
+}
+
+/** The import form's answer: how many were enrolled, or the text to show again in the box with what to fix. */
+export type SentListImport = { ok: true; count: number } | { ok: false; text: string; problems: ImportProblem[] };
+
+/**
+ * Imports what was sent on the form: a file, when one came, is read in place of the text box; a file that
+ * is no CSV, a refused upload or nothing at all is a problem to show, with the text kept to fix it.
+ */
+export async function importSentList(db: Db, group: { id: number }, sent: SentList): Promise<SentListImport> {
+  let text = sent.pasted;
+  if (sent.fileBytes?.length) {
+    const decoded = decodeCsvBytes(sent.fileBytes);
+    if (!decoded.ok) return { ok: false, text, problems: [decoded.problem] };
+    text = decoded.text;
+  }
+  // A file's content never passes the form cleaning: a NUL in an exported list would otherwise make
+  // PostgreSQL refuse the whole import.
+  text = withoutInvisibleControls(text);
+  if (sent.uploadProblem) return { ok: false, text, problems: [{ line: null, key: sent.uploadProblem }] };
+  if (!text.trim()) return { ok: false, text, problems: [{ line: null, key: 'nothing' }] };
+  const result = await importYouths(db, group, text);
+  return result.ok ? result : { ok: false, text: text.replace(/^\uFEFF/, ''), problems: result.problems };
 }

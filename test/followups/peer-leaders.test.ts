@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { resetToDemo, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import {
-  enrolPeerLeader, peerLeaderCandidates, PeerLeaderRefused, peerLeaderTargets, youthHistory,
+  enrolPeerLeader, peerLeaderCandidates, peerLeaderTargets, youthHistory,
 } from '../../src/followups/peer-leaders.js';
 import { knownEngagements, listFollowUps } from '../../src/followups/followup.js';
+import { Refusal } from '../../src/http/refusal.js';
 import { newGroup, putInPhase } from '../participants/fixtures.js';
 
 describe('peer leaders: one youth, one file, several groups', () => {
@@ -52,7 +53,11 @@ describe('peer leaders: one youth, one file, several groups', () => {
     const later = await newGroup(testDb(), ids.users.karim);
     const laura = await youthIdOf(ids.groups.dispensaire, 'Laura');
     await enrolPeerLeader(testDb(), karim, later, laura);
-    const refusal = async (p: Promise<unknown>) => p.then(() => expect.fail('refused expected'), (err) => (err as PeerLeaderRefused).messageKey);
+    const refusal = async (p: Promise<unknown>) => p.then(() => expect.fail('refused expected'), (err) => {
+      expect(err).to.be.instanceOf(Refusal);
+      expect((err as Refusal).field).to.equal('youthId');
+      return (err as Refusal).messageKey;
+    });
 
     expect(await refusal(enrolPeerLeader(testDb(), karim, later, laura))).to.equal('followups.peerLeader.errors.already');
     // Lucas is in the Bafou group, which Karim does not see.

@@ -4,9 +4,8 @@ import { resetToDemo, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { parseForm } from '../../src/http/validation.js';
 import { findYouthFile, listGroupYouths } from '../../src/participants/participant.js';
-import {
-  AlreadyWithdrawnError, NotWithdrawnError, rejoin, withdraw, withdrawalHistory, withdrawForm,
-} from '../../src/participants/withdrawal.js';
+import { Refusal } from '../../src/http/refusal.js';
+import { rejoin, withdraw, withdrawalHistory, withdrawForm } from '../../src/participants/withdrawal.js';
 import { enrolled, newGroup, putInPhase, youth } from './fixtures.js';
 
 const today = () => dayjs().format('YYYY-MM-DD');
@@ -50,7 +49,9 @@ describe('leaving the project and coming back', () => {
       const file = await enrolled(testDb(), group, youth('Hugo', 'Martin'));
       const input = { reason: 'job' as const, note: null, withdrawnOn: today(), staysInTouch: false };
       await withdraw(testDb(), karim, file, input);
-      expect(await refusal(() => withdraw(testDb(), karim, file, input))).to.be.instanceOf(AlreadyWithdrawnError);
+      const refused = await refusal(() => withdraw(testDb(), karim, file, input));
+      expect(refused).to.be.instanceOf(Refusal);
+      expect(refused).to.include({ field: '_form', messageKey: 'participants.errors.alreadyWithdrawn', status: 409 });
       expect(await withdrawalHistory(testDb(), file.enrolment_id)).to.have.length(1);
     });
 
@@ -97,7 +98,9 @@ describe('leaving the project and coming back', () => {
     it('refuses a youth who never left', async () => {
       const group = await newGroup(testDb(), ids.users.karim);
       const file = await enrolled(testDb(), group, youth('Lou', 'Garnier'));
-      expect(await refusal(() => rejoin(testDb(), file))).to.be.instanceOf(NotWithdrawnError);
+      const refused = await refusal(() => rejoin(testDb(), file));
+      expect(refused).to.be.instanceOf(Refusal);
+      expect(refused).to.include({ field: '_form', messageKey: 'participants.errors.notWithdrawn' });
     });
 
     it('can leave again later: each time is its own record', async () => {

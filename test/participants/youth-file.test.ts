@@ -3,8 +3,9 @@ import dayjs from 'dayjs';
 import { resetToDemo, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { parseForm } from '../../src/http/validation.js';
+import { Refusal } from '../../src/http/refusal.js';
 import {
-  ageOn, DuplicateYouthError, enrol, findYouthFile, isMinorAt, listGroupYouths, updateYouthFile, youthFileForm,
+  ageOn, enrol, findYouthFile, isMinorAt, listGroupYouths, updateYouthFile, youthFileForm,
 } from '../../src/participants/participant.js';
 import { newGroup, youth } from './fixtures.js';
 
@@ -97,7 +98,8 @@ describe('a youth’s file', () => {
       } catch (e) {
         error = e;
       }
-      expect(error).to.be.instanceOf(DuplicateYouthError);
+      expect(error).to.be.instanceOf(Refusal);
+      expect(error).to.include({ field: '_form', messageKey: 'participants.errors.duplicate' });
       expect(await testDb()('enrolments').where({ group_id: group.id }).count<{ n: number }[]>({ n: '*' }).then((r) => Number(r[0]!.n))).to.equal(1);
     });
   });
