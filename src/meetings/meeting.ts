@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
+import { can, type GroupRecord } from '../auth/permissions.js';
 import { PHASES, type Phase } from '../groups/group.js';
 import { Refusal } from '../http/refusal.js';
 import { calendarDate, optionalText } from '../http/validation.js';
@@ -475,4 +476,27 @@ export async function lastCalendarRenewal(db: Db, groupId: number): Promise<Cale
 export async function findGroupByCalendarToken(db: Db, token: string): Promise<{ id: number; name: string } | undefined> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return undefined;
   return db('groups').where({ calendar_token: token }).first('id', 'name');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The group's meetings page
+
+/**
+ * The group's meetings as this user may see them: what is coming (today's on top) and what is past, and,
+ * for those who read the registers, the attendance rates and the youths absent without excuse twice in a
+ * row. Youths see what is coming, never the registers: those are about the other youths too.
+ */
+export async function meetingsOverview(db: Db, user: Express.User, group: GroupRecord) {
+  const today = localToday();
+  const seesAttendance = can(user, 'viewAttendance', group);
+  const meetings: MeetingRow[] = seesAttendance ? await listMeetings(db, group.id) : await upcomingMeetings(db, group.id, { today });
+  const [rates, flags] = seesAttendance
+    ? await Promise.all([attendanceRates(db, group.id), consecutiveUnexcusedAbsences(db, [group.id])])
+    : [null, []];
+  const renewal = can(user, 'renewCalendarLink', group) ? await lastCalendarRenewal(db, group.id) : null;
+  return {
+    upcoming: meetings.filter((m) => isUpcoming(m, today)),
+    past: meetings.filter((m) => !isUpcoming(m, today)).reverse(),
+    seesAttendance, rates, flags, today, renewal,
+  };
 }

@@ -11,10 +11,9 @@ import { submitForm, type FormAgain } from '../http/forms.js';
 import type { FormErrors } from '../http/validation.js';
 import { meetingsCalendar } from './calendar-feed.js';
 import {
-  ATTENDANCE_STATUSES, attendanceRates, consecutiveUnexcusedAbsences, deleteMeeting, DeleteMeetingForm, DURATION_CHOICES, ensureCalendarToken,
-  findGroupByCalendarToken, isUpcoming, keptStatuses, lastCalendarRenewal, listMeetings, localToday, meetingDate, MeetingForm,
-  meetingFormValues, MEETING_TYPES, newMeetingValues, planMeeting, recordAttendance, registerFor, RegisterForm, renewCalendarToken,
-  updateMeeting, upcomingMeetings, type MeetingRow,
+  ATTENDANCE_STATUSES, deleteMeeting, DeleteMeetingForm, DURATION_CHOICES, ensureCalendarToken, findGroupByCalendarToken, keptStatuses,
+  listMeetings, localToday, meetingDate, MeetingForm, meetingFormValues, meetingsOverview, MEETING_TYPES, newMeetingValues, planMeeting,
+  recordAttendance, registerFor, RegisterForm, renewCalendarToken, updateMeeting, type MeetingRow,
 } from './meeting.js';
 import { meetingFor, type MeetingInGroup } from './scope.js';
 import { oncePerForm } from '../http/once-per-form.js';
@@ -39,25 +38,10 @@ export function meetingsRoutes(db: Db, config: Config): Router {
   router.get('/groups/:id/meetings', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'viewMeetings');
     const token = await ensureCalendarToken(db, group.id);
-    const today = localToday();
-    // Youths see what is coming, never the registers: those are about the other youths too.
-    const seesAttendance = can(user, 'viewAttendance', group);
-    const meetings = seesAttendance ? await listMeetings(db, group.id) : await upcomingMeetings(db, group.id, { today });
-    const [rates, flags] = seesAttendance
-      ? await Promise.all([attendanceRates(db, group.id), consecutiveUnexcusedAbsences(db, [group.id])])
-      : [null, []];
-    const renewal = can(user, 'renewCalendarLink', group) ? await lastCalendarRenewal(db, group.id) : null;
+    const { renewal, ...overview } = await meetingsOverview(db, user, group);
     res.render('meetings/index', {
       title: res.locals.t('meetings.titleOf', { group: group.name }),
-      group,
-      upcoming: meetings.filter((m) => isUpcoming(m, today)),
-      past: meetings.filter((m) => !isUpcoming(m, today)).reverse(),
-      seesAttendance,
-      rates,
-      flags,
-      today,
-      calendar: { ...feedUrl(token), renewal },
-      formatDuration,
+      group, ...overview, calendar: { ...feedUrl(token), renewal }, formatDuration,
     });
   });
 
