@@ -5,6 +5,7 @@ import { nowIso } from '../db/time.js';
 import { can, type GroupRecord } from '../auth/permissions.js';
 import type { Phase } from '../groups/group.js';
 import { notFound } from '../http/errors.js';
+import { Refusal } from '../http/refusal.js';
 import type { FormErrors } from '../http/validation.js';
 import { listCompetences, type CompetenceRow } from './competence.js';
 
@@ -140,11 +141,8 @@ export function parseAssessmentForm(body: unknown, competences: CompetenceRow[])
 // ---------------------------------------------------------------------------------------------------
 // Filling
 
-export class AssessmentRefused extends Error {
-  constructor(public readonly messageKey: string, public readonly missing: number[] = []) {
-    super(messageKey);
-  }
-}
+/** An assessment refused whole: the message is the form's; for missing scores, the detail names their competences' ids. */
+const assessmentRefused = (messageKey: string, missing: number[] = []) => new Refusal<number[]>('_form', messageKey, 422, missing);
 
 /**
  * Saves a youth's own assessment for one moment, replacing what they answered before for that moment.
@@ -160,24 +158,24 @@ export async function fillAssessment(
   answers: Map<number, number>,
   freeText: string | null,
 ): Promise<number> {
-  if (user.role !== 'youth' || enrolment.user_id !== user.id) throw new AssessmentRefused('assessments.refused.notYours');
-  if (!(ASSESSMENT_MOMENTS as readonly string[]).includes(moment)) throw new AssessmentRefused('assessments.refused.invalid');
+  if (user.role !== 'youth' || enrolment.user_id !== user.id) throw assessmentRefused('assessments.refused.notYours');
+  if (!(ASSESSMENT_MOMENTS as readonly string[]).includes(moment)) throw assessmentRefused('assessments.refused.invalid');
   return db.transaction(async (trx) => {
     const current = await trx('enrolments')
       .join('groups', 'groups.id', 'enrolments.group_id')
       .where('enrolments.id', enrolment.enrolment_id)
       .first('enrolments.status', 'groups.phase');
-    if (!current) throw new AssessmentRefused('assessments.refused.notYours');
-    if (current.status !== 'enrolled') throw new AssessmentRefused('assessments.closed.withdrawn');
-    if (!isMomentOpen(moment, current.phase)) throw new AssessmentRefused(`assessments.closed.${whenMomentOpens(moment, current.phase)}_${moment}`);
+    if (!current) throw assessmentRefused('assessments.refused.notYours');
+    if (current.status !== 'enrolled') throw assessmentRefused('assessments.closed.withdrawn');
+    if (!isMomentOpen(moment, current.phase)) throw assessmentRefused(`assessments.closed.${whenMomentOpens(moment, current.phase)}_${moment}`);
 
     const asked = await listCompetences(trx, { activeOnly: true });
     const askedIds = new Set(asked.map((c) => c.id));
     for (const [id, score] of answers) {
-      if (!askedIds.has(id) || !Number.isInteger(score) || score < 1 || score > 5) throw new AssessmentRefused('assessments.refused.invalid');
+      if (!askedIds.has(id) || !Number.isInteger(score) || score < 1 || score > 5) throw assessmentRefused('assessments.refused.invalid');
     }
     const missing = asked.filter((c) => !answers.has(c.id)).map((c) => c.id);
-    if (missing.length) throw new AssessmentRefused('assessments.form.scoreMissing', missing);
+    if (missing.length) throw assessmentRefused('assessments.form.scoreMissing', missing);
     const text = freeText?.trim() ? freeText.trim().slice(0, FREE_TEXT_MAX) : null;
 
     const now = nowIso();

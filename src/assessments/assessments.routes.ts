@@ -1,19 +1,21 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { Db } from '../db/knex.js';
-import { assertCan, requireCan, requireSignedIn } from '../auth/guards.js';
+import { requireCan, requireSignedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
-import { loadVisibleGroup, type ScopedGroup } from '../groups/group.js';
+import { groupFor } from '../groups/scope.js';
 import { flash } from '../http/flash.js';
-import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
+import { submitForm } from '../http/forms.js';
+import { isRefusal } from '../http/refusal.js';
+import { keptInput, type FormErrors } from '../http/validation.js';
 import { journeyPath } from '../journey/journey.js';
 import {
-  AssessmentRefused, assessmentDeltas, assessmentValues, fillAssessment, findAssessment, findOwnEnrolment, FREE_TEXT_MAX, isMomentOpen,
-  parseAssessmentForm, parseMoment, whenMomentOpens, type AssessmentMoment, type OwnEnrolment,
+  assessmentDeltas, assessmentValues, fillAssessment, findAssessment, FREE_TEXT_MAX, isMomentOpen, parseAssessmentForm, whenMomentOpens,
 } from './assessment.js';
 import {
-  addCompetence, answerCounts, CompetenceForm, CompetenceRefused, deleteCompetence, listCompetences, loadCompetence, moveCompetence,
+  addCompetence, answerCounts, CompetenceForm, deleteCompetence, DeleteCompetenceForm, listCompetences, loadCompetence, moveCompetence,
   MoveForm, renameCompetence, setCompetenceActive, type CompetenceRow,
 } from './competence.js';
+import { ownAssessmentFor, type OwnAssessment } from './scope.js';
 import { assessmentWording } from './wording.js';
 
 export function assessmentsRoutes(db: Db): Router {
@@ -22,8 +24,7 @@ export function assessmentsRoutes(db: Db): Router {
   // ---- the worker's and director's view: deltas per youth, and the group's averages ------------------
 
   router.get('/groups/:id/assessments', requireSignedIn, async (req, res) => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, 'viewAssessments', group));
+    const { group } = await groupFor(db, req, 'viewAssessments');
     const deltas = await assessmentDeltas(db, group.id);
     res.render('assessments/index', {
       title: res.locals.t('assessments.group.titleOf', { group: group.name }),
@@ -34,20 +35,10 @@ export function assessmentsRoutes(db: Db): Router {
 
   // ---- the youth's own form -------------------------------------------------------------------------
 
-  /** The group, the moment, and the signed-in youth's own enrolment in it; anyone else may not fill it (403). */
-  const ownAssessment = async (req: Request): Promise<{ group: ScopedGroup; moment: AssessmentMoment; own: OwnEnrolment }> => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    const moment = parseMoment(req.params.moment);
-    const own = await findOwnEnrolment(db, req.user!, group.id);
-    assertCan(Boolean(own) && can(req.user, 'fillAssessment', { group, youthUserId: own!.user_id }));
-    return { group, moment, own: own! };
-  };
-
   const renderForm = async (
-    res: Response, status: number, ctx: { group: ScopedGroup; moment: AssessmentMoment; own: OwnEnrolment },
+    res: Response, status: number, { user, group, moment, own }: OwnAssessment,
     form?: { values: Record<string, string>; errors: FormErrors; missing: CompetenceRow[] },
   ) => {
-    const { group, moment, own } = ctx;
     const [competences, existing] = await Promise.all([listCompetences(db, { activeOnly: true }), findAssessment(db, own.enrolment_id, moment)]);
     const open = isMomentOpen(moment, group.phase) && own.status === 'enrolled';
     const closedBecause = own.status !== 'enrolled' ? 'withdrawn' : open ? null : `${whenMomentOpens(moment, group.phase)}_${moment}`;
@@ -57,36 +48,35 @@ export function assessmentsRoutes(db: Db): Router {
       values: form?.values ?? assessmentValues(existing, competences),
       errors: form?.errors ?? {},
       missing: form?.missing ?? [],
-      journeyUrl: await journeyPath(db, res.req.user!, group.id),
+      journeyUrl: await journeyPath(db, user, group.id),
       freeTextMax: FREE_TEXT_MAX,
       // The free answer can be a short video too, through the media module's upload page.
-      canFilm: can(res.req.user, 'uploadMedia', group),
+      canFilm: can(user, 'uploadMedia', group),
       w: assessmentWording(res.locals.lang),
     });
   };
 
   router.get('/groups/:id/assessments/:moment', requireSignedIn, async (req, res) => {
-    await renderForm(res, 200, await ownAssessment(req));
+    await renderForm(res, 200, await ownAssessmentFor(db, req));
   });
 
+  // One score per active competence, the list read from the database: a bulk form, read by
+  // parseAssessmentForm (which names the missing ones) rather than by one schema.
   router.post('/groups/:id/assessments/:moment', requireSignedIn, async (req, res) => {
-    const ctx = await ownAssessment(req);
+    const mine = await ownAssessmentFor(db, req);
     const competences = await listCompetences(db, { activeOnly: true });
-    const values = keptInput(req.body);
+    const again = (errors: FormErrors, missing: CompetenceRow[]) => renderForm(res, 422, mine, { values: keptInput(req.body), errors, missing });
     const form = parseAssessmentForm(req.body, competences);
-    if (!form.ok) return renderForm(res, 422, ctx, { values, errors: form.errors, missing: form.missing });
+    if (!form.ok) return again(form.errors, form.missing);
     try {
-      await fillAssessment(db, req.user!, ctx.own, ctx.moment, form.answers, form.freeText);
+      await fillAssessment(db, mine.user, mine.own, mine.moment, form.answers, form.freeText);
     } catch (err) {
-      if (!(err instanceof AssessmentRefused)) throw err;
-      const missing = competences.filter((c) => err.missing.includes(c.id));
-      return renderForm(res, 422, ctx, { values, errors: { _form: err.messageKey }, missing });
+      if (!isRefusal(err)) throw err;
+      return again({ [err.field]: err.messageKey }, competences.filter((c) => (err.detail as number[]).includes(c.id)));
     }
-    flash(req, 'notice', `assessments.form.saved_${ctx.moment}`);
-    if (req.body?.then === 'video' && can(req.user, 'uploadMedia', ctx.group)) {
-      return res.redirect(303, `/groups/${ctx.group.id}/media/new?moment=${ctx.moment}`);
-    }
-    res.redirect(303, `${await journeyPath(db, req.user!, ctx.group.id)}#my-assessments`);
+    flash(req, 'notice', `assessments.form.saved_${mine.moment}`);
+    if (req.body?.then === 'video' && can(mine.user, 'uploadMedia', mine.group)) return res.redirect(303, `/groups/${mine.group.id}/media/new?moment=${mine.moment}`);
+    res.redirect(303, `${await journeyPath(db, mine.user, mine.group.id)}#my-assessments`);
   });
 
   // ---- the admin's competence editor ----------------------------------------------------------------
@@ -107,37 +97,27 @@ export function assessmentsRoutes(db: Db): Router {
   });
 
   router.post('/admin/competences', ...admin, async (req, res) => {
-    const form = parseForm(CompetenceForm, req.body);
-    if (!form.ok) return renderEditor(res, 422, { id: 'new', values: keptInput(req.body), errors: form.errors });
-    try {
-      await addCompetence(db, form.data);
-    } catch (err) {
-      if (err instanceof CompetenceRefused) return renderEditor(res, 422, { id: 'new', values: keptInput(req.body), errors: { [err.field]: err.messageKey } });
-      throw err;
-    }
+    const posted = await submitForm(req, CompetenceForm, (input) => addCompetence(db, input), (again) =>
+      renderEditor(res, again.status, { id: 'new', values: again.values, errors: again.errors }));
+    if (!posted.ok) return;
     flash(req, 'notice', 'assessments.competences.added');
     res.redirect(303, '/admin/competences');
   });
 
   router.post('/admin/competences/:competenceId', ...admin, async (req, res) => {
     const competence = await loadCompetence(db, req.params.competenceId);
-    const form = parseForm(CompetenceForm, req.body);
-    if (!form.ok) return renderEditor(res, 422, { id: competence.id, values: keptInput(req.body), errors: form.errors });
-    try {
-      await renameCompetence(db, competence, form.data);
-    } catch (err) {
-      if (err instanceof CompetenceRefused) return renderEditor(res, 422, { id: competence.id, values: keptInput(req.body), errors: { [err.field]: err.messageKey } });
-      throw err;
-    }
+    const posted = await submitForm(req, CompetenceForm, (input) => renameCompetence(db, competence, input), (again) =>
+      renderEditor(res, again.status, { id: competence.id, values: again.values, errors: again.errors }));
+    if (!posted.ok) return;
     flash(req, 'notice', 'assessments.competences.renamed');
     res.redirect(303, `/admin/competences#competence-${competence.id}`);
   });
 
   router.post('/admin/competences/:competenceId/move', ...admin, async (req, res) => {
     const competence = await loadCompetence(db, req.params.competenceId);
-    const form = parseForm(MoveForm, req.body);
-    if (!form.ok) return renderEditor(res, 422, { id: competence.id, values: {}, errors: { _form: 'assessments.competences.directionInvalid' } });
-    await moveCompetence(db, competence, form.data.direction);
+    const posted = await submitForm(req, MoveForm, (direction) => moveCompetence(db, competence, direction), (again) =>
+      renderEditor(res, again.status, { id: competence.id, values: {}, errors: again.errors }));
+    if (!posted.ok) return;
     res.redirect(303, `/admin/competences#competence-${competence.id}`);
   });
 
@@ -152,12 +132,9 @@ export function assessmentsRoutes(db: Db): Router {
 
   router.post('/admin/competences/:competenceId/delete', ...admin, async (req, res) => {
     const competence = await loadCompetence(db, req.params.competenceId);
-    try {
-      await deleteCompetence(db, competence);
-    } catch (err) {
-      if (err instanceof CompetenceRefused) return renderEditor(res, 422, { id: competence.id, values: {}, errors: { _form: err.messageKey } });
-      throw err;
-    }
+    const posted = await submitForm(req, DeleteCompetenceForm, () => deleteCompetence(db, competence), (again) =>
+      renderEditor(res, again.status, { id: competence.id, values: {}, errors: again.errors }));
+    if (!posted.ok) return;
     flash(req, 'notice', 'assessments.competences.deleted');
     res.redirect(303, '/admin/competences');
   });

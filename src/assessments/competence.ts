@@ -4,6 +4,7 @@ import { insertedId, toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
+import { Refusal } from '../http/refusal.js';
 
 /**
  * The competences a youth rates themselves on. They are data: an admin adds one, renames it in French and
@@ -89,20 +90,21 @@ const label = z
 export const CompetenceForm = z.object({ labelFr: label, labelEn: label });
 export type CompetenceInput = z.infer<typeof CompetenceForm>;
 
-export const MoveForm = z.object({ direction: z.enum(['up', 'down'], { message: 'assessments.competences.directionInvalid' }) });
+// The arrows of a line send up or down; anything else is the line's problem, not a field's.
+export const MoveForm = z
+  .object({ direction: z.unknown().optional() })
+  .refine((f) => f.direction === 'up' || f.direction === 'down', { message: 'assessments.competences.directionInvalid' })
+  .transform((f) => f.direction as 'up' | 'down');
 
-export class CompetenceRefused extends Error {
-  constructor(public readonly field: string, public readonly messageKey: string) {
-    super(messageKey);
-  }
-}
+/** The delete button: nothing to fill in, but a refusal shows on the editor like any form's. */
+export const DeleteCompetenceForm = z.object({});
 
 /** Two competences with the same words would be two questions a youth cannot tell apart. */
 async function assertLabelsFree(db: Db, input: CompetenceInput, exceptId?: number): Promise<void> {
   for (const [field, column, value] of [['labelFr', 'label_fr', input.labelFr], ['labelEn', 'label_en', input.labelEn]] as const) {
     const q = db('competences').whereRaw(`lower(${column}) = lower(?)`, [value]);
     if (exceptId) q.whereNot('id', exceptId);
-    if (await q.first('id')) throw new CompetenceRefused(field, 'assessments.competences.duplicate');
+    if (await q.first('id')) throw new Refusal(field, 'assessments.competences.duplicate');
   }
 }
 
@@ -170,13 +172,13 @@ export async function answerCount(db: Db, competenceId: number): Promise<number>
 /** Only a competence nobody has answered yet can go (a typo just added); otherwise it is deactivated. */
 export async function deleteCompetence(db: Db, competence: CompetenceRow): Promise<void> {
   await db.transaction(async (trx) => {
-    if ((await answerCount(trx, competence.id)) > 0) throw new CompetenceRefused('_form', 'assessments.competences.hasAnswers');
+    if ((await answerCount(trx, competence.id)) > 0) throw new Refusal('_form', 'assessments.competences.hasAnswers');
     await trx('competences').where({ id: competence.id }).del();
   }).catch((err: unknown) => {
     // An answer given in the meantime: the foreign key refuses, and the admin reads the same message.
     const e = err as { code?: string; message?: string };
     if (e?.code === '23503' || (e?.code === 'SQLITE_CONSTRAINT' && /FOREIGN KEY/i.test(e.message ?? ''))) {
-      throw new CompetenceRefused('_form', 'assessments.competences.hasAnswers');
+      throw new Refusal('_form', 'assessments.competences.hasAnswers');
     }
     throw err;
   });

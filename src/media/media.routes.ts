@@ -2,54 +2,56 @@ import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import { assertCan, requireSignedIn } from '../auth/guards.js';
+import { requireSignedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
-import { loadVisibleGroup, type ScopedGroup } from '../groups/group.js';
+import type { ScopedGroup } from '../groups/group.js';
+import { groupFor } from '../groups/scope.js';
 import { listGroupYouths, loadYouthFile, type YouthFile } from '../participants/participant.js';
+import { youthFileFor } from '../participants/scope.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
-import { detectType, discard, receivedFile, receiveOneFile, sendStoredFile, storedFilePath } from '../http/uploads.js';
-import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
+import { submitForm, type FormAgain } from '../http/forms.js';
+import { Refusal } from '../http/refusal.js';
+import { discard, receivedFile, receiveOneFile, sendStoredFile, storedFilePath } from '../http/uploads.js';
+import { keptInput, type FormErrors } from '../http/validation.js';
 import { ConsentForm, consentHistory, CONSENT_LEVELS, groupConsents, recordConsent, USE_LEVELS, youthConsent, type ConsentShortfall } from './consent.js';
 import { selfAssessmentBesideVideos } from '../assessments/beside-videos.js';
 import { mediaProbe, type MediaProbe } from './media-probe.js';
-import { formatDuration, formatSize, keepUploadedMedium, removeMediumFiles } from './medium-file.js';
+import { addMedium, deleteMedium, dropRefusedUpload, formatDuration, formatSize } from './medium-file.js';
 import {
-  beforeAfter, ConsentRefused, defaultMoment, deleteMediumRow, kindOfType, limitFor, listGroupMedia, loadMedium, MEDIA_KINDS, MediumForm,
-  mediumFormValues, mediumRecord, mediumTags, MOMENTS, recordMedium, UnknownYouthError, updateMedium, UploadForm, type MediumItem,
+  beforeAfter, defaultMoment, DeleteMediumForm, listGroupMedia, MEDIA_KINDS, mediumFormFor, mediumFormValues, mediumTags, MOMENTS,
+  updateMedium, UploadForm,
 } from './medium.js';
+import { mediumFor, type MediumInGroup } from './scope.js';
 
-type Outcome = 'ok' | 'tooLarge' | 'malformed' | 'gone';
+/** How the body of an upload arrived: whole, cut by the sender who left, or refused on the way (its file gone). */
+type Received = 'ok' | 'gone' | Refusal;
 
 export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaProbe()): Router {
   const router = Router();
   const limits = config.limits;
+  const store = { uploadDir: config.uploadDir, probe, limits };
 
   // The upload's own limit is the largest one (a video's): the kind, and so its real limit, is known only
   // once the first bytes have been read; a photo or PDF over its own limit is refused (413) after that.
   const receive = receiveOneFile({ uploadDir: config.uploadDir, field: 'file', maxBytes: limits.video });
 
-  function receiveUpload(req: Request, res: Response): Promise<Outcome> {
+  function receiveUpload(req: Request, res: Response): Promise<Received> {
     return new Promise((resolve, reject) => {
+      const refuse = (refusal: Refusal) => void discard(receivedFile(req)).then(() => resolve(refusal), reject);
       receive(req, res, (err?: unknown) => {
         if (!err) return resolve('ok');
         const problem = (err as { uploadProblem?: string }).uploadProblem;
-        if (problem === 'tooLarge') return resolve('tooLarge');
+        if (problem === 'tooLarge') return refuse(new Refusal('file', 'media.errors.tooLarge', 413));
         // Gone means the sender left mid-body. A body that arrived whole is destroyed too once read (Node's
         // autoDestroy), and a whole but malformed one (empty, cut multipart) still deserves an answer.
         if (req.destroyed && !req.complete) return resolve('gone');
         // A broken multipart body is the sender's mistake; a full disk (ENOSPC...) is ours.
-        if (problem === 'malformed' || (err instanceof Error && !(err as NodeJS.ErrnoException).code)) return resolve('malformed');
+        if (problem === 'malformed' || (err instanceof Error && !(err as NodeJS.ErrnoException).code)) return refuse(new Refusal('file', 'media.errors.malformed'));
         reject(err);
       });
     });
   }
-
-  const groupFor = async (req: Request, action: 'viewMedia' | 'uploadMedia'): Promise<ScopedGroup> => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, action, group));
-    return group;
-  };
 
   const sizes = (res: Response) => {
     const f = (n: number) => formatSize(res.locals.t, n, res.locals.lang);
@@ -67,12 +69,12 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
   // ---- the group's media ---------------------------------------------------------------------------
 
   router.get('/groups/:id/media', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewMedia');
-    const seesConsents = can(req.user, 'recordConsent', { group, youthUserId: null });
+    const { user, group } = await groupFor(db, req, 'viewMedia');
+    const seesConsents = can(user, 'recordConsent', { group, youthUserId: null });
     const [media, consents] = await Promise.all([listGroupMedia(db, group.id), seesConsents ? groupConsents(db, group.id) : null]);
     res.render('media/index', {
       title: res.locals.t('media.titleOf', { group: group.name }),
-      group, media, consents, canUpload: can(req.user, 'uploadMedia', group), ...viewHelpers(res),
+      group, media, consents, canUpload: can(user, 'uploadMedia', group), ...viewHelpers(res),
     });
   });
 
@@ -83,44 +85,29 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
       title: res.locals.t('media.upload.title'), group, values, errors, limits, sizes: sizes(res), ...viewHelpers(res),
     });
 
+  // A refused upload (its file already gone): the form's messages, and the file's beside them.
+  const renderNewAgain = (res: Response, group: ScopedGroup, page: FormAgain, fileRefused?: Refusal) =>
+    renderNew(res, group, page.values, fileRefused ? { ...page.errors, file: fileRefused.messageKey } : page.errors, fileRefused?.status ?? page.status);
+
   router.get('/groups/:id/media/new', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'uploadMedia');
+    const { group } = await groupFor(db, req, 'uploadMedia');
     const asked = typeof req.query.moment === 'string' && (MOMENTS as readonly string[]).includes(req.query.moment) ? req.query.moment : null;
     renderNew(res, group, { moment: asked ?? defaultMoment(group.phase) }, {});
   });
 
   router.post('/groups/:id/media', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'uploadMedia');
+    const { user, group } = await groupFor(db, req, 'uploadMedia');
     // Permission first, then the upload: nobody else gets to put a file on this server's disk.
-    const outcome = await receiveUpload(req, res);
-    if (outcome === 'gone') return void res.destroy();
+    const received = await receiveUpload(req, res);
+    if (received === 'gone') return void res.destroy();
     const file = receivedFile(req);
-    let refusal: { status: number; errors: FormErrors } | undefined;
-    let id: number | undefined;
-    try {
-      refusal = outcome === 'tooLarge' ? { status: 413, errors: { file: 'media.errors.tooLarge' } }
-        : outcome === 'malformed' ? { status: 422, errors: { file: 'media.errors.malformed' } }
-          : undefined;
-      const form = parseForm(UploadForm, req.body);
-      if (!refusal) {
-        const errors: FormErrors = form.ok ? {} : { ...form.errors };
-        const type = file ? await detectType(file) : undefined;
-        const kind = type ? kindOfType(type.mime) : undefined;
-        if (file && !kind) errors.file = 'media.errors.type';
-        if (!file && form.ok && !form.data.body) errors.file = 'media.errors.nothing';
-        if (file && kind && file.size > limitFor(kind, limits)) refusal = { status: 413, errors: { ...errors, file: 'media.errors.tooLarge' } };
-        else if (!form.ok || Object.keys(errors).length) refusal = { status: 422, errors };
-        else if (file && type && kind) id = await keepUploadedMedium(db, config.uploadDir, probe, req.user!, group.id, file, type, kind, form.data);
-        else if (form.ok) id = await recordMedium(db, req.user!, { groupId: group.id, kind: 'report', input: form.data, file: null });
-      }
-    } finally {
-      // Whatever was refused or failed, no temporary file stays behind (a kept file has moved already), and
-      // that is done before answering.
-      await discard(file);
-    }
-    if (refusal || id === undefined) return renderNew(res, group, keptInput(req.body), refusal?.errors ?? {}, refusal?.status ?? 422);
+    if (received !== 'ok') return renderNew(res, group, keptInput(req.body), { file: received.messageKey }, received.status);
+    // An invalid form still says what is wrong with the file sent with it.
+    const posted = await submitForm(req, UploadForm, (input) => addMedium(db, store, user, group.id, input, file), async (again) =>
+      renderNewAgain(res, group, again, again.refusal ? undefined : await dropRefusedUpload(file, limits)));
+    if (!posted.ok) return;
     flash(req, 'notice', file ? 'media.upload.done' : 'media.upload.doneReport');
-    const location = mediumUrl(group, { id });
+    const location = mediumUrl(group, { id: posted.result });
     // The page's script sends the form itself (for its progress bar) and goes to the new medium on its own.
     if (req.accepts(['html', 'json']) === 'json') return void res.status(201).location(location).json({ location });
     res.redirect(303, location);
@@ -128,85 +115,64 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
 
   // ---- one medium ----------------------------------------------------------------------------------
 
-  interface Refusal {
+  interface ShownAgain {
+    status: number;
     errors: FormErrors;
     values?: Record<string, string>;
     checked?: number[];
     shortfalls?: ConsentShortfall[];
-    status?: number;
   }
 
-  const renderShow = async (req: Request, res: Response, group: ScopedGroup, medium: MediumItem, refusal?: Refusal) => {
-    const record = mediumRecord(group, medium);
-    const canEdit = can(req.user, 'editMedium', record);
-    const decidesUse = can(req.user, 'decideMediumUse', record);
+  const renderShow = async (req: Request, res: Response, { user, group, medium, record }: MediumInGroup, again?: ShownAgain) => {
+    const canEdit = can(user, 'editMedium', record);
+    const decidesUse = can(user, 'decideMediumUse', record);
     const tags = await mediumTags(db, medium);
     // Who may be named: the group's youths for the adults, herself for a youth; consents only for those who
     // decide how far media go.
     const youths = canEdit
-      ? (await listGroupYouths(db, group.id, group.departure_date)).filter((y) => can(req.user, 'tagYouth', { medium: record, youthUserId: y.user_id }))
+      ? (await listGroupYouths(db, group.id, group.departure_date)).filter((y) => can(user, 'tagYouth', { medium: record, youthUserId: y.user_id }))
       : [];
     const consents = decidesUse ? await groupConsents(db, group.id) : [];
-    res.status(refusal?.status ?? (refusal ? 422 : 200)).render('media/show', {
+    res.status(again?.status ?? 200).render('media/show', {
       title: medium.caption ?? res.locals.t(`media.kinds.${medium.kind}`),
       group, medium, tags, youths, consents, canEdit, decidesUse, useLevels: USE_LEVELS,
-      values: refusal?.values ?? mediumFormValues(medium),
-      checked: refusal?.checked ?? tags.map((t) => t.youth_id),
-      errors: refusal?.errors ?? {},
-      shortfalls: refusal?.shortfalls ?? [],
+      values: again?.values ?? mediumFormValues(medium),
+      checked: again?.checked ?? tags.map((t) => t.youth_id),
+      errors: again?.errors ?? {},
+      shortfalls: again?.shortfalls ?? [],
       ...viewHelpers(res),
     });
   };
 
+  /** The youths ticked on a posted medium form, to tick them again. */
+  const tickedYouths = (body: { youth?: unknown } | undefined): number[] => ([] as unknown[]).concat(body?.youth ?? []).map(Number).filter(Number.isInteger);
+
   router.get('/groups/:id/media/:mediumId', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewMedia');
-    await renderShow(req, res, group, await loadMedium(db, group, req.params.mediumId));
+    await renderShow(req, res, await mediumFor(db, req));
   });
 
   router.post('/groups/:id/media/:mediumId', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewMedia');
-    const medium = await loadMedium(db, group, req.params.mediumId);
-    const record = mediumRecord(group, medium);
-    assertCan(can(req.user, 'editMedium', record));
-    // The use level is decided by the adults in charge; from anyone else it is ignored, not trusted.
-    const body = { ...(req.body ?? {}) };
-    if (!can(req.user, 'decideMediumUse', record)) delete body.useLevel;
-    const form = parseForm(MediumForm, body);
-    const values = keptInput(body);
-    const checked = ([] as unknown[]).concat(body.youth ?? []).map(Number).filter(Number.isInteger);
-    if (!form.ok) return renderShow(req, res, group, medium, { errors: form.errors, values, checked });
-    let clearanceWithdrawn: boolean;
-    try {
-      ({ clearanceWithdrawn } = await updateMedium(db, { user: req.user!, record }, medium, form.data));
-    } catch (err) {
-      if (err instanceof ConsentRefused) {
-        return renderShow(req, res, group, medium, {
-          errors: { useLevel: 'media.errors.consent' }, values, checked, shortfalls: err.shortfalls,
-        });
-      }
-      if (err instanceof UnknownYouthError) return renderShow(req, res, group, medium, { errors: { youth: 'media.errors.youth' }, values, checked });
-      throw err;
-    }
-    flash(req, 'notice', clearanceWithdrawn ? 'media.show.clearanceWithdrawn' : 'media.show.saved');
-    res.redirect(303, mediumUrl(group, medium));
+    const found = await mediumFor(db, req, 'editMedium');
+    const posted = await submitForm(req, mediumFormFor(found), (input) => updateMedium(db, found, found.medium, input), (again) =>
+      renderShow(req, res, found, { ...again, checked: tickedYouths(req.body), shortfalls: again.refusal?.detail as ConsentShortfall[] | undefined }));
+    if (!posted.ok) return;
+    flash(req, 'notice', posted.result.clearanceWithdrawn ? 'media.show.clearanceWithdrawn' : 'media.show.saved');
+    res.redirect(303, mediumUrl(found.group, found.medium));
   });
 
   router.post('/groups/:id/media/:mediumId/delete', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewMedia');
-    const medium = await loadMedium(db, group, req.params.mediumId);
-    assertCan(can(req.user, 'editMedium', mediumRecord(group, medium)));
-    if (req.body?.confirm !== 'yes') return renderShow(req, res, group, medium, { errors: { confirm: 'media.errors.confirm' } });
-    await deleteMediumRow(db, medium);
-    await removeMediumFiles(config.uploadDir, medium);
+    const found = await mediumFor(db, req, 'editMedium');
+    const posted = await submitForm(req, DeleteMediumForm, () => deleteMedium(db, config.uploadDir, found.medium), (again) =>
+      renderShow(req, res, found, { status: again.status, errors: again.errors }));
+    if (!posted.ok) return;
     flash(req, 'notice', 'media.delete.done');
-    res.redirect(303, mediaUrl(group));
+    res.redirect(303, mediaUrl(found.group));
   });
 
   // The files themselves: never a static folder, always through the group's permission. Ranges (206) let
   // a phone seek in a long video without downloading it whole.
   router.get('/groups/:id/media/:mediumId/file', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewMedia');
-    const medium = await loadMedium(db, group, req.params.mediumId);
+    const { medium } = await mediumFor(db, req);
     if (!medium.stored_path || !medium.mime) throw notFound();
     const ext = path.extname(medium.stored_path);
     await sendStoredFile(res, storedFilePath(config.uploadDir, medium.stored_path), {
@@ -217,8 +183,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
   });
 
   router.get('/groups/:id/media/:mediumId/thumbnail', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewMedia');
-    const medium = await loadMedium(db, group, req.params.mediumId);
+    const { medium } = await mediumFor(db, req);
     // Without ffmpeg there is no thumbnail: a photo is then its own.
     const relative = medium.thumbnail_path ?? (medium.kind === 'photo' ? medium.stored_path : null);
     if (!relative) throw notFound();
@@ -230,13 +195,6 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
 
   // ---- image rights --------------------------------------------------------------------------------
 
-  const youthFor = async (req: Request): Promise<{ group: ScopedGroup; file: YouthFile }> => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    const file = await loadYouthFile(db, group, req.params.enrolmentId);
-    assertCan(can(req.user, 'recordConsent', { group, youthUserId: file.user_id }));
-    return { group, file };
-  };
-
   const renderConsent = async (res: Response, group: ScopedGroup, file: YouthFile, values: Record<string, string>, errors: FormErrors, status = 200) => {
     const [current, history] = await Promise.all([youthConsent(db, group.id, file.enrolment_id), consentHistory(db, file.enrolment_id)]);
     res.status(status).render('media/consent', {
@@ -246,43 +204,44 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
   };
 
   router.get('/groups/:id/youths/:enrolmentId/consent', requireSignedIn, async (req, res) => {
-    const { group, file } = await youthFor(req);
+    const { group, file } = await youthFileFor(db, req, 'recordConsent');
     const current = await youthConsent(db, group.id, file.enrolment_id);
     await renderConsent(res, group, file, current?.consent ? { level: current.consent.level, parental: current.consent.parental ? 'yes' : '' } : {}, {});
   });
 
   router.post('/groups/:id/youths/:enrolmentId/consent', requireSignedIn, async (req, res) => {
-    const { group, file } = await youthFor(req);
-    const form = parseForm(ConsentForm, req.body);
-    if (!form.ok) return renderConsent(res, group, file, keptInput(req.body), form.errors, 422);
-    const { narrowedMedia } = await recordConsent(db, req.user!, file, form.data);
+    const { user, group, file } = await youthFileFor(db, req, 'recordConsent');
+    const posted = await submitForm(req, ConsentForm, (input) => recordConsent(db, user, file, input), (again) =>
+      renderConsent(res, group, file, again.values, again.errors, again.status));
+    if (!posted.ok) return;
     flash(req, 'notice', 'media.consent.saved', { name: `${file.first_name} ${file.last_name}` });
-    if (narrowedMedia) flash(req, 'notice', 'media.consent.narrowed', { count: String(narrowedMedia) });
+    if (posted.result.narrowedMedia) flash(req, 'notice', 'media.consent.narrowed', { count: String(posted.result.narrowedMedia) });
     res.redirect(303, `${mediaUrl(group)}#consents`);
   });
 
   // ---- before and after ----------------------------------------------------------------------------
 
-  const renderBeforeAfter = async (res: Response, group: ScopedGroup, youth: YouthFile | null) => {
+  const renderBeforeAfter = async (res: Response, user: Express.User, group: ScopedGroup, youth: YouthFile | null) => {
     const [pair, youths] = await Promise.all([beforeAfter(db, group.id, youth?.youth_id), listGroupYouths(db, group.id)]);
     const name = youth ? `${youth.first_name} ${youth.last_name}` : group.name;
     res.render('media/before-after', {
       title: res.locals.t('media.beforeAfter.titleOf', { name }),
       group, pair, youth: youth ? { enrolment_id: youth.enrolment_id, name } : null,
       youths: youths.map((y) => ({ enrolment_id: y.enrolment_id, name: `${y.first_name} ${y.last_name}` })),
-      canUpload: can(res.req.user, 'uploadMedia', group),
-      selfAssessment: await selfAssessmentBesideVideos(db, res.req.user!, res.locals.lang, group, youth?.enrolment_id),
+      canUpload: can(user, 'uploadMedia', group),
+      selfAssessment: await selfAssessmentBesideVideos(db, user, res.locals.lang, group, youth?.enrolment_id),
       ...viewHelpers(res),
     });
   };
 
   router.get('/groups/:id/before-after', requireSignedIn, async (req, res) => {
-    await renderBeforeAfter(res, await groupFor(req, 'viewMedia'), null);
+    const { user, group } = await groupFor(db, req, 'viewMedia');
+    await renderBeforeAfter(res, user, group, null);
   });
 
   router.get('/groups/:id/youths/:enrolmentId/before-after', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewMedia');
-    await renderBeforeAfter(res, group, await loadYouthFile(db, group, req.params.enrolmentId));
+    const { user, group } = await groupFor(db, req, 'viewMedia');
+    await renderBeforeAfter(res, user, group, await loadYouthFile(db, group, req.params.enrolmentId));
   });
 
   return router;

@@ -1,11 +1,67 @@
 import { rm, stat } from 'node:fs/promises';
+import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import { keepFile, storedFilePath, type DetectedType, type ReceivedFile } from '../http/uploads.js';
+import { isRefusal, Refusal } from '../http/refusal.js';
+import { detectType, discard, keepFile, storedFilePath, type DetectedType, type ReceivedFile } from '../http/uploads.js';
 import type { MediaProbe } from './media-probe.js';
 import { thumbnailTempPath } from './media-probe.js';
-import { recordMedium, type MediaKind, type MediumRow, type UploadInput } from './medium.js';
+import { deleteMediumRow, kindOfType, limitFor, recordMedium, type MediaKind, type MediumRow, type UploadInput } from './medium.js';
 
 const AREA = 'media';
+
+/** Where media files go, what reads them, and how large each kind may be. */
+export interface MediaStore {
+  uploadDir: string;
+  probe: MediaProbe;
+  limits: Config['limits'];
+}
+
+/**
+ * What a sent file really is, from its first bytes, and so its kind and its size limit. Anything else is
+ * refused: an executable or a web page renamed .mp4 has no business on the server; a photo or a PDF over
+ * its own limit is refused even under a video's (413).
+ */
+async function examineUpload(file: ReceivedFile, limits: Config['limits']): Promise<{ type: DetectedType; kind: MediaKind }> {
+  const type = await detectType(file);
+  const kind = type ? kindOfType(type.mime) : undefined;
+  if (!type || !kind) throw new Refusal('file', 'media.errors.type');
+  if (file.size > limitFor(kind, limits)) throw new Refusal('file', 'media.errors.tooLarge', 413);
+  return { type, kind };
+}
+
+/**
+ * A youth or a worker adds a medium to the group: a file, kept as the kind its bytes say, or a page of the
+ * logbook written without any file. Whatever is refused or fails, no temporary file is left when this
+ * returns (a kept file has moved already).
+ */
+export async function addMedium(db: Db, store: MediaStore, user: Express.User, groupId: number, input: UploadInput, file?: ReceivedFile): Promise<number> {
+  try {
+    if (!file) {
+      if (!input.body) throw new Refusal('file', 'media.errors.nothing');
+      return await recordMedium(db, user, { groupId, kind: 'report', input, file: null });
+    }
+    const { type, kind } = await examineUpload(file, store.limits);
+    return await keepUploadedMedium(db, store.uploadDir, store.probe, user, groupId, file, type, kind, input);
+  } finally {
+    await discard(file);
+  }
+}
+
+/**
+ * The file sent with a form refused for its own fields: it goes, and what was wrong with it is said too,
+ * so that one post shows every problem.
+ */
+export async function dropRefusedUpload(file: ReceivedFile | undefined, limits: Config['limits']): Promise<Refusal | undefined> {
+  try {
+    if (file) await examineUpload(file, limits);
+    return undefined;
+  } catch (err) {
+    if (!isRefusal(err)) throw err;
+    return err;
+  } finally {
+    await discard(file);
+  }
+}
 
 /**
  * Keeps a checked upload: moves it to its generated name, asks ffprobe for its duration and ffmpeg for a
@@ -56,8 +112,14 @@ export async function keepUploadedMedium(
   });
 }
 
+/** Deletes a medium: the row first (tags go with it), then its files. A file without its row is harmless, a row without its file is not. */
+export async function deleteMedium(db: Db, uploadDir: string, medium: MediumRow): Promise<void> {
+  await deleteMediumRow(db, medium);
+  await removeMediumFiles(uploadDir, medium);
+}
+
 /** Removes a medium's file and thumbnail, once its row is gone. Missing files are not an error. */
-export async function removeMediumFiles(uploadDir: string, medium: Pick<MediumRow, 'stored_path' | 'thumbnail_path'>): Promise<void> {
+async function removeMediumFiles(uploadDir: string, medium: Pick<MediumRow, 'stored_path' | 'thumbnail_path'>): Promise<void> {
   for (const relative of [medium.stored_path, medium.thumbnail_path]) {
     if (relative) await rm(storedFilePath(uploadDir, relative), { force: true });
   }

@@ -7,6 +7,7 @@ import { can, type MediumRecord } from '../auth/permissions.js';
 import type { Phase, ScopedGroup } from '../groups/group.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
+import { Refusal } from '../http/refusal.js';
 import { optionalText } from '../http/validation.js';
 import { recordAudit } from '../documents/audit-log.js';
 import { USE_LEVELS, youthsLackingConsent, type ConsentShortfall, type UseLevel } from './consent.js';
@@ -94,28 +95,23 @@ const idList = z
   .refine((list) => list.every((x) => /^\d{1,12}$/.test(x)), { message: 'validation.invalid' })
   .transform((list) => [...new Set(list.map(Number))]);
 
-export const MediumForm = UploadForm.extend({
+const MediumForm = UploadForm.extend({
   youth: idList,
   useLevel: z.enum(USE_LEVELS, { message: 'media.errors.useLevel' }).optional(),
 });
 export type MediumInput = z.infer<typeof MediumForm>;
 
+/** The medium page's form as this editor may send it: the use level is the adults' call; from anyone else it is ignored, not trusted. */
+export function mediumFormFor(editor: MediumEditor): z.ZodType<MediumInput> {
+  return can(editor.user, 'decideMediumUse', editor.record) ? MediumForm : MediumForm.omit({ useLevel: true });
+}
+
+/** Deleting a medium is said twice: the box ticked, then the button. */
+export const DeleteMediumForm = z.object({ confirm: z.literal('yes', { message: 'media.errors.confirm' }) });
+
 export function mediumFormValues(m: MediumRow): Record<string, string> {
   return { moment: m.moment, caption: m.caption ?? '', body: m.body ?? '', useLevel: m.use_level };
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Refusals
-
-/** A medium may not be used that widely: these youths have not consented to it. */
-export class ConsentRefused extends Error {
-  constructor(public readonly level: UseLevel, public readonly shortfalls: ConsentShortfall[]) {
-    super(`consent missing for ${shortfalls.map((s) => s.name).join(', ')}`);
-  }
-}
-
-/** Someone tagged who is not a youth of the group. */
-export class UnknownYouthError extends Error {}
 
 // ---------------------------------------------------------------------------------------------------
 // Recording
@@ -166,7 +162,8 @@ export async function recordMedium(db: Db, user: Express.User, m: NewMedium): Pr
 async function checkYouthsOfGroup(db: Db, groupId: number, youthIds: number[]): Promise<void> {
   if (!youthIds.length) return;
   const found = await db('enrolments').where({ group_id: groupId }).whereIn('youth_id', youthIds).count<{ n: number | string }[]>('* as n');
-  if (toNumber(found[0]?.n) !== youthIds.length) throw new UnknownYouthError();
+  // Someone tagged who is not a youth of the group.
+  if (toNumber(found[0]?.n) !== youthIds.length) throw new Refusal('youth', 'media.errors.youth');
 }
 
 async function replaceTags(db: Db, mediumId: number, youthIds: number[]): Promise<void> {
@@ -178,9 +175,10 @@ async function taggedYouthIds(db: Db, mediumId: number): Promise<number[]> {
   return (await db('media_youths').where({ medium_id: mediumId }).select('youth_id')).map((r: { youth_id: number }) => r.youth_id);
 }
 
+/** A medium may not be used that widely when some youths in it have not consented to it: the refusal names them. */
 async function assertConsent(db: Db, groupId: number, youthIds: number[], level: UseLevel): Promise<void> {
   const shortfalls = await youthsLackingConsent(db, groupId, youthIds, level);
-  if (shortfalls.length) throw new ConsentRefused(level, shortfalls);
+  if (shortfalls.length) throw new Refusal<ConsentShortfall[]>('useLevel', 'media.errors.consent', 422, shortfalls);
 }
 
 /** Says who appears in a medium. Refused when someone new has not consented to the use already decided. */
@@ -259,7 +257,7 @@ export async function updateMedium(db: Db, editor: MediumEditor, medium: MediumR
   });
 }
 
-/** Removes the row (tags go with it). The caller removes the files afterwards: a file without its row is harmless, a row without its file is not. */
+/** Removes the row (tags go with it); `deleteMedium` removes the files afterwards. */
 export async function deleteMediumRow(db: Db, medium: MediumRow): Promise<void> {
   await db('media').where({ id: medium.id, group_id: medium.group_id }).del();
 }

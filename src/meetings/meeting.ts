@@ -5,8 +5,10 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
+import { can, type GroupRecord } from '../auth/permissions.js';
 import { PHASES, type Phase } from '../groups/group.js';
-import { calendarDate, optionalText, parseForm, type FormResult } from '../http/validation.js';
+import { Refusal } from '../http/refusal.js';
+import { calendarDate, optionalText } from '../http/validation.js';
 
 /*
  * Preparation sessions ("séances") are called meetings in the code, to keep them apart from HTTP sessions.
@@ -72,46 +74,28 @@ export const isUpcoming = (m: Pick<MeetingRow, 'starts_at'>, today = localToday(
 // ---------------------------------------------------------------------------------------------------
 // The form
 
-const FIELD_MESSAGES: Record<string, string> = {
-  time: 'meetings.form.timeInvalid',
-  durationMinutes: 'meetings.form.durationInvalid',
-  type: 'meetings.form.typeInvalid',
-  phase: 'meetings.form.phaseInvalid',
-};
-
+// A field that is present but wrong gets a message that says what is expected for that field ("between 15
+// minutes and 12 hours"), rather than a bare "not valid".
 export const MeetingForm = z.object({
   date: calendarDate,
   time: z
     .string({ message: 'validation.required' })
     .trim()
     .min(1, { message: 'validation.required' })
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: FIELD_MESSAGES.time }),
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'meetings.form.timeInvalid' }),
   durationMinutes: z
     .string({ message: 'validation.required' })
     .trim()
     .min(1, { message: 'validation.required' })
-    .regex(/^\d{1,6}$/, { message: FIELD_MESSAGES.durationMinutes })
+    .regex(/^\d{1,6}$/, { message: 'meetings.form.durationInvalid' })
     .transform(Number)
-    .refine((n) => n >= DURATION_MIN && n <= DURATION_MAX, { message: FIELD_MESSAGES.durationMinutes }),
+    .refine((n) => n >= DURATION_MIN && n <= DURATION_MAX, { message: 'meetings.form.durationInvalid' }),
   place: optionalText(160),
-  type: z.enum(MEETING_TYPES, { message: FIELD_MESSAGES.type }),
-  phase: z.enum(PHASES, { message: FIELD_MESSAGES.phase }),
+  type: z.enum(MEETING_TYPES, { message: 'meetings.form.typeInvalid' }),
+  phase: z.enum(PHASES, { message: 'meetings.form.phaseInvalid' }),
   notes: optionalText(2000),
 });
 export type MeetingInput = z.infer<typeof MeetingForm>;
-
-/**
- * The meeting form, checked. A field that is present but wrong gets a message that says what is expected
- * for that field ("between 15 minutes and 12 hours"), rather than a bare "not valid".
- */
-export function parseMeetingForm(body: unknown): FormResult<MeetingInput> {
-  const result = parseForm(MeetingForm, body);
-  if (result.ok) return result;
-  for (const [field, key] of Object.entries(FIELD_MESSAGES)) {
-    if (result.errors[field] === 'validation.invalid') result.errors[field] = key;
-  }
-  return result;
-}
 
 /** What the edit form shows for a meeting that exists. */
 export function meetingFormValues(m: MeetingRow): Record<string, string> {
@@ -149,11 +133,8 @@ export async function updateMeeting(db: Db, meeting: MeetingRow, input: MeetingI
   await db('meetings').where({ id: meeting.id, group_id: meeting.group_id }).update(toRow(input));
 }
 
-export class MeetingRefused extends Error {
-  constructor(public readonly messageKey: string) {
-    super(messageKey);
-  }
-}
+/** The delete button of the edit page, with its box "and its register" ticked or not. */
+export const DeleteMeetingForm = z.object({ confirm: z.unknown().optional() }).transform((f) => ({ confirmLosingRegister: f.confirm === 'yes' }));
 
 /**
  * Deleting a meeting whose register was taken would erase the youths' attendance with it, and change
@@ -165,7 +146,7 @@ export async function deleteMeeting(db: Db, meeting: MeetingRow, opts: { confirm
     const current: MeetingRow | undefined = await trx('meetings').where({ id: meeting.id, group_id: meeting.group_id }).first();
     if (!current) return;
     const recorded = toNumber((await trx('attendance').where({ meeting_id: meeting.id }).count({ n: '*' }))[0]?.n);
-    if ((current.register_taken_at || recorded > 0) && !opts.confirmLosingRegister) throw new MeetingRefused('meetings.delete.needsConfirmation');
+    if ((current.register_taken_at || recorded > 0) && !opts.confirmLosingRegister) throw new Refusal('confirm', 'meetings.delete.needsConfirmation');
     await trx('attendance').where({ meeting_id: meeting.id }).del();
     await trx('meetings').where({ id: meeting.id }).del();
   });
@@ -276,11 +257,8 @@ export async function registerFor(db: Db, meeting: MeetingRow): Promise<Register
     .filter((r: RegisterLine) => r.expected || r.status !== null);
 }
 
-export class RegisterRefused extends Error {
-  constructor(public readonly messageKey: string, public readonly enrolmentIds: number[] = []) {
-    super(messageKey);
-  }
-}
+/** A register refused whole: the message is the register's, the detail the youths it is about. */
+const registerRefused = (messageKey: string, enrolmentIds: number[] = []) => new Refusal<number[]>('_form', messageKey, 422, enrolmentIds);
 
 /**
  * Takes (or corrects) the register of a meeting, in one transaction: every youth expected that day must
@@ -289,17 +267,17 @@ export class RegisterRefused extends Error {
  * one line per youth; `register_taken_at` says when it was last saved.
  */
 export async function recordAttendance(db: Db, user: Express.User, meeting: MeetingRow, statuses: Map<number, AttendanceStatus>): Promise<void> {
-  if (meetingDate(meeting) > localToday()) throw new RegisterRefused('meetings.register.notYet');
-  for (const s of statuses.values()) if (!ATTENDANCE_STATUSES.includes(s)) throw new RegisterRefused('meetings.register.invalid');
+  if (meetingDate(meeting) > localToday()) throw registerRefused('meetings.register.notYet');
+  for (const s of statuses.values()) if (!ATTENDANCE_STATUSES.includes(s)) throw registerRefused('meetings.register.invalid');
   await db.transaction(async (trx) => {
     const expected = await enrolmentsExpectedOn(trx, meeting.group_id, meetingDate(meeting));
     const recorded = new Set<number>(
       (await trx('attendance').where({ meeting_id: meeting.id }).select('enrolment_id')).map((r: { enrolment_id: number }) => toNumber(r.enrolment_id)),
     );
     const strangers = [...statuses.keys()].filter((id) => !expected.has(id) && !recorded.has(id));
-    if (strangers.length) throw new RegisterRefused('meetings.register.unknownYouth', strangers);
+    if (strangers.length) throw registerRefused('meetings.register.unknownYouth', strangers);
     const missing = [...expected].filter((id) => !statuses.has(id));
-    if (missing.length) throw new RegisterRefused('meetings.register.missing', missing);
+    if (missing.length) throw registerRefused('meetings.register.missing', missing);
     const now = nowIso();
     const rows = [...statuses].map(([enrolmentId, status]) => ({
       meeting_id: meeting.id, enrolment_id: enrolmentId, status, recorded_by: user.id, recorded_at: now,
@@ -313,19 +291,20 @@ export async function recordAttendance(db: Db, user: Express.User, meeting: Meet
  * The register form: one field `status-<enrolmentId>` per youth, valued present, late, excused or absent.
  * Whether those youths belong on this register is for `recordAttendance` to say.
  */
-export function parseRegisterForm(body: unknown): { ok: true; statuses: Map<number, AttendanceStatus> } | { ok: false; messageKey: string } {
+export const RegisterForm = z.record(z.string(), z.unknown()).transform((body, ctx) => {
   const statuses = new Map<number, AttendanceStatus>();
-  if (body && typeof body === 'object') {
-    for (const [key, value] of Object.entries(body)) {
-      const m = /^status-(\d{1,15})$/.exec(key);
-      if (!m) continue;
-      if (typeof value !== 'string' || !(ATTENDANCE_STATUSES as readonly string[]).includes(value)) return { ok: false, messageKey: 'meetings.register.invalid' };
-      statuses.set(Number(m[1]), value as AttendanceStatus);
+  for (const [key, value] of Object.entries(body)) {
+    const m = /^status-(\d{1,15})$/.exec(key);
+    if (!m) continue;
+    if (typeof value !== 'string' || !(ATTENDANCE_STATUSES as readonly string[]).includes(value)) {
+      ctx.addIssue({ code: 'custom', message: 'meetings.register.invalid' });
+      return z.NEVER;
     }
+    statuses.set(Number(m[1]), value as AttendanceStatus);
   }
-  if (!statuses.size) return { ok: false, messageKey: 'meetings.register.empty' };
-  return { ok: true, statuses };
-}
+  if (!statuses.size) ctx.addIssue({ code: 'custom', message: 'meetings.register.empty' });
+  return statuses;
+});
 
 /** The statuses a register form sent, to show them again when it is refused. */
 export function keptStatuses(body: unknown): Record<number, string> {
@@ -497,4 +476,27 @@ export async function lastCalendarRenewal(db: Db, groupId: number): Promise<Cale
 export async function findGroupByCalendarToken(db: Db, token: string): Promise<{ id: number; name: string } | undefined> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return undefined;
   return db('groups').where({ calendar_token: token }).first('id', 'name');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The group's meetings page
+
+/**
+ * The group's meetings as this user may see them: what is coming (today's on top) and what is past, and,
+ * for those who read the registers, the attendance rates and the youths absent without excuse twice in a
+ * row. Youths see what is coming, never the registers: those are about the other youths too.
+ */
+export async function meetingsOverview(db: Db, user: Express.User, group: GroupRecord) {
+  const today = localToday();
+  const seesAttendance = can(user, 'viewAttendance', group);
+  const meetings: MeetingRow[] = seesAttendance ? await listMeetings(db, group.id) : await upcomingMeetings(db, group.id, { today });
+  const [rates, flags] = seesAttendance
+    ? await Promise.all([attendanceRates(db, group.id), consecutiveUnexcusedAbsences(db, [group.id])])
+    : [null, []];
+  const renewal = can(user, 'renewCalendarLink', group) ? await lastCalendarRenewal(db, group.id) : null;
+  return {
+    upcoming: meetings.filter((m) => isUpcoming(m, today)),
+    past: meetings.filter((m) => !isUpcoming(m, today)).reverse(),
+    seesAttendance, rates, flags, today, renewal,
+  };
 }

@@ -1,23 +1,22 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import { assertCan, requireSignedIn } from '../auth/guards.js';
+import { requireSignedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
-import { loadVisibleGroup, PHASES, type ScopedGroup } from '../groups/group.js';
+import { PHASES, type ScopedGroup } from '../groups/group.js';
+import { groupFor } from '../groups/scope.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
-import { parseId } from '../http/params.js';
-import { keptInput, type FormErrors } from '../http/validation.js';
+import { submitForm, type FormAgain } from '../http/forms.js';
+import type { FormErrors } from '../http/validation.js';
 import { meetingsCalendar } from './calendar-feed.js';
 import {
-  ATTENDANCE_STATUSES, attendanceRates, consecutiveUnexcusedAbsences, deleteMeeting, DURATION_CHOICES, ensureCalendarToken,
-  findGroupByCalendarToken, findMeeting, isUpcoming, keptStatuses, lastCalendarRenewal, listMeetings, localToday, meetingDate,
-  meetingFormValues, MEETING_TYPES, MeetingRefused, newMeetingValues, parseMeetingForm, parseRegisterForm, planMeeting,
-  recordAttendance, registerFor, RegisterRefused, renewCalendarToken, updateMeeting, upcomingMeetings, type MeetingRow,
+  ATTENDANCE_STATUSES, deleteMeeting, DeleteMeetingForm, DURATION_CHOICES, ensureCalendarToken, findGroupByCalendarToken, keptStatuses,
+  listMeetings, localToday, meetingDate, MeetingForm, meetingFormValues, meetingsOverview, MEETING_TYPES, newMeetingValues, planMeeting,
+  recordAttendance, registerFor, RegisterForm, renewCalendarToken, updateMeeting, type MeetingRow,
 } from './meeting.js';
+import { meetingFor, type MeetingInGroup } from './scope.js';
 import { oncePerForm } from '../http/once-per-form.js';
-
-type MeetingAction = 'viewMeetings' | 'manageMeetings' | 'takeAttendance' | 'viewAttendance' | 'renewCalendarLink';
 
 /** "2 h", "1 h 30", "45 min": how a duration reads on a poster. */
 export function formatDuration(minutes: number): string {
@@ -34,73 +33,45 @@ export function meetingsRoutes(db: Db, config: Config): Router {
   const publicHost = new URL(config.publicUrl).host;
   const feedUrl = (token: string) => ({ webcal: `webcal://${publicHost}/calendar/${token}.ics`, https: `${config.publicUrl}/calendar/${token}.ics` });
 
-  /** The group of the URL, through the user's scope (404 outside it), and the question asked of it (403). */
-  const groupFor = async (req: Request, action: MeetingAction): Promise<ScopedGroup> => {
-    const group = await loadVisibleGroup(db, req.user!, req.params.id);
-    assertCan(can(req.user, action, group));
-    return group;
-  };
-
-  /** A meeting is looked up by its id and its group's: another group's meeting is not found. */
-  const meetingOf = async (req: Request, group: ScopedGroup): Promise<MeetingRow> => {
-    const meeting = await findMeeting(db, group.id, parseId(req.params.meetingId));
-    if (!meeting) throw notFound();
-    return meeting;
-  };
-
   const formLocals = { types: MEETING_TYPES, phases: PHASES, durations: DURATION_CHOICES, formatDuration };
 
   router.get('/groups/:id/meetings', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewMeetings');
+    const { user, group } = await groupFor(db, req, 'viewMeetings');
     const token = await ensureCalendarToken(db, group.id);
-    const today = localToday();
-    // Youths see what is coming, never the registers: those are about the other youths too.
-    const seesAttendance = can(req.user, 'viewAttendance', group);
-    const meetings = seesAttendance ? await listMeetings(db, group.id) : await upcomingMeetings(db, group.id, { today });
-    const [rates, flags] = seesAttendance
-      ? await Promise.all([attendanceRates(db, group.id), consecutiveUnexcusedAbsences(db, [group.id])])
-      : [null, []];
-    const renewal = can(req.user, 'renewCalendarLink', group) ? await lastCalendarRenewal(db, group.id) : null;
+    const { renewal, ...overview } = await meetingsOverview(db, user, group);
     res.render('meetings/index', {
       title: res.locals.t('meetings.titleOf', { group: group.name }),
-      group,
-      upcoming: meetings.filter((m) => isUpcoming(m, today)),
-      past: meetings.filter((m) => !isUpcoming(m, today)).reverse(),
-      seesAttendance,
-      rates,
-      flags,
-      today,
-      calendar: { ...feedUrl(token), renewal },
-      formatDuration,
+      group, ...overview, calendar: { ...feedUrl(token), renewal }, formatDuration,
     });
   });
 
+  const renderNew = (res: Response, group: ScopedGroup, status: number, values: Record<string, string>, errors: FormErrors) =>
+    res.status(status).render('meetings/new', { title: res.locals.t('meetings.new'), group, values, errors, ...formLocals });
+
   router.get('/groups/:id/meetings/new', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageMeetings');
-    res.render('meetings/new', { title: res.locals.t('meetings.new'), group, values: newMeetingValues(group.phase), errors: {}, ...formLocals });
+    const { group } = await groupFor(db, req, 'manageMeetings');
+    renderNew(res, group, 200, newMeetingValues(group.phase), {});
   });
 
   router.post('/groups/:id/meetings', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageMeetings');
-    const form = parseMeetingForm(req.body);
-    if (!form.ok) {
-      return res.status(422).render('meetings/new', { title: res.locals.t('meetings.new'), group, values: keptInput(req.body), errors: form.errors, ...formLocals });
-    }
-    if (await oncePerForm(db, req, () => planMeeting(db, req.user!, group.id, form.data))) flash(req, 'notice', 'meetings.form.created');
+    const { user, group } = await groupFor(db, req, 'manageMeetings');
+    const posted = await submitForm(req, MeetingForm, (input) => oncePerForm(db, req, () => planMeeting(db, user, group.id, input)), (again) =>
+      renderNew(res, group, again.status, again.values, again.errors));
+    if (!posted.ok) return;
+    if (posted.result) flash(req, 'notice', 'meetings.form.created');
     res.redirect(303, `/groups/${group.id}/meetings`);
   });
 
-  const renderShow = async (
-    req: Request, res: Response, group: ScopedGroup, meeting: MeetingRow,
-    refused?: { messageKey: string; kept: Record<number, string>; flagged: number[] },
-  ) => {
-    const seesRegister = can(req.user, 'viewAttendance', group) || can(req.user, 'takeAttendance', group);
-    res.status(refused ? 422 : 200).render('meetings/show', {
+  const renderShow = async (req: Request, res: Response, { user, group, meeting }: MeetingInGroup, again?: FormAgain) => {
+    const seesRegister = can(user, 'viewAttendance', group) || can(user, 'takeAttendance', group);
+    // A refused register: its message, the statuses as they were sent, and the youths it is about.
+    const refused = again && { messageKey: again.errors._form, kept: keptStatuses(req.body), flagged: (again.refusal?.detail as number[] | undefined) ?? [] };
+    res.status(again?.status ?? 200).render('meetings/show', {
       title: res.locals.t(`meetings.types.${meeting.type}`),
       group,
       meeting,
       register: seesRegister ? await registerFor(db, meeting) : null,
-      canTake: can(req.user, 'takeAttendance', group),
+      canTake: can(user, 'takeAttendance', group),
       registerOpen: meetingDate(meeting) <= localToday(),
       statuses: ATTENDANCE_STATUSES,
       refused: refused ?? null,
@@ -109,60 +80,47 @@ export function meetingsRoutes(db: Db, config: Config): Router {
   };
 
   router.get('/groups/:id/meetings/:meetingId', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'viewMeetings');
-    await renderShow(req, res, group, await meetingOf(req, group));
+    await renderShow(req, res, await meetingFor(db, req, 'viewMeetings'));
   });
 
   const renderEdit = (res: Response, group: ScopedGroup, meeting: MeetingRow, status: number, values: Record<string, string>, errors: FormErrors) =>
     res.status(status).render('meetings/edit', { title: res.locals.t('meetings.edit'), group, meeting, values, errors, ...formLocals });
 
   router.get('/groups/:id/meetings/:meetingId/edit', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageMeetings');
-    const meeting = await meetingOf(req, group);
+    const { group, meeting } = await meetingFor(db, req, 'manageMeetings');
     renderEdit(res, group, meeting, 200, meetingFormValues(meeting), {});
   });
 
   router.post('/groups/:id/meetings/:meetingId', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageMeetings');
-    const meeting = await meetingOf(req, group);
-    const form = parseMeetingForm(req.body);
-    if (!form.ok) return renderEdit(res, group, meeting, 422, keptInput(req.body), form.errors);
-    await updateMeeting(db, meeting, form.data);
+    const { group, meeting } = await meetingFor(db, req, 'manageMeetings');
+    const posted = await submitForm(req, MeetingForm, (input) => updateMeeting(db, meeting, input), (again) =>
+      renderEdit(res, group, meeting, again.status, again.values, again.errors));
+    if (!posted.ok) return;
     flash(req, 'notice', 'meetings.form.saved');
     res.redirect(303, `/groups/${group.id}/meetings/${meeting.id}`);
   });
 
   router.post('/groups/:id/meetings/:meetingId/delete', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'manageMeetings');
-    const meeting = await meetingOf(req, group);
-    try {
-      await deleteMeeting(db, meeting, { confirmLosingRegister: req.body?.confirm === 'yes' });
-    } catch (err) {
-      if (err instanceof MeetingRefused) return renderEdit(res, group, meeting, 422, meetingFormValues(meeting), { confirm: err.messageKey });
-      throw err;
-    }
+    const { group, meeting } = await meetingFor(db, req, 'manageMeetings');
+    const posted = await submitForm(req, DeleteMeetingForm, (f) => deleteMeeting(db, meeting, f), (again) =>
+      renderEdit(res, group, meeting, again.status, meetingFormValues(meeting), again.errors));
+    if (!posted.ok) return;
     flash(req, 'notice', 'meetings.delete.done');
     res.redirect(303, `/groups/${group.id}/meetings`);
   });
 
   router.post('/groups/:id/meetings/:meetingId/register', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'takeAttendance');
-    const meeting = await meetingOf(req, group);
-    const form = parseRegisterForm(req.body);
-    if (!form.ok) return renderShow(req, res, group, meeting, { messageKey: form.messageKey, kept: keptStatuses(req.body), flagged: [] });
-    try {
-      await recordAttendance(db, req.user!, meeting, form.statuses);
-    } catch (err) {
-      if (err instanceof RegisterRefused) return renderShow(req, res, group, meeting, { messageKey: err.messageKey, kept: keptStatuses(req.body), flagged: err.enrolmentIds });
-      throw err;
-    }
+    const found = await meetingFor(db, req, 'takeAttendance');
+    const posted = await submitForm(req, RegisterForm, (statuses) => recordAttendance(db, found.user, found.meeting, statuses), (again) =>
+      renderShow(req, res, found, again));
+    if (!posted.ok) return;
     flash(req, 'notice', 'meetings.register.saved');
-    res.redirect(303, `/groups/${group.id}/meetings/${meeting.id}`);
+    res.redirect(303, `/groups/${found.group.id}/meetings/${found.meeting.id}`);
   });
 
   router.post('/groups/:id/calendar/renew', requireSignedIn, async (req, res) => {
-    const group = await groupFor(req, 'renewCalendarLink');
-    await renewCalendarToken(db, req.user!, group.id);
+    const { user, group } = await groupFor(db, req, 'renewCalendarLink');
+    await renewCalendarToken(db, user, group.id);
     flash(req, 'notice', 'meetings.calendar.renewed');
     res.redirect(303, `/groups/${group.id}/meetings#calendar-title`);
   });

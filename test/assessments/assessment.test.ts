@@ -3,24 +3,25 @@ import { resetToDemo, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { toSessionUser } from '../../src/users/user.js';
 import {
-  AssessmentRefused, assessmentDeltas, besideVideos, fillAssessment, findAssessment, findOwnEnrolment, isMomentOpen,
+  assessmentDeltas, besideVideos, fillAssessment, findAssessment, findOwnEnrolment, isMomentOpen,
   parseAssessmentForm, youthAssessments, type OwnEnrolment,
 } from '../../src/assessments/assessment.js';
 import {
-  addCompetence, CompetenceRefused, deleteCompetence, FIRST_COMPETENCES, keyFor, listCompetences, loadCompetence, moveCompetence,
+  addCompetence, deleteCompetence, FIRST_COMPETENCES, keyFor, listCompetences, loadCompetence, moveCompetence,
   renameCompetence, setCompetenceActive,
 } from '../../src/assessments/competence.js';
 import { findVisibleGroup } from '../../src/groups/group.js';
+import { Refusal } from '../../src/http/refusal.js';
 import { answersFor, assessedGroup } from './fixtures.js';
 
 const db = () => testDb();
 const userRow = async (id: number) => toSessionUser((await db()('users').where({ id }).first())!);
 
-async function refusal(p: Promise<unknown>): Promise<AssessmentRefused> {
+async function refusal(p: Promise<unknown>): Promise<Refusal<number[]>> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof AssessmentRefused) return err;
+    if (err instanceof Refusal) return err as Refusal<number[]>;
     throw err;
   }
   throw new Error('expected the assessment to be refused');
@@ -47,7 +48,7 @@ describe('the before/after self-assessment (model)', () => {
         await addCompetence(db(), { labelFr: 'parler en PUBLIC', labelEn: 'Public speaking' });
         expect.fail('a duplicate was accepted');
       } catch (err) {
-        expect(err).to.be.instanceOf(CompetenceRefused).and.to.include({ field: 'labelFr', messageKey: 'assessments.competences.duplicate' });
+        expect(err).to.be.instanceOf(Refusal).and.to.include({ field: 'labelFr', messageKey: 'assessments.competences.duplicate' });
       }
       expect(keyFor('Être à l’heure !')).to.equal('etre_a_l_heure');
     });
@@ -73,7 +74,7 @@ describe('the before/after self-assessment (model)', () => {
         await deleteCompetence(db(), answered!);
         expect.fail('a competence with answers was deleted');
       } catch (err) {
-        expect(err).to.be.instanceOf(CompetenceRefused).and.to.include({ messageKey: 'assessments.competences.hasAnswers' });
+        expect(err).to.be.instanceOf(Refusal).and.to.include({ field: '_form', messageKey: 'assessments.competences.hasAnswers' });
       }
       const id = await addCompetence(db(), { labelFr: 'Faute de frappe', labelEn: 'Typo' });
       await deleteCompetence(db(), await loadCompetence(db(), String(id)));
@@ -148,8 +149,8 @@ describe('the before/after self-assessment (model)', () => {
       answers.delete(competences[2]!.id);
       answers.delete(competences[5]!.id);
       const missing = await refusal(fillAssessment(db(), nora.user, own, 'before', answers, null));
-      expect(missing.messageKey).to.equal('assessments.form.scoreMissing');
-      expect(missing.missing).to.deep.equal([competences[2]!.id, competences[5]!.id]);
+      expect(missing).to.include({ field: '_form', messageKey: 'assessments.form.scoreMissing' });
+      expect(missing.detail).to.deep.equal([competences[2]!.id, competences[5]!.id]);
       const tooHigh = await answersFor([6]);
       expect((await refusal(fillAssessment(db(), nora.user, own, 'before', tooHigh, null))).messageKey).to.equal('assessments.refused.invalid');
       // An inactive competence is not asked, and may not be answered.

@@ -3,9 +3,11 @@ import { resetToDemo, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { findById, toSessionUser } from '../../src/users/user.js';
 import {
-  attendanceForGate, attendanceRates, consecutiveUnexcusedAbsences, deleteMeeting, localToday, MeetingRefused, parseMeetingForm,
-  recordAttendance, registerFor, RegisterRefused, type AttendanceStatus,
+  attendanceForGate, attendanceRates, consecutiveUnexcusedAbsences, deleteMeeting, localToday, MeetingForm,
+  recordAttendance, registerFor, type AttendanceStatus,
 } from '../../src/meetings/meeting.js';
+import { Refusal } from '../../src/http/refusal.js';
+import { parseForm } from '../../src/http/validation.js';
 import { sadiolaEnrolments, smallGroup } from './fixtures.js';
 
 async function refusal(promise: Promise<unknown>): Promise<unknown> {
@@ -114,7 +116,7 @@ describe('preparation sessions (model)', () => {
       const m = await g.meeting('2026-02-01');
       const inès = (await sadiolaEnrolments(ids)).Inès!;
       const err = await refusal(recordAttendance(testDb(), karim, m, new Map<number, AttendanceStatus>([[g.enrolments.Awa!, 'present'], [inès, 'absent']])));
-      expect(err).to.be.instanceOf(RegisterRefused).and.include({ messageKey: 'meetings.register.unknownYouth' });
+      expect(err).to.be.instanceOf(Refusal).and.include({ field: '_form', messageKey: 'meetings.register.unknownYouth' });
       expect(await testDb()('attendance').where({ meeting_id: m.id })).to.deep.equal([]);
       expect((await testDb()('meetings').where({ id: m.id }).first()).register_taken_at).to.equal(null);
     });
@@ -123,7 +125,7 @@ describe('preparation sessions (model)', () => {
       const g = await smallGroup(ids, { Awa: '2026-01-01', Bruno: '2026-01-01' });
       const m = await g.meeting('2026-02-01');
       const err = await refusal(recordAttendance(testDb(), karim, m, new Map([[g.enrolments.Awa!, 'present' as AttendanceStatus]])));
-      expect(err).to.be.instanceOf(RegisterRefused).and.deep.include({ messageKey: 'meetings.register.missing', enrolmentIds: [g.enrolments.Bruno] });
+      expect(err).to.be.instanceOf(Refusal).and.deep.include({ field: '_form', messageKey: 'meetings.register.missing', detail: [g.enrolments.Bruno] });
       expect(await testDb()('attendance').where({ meeting_id: m.id })).to.deep.equal([]);
     });
 
@@ -135,14 +137,14 @@ describe('preparation sessions (model)', () => {
       expect((await registerFor(testDb(), away)).map((l) => l.first_name)).to.deep.equal(['Awa']);
       expect((await registerFor(testDb(), back)).map((l) => l.first_name)).to.deep.equal(['Awa', 'Bruno']);
       const err = await refusal(recordAttendance(testDb(), karim, away, new Map<number, AttendanceStatus>([[g.enrolments.Awa!, 'present'], [g.enrolments.Bruno!, 'absent']])));
-      expect(err).to.be.instanceOf(RegisterRefused).and.include({ messageKey: 'meetings.register.unknownYouth' });
+      expect(err).to.be.instanceOf(Refusal).and.include({ field: '_form', messageKey: 'meetings.register.unknownYouth' });
     });
 
     it('waits for the day of the session', async () => {
       const g = await smallGroup(ids, { Awa: '2026-01-01' });
       const m = await g.meeting('2099-01-01');
       const err = await refusal(recordAttendance(testDb(), karim, m, new Map([[g.enrolments.Awa!, 'present' as AttendanceStatus]])));
-      expect(err).to.be.instanceOf(RegisterRefused).and.include({ messageKey: 'meetings.register.notYet' });
+      expect(err).to.be.instanceOf(Refusal).and.include({ field: '_form', messageKey: 'meetings.register.notYet' });
     });
   });
 
@@ -187,7 +189,7 @@ describe('preparation sessions (model)', () => {
 
       const held = await g.meeting('2026-02-08', { register: { Awa: 'present' } });
       const err = await refusal(deleteMeeting(testDb(), held, { confirmLosingRegister: false }));
-      expect(err).to.be.instanceOf(MeetingRefused);
+      expect(err).to.be.instanceOf(Refusal).and.include({ field: 'confirm', messageKey: 'meetings.delete.needsConfirmation' });
       expect(await testDb()('attendance').where({ meeting_id: held.id })).to.have.length(1);
       await deleteMeeting(testDb(), held, { confirmLosingRegister: true });
       expect(await testDb()('meetings').where({ id: held.id }).first()).to.equal(undefined);
@@ -199,12 +201,12 @@ describe('preparation sessions (model)', () => {
     const valid = { date: '2026-03-04', time: '18:00', durationMinutes: '120', place: 'Salle 2', type: 'language', phase: 'preparation', notes: '' };
 
     it('accepts a session and stores empty notes as none', () => {
-      const form = parseMeetingForm(valid);
+      const form = parseForm(MeetingForm, valid);
       expect(form).to.deep.equal({ ok: true, data: { ...valid, durationMinutes: 120, notes: null } });
     });
 
     it('says, field by field, what is wrong', () => {
-      const form = parseMeetingForm({ ...valid, date: '2026-02-30', time: '', durationMinutes: '10000', type: 'party', phase: 'holidays', place: 'x'.repeat(161) });
+      const form = parseForm(MeetingForm, { ...valid, date: '2026-02-30', time: '', durationMinutes: '10000', type: 'party', phase: 'holidays', place: 'x'.repeat(161) });
       expect(form).to.deep.equal({
         ok: false,
         errors: {
@@ -216,10 +218,10 @@ describe('preparation sessions (model)', () => {
           place: 'validation.tooLong',
         },
       });
-      expect(parseMeetingForm({ ...valid, time: '25:00', durationMinutes: '10' })).to.deep.include({
+      expect(parseForm(MeetingForm, { ...valid, time: '25:00', durationMinutes: '10' })).to.deep.include({
         errors: { time: 'meetings.form.timeInvalid', durationMinutes: 'meetings.form.durationInvalid' },
       });
-      expect(parseMeetingForm({ ...valid, notes: 'x'.repeat(2001) })).to.deep.include({ errors: { notes: 'validation.tooLong' } });
+      expect(parseForm(MeetingForm, { ...valid, notes: 'x'.repeat(2001) })).to.deep.include({ errors: { notes: 'validation.tooLong' } });
     });
   });
 });
