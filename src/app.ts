@@ -7,7 +7,6 @@ import { ROOT, type Config } from './config.js';
 import type { Db } from './db/knex.js';
 import { createPassport } from './auth/passport.js';
 import { KnexSessionStore } from './auth/session-store.js';
-import { authRoutes } from './auth/auth.routes.js';
 import { can } from './auth/permissions.js';
 import { accessLog } from './http/access-log.js';
 import { createCsrf } from './http/csrf.js';
@@ -17,23 +16,10 @@ import { flashMiddleware } from './http/flash.js';
 import { cleanSubmittedText } from './http/form-text.js';
 import { saveSessionBeforeRedirect } from './http/save-before-redirect.js';
 import { healthRoutes } from './http/health.routes.js';
-import { languageMiddleware } from './http/i18n.js';
+import { languageMiddleware, useCatalog } from './http/i18n.js';
+import { catalog, CONCEPTS } from './concepts.js';
 import { warnOnceAboutUntrustedProxy } from './http/untrusted-proxy.js';
 import { ejsViewEngine } from './http/views.js';
-import { usersRoutes } from './users/users.routes.js';
-import { groupsRoutes } from './groups/groups.routes.js';
-import { homeRoutes } from './home/home.routes.js';
-import { participantsRoutes } from './participants/participants.routes.js';
-import { phasesRoutes } from './phases/phases.routes.js';
-import { meetingsRoutes } from './meetings/meetings.routes.js';
-import { documentsRoutes } from './documents/documents.routes.js';
-import { mediaRoutes } from './media/media.routes.js';
-import { assessmentsRoutes } from './assessments/assessments.routes.js';
-import { journeyRoutes } from './journey/journey.routes.js';
-import { restitutionRoutes } from './restitution/restitution.routes.js';
-import { followUpsRoutes } from './followups/followups.routes.js';
-import { peerLeadersRoutes } from './followups/peer-leaders.routes.js';
-import { reportsRoutes } from './reports/reports.routes.js';
 import { newSubmissionToken } from './http/once-per-form.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
@@ -45,6 +31,7 @@ export interface AppDeps {
 }
 
 export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
+  useCatalog(catalog);
   const app = express();
   if (config.logRequests) app.use(accessLog((line) => console.log(line)));
   app.set('views', path.join(ROOT, 'views'));
@@ -125,21 +112,8 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
     next();
   });
 
-  app.use(homeRoutes(db));
-  app.use(authRoutes(db, passport, { maxFailures: config.signinMaxFailures }));
-  app.use(usersRoutes(db, sessionStore, config));
-  app.use(groupsRoutes(db));
-  app.use(participantsRoutes(db, config));
-  app.use(phasesRoutes(db));
-  app.use(meetingsRoutes(db, config));
-  app.use(documentsRoutes(db, config));
-  app.use(mediaRoutes(db, config));
-  app.use(assessmentsRoutes(db));
-  app.use(journeyRoutes(db));
-  app.use(restitutionRoutes(db));
-  app.use(followUpsRoutes(db));
-  app.use(peerLeadersRoutes(db));
-  app.use(reportsRoutes(db));
+  const ctx = { db, config, passport, sessions: sessionStore };
+  for (const concept of CONCEPTS) for (const router of concept.routes(ctx)) app.use(router);
 
   app.use(notFoundHandler);
   app.use(renderError);

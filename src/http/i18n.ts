@@ -3,16 +3,19 @@ import i18next, { type TFunction } from 'i18next';
 import dayjs from 'dayjs';
 import 'dayjs/locale/fr.js';
 import 'dayjs/locale/en.js';
-import { catalog } from '../i18n/catalog.js';
+import { fr } from '../i18n/fr.js';
+import { en } from '../i18n/en.js';
+import type { Catalog } from '../i18n/catalog.js';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'fr';
 export const LANGUAGE_COOKIE = 'lang';
 
+// Starts with the base messages only (enough for an error page); the app hands in the whole catalog.
 const i18n = i18next.createInstance();
 await i18n.init({
-  resources: { fr: { translation: catalog.fr }, en: { translation: catalog.en } },
+  resources: { fr: { translation: fr }, en: { translation: en } },
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],
@@ -21,6 +24,13 @@ await i18n.init({
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+
+/** Takes the app's catalog (base and concepts' messages); the app calls it once as it is built. */
+export function useCatalog(catalog: Catalog): void {
+  for (const lang of LANGUAGES) i18n.addResourceBundle(lang, 'translation', catalog[lang], true, true);
+  // A translation remembered before the catalog came would be the bare key.
+  translator.forget();
+}
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
@@ -39,9 +49,9 @@ function remember<V>(memo: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-function perLanguage<T>(make: (lang: Language) => T): (lang: Language) => T {
+function perLanguage<T>(make: (lang: Language) => T): ((lang: Language) => T) & { forget(): void } {
   const made = new Map<Language, T>();
-  return (lang) => {
+  const get = (lang: Language) => {
     let value = made.get(lang);
     if (value === undefined) {
       value = make(lang);
@@ -49,6 +59,7 @@ function perLanguage<T>(make: (lang: Language) => T): (lang: Language) => T {
     }
     return value;
   };
+  return Object.assign(get, { forget: () => made.clear() });
 }
 
 /** The memo key of a t() call, or undefined when the call is not worth or not safe to remember. */
@@ -64,7 +75,7 @@ function translationKey(args: unknown[]): string | undefined {
   return `${key}\u0000${JSON.stringify(options)}`;
 }
 
-export const translator: (lang: Language) => TFunction = perLanguage((lang) => {
+export const translator: ((lang: Language) => TFunction) & { forget(): void } = perLanguage((lang) => {
   const fixed = i18n.getFixedT(lang);
   const call = fixed as unknown as (...args: unknown[]) => unknown;
   const memo = new Map<string, string>();

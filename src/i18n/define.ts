@@ -5,3 +5,10 @@
 export function defineMessages<K extends string, T extends object>(key: K, fr: T, en: NoInfer<T>): { key: K; fr: T; en: T } {
   return { key, fr, en };
 }
+
+/** One concept's messages under its key, as the catalog gathers them. */
+export interface ConceptMessages {
+  key: string;
+  fr: object;
+  en: object;
+}

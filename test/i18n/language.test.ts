@@ -3,7 +3,7 @@ import request from 'supertest';
 import { buildApp, csrfToken, signIn, postForm, visibleText } from '../support/http.js';
 import { resetToDemo, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS } from '../../src/demo/demo-data.js';
-import { catalog } from '../../src/i18n/catalog.js';
+import { catalog } from '../../src/concepts.js';
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));

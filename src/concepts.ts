@@ -1,0 +1,24 @@
+import type { Concept } from './concept.js';
+import { buildCatalog } from './i18n/catalog.js';
+import { storageMessages } from './http/storage.messages.js';
+import { home } from './home/index.js';
+import { auth } from './auth/index.js';
+import { users } from './users/index.js';
+import { groups } from './groups/index.js';
+import { participants } from './participants/index.js';
+import { phases } from './phases/index.js';
+import { meetings } from './meetings/index.js';
+import { documents } from './documents/index.js';
+import { media } from './media/index.js';
+import { assessments } from './assessments/index.js';
+import { journey } from './journey/index.js';
+import { restitution } from './restitution/index.js';
+import { followUps } from './followups/index.js';
+import { reports } from './reports/index.js';
+
+/** Every concept of the app, once: their routes are mounted in this order, their messages make the catalog. */
+export const CONCEPTS: Concept[] = [
+  home, auth, users, groups, participants, phases, meetings, documents, media, assessments, journey, restitution, followUps, reports,
+];
+
+export const catalog = buildCatalog([storageMessages, ...CONCEPTS.flatMap((c) => c.messages)]);

@@ -1,0 +1,40 @@
+import { defineMessages } from '../i18n/define.js';
+
+// Each person's home page.
+export const homeMessages = defineMessages(
+  'home',
+  {
+    title: 'Accueil',
+    hello: 'Bonjour {{name}}',
+    allGroups: 'Tous mes groupes',
+    thisWeek: 'Séances de la semaine',
+    thisWeekEmpty: 'Aucune séance dans les 7 jours.',
+    registers: 'Appels à faire',
+    registersEmpty: 'Tous les appels sont faits.',
+    flagged: 'Jeunes à appeler',
+    flaggedHint: 'Absent·es sans excuse aux deux dernières séances.',
+    flaggedEmpty: 'Personne pour l’instant.',
+    lastMissed: 'dernière absence le {{date}}',
+    awaitingApproval: 'Départs à valider',
+    awaitingApprovalDirector: 'Groupes prêts à partir : il ne manque que votre validation.',
+    awaitingApprovalWorker: 'Vos groupes prêts à partir, en attente de la direction.',
+    awaitingApprovalEmpty: 'Aucun groupe en attente.',
+  },
+  {
+    title: 'Home',
+    hello: 'Hello {{name}}',
+    allGroups: 'All my groups',
+    thisWeek: 'Sessions this week',
+    thisWeekEmpty: 'No session in the next 7 days.',
+    registers: 'Registers to take',
+    registersEmpty: 'Every register is taken.',
+    flagged: 'Youths to call',
+    flaggedHint: 'Absent without excuse at the last two sessions.',
+    flaggedEmpty: 'Nobody for now.',
+    lastMissed: 'last missed on {{date}}',
+    awaitingApproval: 'Departures to approve',
+    awaitingApprovalDirector: 'Groups ready to leave: only your approval is missing.',
+    awaitingApprovalWorker: 'Your groups ready to leave, waiting for the director.',
+    awaitingApprovalEmpty: 'No group waiting.',
+  },
+);

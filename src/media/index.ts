@@ -1,0 +1,5 @@
+import type { Concept } from '../concept.js';
+import { mediaRoutes } from './media.routes.js';
+import { mediaMessages } from './media.messages.js';
+
+export const media: Concept = { routes: ({ db, config }) => [mediaRoutes(db, config)], messages: [mediaMessages] };

@@ -1,0 +1,5 @@
+import type { Concept } from '../concept.js';
+import { reportsRoutes } from './reports.routes.js';
+import { reportsMessages } from './reports.messages.js';
+
+export const reports: Concept = { routes: ({ db }) => [reportsRoutes(db)], messages: [reportsMessages] };
