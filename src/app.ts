@@ -19,7 +19,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { languageMiddleware, useCatalog } from './http/i18n.js';
 import { catalog, CONCEPTS } from './concepts.js';
 import { warnOnceAboutUntrustedProxy } from './http/untrusted-proxy.js';
-import { ejsViewEngine } from './http/views.js';
+import { ejsViewEngine } from './http/ejs-engine.js';
 import { newSubmissionToken } from './http/once-per-form.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';

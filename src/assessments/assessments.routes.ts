@@ -75,9 +75,14 @@ export function assessmentsRoutes(db: Db): Router {
       return again({ [err.field]: err.messageKey }, competences.filter((c) => (err.detail as number[]).includes(c.id)));
     }
     flash(req, 'notice', `assessments.form.saved_${mine.moment}`);
-    if (req.body?.then === 'video' && can(mine.user, 'uploadMedia', mine.group)) return res.redirect(303, `/groups/${mine.group.id}/media/new?moment=${mine.moment}`);
-    res.redirect(303, `${await journeyPath(db, mine.user, mine.group.id)}#my-assessments`);
+    res.redirect(303, await afterSaving(mine, req.body?.then === 'video'));
   });
+
+  // "Save and film": straight to the video form for the same moment, when they may upload.
+  async function afterSaving(mine: OwnAssessment, thenVideo: boolean): Promise<string> {
+    if (thenVideo && can(mine.user, 'uploadMedia', mine.group)) return `/groups/${mine.group.id}/media/new?moment=${mine.moment}`;
+    return `${await journeyPath(db, mine.user, mine.group.id)}#my-assessments`;
+  }
 
   // ---- the admin's competence editor ----------------------------------------------------------------
 

@@ -120,25 +120,19 @@ export function documentsRoutes(db: Db, config: Config): Router {
     }
   };
 
-  router.post(
-    '/groups/:id/youths/:enrolmentId/documents/:kind',
-    requireSignedIn,
-    beforeUpload,
-    receiveOneFile({ uploadDir: config.uploadDir, field: 'scan', maxBytes: config.limits.document }),
-    async (req: Request, res: Response) => {
-      const paper = res.locals.papers as RequiredPaper;
-      const file = receivedFile(req);
-      const posted = await submitForm(req, handInForm(paper.requirement), (f) =>
-        handInDocument(db, config.uploadDir, paper.user, { ...paper.target, requirement: paper.requirement }, f, file), async (again) => {
-        await discard(file);
-        await renderPapers(res, paper, again.status, { kind: paper.requirement.kind, ...again });
-      });
-      if (!posted.ok) return;
-      await ensureRequirements(db, paper.group);
-      redirectWithFlash(req, res, 'documents.handIn.done', paperPath(paper));
-    },
-    uploadProblem,
-  );
+  const receiveScan = [requireSignedIn, beforeUpload, receiveOneFile({ uploadDir: config.uploadDir, field: 'scan', maxBytes: config.limits.document })];
+  router.post('/groups/:id/youths/:enrolmentId/documents/:kind', ...receiveScan, async (req: Request, res: Response) => {
+    const paper = res.locals.papers as RequiredPaper;
+    const file = receivedFile(req);
+    const posted = await submitForm(req, handInForm(paper.requirement), (f) =>
+      handInDocument(db, config.uploadDir, paper.user, { ...paper.target, requirement: paper.requirement }, f, file), async (again) => {
+      await discard(file);
+      await renderPapers(res, paper, again.status, { kind: paper.requirement.kind, ...again });
+    });
+    if (!posted.ok) return;
+    await ensureRequirements(db, paper.group);
+    redirectWithFlash(req, res, 'documents.handIn.done', paperPath(paper));
+  }, uploadProblem);
 
   router.post('/groups/:id/youths/:enrolmentId/documents/:kind/status', requireSignedIn, async (req, res) => {
     const paper = await requiredPaperFor(db, req, 'checkYouthDocuments');

@@ -10,6 +10,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { BackgroundSha256 } from './background-sha256.js';
 import { cleanFormFields, withoutInvisibleControls } from './form-text.js';
 import { allowSlowUpload } from './timeouts.js';
+import { countReceivedBytes } from './upload-memory.js';
 
 /**
  * Uploads, the same way for every concept (documents' scans, youths' media):
@@ -32,14 +33,6 @@ const HOST = hostname().replace(/[^\w-]/g, '_') || 'host';
 const TEMP_NAME = /^(.+)\.(\d+)\.[0-9a-f-]{36}\.part$/;
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 
-// Each chunk of a request body is a copy the size of a socket read (64 KiB) that only a garbage collection
-// frees, and V8 lets up to 32 MB of them pile up in the young generation before collecting (a fixed limit,
-// twice its default largest semi-space). A young-generation collection every 8 MiB received, when `gc` is
-// exposed (`npm start` runs node with --expose-gc), keeps that under 10 MB: it cut the peak RSS of
-// `npm run bench:upload` by about 15 MB, for about 0.2 ms per collection, some 30 ms per GiB.
-const BYTES_BETWEEN_SCAVENGES = 8 * 1024 * 1024;
-const scavenge = (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc;
-let receivedSinceScavenge = 0;
 
 export interface ReceivedFile {
   /** Temporary path while the upload is checked; never shown to anyone. */
@@ -83,10 +76,7 @@ class HashingDiskStorage implements StorageEngine {
           file.stream.resume();
         });
       }
-      if (scavenge && (receivedSinceScavenge += chunk.length) >= BYTES_BETWEEN_SCAVENGES) {
-        receivedSinceScavenge = 0;
-        scavenge({ type: 'minor' });
-      }
+      countReceivedBytes(chunk.length);
     };
     mkdir(this.tmpDir, { recursive: true })
       .then(() => {

@@ -107,11 +107,14 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
       renderNewAgain(res, group, again, again.refusal ? undefined : await dropRefusedUpload(file, limits)));
     if (!posted.ok) return;
     flash(req, 'notice', file ? 'media.upload.done' : 'media.upload.doneReport');
-    const location = mediumUrl(group, { id: posted.result });
-    // The page's script sends the form itself (for its progress bar) and goes to the new medium on its own.
+    answerCreated(req, res, mediumUrl(group, { id: posted.result }));
+  });
+
+  // The page's script sends the form itself (for its progress bar) and goes to the new medium on its own.
+  function answerCreated(req: Request, res: Response, location: string): void {
     if (req.accepts(['html', 'json']) === 'json') return void res.status(201).location(location).json({ location });
     res.redirect(303, location);
-  });
+  }
 
   // ---- one medium ----------------------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ const PASSABLE = ['delimiter', 'scope', 'context', 'debug', 'compileDebug', '_wi
  * Here, when the view cache is on (production), where an include() leads is looked up once per including
  * template and name, like the compiled template itself. With the cache off (development, tests),
  * templates are read, compiled and their includes looked up on every render, as ejs does.
+ * Still pays (`npm run bench:http`, 2 December 2026, ratios to /healthz, this engine vs ejs.renderFile):
+ * register form 0.18 vs 0.04–0.10, youth's journey 0.09 vs 0.05, group list 0.30 vs 0.15–0.25.
  */
 export function ejsViewEngine(): (filename: string, data: object, callback: Callback) => void {
   const templates = new Map<string, ClientFunction>();
