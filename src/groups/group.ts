@@ -11,9 +11,7 @@ import type { GroupAccess, GroupRecord } from '../auth/permissions.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
 import { Refusal } from '../http/refusal.js';
-
-export const PHASES = ['preparation', 'departure', 'stay', 'return', 'restitution', 'after'] as const;
-export type Phase = (typeof PHASES)[number];
+import type { Phase } from '../phases/order.js';
 
 export interface GroupRow {
   id: number;

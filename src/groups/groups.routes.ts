@@ -17,9 +17,10 @@ import { COUNTRY_CODES } from './countries.js';
 import {
   addCoLead, addCompanion, addFunder, CloneForm, cloneGroup, CoLeadForm, CompanionForm, createGroup, FunderForm, GroupForm,
   groupFormValues, listActiveWorkers, listCompanions, listFunders, listStructures,
-  listVisibleGroups, listWorkers, PHASES, removeCoLead, removeCompanion, removeFunder, updateGroup, type ScopedGroup,
+  listVisibleGroups, listWorkers, removeCoLead, removeCompanion, removeFunder, updateGroup, type ScopedGroup,
 } from './group.js';
 import { groupFor } from './scope.js';
+import { PHASES } from '../phases/order.js';
 import { oncePerForm } from '../http/once-per-form.js';
 
 export function groupsRoutes(db: Db): Router {

@@ -4,7 +4,8 @@ import type { Db } from '../db/knex.js';
 import { insertedId, toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { can, type MediumRecord } from '../auth/permissions.js';
-import type { Phase, ScopedGroup } from '../groups/group.js';
+import type { ScopedGroup } from '../groups/group.js';
+import { hasLeft, hasReturned, type Phase } from '../phases/order.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
 import { Refusal } from '../http/refusal.js';
@@ -73,8 +74,8 @@ export function limitFor(kind: MediaKind, limits: Config['limits']): number {
 
 /** The moment a new medium most likely belongs to, from where the group is in its project. */
 export function defaultMoment(phase: Phase): Moment {
-  if (phase === 'preparation' || phase === 'departure') return 'before';
-  return phase === 'stay' ? 'during' : 'after';
+  if (!hasLeft(phase)) return 'before';
+  return hasReturned(phase) ? 'after' : 'during';
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { can, type GroupRecord } from '../auth/permissions.js';
-import { PHASES, type Phase } from '../groups/group.js';
+import { hasLeft, PHASES, type Phase } from '../phases/order.js';
 import { Refusal } from '../http/refusal.js';
 import { calendarDate, optionalText } from '../http/validation.js';
 
@@ -424,7 +424,7 @@ export async function consecutiveUnexcusedAbsences(db: Db, groupIds: number[]): 
     .join('groups as g', 'g.id', 'e.group_id')
     .where('r.rn', '<=', 2)
     .where('e.status', 'enrolled')
-    .whereIn('g.phase', ['preparation', 'departure'])
+    .whereIn('g.phase', PHASES.filter((p) => !hasLeft(p)))
     .groupBy('e.id', 'y.first_name', 'y.last_name', 'g.id', 'g.name')
     .havingRaw("count(*) = 2 and sum(case when r.status = 'absent' then 1 else 0 end) = 2")
     .orderBy([{ column: 'g.name' }, { column: 'y.last_name' }, { column: 'y.first_name' }])

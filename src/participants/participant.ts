@@ -8,7 +8,7 @@ import { Refusal } from '../http/refusal.js';
 import { parseId } from '../http/params.js';
 import { issueCode, type IssuedCode } from '../auth/one-time-code.js';
 import { createAccount } from '../users/user.js';
-import type { Phase } from '../groups/group.js';
+import type { Phase } from '../phases/order.js';
 
 /** What the youth was doing when they joined: read again after the project, to see what changed. */
 export const SITUATIONS = ['job_seeking', 'training', 'school', 'employed', 'other'] as const;

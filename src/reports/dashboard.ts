@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { today as todayIso } from '../db/time.js';
-import { PHASES, type Phase } from '../groups/group.js';
-import { WITHDRAWAL_REASONS, type WithdrawalReason } from '../participants/withdrawal.js';
+import { hasReturned, phaseRank, phaseRankSql, PHASES, type Phase } from '../phases/order.js';
+import { keptOutAtSql, WITHDRAWAL_REASONS, type WithdrawalReason } from '../participants/withdrawal.js';
 import { SITUATIONS, type Situation } from '../participants/participant.js';
 import { ENGAGEMENTS, MILESTONES, type Engagement, type Milestone } from '../followups/followup.js';
 import { readinessOfGroups } from '../documents/readiness.js';
@@ -25,16 +25,11 @@ export type SituationMoment = (typeof SITUATION_MOMENTS)[number];
 // counts `distinct e.youth_id` where the condition holds; the list behind a figure selects the same youths
 // with the same condition, so the number and the list cannot disagree.
 
-const phaseRank = (column: string): string => `(case ${column} ${PHASES.map((p, i) => `when '${p}' then ${i}`).join(' ')} end)`;
-const rank = (p: Phase): number => PHASES.indexOf(p);
-
 /**
- * Out of the project when the group entered the phase of rank `boundary`: withdrawn in an earlier phase and
- * not back by then. The same rule as the group funnel (src/participants/funnel.ts), which a test checks.
+ * Out of the project when the group entered the phase `boundary` (the rule of the group funnel, in
+ * src/participants/withdrawal.ts; a test checks that both count the same), as a flag per enrolment.
  */
-const outAt = (boundary: number): string =>
-  `max(case when ${phaseRank('w.phase')} < ${boundary}` +
-  ` and (w.rejoined_on is null or ${phaseRank('coalesce(w.rejoined_phase, w.phase)')} >= ${boundary}) then 1 else 0 end)`;
+const outAt = (boundary: Phase): string => `max(case when ${keptOutAtSql(boundary)} then 1 else 0 end)`;
 
 /**
  * What each enrolment's other rows say, one row per enrolment, joined once: a withdrawal that stops it at a
@@ -46,7 +41,7 @@ function withFlags(db: Db, q: Knex.QueryBuilder, today: string): Knex.QueryBuild
   return q
     .leftJoin(
       db.raw(
-        `(select w.enrolment_id, ${outAt(rank('departure'))} as out_departure, ${outAt(rank('stay'))} as out_stay, ${outAt(rank('return'))} as out_return,` +
+        `(select w.enrolment_id, ${outAt('departure')} as out_departure, ${outAt('stay')} as out_stay, ${outAt('return')} as out_return,` +
           ' max(case when w.rejoined_on is null then 1 else 0 end) as withdrawn,' +
           ' max(case when w.rejoined_on is null and w.stays_in_touch then 1 else 0 end) as in_touch' +
           ' from withdrawals w group by w.enrolment_id) wx',
@@ -60,8 +55,8 @@ function withFlags(db: Db, q: Knex.QueryBuilder, today: string): Knex.QueryBuild
 
 const PREPARED = 'coalesce(wx.out_departure, 0) = 0';
 // Booleans are tested bare: PostgreSQL reads a boolean, SQLite a 0/1 integer, the same text works on both.
-const DEPARTED = `${phaseRank('g.phase')} >= ${rank('stay')} and e.departing and ${PREPARED} and coalesce(wx.out_stay, 0) = 0`;
-const RETURNED = `${DEPARTED} and ${phaseRank('g.phase')} >= ${rank('return')} and coalesce(wx.out_return, 0) = 0`;
+const DEPARTED = `${phaseRankSql('g.phase')} >= ${phaseRank('stay')} and e.departing and ${PREPARED} and coalesce(wx.out_stay, 0) = 0`;
+const RETURNED = `${DEPARTED} and ${phaseRankSql('g.phase')} >= ${phaseRank('return')} and coalesce(wx.out_return, 0) = 0`;
 const WITHDRAWN = 'wx.withdrawn = 1';
 const IN_TOUCH = 'wx.in_touch = 1';
 // As in the group funnel, a step is passed only after the one before: presenting counts for those who went and came back.
@@ -238,7 +233,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, f: ReportFilt
         .groupBy('a.moment')
         .select('a.moment', db.raw('count(distinct e.youth_id) as youths')),
       whereGroups(db({ g: 'groups' }), scope, f)
-        .whereIn('g.phase', ['return', 'restitution', 'after'])
+        .whereIn('g.phase', PHASES.filter(hasReturned))
         .whereNotExists(function () {
           this.select(db.raw('1')).from('restitution_events as r').whereRaw('r.group_id = g.id');
         })
@@ -464,7 +459,7 @@ export async function listFigureGroups(db: Db, scope: ReportScope, f: ReportFilt
     const events = function (this: Knex.QueryBuilder) {
       this.select(db.raw('1')).from('restitution_events as r').whereRaw('r.group_id = g.id');
     };
-    if (figure === 'noRestitution') q.whereIn('g.phase', ['return', 'restitution', 'after']).whereNotExists(events);
+    if (figure === 'noRestitution') q.whereIn('g.phase', PHASES.filter(hasReturned)).whereNotExists(events);
     else q.whereExists(events);
   }
   // One grouped query per measure, over the same groups, rather than a subquery per group and per column.
@@ -503,7 +498,7 @@ export async function listFigureGroups(db: Db, scope: ReportScope, f: ReportFilt
   });
   if (figure === 'preparation') {
     const states = await readinessOfGroups(db, rows.map((r: Record<string, unknown>) => ({
-      id: toNumber(r.id), name: String(r.name), destination_country: String(r.destination_country), phase: String(r.phase),
+      id: toNumber(r.id), name: String(r.name), destination_country: String(r.destination_country), phase: r.phase as Phase,
       departure_date: (r.departure_date as string | null) ?? null, return_date: (r.return_date as string | null) ?? null,
     })), today);
     for (const g of groups) {

@@ -4,7 +4,7 @@ import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
 import { requireCan, requireSignedIn, signedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
-import { PHASES } from '../groups/group.js';
+import { PHASES } from '../phases/order.js';
 import { notFound } from '../http/errors.js';
 import { countryNamer, dateFormatter } from '../http/i18n.js';
 import { WITHDRAWAL_REASONS } from '../participants/withdrawal.js';

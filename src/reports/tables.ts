@@ -1,4 +1,4 @@
-import { PHASES } from '../groups/group.js';
+import { PHASES } from '../phases/order.js';
 import { SITUATIONS } from '../participants/participant.js';
 import { ENGAGEMENTS } from '../followups/followup.js';
 import { JOB_OR_TRAINING, type Dashboard, type ReportGroup } from './dashboard.js';
