@@ -6,6 +6,7 @@ import { hasReturned, phaseRank, phaseRankSql, PHASES, type Phase } from '../pha
 import { keptOutAtSql, WITHDRAWAL_REASONS, type WithdrawalReason } from '../participants/withdrawal.js';
 import { SITUATIONS, type Situation } from '../participants/participant.js';
 import { ENGAGEMENTS, MILESTONES, type Engagement, type Milestone } from '../followups/followup.js';
+import { attendanceSums, countedAttendance } from '../meetings/meeting.js';
 import { readinessOfGroups } from '../documents/readiness.js';
 import { whereGroups, type ReportFilters, type ReportScope } from './filters.js';
 
@@ -188,14 +189,8 @@ export async function computeDashboard(db: Db, scope: ReportScope, f: ReportFilt
         .whereNull('w.rejoined_on')
         .groupBy('w.phase')
         .select('w.phase', db.raw('count(distinct e.youth_id) as n')),
-      // Same rule as the group's meetings page: preparation meetings with a register; excused lines do not count.
-      whereGroups(db({ m: 'meetings' }).join({ g: 'groups' }, 'g.id', 'm.group_id').join({ a: 'attendance' }, 'a.meeting_id', 'm.id'), scope, f)
-        .where('m.phase', 'preparation')
-        .whereNotNull('m.register_taken_at')
-        .first(
-          db.raw("coalesce(sum(case when a.status in ('present', 'late') then 1 else 0 end), 0) as attended"),
-          db.raw("coalesce(sum(case when a.status in ('present', 'late', 'absent') then 1 else 0 end), 0) as counted"),
-        ),
+      // The rule of the group's meetings page (src/meetings/meeting.ts).
+      whereGroups(countedAttendance(db).join({ g: 'groups' }, 'g.id', 'm.group_id'), scope, f).first(...attendanceSums(db)),
       whereGroups(db({ r: 'restitution_events' }).join({ g: 'groups' }, 'g.id', 'r.group_id'), scope, f).first(
         db.raw('count(*) as events'),
         db.raw('count(distinct r.group_id) as groups'),
@@ -469,15 +464,9 @@ export async function listFigureGroups(db: Db, scope: ReportScope, f: ReportFilt
     youthsIn(db, scope, f, today)
       .groupBy('e.group_id')
       .select('e.group_id', db.raw('count(distinct e.youth_id) as enrolled'), countWhere(db, youthCondition({ figure: 'departed' }, today), 'departed')),
-    whereGroups(db({ m: 'meetings' }).join({ g: 'groups' }, 'g.id', 'm.group_id').join({ a: 'attendance' }, 'a.meeting_id', 'm.id'), scope, f)
-      .where('m.phase', 'preparation')
-      .whereNotNull('m.register_taken_at')
+    whereGroups(countedAttendance(db).join({ g: 'groups' }, 'g.id', 'm.group_id'), scope, f)
       .groupBy('m.group_id')
-      .select(
-        'm.group_id',
-        db.raw("sum(case when a.status in ('present', 'late') then 1 else 0 end) as attended"),
-        db.raw("sum(case when a.status in ('present', 'late', 'absent') then 1 else 0 end) as counted"),
-      ),
+      .select('m.group_id', ...attendanceSums(db)),
     whereGroups(db({ r: 'restitution_events' }).join({ g: 'groups' }, 'g.id', 'r.group_id'), scope, f)
       .groupBy('r.group_id')
       .select('r.group_id', db.raw('count(*) as events'), db.raw('sum(r.audience_total) as people')),
