@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
-import { insertedId, toNumber } from '../db/knex.js';
+import { insertedId, isUniqueViolation, toNumber } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
 import { scopedGroups } from '../groups/group.js';
 import { hasLeft, hasReturned, PHASES, type Phase } from '../phases/order.js';
@@ -132,11 +132,6 @@ export async function enrolPeerLeader(db: Db, user: Express.User, group: { id: n
     if (isUniqueViolation(err)) throw refused('followups.peerLeader.errors.already');
     throw err;
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(e.message ?? ''));
 }
 
 export interface YouthGroupsPanel {

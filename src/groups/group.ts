@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { insertedId } from '../db/knex.js';
+import { insertedId, isUniqueViolation } from '../db/knex.js';
 import dayjs from 'dayjs';
 import { z } from 'zod';
 import { nowIso } from '../db/time.js';
@@ -235,11 +235,6 @@ async function oneGroupPerForm(db: Db, user: Express.User, token: string | null,
 async function groupMadeWith(db: Db, user: Express.User, token: string): Promise<number | undefined> {
   const row = await db('groups').where({ creation_token: token, created_by: user.id }).first('id');
   return row ? Number(row.id) : undefined;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(e.message ?? ''));
 }
 
 export async function updateGroup(db: Db, group: GroupRow, input: GroupInput): Promise<void> {

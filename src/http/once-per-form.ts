@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { Db } from '../db/knex.js';
+import { isUniqueViolation, type Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 
 /**
@@ -58,8 +58,7 @@ async function claim(db: Db, token: string, userId: number): Promise<boolean> {
     await db('form_submissions').insert({ token, user_id: userId, created_at: now });
     return true;
   } catch (err) {
-    const e = err as { code?: string; message?: string };
-    if (e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE|PRIMARY/i.test(e.message ?? ''))) return false;
+    if (isUniqueViolation(err)) return false;
     throw err;
   }
 }
