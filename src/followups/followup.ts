@@ -4,10 +4,8 @@ import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
 import { hasReturned, type Phase } from '../phases/order.js';
-import { notFound } from '../http/errors.js';
 import { Refusal } from '../http/refusal.js';
-import { parseId } from '../http/params.js';
-import { calendarDate, optionalText } from '../http/validation.js';
+import { calendarDate, checkboxList, optionalText } from '../http/validation.js';
 import { SITUATIONS, type Situation } from '../participants/participant.js';
 
 /**
@@ -171,13 +169,6 @@ export async function findFollowUp(db: Db, groupId: number, id: number): Promise
   return row ? toItem(row) : undefined;
 }
 
-/** The follow-up named in a URL, inside the group already loaded through the user's scope (another group's: 404). */
-export async function loadFollowUp(db: Db, group: { id: number }, idParam: string | string[] | undefined): Promise<FollowUpItem> {
-  const f = await findFollowUp(db, group.id, parseId(idParam));
-  if (!f) throw notFound();
-  return f;
-}
-
 export interface FollowUpProgress {
   planned: number;
   done: number;
@@ -234,10 +225,7 @@ export async function dueFollowUps(db: Db, groupIds: number[], on: string = toda
 // ---------------------------------------------------------------------------------------------------
 // Recording
 
-const engagementList = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+const engagementList = checkboxList
   .refine((list) => list.every((x) => (ENGAGEMENTS as readonly string[]).includes(x)), { message: 'validation.invalid' })
   .transform((list) => [...new Set(list)] as Engagement[]);
 

@@ -9,7 +9,7 @@ import { hasReturned } from '../phases/order.js';
 import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
 import { isRefusal } from '../http/refusal.js';
-import type { FormErrors } from '../http/validation.js';
+import { keptList, type FormErrors } from '../http/validation.js';
 import { SITUATIONS } from '../participants/participant.js';
 import {
   CONTRACTS, ENGAGEMENTS, followUpForm, followUpFormValues, followUpProgress, followUpState, listFollowUps, MILESTONES,
@@ -17,11 +17,8 @@ import {
 } from './followup.js';
 import { followUpFor } from './scope.js';
 
-function keptEngagements(body: unknown): Engagement[] {
-  const v = (body as Record<string, unknown> | undefined)?.engagement;
-  const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-  return list.filter((x): x is Engagement => (ENGAGEMENTS as readonly unknown[]).includes(x));
-}
+const keptEngagements = (body: unknown): Engagement[] =>
+  keptList(body, 'engagement').filter((x): x is Engagement => (ENGAGEMENTS as readonly string[]).includes(x));
 
 export function followUpsRoutes(db: Db): Router {
   const router = Router();

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { insertedId, isUniqueViolation } from '../db/knex.js';
+import { columnsFrom, formValuesFrom } from '../db/columns.js';
 import dayjs from 'dayjs';
 import { z } from 'zod';
 import { nowIso } from '../db/time.js';
@@ -177,19 +178,9 @@ async function structureFor(trx: Db, input: GroupInput): Promise<number> {
   return found.id;
 }
 
-function groupColumns(input: GroupInput) {
-  return {
-    name: input.name,
-    destination_country: input.destinationCountry,
-    destination_place: input.destinationPlace,
-    partner_name: input.partnerName,
-    partner_contact: input.partnerContact,
-    theme: input.theme,
-    departure_date: input.departureDate,
-    return_date: input.returnDate,
-    min_attendance_pct: input.minAttendancePct,
-  };
-}
+const groupColumns = (input: GroupInput) => columnsFrom(input, [
+  'name', 'destinationCountry', 'destinationPlace', 'partnerName', 'partnerContact', 'theme', 'departureDate', 'returnDate', 'minAttendancePct',
+]);
 
 /**
  * The worker who creates a group leads it. The same form sent twice (a double click, "back" then send
@@ -248,15 +239,7 @@ export async function updateGroup(db: Db, group: GroupRow, input: GroupInput): P
 /** What the edit form shows for a group that exists. */
 export function groupFormValues(group: GroupRow & { min_attendance_pct?: number }): Record<string, string> {
   return {
-    name: group.name,
-    structureId: String(group.structure_id),
-    destinationCountry: group.destination_country,
-    destinationPlace: group.destination_place ?? '',
-    partnerName: group.partner_name ?? '',
-    partnerContact: group.partner_contact ?? '',
-    theme: group.theme ?? '',
-    departureDate: group.departure_date ?? '',
-    returnDate: group.return_date ?? '',
+    ...formValuesFrom(group, ['name', 'structureId', 'destinationCountry', 'destinationPlace', 'partnerName', 'partnerContact', 'theme', 'departureDate', 'returnDate']),
     minAttendancePct: String(group.min_attendance_pct ?? 60),
   };
 }
