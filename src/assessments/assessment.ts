@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { can, type GroupRecord } from '../auth/permissions.js';
-import type { Phase } from '../groups/group.js';
+import { hasLeft, hasReturned, phaseRank, PHASES, type Phase } from '../phases/order.js';
 import { notFound } from '../http/errors.js';
 import { Refusal } from '../http/refusal.js';
 import type { FormErrors } from '../http/validation.js';
@@ -26,16 +26,15 @@ export const FREE_TEXT_MAX = 2000;
 // on, through the restitution and the after-project. During the stay neither is open: the youths are
 // abroad, and a "before" filled there would not be a before any more.
 const OPEN_IN: Record<AssessmentMoment, readonly Phase[]> = {
-  before: ['preparation', 'departure'],
-  after: ['return', 'restitution', 'after'],
+  before: PHASES.filter((p) => !hasLeft(p)),
+  after: PHASES.filter(hasReturned),
 };
 
 export const isMomentOpen = (moment: AssessmentMoment, phase: Phase): boolean => OPEN_IN[moment].includes(phase);
 
 /** When a closed moment opens, as a message key: "after the return", or "it is over". */
 export function whenMomentOpens(moment: AssessmentMoment, phase: Phase): 'notYet' | 'over' {
-  const order = ['preparation', 'departure', 'stay', 'return', 'restitution', 'after'];
-  return order.indexOf(phase) < order.indexOf(OPEN_IN[moment][0]!) ? 'notYet' : 'over';
+  return phaseRank(phase) < phaseRank(OPEN_IN[moment][0]!) ? 'notYet' : 'over';
 }
 
 /** The moment named in a URL; anything else names nothing. */

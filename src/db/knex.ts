@@ -62,3 +62,18 @@ export function toNumber(value: unknown): number {
   if (value === null || value === undefined) return 0;
   return typeof value === 'number' ? value : Number(value);
 }
+
+/**
+ * The error of a write that broke a unique index or primary key, on either database. PostgreSQL gives its
+ * own code; SQLite's driver gives only SQLITE_CONSTRAINT, shared with NOT NULL, CHECK and foreign keys, and
+ * says which in its message: "… - SQLITE_CONSTRAINT: UNIQUE constraint failed: users.email". Before that
+ * comes knex's copy of the statement with its values (a name, an e-mail), which could hold any word, so
+ * only the driver's own last words are read, in the case SQLite writes them.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null | undefined;
+  if (e?.code === '23505') return true;
+  if (e?.code !== 'SQLITE_CONSTRAINT' || typeof e.message !== 'string') return false;
+  const driverSays = e.message.slice(e.message.lastIndexOf('SQLITE_CONSTRAINT: '));
+  return driverSays.startsWith('SQLITE_CONSTRAINT: UNIQUE constraint failed');
+}

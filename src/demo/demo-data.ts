@@ -3,7 +3,7 @@ import { insertedId } from '../db/knex.js';
 import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { hashPassword } from '../auth/passwords.js';
-import type { Phase } from '../groups/group.js';
+import type { Phase } from '../phases/order.js';
 import { loadDemoMeetings } from './demo-meetings.js';
 import { loadDemoAssessments } from './demo-assessments.js';
 import { addDemoYouthFiles } from './demo-youths.js';

@@ -1,7 +1,7 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import { insertedId } from '../db/knex.js';
 import type { Knex } from 'knex';
-import type { Phase } from '../groups/group.js';
+import type { Phase } from '../phases/order.js';
 import { enrolmentsExpectedOn, newCalendarToken, type AttendanceStatus, type MeetingType } from '../meetings/meeting.js';
 import type { DemoIds } from './demo-data.js';
 

@@ -1,7 +1,7 @@
 import dayjs from 'dayjs';
 import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
-import type { Phase } from '../groups/group.js';
+import type { Phase } from '../phases/order.js';
 import type { Situation } from '../participants/participant.js';
 import type { WithdrawalReason } from '../participants/withdrawal.js';
 

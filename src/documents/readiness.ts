@@ -3,6 +3,7 @@ import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { today as todayIso } from '../db/time.js';
 import { isMinorAt } from '../participants/participant.js';
+import { hasLeft, type Phase } from '../phases/order.js';
 import { requirementsOf, type Requirement } from './requirements.js';
 import { documentsOfEnrolments, evaluate, type Evaluation, type MissingDocument, type TripDates } from './youth-document.js';
 
@@ -12,7 +13,7 @@ interface GroupForReadiness extends TripDates {
   id: number;
   name: string;
   destination_country: string;
-  phase: string;
+  phase: Phase;
 }
 
 export interface YouthReadiness {
@@ -120,7 +121,7 @@ export interface DueItem {
  */
 export async function documentsDue(db: Db, groups: GroupForReadiness[], days = 14, today: string = todayIso()): Promise<DueItem[]> {
   const until = dayjs(today).add(days, 'day').format('YYYY-MM-DD');
-  const coming = groups.filter((g) => (g.phase === 'preparation' || g.phase === 'departure') && (!g.departure_date || g.departure_date >= today));
+  const coming = groups.filter((g) => !hasLeft(g.phase) && (!g.departure_date || g.departure_date >= today));
   const items: DueItem[] = [];
   for (const { group, youths } of await readinessOfGroups(db, coming, today)) {
     for (const y of youths) {

@@ -3,11 +3,9 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
-import { PHASES, type Phase } from '../groups/group.js';
-import { notFound } from '../http/errors.js';
+import { hasReturned, type Phase } from '../phases/order.js';
 import { Refusal } from '../http/refusal.js';
-import { parseId } from '../http/params.js';
-import { calendarDate, optionalText } from '../http/validation.js';
+import { calendarDate, checkboxList, optionalText } from '../http/validation.js';
 import { SITUATIONS, type Situation } from '../participants/participant.js';
 
 /**
@@ -72,11 +70,6 @@ export const engagementsOf = (f: FollowUpRow): Engagement[] => ENGAGEMENTS.filte
 // ---------------------------------------------------------------------------------------------------
 // Planning
 
-const RETURN = PHASES.indexOf('return');
-
-/** Back from the stay (phase return or later): the time of follow-ups. */
-export const isBack = (group: { phase: Phase }): boolean => PHASES.indexOf(group.phase) >= RETURN;
-
 /**
  * The enrolments a group follows after its return: every youth still in the group (those who departed, and
  * those who prepared without leaving) and every youth who withdrew but stays in touch — not those who
@@ -108,7 +101,7 @@ export const dueDate = (returnDate: string, months: Milestone): string => dayjs(
  */
 export async function scheduleFollowUps(db: Db, groupId: number): Promise<number> {
   const group: { return_date: string | null; phase: Phase } | undefined = await db('groups').where({ id: groupId }).first('return_date', 'phase');
-  if (!group?.return_date || !isBack(group)) return 0;
+  if (!group?.return_date || !hasReturned(group.phase)) return 0;
   const enrolmentIds = await youthsToFollow(db, groupId);
   if (!enrolmentIds.length) return 0;
   const existing: { enrolment_id: number; milestone_months: number }[] = await db('follow_ups')
@@ -132,7 +125,7 @@ export async function scheduleFollowUps(db: Db, groupId: number): Promise<number
  * while the group is not back, or has no return date to count from. Returns how many were added.
  */
 export async function planFollowUps(db: Db, group: { id: number; phase: Phase; return_date: string | null }): Promise<number> {
-  if (!isBack(group)) throw new Refusal('_form', 'followups.schedule.notBack');
+  if (!hasReturned(group.phase)) throw new Refusal('_form', 'followups.schedule.notBack');
   if (!group.return_date) throw new Refusal('_form', 'followups.schedule.noReturnDate');
   return scheduleFollowUps(db, group.id);
 }
@@ -174,13 +167,6 @@ export async function listFollowUps(db: Db, groupId: number, on: string = today(
 export async function findFollowUp(db: Db, groupId: number, id: number): Promise<FollowUpItem | undefined> {
   const row = await followUpQuery(db).where({ 'follow_ups.id': id, 'enrolments.group_id': groupId }).first();
   return row ? toItem(row) : undefined;
-}
-
-/** The follow-up named in a URL, inside the group already loaded through the user's scope (another group's: 404). */
-export async function loadFollowUp(db: Db, group: { id: number }, idParam: string | string[] | undefined): Promise<FollowUpItem> {
-  const f = await findFollowUp(db, group.id, parseId(idParam));
-  if (!f) throw notFound();
-  return f;
 }
 
 export interface FollowUpProgress {
@@ -239,10 +225,7 @@ export async function dueFollowUps(db: Db, groupIds: number[], on: string = toda
 // ---------------------------------------------------------------------------------------------------
 // Recording
 
-const engagementList = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+const engagementList = checkboxList
   .refine((list) => list.every((x) => (ENGAGEMENTS as readonly string[]).includes(x)), { message: 'validation.invalid' })
   .transform((list) => [...new Set(list)] as Engagement[]);
 

@@ -5,22 +5,20 @@ import { requireSignedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
 import type { ScopedGroup } from '../groups/group.js';
 import { groupFor } from '../groups/scope.js';
+import { hasReturned } from '../phases/order.js';
 import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
 import { isRefusal } from '../http/refusal.js';
-import type { FormErrors } from '../http/validation.js';
+import { keptList, type FormErrors } from '../http/validation.js';
 import { SITUATIONS } from '../participants/participant.js';
 import {
-  CONTRACTS, ENGAGEMENTS, followUpForm, followUpFormValues, followUpProgress, followUpState, isBack, listFollowUps, MILESTONES,
+  CONTRACTS, ENGAGEMENTS, followUpForm, followUpFormValues, followUpProgress, followUpState, listFollowUps, MILESTONES,
   planFollowUps, recordFollowUp, rescheduleFollowUp, rescheduleForm, type Engagement, type FollowUpItem,
 } from './followup.js';
 import { followUpFor } from './scope.js';
 
-function keptEngagements(body: unknown): Engagement[] {
-  const v = (body as Record<string, unknown> | undefined)?.engagement;
-  const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-  return list.filter((x): x is Engagement => (ENGAGEMENTS as readonly unknown[]).includes(x));
-}
+const keptEngagements = (body: unknown): Engagement[] =>
+  keptList(body, 'engagement').filter((x): x is Engagement => (ENGAGEMENTS as readonly string[]).includes(x));
 
 export function followUpsRoutes(db: Db): Router {
   const router = Router();
@@ -35,7 +33,7 @@ export function followUpsRoutes(db: Db): Router {
       group, progress, engagements: ENGAGEMENTS,
       toDo: items.filter((f) => f.state === 'overdue' || f.state === 'due').sort((a, b) => a.due_on.localeCompare(b.due_on)),
       byMilestone: MILESTONES.map((m) => ({ months: m, items: items.filter((f) => f.milestone_months === m) })),
-      isBack: isBack(group),
+      isBack: hasReturned(group.phase),
     });
   });
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
-import { insertedId, toNumber } from '../db/knex.js';
+import { insertedId, isUniqueViolation, toNumber } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
-import { PHASES, scopedGroups, type Phase } from '../groups/group.js';
+import { scopedGroups } from '../groups/group.js';
+import { hasLeft, hasReturned, PHASES, type Phase } from '../phases/order.js';
 import { Refusal } from '../http/refusal.js';
 
 /**
@@ -12,10 +13,10 @@ import { Refusal } from '../http/refusal.js';
  */
 
 /** A youth can come back into a group that has not left yet. */
-const GROUP_OPEN_TO_PEER_LEADERS: readonly Phase[] = ['preparation', 'departure'];
+const GROUP_OPEN_TO_PEER_LEADERS = PHASES.filter((phase) => !hasLeft(phase));
 export const isOpenToPeerLeaders = (group: { phase: Phase }): boolean => GROUP_OPEN_TO_PEER_LEADERS.includes(group.phase);
 /** They come from a group that is back: they have a trip to pass on. */
-const BACK = PHASES.slice(PHASES.indexOf('return'));
+const BACK = PHASES.filter(hasReturned);
 
 export interface HistoryEntry {
   enrolment_id: number;
@@ -131,11 +132,6 @@ export async function enrolPeerLeader(db: Db, user: Express.User, group: { id: n
     if (isUniqueViolation(err)) throw refused('followups.peerLeader.errors.already');
     throw err;
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(e.message ?? ''));
 }
 
 export interface YouthGroupsPanel {

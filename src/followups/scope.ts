@@ -1,7 +1,9 @@
 import type { Request } from 'express';
 import type { Db } from '../db/knex.js';
 import { groupFor, type InGroup } from '../groups/scope.js';
-import { loadFollowUp, type FollowUpItem } from './followup.js';
+import { found } from '../http/errors.js';
+import { parseId } from '../http/params.js';
+import { findFollowUp, type FollowUpItem } from './followup.js';
 
 /**
  * The follow-up named by `:followUpId`, in the group named by `:id` where the user may read the follow-ups
@@ -10,5 +12,5 @@ import { loadFollowUp, type FollowUpItem } from './followup.js';
  */
 export async function followUpFor(db: Db, req: Request, action: 'viewFollowUps' | 'recordFollowUp'): Promise<InGroup & { followUp: FollowUpItem }> {
   const { user, group } = await groupFor(db, req, action);
-  return { user, group, followUp: await loadFollowUp(db, group, req.params.followUpId) };
+  return { user, group, followUp: found(await findFollowUp(db, group.id, parseId(req.params.followUpId))) };
 }

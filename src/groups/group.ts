@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { insertedId } from '../db/knex.js';
+import { columnsFrom, formValuesFrom } from '../db/columns.js';
 import dayjs from 'dayjs';
 import { z } from 'zod';
 import { nowIso } from '../db/time.js';
@@ -11,9 +12,7 @@ import type { GroupAccess, GroupRecord } from '../auth/permissions.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
 import { Refusal } from '../http/refusal.js';
-
-export const PHASES = ['preparation', 'departure', 'stay', 'return', 'restitution', 'after'] as const;
-export type Phase = (typeof PHASES)[number];
+import type { Phase } from '../phases/order.js';
 
 export interface GroupRow {
   id: number;
@@ -121,12 +120,6 @@ export type { GroupAccess };
 
 const text = (max: number) => z.string().trim().max(max, { message: 'validation.tooLong' });
 
-// The form's own token (see createGroup). Anything else is ignored, never an error to show.
-const submissionToken = z
-  .string()
-  .optional()
-  .transform((v) => (v && /^[A-Za-z0-9-]{16,64}$/.test(v) ? v : null));
-
 export const GroupForm = z
   .object({
     name: text(160).min(1, { message: 'validation.required' }),
@@ -149,7 +142,6 @@ export const GroupForm = z
       .regex(/^\d{1,3}$/, { message: 'validation.number' })
       .transform(Number)
       .refine((n) => n >= 0 && n <= 100, { message: 'groups.form.pctRange' }),
-    submissionToken,
   })
   .superRefine((f, ctx) => {
     if (f.returnDate < f.departureDate) ctx.addIssue({ code: 'custom', path: ['returnDate'], message: 'groups.form.returnBeforeDeparture' });
@@ -179,69 +171,24 @@ async function structureFor(trx: Db, input: GroupInput): Promise<number> {
   return found.id;
 }
 
-function groupColumns(input: GroupInput) {
-  return {
-    name: input.name,
-    destination_country: input.destinationCountry,
-    destination_place: input.destinationPlace,
-    partner_name: input.partnerName,
-    partner_contact: input.partnerContact,
-    theme: input.theme,
-    departure_date: input.departureDate,
-    return_date: input.returnDate,
-    min_attendance_pct: input.minAttendancePct,
-  };
-}
+const groupColumns = (input: GroupInput) => columnsFrom(input, [
+  'name', 'destinationCountry', 'destinationPlace', 'partnerName', 'partnerContact', 'theme', 'departureDate', 'returnDate', 'minAttendancePct',
+]);
 
-/**
- * The worker who creates a group leads it. The same form sent twice (a double click, "back" then send
- * again) carries the same submission token: the second finds the group the first made and returns it,
- * so one form makes one group.
- */
+/** The worker who creates a group leads it. (A form sent twice makes one group: see the route, oneRecordPerForm.) */
 export async function createGroup(db: Db, user: Express.User, input: GroupInput): Promise<number> {
-  return oneGroupPerForm(db, user, input.submissionToken ?? null, (token) =>
-    db.transaction(async (trx) => {
-      const now = nowIso();
-      const [row] = await trx('groups')
-        .insert({
-          ...groupColumns(input), structure_id: await structureFor(trx, input), phase: 'preparation', creation_token: token,
-          created_by: user.id, created_at: now, updated_at: now,
-        })
-        .returning('id');
-      const id = insertedId(row);
-      await trx('group_workers').insert({ group_id: id, user_id: user.id, role: 'lead' });
-      return id;
-    }),
-  );
-}
-
-/**
- * Runs `make` (which stores the token it is given in groups.creation_token) unless this user already made
- * a group with this token. Looking first answers a resubmission without a failed insert; the unique index
- * settles two requests in flight at once (even on two app instances), where both looked before either
- * wrote. A token someone else's group holds (copied from another page) is dropped: the form still works.
- */
-async function oneGroupPerForm(db: Db, user: Express.User, token: string | null, make: (token: string | null) => Promise<number>): Promise<number> {
-  if (token) {
-    const made = await groupMadeWith(db, user, token);
-    if (made) return made;
-  }
-  try {
-    return await make(token);
-  } catch (err) {
-    if (!token || !isUniqueViolation(err)) throw err;
-    return (await groupMadeWith(db, user, token)) ?? make(null);
-  }
-}
-
-async function groupMadeWith(db: Db, user: Express.User, token: string): Promise<number | undefined> {
-  const row = await db('groups').where({ creation_token: token, created_by: user.id }).first('id');
-  return row ? Number(row.id) : undefined;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(e.message ?? ''));
+  return db.transaction(async (trx) => {
+    const now = nowIso();
+    const [row] = await trx('groups')
+      .insert({
+        ...groupColumns(input), structure_id: await structureFor(trx, input), phase: 'preparation',
+        created_by: user.id, created_at: now, updated_at: now,
+      })
+      .returning('id');
+    const id = insertedId(row);
+    await trx('group_workers').insert({ group_id: id, user_id: user.id, role: 'lead' });
+    return id;
+  });
 }
 
 export async function updateGroup(db: Db, group: GroupRow, input: GroupInput): Promise<void> {
@@ -255,15 +202,7 @@ export async function updateGroup(db: Db, group: GroupRow, input: GroupInput): P
 /** What the edit form shows for a group that exists. */
 export function groupFormValues(group: GroupRow & { min_attendance_pct?: number }): Record<string, string> {
   return {
-    name: group.name,
-    structureId: String(group.structure_id),
-    destinationCountry: group.destination_country,
-    destinationPlace: group.destination_place ?? '',
-    partnerName: group.partner_name ?? '',
-    partnerContact: group.partner_contact ?? '',
-    theme: group.theme ?? '',
-    departureDate: group.departure_date ?? '',
-    returnDate: group.return_date ?? '',
+    ...formValuesFrom(group, ['name', 'structureId', 'destinationCountry', 'destinationPlace', 'partnerName', 'partnerContact', 'theme', 'departureDate', 'returnDate']),
     minAttendancePct: String(group.min_attendance_pct ?? 60),
   };
 }
@@ -273,7 +212,6 @@ export const CloneForm = z
     name: text(160).min(1, { message: 'validation.required' }),
     departureDate: calendarDate,
     returnDate: calendarDate,
-    submissionToken,
   })
   .refine((f) => f.returnDate >= f.departureDate, { path: ['returnDate'], message: 'groups.form.returnBeforeDeparture' });
 
@@ -282,14 +220,14 @@ export const CloneForm = z
  * so each session keeps its distance (in days) from the departure, at the same time of day.
  */
 export async function cloneGroup(db: Db, user: Express.User, source: GroupRow & { min_attendance_pct?: number }, input: z.infer<typeof CloneForm>): Promise<number> {
-  return oneGroupPerForm(db, user, input.submissionToken ?? null, (token) => db.transaction(async (trx) => {
+  return db.transaction(async (trx) => {
     const now = nowIso();
     const [row] = await trx('groups')
       .insert({
         name: input.name, structure_id: source.structure_id, destination_country: source.destination_country,
         destination_place: source.destination_place, partner_name: source.partner_name, partner_contact: source.partner_contact,
         theme: source.theme, departure_date: input.departureDate, return_date: input.returnDate, phase: 'preparation',
-        min_attendance_pct: source.min_attendance_pct ?? 60, creation_token: token, created_by: user.id, created_at: now, updated_at: now,
+        min_attendance_pct: source.min_attendance_pct ?? 60, created_by: user.id, created_at: now, updated_at: now,
       })
       .returning('id');
     const id = insertedId(row);
@@ -311,7 +249,7 @@ export async function cloneGroup(db: Db, user: Express.User, source: GroupRow & 
       );
     }
     return id;
-  }));
+  });
 }
 
 // Funders, accompanying adults and co-leads: small lists edited on the group's edit page.

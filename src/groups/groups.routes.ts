@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../db/knex.js';
@@ -17,10 +16,14 @@ import { COUNTRY_CODES } from './countries.js';
 import {
   addCoLead, addCompanion, addFunder, CloneForm, cloneGroup, CoLeadForm, CompanionForm, createGroup, FunderForm, GroupForm,
   groupFormValues, listActiveWorkers, listCompanions, listFunders, listStructures,
-  listVisibleGroups, listWorkers, PHASES, removeCoLead, removeCompanion, removeFunder, updateGroup, type ScopedGroup,
+  listVisibleGroups, listWorkers, removeCoLead, removeCompanion, removeFunder, updateGroup, type ScopedGroup,
 } from './group.js';
 import { groupFor } from './scope.js';
-import { oncePerForm } from '../http/once-per-form.js';
+import { PHASES } from '../phases/order.js';
+import { newSubmissionToken, oncePerForm, oneRecordPerForm } from '../http/once-per-form.js';
+
+/** The new group's page; the list when the first send of the form is still making it after the wait. */
+const groupPage = (id: number | null): string => (id === null ? '/groups' : `/groups/${id}`);
 
 export function groupsRoutes(db: Db): Router {
   const router = Router();
@@ -39,15 +42,17 @@ export function groupsRoutes(db: Db): Router {
     res.status(status).render('groups/new', { title: res.locals.t('groups.form.newTitle'), values, errors, ...(await formLocals()) });
 
   router.get('/groups/new', requireSignedIn, requireCan('createGroup'), async (_req, res) => {
-    await renderNew(res, 200, { minAttendancePct: '60', destinationCountry: '', submissionToken: randomUUID() }, {});
+    await renderNew(res, 200, { minAttendancePct: '60', destinationCountry: '', submissionToken: newSubmissionToken() }, {});
   });
 
+  // A form sent twice makes one group, and both answers go to its page. Its token stays on the form through
+  // a refused send (values.submissionToken), so the corrected form is still the same form.
   router.post('/groups', requireSignedIn, requireCan('createGroup'), async (req, res) => {
-    const posted = await submitForm(req, GroupForm, (f) => createGroup(db, signedIn(req), f), (again) =>
+    const posted = await submitForm(req, GroupForm, (f) => oneRecordPerForm(db, req, () => createGroup(db, signedIn(req), f)), (again) =>
       renderNew(res, again.status, again.values, again.errors));
     if (!posted.ok) return;
     flash(req, 'notice', 'groups.form.created');
-    res.redirect(303, `/groups/${posted.result}`);
+    res.redirect(303, groupPage(posted.result));
   });
 
   const renderEdit = async (res: Response, group: ScopedGroup, status: number, values: Record<string, string>, errors: FormErrors) => {
@@ -106,16 +111,16 @@ export function groupsRoutes(db: Db): Router {
 
   router.get('/groups/:id/clone', requireSignedIn, async (req, res) => {
     const { group } = await groupFor(db, req, 'cloneGroup');
-    renderClone(res, group, 200, { name: group.name, submissionToken: randomUUID() }, {});
+    renderClone(res, group, 200, { name: group.name, submissionToken: newSubmissionToken() }, {});
   });
 
   router.post('/groups/:id/clone', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'cloneGroup');
-    const posted = await submitForm(req, CloneForm, (f) => cloneGroup(db, user, group, f), (again) =>
+    const posted = await submitForm(req, CloneForm, (f) => oneRecordPerForm(db, req, () => cloneGroup(db, user, group, f)), (again) =>
       renderClone(res, group, again.status, again.values, again.errors));
     if (!posted.ok) return;
     flash(req, 'notice', 'groups.clone.done');
-    res.redirect(303, `/groups/${posted.result}`);
+    res.redirect(303, groupPage(posted.result));
   });
 
   router.get('/groups/:id', requireSignedIn, async (req, res) => {

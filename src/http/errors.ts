@@ -10,6 +10,12 @@ export class HttpError extends Error {
 export const notFound = (): HttpError => new HttpError(404);
 export const forbidden = (): HttpError => new HttpError(403);
 
+/** The record a URL names, looked up where the user may reach it; none there is a 404, whether it exists elsewhere or not. */
+export function found<T>(record: T | null | undefined): T {
+  if (record === null || record === undefined) throw notFound();
+  return record;
+}
+
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE',
   'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_FULL',

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { Db } from '../db/knex.js';
+import { isUniqueViolation, type Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 
 /**
- * A double click sends a creating form twice, sometimes both at once: without this, two sessions, two
- * restitution events (counted twice in the people reached), two funders (their amounts twice). Each such
- * form carries a fresh random token (views/partials/submission-token.ejs); the first send claims it in
- * form_submissions (its primary key decides between two sends in flight), later sends of the same form
- * create nothing and go where the first went. The groups' own forms keep their token in the group row
- * instead (src/groups/group.ts), where it also finds the group to show.
+ * A double click sends a creating form twice, sometimes both at once: without this, two groups, two
+ * sessions, two restitution events (counted twice in the people reached), two funders (their amounts
+ * twice). Each such form carries a fresh random token (views/partials/submission-token.ejs; the group forms
+ * keep theirs through a refused send); the first send claims it in form_submissions (its primary key decides between two
+ * sends in flight), later sends of the same form create nothing and go where the first went.
  */
 
 export const newSubmissionToken = (): string => randomUUID();
@@ -24,30 +23,43 @@ const WAIT_MS = 5000;
  * given back, so the corrected form can be sent again.
  */
 export async function oncePerForm(db: Db, req: Request, create: () => Promise<unknown>): Promise<boolean> {
-  const token = req.body?.submissionToken;
-  if (typeof token !== 'string' || !TOKEN.test(token) || !req.user) {
+  const { ran } = await once(db, req, async () => {
     await create();
-    return true;
-  }
+    return null;
+  });
+  return ran;
+}
+
+/**
+ * The same for a form whose answer is the page of the record it makes (a new group): `create` returns the
+ * new record's id, kept with the token, and every send of the form answers the id of the one record made.
+ * Null only when the first send is still at work after the wait.
+ */
+export async function oneRecordPerForm(db: Db, req: Request, create: () => Promise<number>): Promise<number | null> {
+  return (await once(db, req, create)).recordId;
+}
+
+async function once(db: Db, req: Request, create: () => Promise<number | null>): Promise<{ ran: boolean; recordId: number | null }> {
+  const token = req.body?.submissionToken;
+  if (typeof token !== 'string' || !TOKEN.test(token) || !req.user) return { ran: true, recordId: await create() };
   if (!(await claim(db, token, req.user.id))) {
     const first = await db('form_submissions').where({ token }).first('user_id');
     // Someone else's token (copied from their page) protects nothing of theirs: this form is created.
-    if (first && Number(first.user_id) !== req.user.id) {
-      await create();
-      return true;
-    }
+    if (first && Number(first.user_id) !== req.user.id) return { ran: true, recordId: await create() };
+    const outcome = await untilDone(db, token);
     // The first send failed meanwhile (its refusal went to a page the browser has left): this one tries.
-    if ((await untilDone(db, token)) === 'given back') return oncePerForm(db, req, create);
-    return false;
+    if (outcome === 'given back') return once(db, req, create);
+    return { ran: false, recordId: outcome.recordId };
   }
+  let recordId: number | null;
   try {
-    await create();
+    recordId = await create();
   } catch (err) {
     await db('form_submissions').where({ token }).del();
     throw err;
   }
-  await db('form_submissions').where({ token }).update({ done_at: nowIso() });
-  return true;
+  await db('form_submissions').where({ token }).update({ done_at: nowIso(), record_id: recordId });
+  return { ran: true, recordId };
 }
 
 async function claim(db: Db, token: string, userId: number): Promise<boolean> {
@@ -58,20 +70,19 @@ async function claim(db: Db, token: string, userId: number): Promise<boolean> {
     await db('form_submissions').insert({ token, user_id: userId, created_at: now });
     return true;
   } catch (err) {
-    const e = err as { code?: string; message?: string };
-    if (e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE|PRIMARY/i.test(e.message ?? ''))) return false;
+    if (isUniqueViolation(err)) return false;
     throw err;
   }
 }
 
 /** The second click's answer waits for the first's record, so the page it lands on shows it. */
-async function untilDone(db: Db, token: string): Promise<'done' | 'given back'> {
+async function untilDone(db: Db, token: string): Promise<{ recordId: number | null } | 'given back'> {
   const deadline = Date.now() + WAIT_MS;
   while (Date.now() < deadline) {
-    const row = await db('form_submissions').where({ token }).first('done_at');
+    const row = await db('form_submissions').where({ token }).first('done_at', 'record_id');
     if (!row) return 'given back';
-    if (row.done_at) return 'done';
+    if (row.done_at) return { recordId: row.record_id === null ? null : Number(row.record_id) };
     await new Promise((r) => setTimeout(r, 50));
   }
-  return 'done';
+  return { recordId: null };
 }

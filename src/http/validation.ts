@@ -43,6 +43,23 @@ export function keptInput(body: unknown): Record<string, string> {
   return kept;
 }
 
+/** A list of checkboxes as the browser sends it: absent, one value, or several; always a list. */
+export const checkboxList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+
+/** The records ticked in a list of checkboxes, by id, each once. */
+export const idList = checkboxList
+  .refine((list) => list.every((x) => /^\d{1,12}$/.test(x)), { message: 'validation.invalid' })
+  .transform((list) => [...new Set(list.map(Number))]);
+
+/** What a list of checkboxes sent, to tick the same boxes on the form shown again (`keptInput` keeps single values). */
+export function keptList(body: unknown, name: string): string[] {
+  const v = (body as Record<string, unknown> | undefined)?.[name];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}
+
 /** True for a date that exists on the calendar: 2026-02-30 does not. */
 export function isRealDate(value: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);

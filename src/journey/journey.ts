@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex.js';
 import { can } from '../auth/permissions.js';
-import { PHASES, scopedGroups, type ScopedGroup } from '../groups/group.js';
+import { scopedGroups, type ScopedGroup } from '../groups/group.js';
+import { hasLeft, PHASES } from '../phases/order.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
 import { attendanceRates, upcomingMeetings, type AttendanceRate, type MeetingRow } from '../meetings/meeting.js';
@@ -71,7 +72,7 @@ export async function journeyOf(db: Db, user: Express.User, groupParam?: string)
   }
   const own = await findOwnEnrolment(db, user, group.id);
   if (!own) return undefined;
-  const beforeLeaving = group.phase === 'preparation' || group.phase === 'departure';
+  const beforeLeaving = !hasLeft(group.phase);
   const [upcoming, rates, youth, readiness, media, events] = await Promise.all([
     upcomingMeetings(db, group.id, { limit: 3 }),
     attendanceRates(db, group.id),

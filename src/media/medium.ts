@@ -4,11 +4,10 @@ import type { Db } from '../db/knex.js';
 import { insertedId, toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { can, type MediumRecord } from '../auth/permissions.js';
-import type { Phase, ScopedGroup } from '../groups/group.js';
-import { notFound } from '../http/errors.js';
-import { parseId } from '../http/params.js';
+import type { ScopedGroup } from '../groups/group.js';
+import { hasLeft, hasReturned, type Phase } from '../phases/order.js';
 import { Refusal } from '../http/refusal.js';
-import { optionalText } from '../http/validation.js';
+import { idList, optionalText } from '../http/validation.js';
 import { recordAudit } from '../documents/audit-log.js';
 import { USE_LEVELS, youthsLackingConsent, type ConsentShortfall, type UseLevel } from './consent.js';
 
@@ -73,8 +72,8 @@ export function limitFor(kind: MediaKind, limits: Config['limits']): number {
 
 /** The moment a new medium most likely belongs to, from where the group is in its project. */
 export function defaultMoment(phase: Phase): Moment {
-  if (phase === 'preparation' || phase === 'departure') return 'before';
-  return phase === 'stay' ? 'during' : 'after';
+  if (!hasLeft(phase)) return 'before';
+  return hasReturned(phase) ? 'after' : 'during';
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -86,14 +85,6 @@ export const UploadForm = z.object({
   body: optionalText(20_000),
 });
 export type UploadInput = z.infer<typeof UploadForm>;
-
-/** Checkbox values as the browser sends them: absent, one value, or several. */
-const idList = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-  .refine((list) => list.every((x) => /^\d{1,12}$/.test(x)), { message: 'validation.invalid' })
-  .transform((list) => [...new Set(list.map(Number))]);
 
 const MediumForm = UploadForm.extend({
   youth: idList,
@@ -291,13 +282,6 @@ export async function listGroupMedia(db: Db, groupId: number): Promise<MediumIte
 export async function findMedium(db: Db, groupId: number, mediumId: number): Promise<MediumItem | undefined> {
   const row = await mediaQuery(db).where({ 'media.id': mediumId, 'media.group_id': groupId }).first();
   return row ? toItem(row) : undefined;
-}
-
-/** The medium named in a URL, inside the group already loaded through the user's scope (another group's: 404). */
-export async function loadMedium(db: Db, group: { id: number }, idParam: string | string[] | undefined): Promise<MediumItem> {
-  const medium = await findMedium(db, group.id, parseId(idParam));
-  if (!medium) throw notFound();
-  return medium;
 }
 
 /** What the permission rules need to know about a medium. */

@@ -3,7 +3,9 @@ import type { Db } from '../db/knex.js';
 import { assertCan } from '../auth/guards.js';
 import { can, type Action, type MediumRecord, type RecordOf } from '../auth/permissions.js';
 import { groupFor, type InGroup } from '../groups/scope.js';
-import { loadMedium, mediumRecord, type MediumItem } from './medium.js';
+import { found } from '../http/errors.js';
+import { parseId } from '../http/params.js';
+import { findMedium, mediumRecord, type MediumItem } from './medium.js';
 
 /** The questions asked of one medium itself (editing it, deciding how far it goes). */
 export type MediumAction = { [A in Action]: RecordOf<A> extends MediumRecord ? A : never }[Action];
@@ -20,7 +22,7 @@ export interface MediumInGroup extends InGroup {
  */
 export async function mediumFor(db: Db, req: Request, action?: MediumAction): Promise<MediumInGroup> {
   const { user, group } = await groupFor(db, req, 'viewMedia');
-  const medium = await loadMedium(db, group, req.params.mediumId);
+  const medium = found(await findMedium(db, group.id, parseId(req.params.mediumId)));
   const record = mediumRecord(group, medium);
   if (action) assertCan(can(user, action, record));
   return { user, group, medium, record };

@@ -6,7 +6,7 @@ import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { can, type GroupRecord } from '../auth/permissions.js';
-import { PHASES, type Phase } from '../groups/group.js';
+import { hasLeft, PHASES, type Phase } from '../phases/order.js';
 import { Refusal } from '../http/refusal.js';
 import { calendarDate, optionalText } from '../http/validation.js';
 
@@ -337,26 +337,40 @@ export interface YouthAttendance extends AttendanceRate {
 const rateOf = (attended: number, counted: number): AttendanceRate => ({ attended, counted, rate: counted > 0 ? attended / counted : null });
 
 /*
- * How the attendance rate is counted (the meetings page says the same in words):
- * - only meetings of the "preparation" phase whose register was taken count;
+ * How the attendance rate is counted, here and in the directors' figures (the meetings page says the same
+ * in words):
+ * - only meetings of the "preparation" phase whose register was taken count (a meeting still to come has
+ *   no register yet);
  * - present and late count as attended;
  * - excused is left out of the count altogether (neither for nor against);
- * - absent counts against.
- * rate = (present + late) / (present + late + absent). The group's rate pools every youth's lines, so a
+ * - absent counts against;
+ * - a youth who withdrew keeps the lines of the meetings they were at: nothing of the past is removed.
+ * rate = (present + late) / (present + late + absent). A group's rate pools every youth's lines, so a
  * youth who came to more meetings weighs more.
  */
-function countedLines(db: Db, groupId: number): Knex.QueryBuilder {
-  return db('attendance as a')
-    .join('meetings as m', 'm.id', 'a.meeting_id')
-    .where('m.group_id', groupId)
+const ATTENDED: readonly AttendanceStatus[] = ['present', 'late'];
+const COUNTED: readonly AttendanceStatus[] = [...ATTENDED, 'absent'];
+const statusIn = (list: readonly AttendanceStatus[]) => `a.status in (${list.map((s) => `'${s}'`).join(', ')})`;
+
+/**
+ * The attendance lines that count, the line as `a` and its meeting as `m`: the caller narrows them (a
+ * group, the groups of a report) and adds them up with `attendanceSums`.
+ */
+export function countedAttendance(db: Db): Knex.QueryBuilder {
+  return db({ a: 'attendance' })
+    .join({ m: 'meetings' }, 'm.id', 'a.meeting_id')
     .where('m.phase', 'preparation')
-    .whereNotNull('m.register_taken_at')
-    .groupBy('a.enrolment_id')
-    .select(
-      'a.enrolment_id',
-      db.raw("sum(case when a.status in ('present', 'late') then 1 else 0 end) as attended"),
-      db.raw("sum(case when a.status in ('present', 'late', 'absent') then 1 else 0 end) as counted"),
-    );
+    .whereNotNull('m.register_taken_at');
+}
+
+/** The two columns of a rate over `countedAttendance` lines, `attended` and `counted` (0, not null, over no line). */
+export const attendanceSums = (db: Db): Knex.Raw[] => [
+  db.raw(`coalesce(sum(case when ${statusIn(ATTENDED)} then 1 else 0 end), 0) as attended`),
+  db.raw(`coalesce(sum(case when ${statusIn(COUNTED)} then 1 else 0 end), 0) as counted`),
+];
+
+function countedLines(db: Db, groupId: number): Knex.QueryBuilder {
+  return countedAttendance(db).where('m.group_id', groupId).groupBy('a.enrolment_id').select('a.enrolment_id', ...attendanceSums(db));
 }
 
 /** Every youth of the group (those who left too: they keep their past attendance) and the group as a whole. */
@@ -424,7 +438,7 @@ export async function consecutiveUnexcusedAbsences(db: Db, groupIds: number[]): 
     .join('groups as g', 'g.id', 'e.group_id')
     .where('r.rn', '<=', 2)
     .where('e.status', 'enrolled')
-    .whereIn('g.phase', ['preparation', 'departure'])
+    .whereIn('g.phase', PHASES.filter((p) => !hasLeft(p)))
     .groupBy('e.id', 'y.first_name', 'y.last_name', 'g.id', 'g.name')
     .havingRaw("count(*) = 2 and sum(case when r.status = 'absent' then 1 else 0 end) = 2")
     .orderBy([{ column: 'g.name' }, { column: 'y.last_name' }, { column: 'y.first_name' }])

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Db } from '../db/knex.js';
-import { notFound } from '../http/errors.js';
+import { found } from '../http/errors.js';
 import { parseId } from '../http/params.js';
 import { groupFor, type GroupAction, type InGroup } from '../groups/scope.js';
 import { findMeeting, type MeetingRow } from './meeting.js';
@@ -15,7 +15,6 @@ export interface MeetingInGroup extends InGroup {
  */
 export async function meetingFor(db: Db, req: Request, action: GroupAction): Promise<MeetingInGroup> {
   const { user, group } = await groupFor(db, req, action);
-  const meeting = await findMeeting(db, group.id, parseId(req.params.meetingId));
-  if (!meeting) throw notFound();
+  const meeting = found(await findMeeting(db, group.id, parseId(req.params.meetingId)));
   return { user, group, meeting };
 }

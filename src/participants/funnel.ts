@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
-import { PHASES, type Phase } from '../groups/group.js';
-import type { WithdrawalReason } from './withdrawal.js';
+import { hasLeft, hasReturned, phaseRank, type Phase } from '../phases/order.js';
+import { keptOutAt, keptOutAtSql, type WithdrawalReason } from './withdrawal.js';
 import { presentingEnrolments } from '../restitution/restitution.js';
 
 /**
@@ -51,36 +51,26 @@ export async function restitutionParticipants(db: Db, groupId: number): Promise<
   return presentingEnrolments(db, groupId);
 }
 
-const rank = (p: Phase): number => PHASES.indexOf(p);
-const STAY = rank('stay');
-const RETURN = rank('return');
-const RESTITUTION = rank('restitution');
-
-// Phases are stored as words; their order lives in PHASES. Built from the constant list, never from input.
-const phaseRank = (column: string): string => `(case ${column} ${PHASES.map((p, i) => `when '${p}' then ${i}`).join(' ')} end)`;
-
-/** SQL: the youth of enrolment `e` was out of the project when the group entered the phase of rank `boundary`. */
-const outAt = (boundary: number): string =>
-  `exists (select 1 from withdrawals w where w.enrolment_id = e.id and ${phaseRank('w.phase')} < ${boundary}` +
-  ` and (w.rejoined_on is null or ${phaseRank('coalesce(w.rejoined_phase, w.phase)')} >= ${boundary}))`;
+/** SQL: the youth of enrolment `e` was out of the project when the group entered the phase `boundary`. */
+const outAt = (boundary: Phase): string =>
+  `exists (select 1 from withdrawals w where w.enrolment_id = e.id and ${keptOutAtSql(boundary)})`;
 
 // Boundaries: entering departure ends the preparation, then stay, return, restitution, after.
-const BOUNDARY_STEP: [boundary: number, step: FunnelStepKey][] = [
-  [rank('departure'), 'prepared'],
-  [STAY, 'departed'],
-  [RETURN, 'returned'],
-  [RESTITUTION, 'restitution'],
-  [rank('after'), 'restitution'],
+const BOUNDARY_STEP: [boundary: Phase, step: FunnelStepKey][] = [
+  ['departure', 'prepared'],
+  ['stay', 'departed'],
+  ['return', 'returned'],
+  ['restitution', 'restitution'],
+  ['after', 'restitution'],
 ];
 
 export async function groupFunnel(db: Db, group: { id: number; phase: Phase }): Promise<GroupFunnel> {
-  const at = rank(group.phase);
   const presenters = [...(await restitutionParticipants(db, group.id))];
   const departing = db.client.config.client === 'pg' ? 'e.departing = true' : 'e.departing = 1';
 
-  const prepared = `not ${outAt(rank('departure'))}`;
-  const departed = `${prepared} and ${departing} and not ${outAt(STAY)}`;
-  const returned = `${departed} and not ${outAt(RETURN)}`;
+  const prepared = `not ${outAt('departure')}`;
+  const departed = `${prepared} and ${departing} and not ${outAt('stay')}`;
+  const returned = `${departed} and not ${outAt('return')}`;
   const restituted = presenters.length ? `${returned} and e.id in (${presenters.map(() => '?').join(', ')})` : '1 = 0';
   const counted = (condition: string, alias: string, bindings: number[] = []): Knex.Raw =>
     db.raw(`count(distinct case when ${condition} then e.youth_id end) as ${alias}`, bindings);
@@ -96,7 +86,8 @@ export async function groupFunnel(db: Db, group: { id: number; phase: Phase }): 
     );
 
   const reached: Record<FunnelStepKey, boolean> = {
-    enrolled: true, prepared: true, departed: at >= STAY, returned: at >= RETURN, restitution: at >= RESTITUTION,
+    enrolled: true, prepared: true, departed: hasLeft(group.phase), returned: hasReturned(group.phase),
+    restitution: phaseRank(group.phase) >= phaseRank('restitution'),
   };
   const left = await leavers(db, group.id, reached.departed);
   return {
@@ -135,9 +126,7 @@ async function leavers(db: Db, groupId: number, departureReached: boolean): Prom
     }
     if (first === -1) continue;
     const [boundary, step] = BOUNDARY_STEP[first]!;
-    const w = withdrawals.find(
-      (x) => x.enrolment_id === y.enrolment_id && rank(x.phase) < boundary && (x.rejoined_on === null || rank(x.rejoined_phase ?? x.phase) >= boundary),
-    );
+    const w = withdrawals.find((x) => x.enrolment_id === y.enrolment_id && keptOutAt(x, boundary));
     if (!w) continue;
     out[step].push({
       ...person, reason: w.reason, phase: w.phase, withdrawnOn: w.withdrawn_on, note: w.note,

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { insertedId } from '../db/knex.js';
+import { columnsFrom, formValuesFrom } from '../db/columns.js';
 import type { Db } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
 import { isRealDate, optionalText } from '../http/validation.js';
-import { notFound } from '../http/errors.js';
+import { found, notFound } from '../http/errors.js';
 import { Refusal } from '../http/refusal.js';
 import { parseId } from '../http/params.js';
 import { issueCode, type IssuedCode } from '../auth/one-time-code.js';
 import { createAccount } from '../users/user.js';
-import type { Phase } from '../groups/group.js';
+import type { Phase } from '../phases/order.js';
 
 /** What the youth was doing when they joined: read again after the project, to see what changed. */
 export const SITUATIONS = ['job_seeking', 'training', 'school', 'employed', 'other'] as const;
@@ -81,9 +82,7 @@ export async function findYouthFile(db: Db, groupId: number, enrolmentId: number
 
 /** The enrolment named in a URL, looked up in the group already loaded through the user's scope. */
 export async function loadYouthFile(db: Db, group: { id: number }, idParam: string | string[] | undefined): Promise<YouthFile> {
-  const file = await findYouthFile(db, group.id, parseId(idParam));
-  if (!file) throw notFound();
-  return file;
+  return found(await findYouthFile(db, group.id, parseId(idParam)));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -180,11 +179,7 @@ export type YouthFileInput = z.infer<ReturnType<typeof youthFileForm>>;
 /** What the edit form shows for a file that exists. */
 export function youthFileValues(file: YouthFile): Record<string, string> {
   return {
-    firstName: file.first_name,
-    lastName: file.last_name,
-    birthDate: file.birth_date,
-    phone: file.phone ?? '',
-    referredBy: file.referred_by ?? '',
+    ...formValuesFrom(file, ['firstName', 'lastName', 'birthDate', 'phone', 'referredBy']),
     situation: file.situation_at_enrolment ?? '',
     emergencyName: file.emergency_contact_name ?? '',
     emergencyPhone: file.emergency_contact_phone ?? '',
@@ -213,17 +208,11 @@ export async function groupYouthKeys(db: Db, groupId: number): Promise<Map<strin
   return new Map(rows.map((r) => [sameYouthKey(r.first_name, r.last_name, r.birth_date), r.enrolment_id]));
 }
 
-function youthColumns(input: YouthFileInput) {
-  return {
-    first_name: input.firstName,
-    last_name: input.lastName,
-    birth_date: input.birthDate,
-    phone: input.phone,
-    referred_by: input.referredBy,
-    emergency_contact_name: input.emergencyName,
-    emergency_contact_phone: input.emergencyPhone,
-  };
-}
+const youthColumns = (input: YouthFileInput) => ({
+  ...columnsFrom(input, ['firstName', 'lastName', 'birthDate', 'phone', 'referredBy']),
+  emergency_contact_name: input.emergencyName,
+  emergency_contact_phone: input.emergencyPhone,
+});
 
 /** Inside a transaction already open: the youths row, then their enrolment in the group. */
 export async function insertEnrolment(trx: Db, groupId: number, input: YouthFileInput, enrolledOn: string): Promise<number> {

@@ -11,7 +11,8 @@ import { submitForm, type FormAgain } from '../http/forms.js';
 import { isRefusal } from '../http/refusal.js';
 import { discard, receiveOneFile, receivedFile } from '../http/uploads.js';
 import type { FormErrors } from '../http/validation.js';
-import { PHASES, type ScopedGroup } from '../groups/group.js';
+import type { ScopedGroup } from '../groups/group.js';
+import { PHASES } from '../phases/order.js';
 import { groupFor } from '../groups/scope.js';
 import {
   enrol, isMinorAt, loadYouthAccount, openYouthAccount, SITUATIONS, updateYouthFile, youthAccountStatus, youthFileForm, youthFileValues,

@@ -2,13 +2,28 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
 import { calendarDate, optionalText } from '../http/validation.js';
-import type { Phase } from '../groups/group.js';
+import { phaseRank, phaseRankSql, type Phase } from '../phases/order.js';
 import { Refusal } from '../http/refusal.js';
 import type { YouthFile } from './participant.js';
 
 /** Why youths leave a project, from the proceedings: "some found a job, some became pregnant...". */
 export const WITHDRAWAL_REASONS = ['job', 'training', 'pregnancy', 'health', 'family', 'lost_contact', 'other'] as const;
 export type WithdrawalReason = (typeof WITHDRAWAL_REASONS)[number];
+
+/**
+ * A withdrawal kept its youth out of the project when the group entered the phase `boundary`: they left in
+ * an earlier phase and had not come back by then. Someone who left during the preparation and came back
+ * before the departure still left with the group; someone who came back after the stay did not. The group
+ * funnel and the directors' figures both count with this rule.
+ */
+export function keptOutAt(w: { phase: Phase; rejoined_on: string | null; rejoined_phase: Phase | null }, boundary: Phase): boolean {
+  return phaseRank(w.phase) < phaseRank(boundary) && (w.rejoined_on === null || phaseRank(w.rejoined_phase ?? w.phase) >= phaseRank(boundary));
+}
+
+/** `keptOutAt` in SQL, over a withdrawal row aliased `w`. */
+export const keptOutAtSql = (boundary: Phase): string =>
+  `${phaseRankSql('w.phase')} < ${phaseRank(boundary)}` +
+  ` and (w.rejoined_on is null or ${phaseRankSql('coalesce(w.rejoined_phase, w.phase)')} >= ${phaseRank(boundary)})`;
 
 export interface WithdrawalInput {
   reason: WithdrawalReason;

@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
-import { PHASES, type GroupRow, type Phase } from '../groups/group.js';
+import type { GroupRow } from '../groups/group.js';
 import { missingDocuments, type MissingDocument } from '../documents/readiness.js';
 import { attendanceForGate } from '../meetings/meeting.js';
 import { followUpProgress, scheduleFollowUps } from '../followups/followup.js';
 import { countEvents } from '../restitution/restitution.js';
 import { Refusal } from '../http/refusal.js';
-
-export { PHASES, type Phase };
-
-export const phaseIndex = (p: Phase): number => PHASES.indexOf(p);
-export const nextPhase = (p: Phase): Phase | undefined => PHASES[phaseIndex(p) + 1];
+import { hasReturned, phaseRank, PHASES, type Phase } from './order.js';
 
 export type MissingItem =
   | { kind: 'attendance'; rate: number | null; min: number }
@@ -131,8 +127,8 @@ export const TransitionForm = z.object({
  */
 export async function advancePhase(db: Db, user: Express.User, group: GroupRow, to: Phase, note: string | null): Promise<void> {
   const from = group.phase;
-  const forward = phaseIndex(to) === phaseIndex(from) + 1;
-  const back = phaseIndex(to) < phaseIndex(from);
+  const forward = phaseRank(to) === phaseRank(from) + 1;
+  const back = phaseRank(to) < phaseRank(from);
   if (!forward && !back) throw new Refusal('_form', 'phases.refused.notNext');
   if (back && !note) throw new Refusal('note', 'phases.refused.reasonRequired');
   if (from === 'preparation' && to === 'departure') {
@@ -147,7 +143,7 @@ export async function advancePhase(db: Db, user: Express.User, group: GroupRow, 
     // Back to preparation means the trip as approved is off: the director must say yes again.
     if (to === 'preparation') await trx('departure_approvals').where({ group_id: group.id }).whereNull('revoked_at').update({ revoked_at: now });
     // Back home: the follow-ups at 1, 3, 6 and 12 months are planned (again harmless later: it only adds what is missing).
-    if (forward && phaseIndex(to) >= phaseIndex('return')) await scheduleFollowUps(trx, group.id);
+    if (forward && hasReturned(to)) await scheduleFollowUps(trx, group.id);
   });
 }
 

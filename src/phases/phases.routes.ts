@@ -7,9 +7,10 @@ import { submitForm } from '../http/forms.js';
 import type { FormErrors } from '../http/validation.js';
 import type { ScopedGroup } from '../groups/group.js';
 import { groupFor } from '../groups/scope.js';
+import { nextPhase, PHASES } from './order.js';
 import {
   ApprovalForm, TransitionForm, advancePhase, approveDeparture, departureGate, listTransitions,
-  nextPhase, ownGateLine, phaseChecklist, PHASES, type DepartureGate,
+  ownGateLine, phaseChecklist, type DepartureGate,
 } from './phase.js';
 
 async function renderPhasePage(db: Db, req: Request, res: Response, group: ScopedGroup, status = 200, extra: { errors?: FormErrors; values?: Record<string, string>; gate?: DepartureGate } = {}) {

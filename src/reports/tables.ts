@@ -1,7 +1,8 @@
-import { PHASES } from '../groups/group.js';
+import { PHASES } from '../phases/order.js';
 import { SITUATIONS } from '../participants/participant.js';
 import { ENGAGEMENTS } from '../followups/followup.js';
-import { JOB_OR_TRAINING, type Dashboard, type ReportGroup } from './dashboard.js';
+import type { Dashboard, ReportGroup } from './dashboard.js';
+import { JOB_OR_TRAINING } from './who-counts.js';
 import { filterQuery, type ReportFilters } from './filters.js';
 
 /**

@@ -5,7 +5,7 @@ import type { ScopedGroup } from '../groups/group.js';
 import { groupFor } from '../groups/scope.js';
 import { flash } from '../http/flash.js';
 import { submitForm, type FormAgain } from '../http/forms.js';
-import type { FormErrors } from '../http/validation.js';
+import { keptList, type FormErrors } from '../http/validation.js';
 import {
   chosenMediumIds, deleteEvent, EVENT_TYPES, eventForm, eventFormValues, listEvents, possiblePresenters, recordEvent,
   showableMedia, updateEvent, youthCredits, type EventItem,
@@ -14,12 +14,8 @@ import { eventFor } from './scope.js';
 import { restitutionSummary } from './summary.js';
 import { oncePerForm } from '../http/once-per-form.js';
 
-/** Checkbox lists come back as one value or several; the form shows them ticked again. */
-function keptIds(body: unknown, name: string): number[] {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-  return list.filter((x): x is string => typeof x === 'string' && /^\d{1,12}$/.test(x)).map(Number);
-}
+/** The ids ticked on a refused form, to tick them again. */
+const keptIds = (body: unknown, name: string): number[] => keptList(body, name).filter((x) => /^\d{1,12}$/.test(x)).map(Number);
 
 export function restitutionRoutes(db: Db): Router {
   const router = Router();

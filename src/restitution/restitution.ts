@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { insertedId, toNumber } from '../db/knex.js';
+import { columnsFrom, formValuesFrom } from '../db/columns.js';
 import { nowIso, today } from '../db/time.js';
-import { notFound } from '../http/errors.js';
-import { parseId } from '../http/params.js';
 import { Refusal } from '../http/refusal.js';
-import { calendarDate, optionalText } from '../http/validation.js';
+import { calendarDate, idList, optionalText } from '../http/validation.js';
 import { levelRank, type UseLevel } from '../media/consent.js';
 import { listGroupMedia, type MediaKind } from '../media/medium.js';
 
@@ -62,14 +61,6 @@ export interface EventItem extends EventRow {
 // ---------------------------------------------------------------------------------------------------
 // The event form
 
-/** Checkbox values as the browser sends them: absent, one value, or several. */
-const idList = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-  .refine((list) => list.every((x) => /^\d{1,12}$/.test(x)), { message: 'validation.invalid' })
-  .transform((list) => [...new Set(list.map(Number))]);
-
 /** A head count: empty (not counted), or a whole number from 0 to MAX_AUDIENCE; "1 200" reads as 1200. */
 const headCount = z
   .string()
@@ -110,17 +101,11 @@ export function eventForm(returnDate: string | null) {
 }
 export type EventInput = z.infer<ReturnType<typeof eventForm>>;
 
+const EVENT_FIELDS = ['heldOn', 'type', 'place', 'audienceTotal', 'audienceYouths', 'audienceAdults', 'notes'] as const;
+
 /** What the edit form shows for an event that exists. */
 export function eventFormValues(e: EventItem): Record<string, string> {
-  return {
-    heldOn: e.held_on,
-    type: e.type,
-    place: e.place ?? '',
-    audienceTotal: String(e.audience_total),
-    audienceYouths: e.audience_youths === null ? '' : String(e.audience_youths),
-    audienceAdults: e.audience_adults === null ? '' : String(e.audience_adults),
-    notes: e.notes ?? '',
-  };
+  return formValuesFrom(e, EVENT_FIELDS);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -164,17 +149,7 @@ async function replaceLinks(trx: Db, eventId: number, input: EventInput): Promis
   if (input.medium.length) await trx('restitution_media').insert(input.medium.map((medium_id) => ({ event_id: eventId, medium_id })));
 }
 
-function eventColumns(input: EventInput) {
-  return {
-    held_on: input.heldOn,
-    type: input.type,
-    place: input.place,
-    audience_total: input.audienceTotal,
-    audience_youths: input.audienceYouths,
-    audience_adults: input.audienceAdults,
-    notes: input.notes,
-  };
-}
+const eventColumns = (input: EventInput) => columnsFrom(input, EVENT_FIELDS);
 
 // ---------------------------------------------------------------------------------------------------
 // Recording
@@ -254,13 +229,6 @@ export async function listEvents(db: Db, groupId: number): Promise<EventItem[]> 
 export async function findEvent(db: Db, groupId: number, eventId: number): Promise<EventItem | undefined> {
   const row: EventRow | undefined = await db('restitution_events').where({ id: eventId, group_id: groupId }).first();
   return row ? (await withLinks(db, [row]))[0] : undefined;
-}
-
-/** The event named in a URL, inside the group already loaded through the user's scope (another group's: 404). */
-export async function loadEvent(db: Db, group: { id: number }, idParam: string | string[] | undefined): Promise<EventItem> {
-  const event = await findEvent(db, group.id, parseId(idParam));
-  if (!event) throw notFound();
-  return event;
 }
 
 /** The media linked to the event, those whose use was narrowed since included: ticked on its edit form. */

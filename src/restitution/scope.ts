@@ -1,7 +1,9 @@
 import type { Request } from 'express';
 import type { Db } from '../db/knex.js';
 import { groupFor, type GroupAction, type InGroup } from '../groups/scope.js';
-import { loadEvent, type EventItem } from './restitution.js';
+import { found } from '../http/errors.js';
+import { parseId } from '../http/params.js';
+import { findEvent, type EventItem } from './restitution.js';
 
 export interface EventInGroup extends InGroup {
   event: EventItem;
@@ -14,5 +16,5 @@ export interface EventInGroup extends InGroup {
  */
 export async function eventFor(db: Db, req: Request, action: GroupAction): Promise<EventInGroup> {
   const { user, group } = await groupFor(db, req, action);
-  return { user, group, event: await loadEvent(db, group, req.params.eventId) };
+  return { user, group, event: found(await findEvent(db, group.id, parseId(req.params.eventId))) };
 }

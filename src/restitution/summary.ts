@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.js';
-import { PHASES, type Phase } from '../groups/group.js';
+import { hasReturned, type Phase } from '../phases/order.js';
 import { groupFunnel } from '../participants/funnel.js';
 import { followUpProgress, type FollowUpProgress } from '../followups/followup.js';
 import { countEvents, peopleReached, RULE_OF_THUMB } from './restitution.js';
@@ -28,7 +28,7 @@ export function reachVerdict(perDeparted: number | null): RestitutionSummary['ve
  * next to the rule of thumb, and where the follow-ups stand. Nothing before the group is back.
  */
 export async function restitutionSummary(db: Db, group: { id: number; phase: Phase }, withFollowUps: boolean): Promise<RestitutionSummary | null> {
-  if (PHASES.indexOf(group.phase) < PHASES.indexOf('return')) return null;
+  if (!hasReturned(group.phase)) return null;
   const [events, reached, funnel, followUps] = await Promise.all([
     countEvents(db, group.id),
     peopleReached(db, group.id),

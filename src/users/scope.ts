@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { Db } from '../db/knex.js';
 import { assertCan, signedIn } from '../auth/guards.js';
 import { can, type AccountRecord, type Action, type RecordOf } from '../auth/permissions.js';
-import { notFound } from '../http/errors.js';
+import { found } from '../http/errors.js';
 import { parseId } from '../http/params.js';
 import { findById, type UserRow } from './user.js';
 
@@ -15,8 +15,7 @@ export type AccountAction = { [A in Action]: RecordOf<A> extends AccountRecord ?
  */
 export async function accountFor(db: Db, req: Request, action?: AccountAction): Promise<{ user: Express.User; account: UserRow }> {
   const user = signedIn(req);
-  const account = await findById(db, parseId(req.params.userId));
-  if (!account) throw notFound();
+  const account = found(await findById(db, parseId(req.params.userId)));
   if (action) assertCan(can(user, action, account));
   return { user, account };
 }

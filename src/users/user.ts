@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { insertedId } from '../db/knex.js';
+import { insertedId, isUniqueViolation } from '../db/knex.js';
 import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { hashPassword, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
@@ -79,11 +79,6 @@ export const NewAccountForm = z.discriminatedUnion('role', [
 export type NewAccount = z.infer<typeof NewAccountForm>;
 
 export const FirstAdminForm = z.object({ displayName, email, password });
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/.test(e.message ?? '');
-}
 
 export async function createAccount(db: Db, account: NewAccount): Promise<UserRow> {
   const now = nowIso();

@@ -1,7 +1,7 @@
 import { testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { createAccount, setCredentials, toSessionUser } from '../../src/users/user.js';
-import type { Phase } from '../../src/groups/group.js';
+import type { Phase } from '../../src/phases/order.js';
 import { listCompetences } from '../../src/assessments/competence.js';
 
 const now = () => new Date().toISOString();

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { migrateLatest, rollbackAll } from '../../src/db/migrate.js';
+import { migrateLatest, migrationConfig, rollbackAll } from '../../src/db/migrate.js';
+import { loadDemoData } from '../../src/demo/demo-data.js';
 
 async function tableNames(t: TestDatabase): Promise<string[]> {
   if (t.config.database.client === 'pg') {
@@ -33,5 +34,25 @@ describe('migrations', () => {
 
     expect(await migrateLatest(t.db)).to.deep.equal(applied);
     expect(await migrateLatest(t.db)).to.deep.equal([]);
+  });
+
+  it('keep every row of the groups and what hangs on them when the group creation token goes, and when it comes back', async () => {
+    await migrateLatest(t.db);
+    await loadDemoData(t.db);
+    const rows = async () => {
+      const tables = ['groups', 'enrolments', 'meetings', 'attendance', 'group_workers', 'withdrawals', 'follow_ups'];
+      return Object.fromEntries(await Promise.all(tables.map(async (name) => [name, Number((await t.db(name).count({ n: '*' }))[0]!.n)])));
+    };
+    const before = await rows();
+    expect(before.enrolments).to.be.greaterThan(0);
+    // Down through the two migrations of the once-per-form groups, then up again, on a database in use.
+    const config = migrationConfig();
+    await t.db.migrate.down(config);
+    await t.db.migrate.down(config);
+    expect(await t.db.schema.hasColumn('groups', 'creation_token')).to.equal(true);
+    expect(await rows()).to.deep.equal(before);
+    await migrateLatest(t.db);
+    expect(await t.db.schema.hasColumn('groups', 'creation_token')).to.equal(false);
+    expect(await rows()).to.deep.equal(before);
   });
 });

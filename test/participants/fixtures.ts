@@ -1,6 +1,6 @@
 import type { Db } from '../../src/db/knex.js';
 import { nowIso } from '../../src/db/time.js';
-import type { Phase } from '../../src/groups/group.js';
+import type { Phase } from '../../src/phases/order.js';
 import { enrol, findYouthFile, type YouthFile, type YouthFileInput } from '../../src/participants/participant.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';

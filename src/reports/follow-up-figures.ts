@@ -1,0 +1,73 @@
+import type { Db } from '../db/knex.js';
+import { toNumber } from '../db/knex.js';
+import { SITUATIONS, type Situation } from '../participants/participant.js';
+import { ENGAGEMENTS, MILESTONES, type Engagement } from '../followups/followup.js';
+import { gathered, ratio, type FigureQuery } from './figures.js';
+import { ENGAGEMENT_ANY, enrolmentsIn, JOB_OR_TRAINING } from './who-counts.js';
+import type { Dashboard } from './dashboard.js';
+
+/** A yes/no flag per youth, `max`ed over their rows: the SQL condition and its bindings. */
+type Flag = [name: string, sql: string, bindings: string[]];
+
+const maxOf = (db: Db, [name, sql, bindings]: Flag) => db.raw(`max(case when ${sql} then 1 else 0 end) as ${name}`, bindings);
+const sumOf = (db: Db, [name]: Flag) => db.raw(`sum(t.${name}) as ${name}`);
+
+const milestoneFlags = (today: string): Flag[] => [
+  ['due', 'f.done_on is not null or f.due_on <= ?', [today]],
+  ['done', 'f.done_on is not null', []],
+  ['overdue', 'f.done_on is null and f.due_on < ?', [today]],
+  ['known', 'f.done_on is not null and f.situation is not null', []],
+  ['jt', `f.done_on is not null and f.situation in (${JOB_OR_TRAINING.map((x) => `'${x}'`).join(', ')})`, []],
+  ...SITUATIONS.map((x): Flag => [`s_${x}`, `f.done_on is not null and f.situation = '${x}'`, []]),
+];
+
+const ENGAGEMENT_FLAGS: Flag[] = [
+  ['followed', '1 = 1', []],
+  ['eng_any', ENGAGEMENT_ANY, []],
+  ...ENGAGEMENTS.map((k): Flag => [`eng_${k}`, `f.${k}`, []]),
+];
+
+/**
+ * The follow-up figures: per milestone the youths due, done and overdue, and at 6 and 12 months their
+ * situations; then the engagement after the return. Each youth is first reduced to one row of yes/no flags
+ * (per milestone, or over all done follow-ups), then the flags are added up: a youth followed in two groups
+ * counts once, without a distinct count per column (which sorted the follow-ups once per column).
+ */
+export async function followUpFigures({ db, scope, filters, today }: FigureQuery): Promise<Pick<Dashboard, 'followUps' | 'engagement'> & { situations: Dashboard['situations'] }> {
+  const flags = milestoneFlags(today);
+  const followUps = () => enrolmentsIn(db, scope, filters).join({ f: 'follow_ups' }, 'f.enrolment_id', 'e.id');
+  const { perMilestone, engagement } = await gathered({
+    perMilestone: db.from(
+      followUps()
+        .groupBy('e.youth_id', 'f.milestone_months')
+        .select('e.youth_id', 'f.milestone_months', ...flags.map((flag) => maxOf(db, flag)))
+        .as('t'),
+    )
+      .groupBy('t.milestone_months')
+      .select('t.milestone_months', ...flags.map((flag) => sumOf(db, flag))) as Promise<Record<string, unknown>[]>,
+    engagement: db.from(
+      followUps()
+        .whereNotNull('f.done_on')
+        .groupBy('e.youth_id')
+        .select('e.youth_id', ...ENGAGEMENT_FLAGS.map((flag) => maxOf(db, flag)))
+        .as('t'),
+    ).first(...ENGAGEMENT_FLAGS.map((flag) => sumOf(db, flag))) as Promise<Record<string, unknown> | undefined>,
+  });
+  const at = (m: number) => perMilestone.find((r) => toNumber(r.milestone_months) === m) ?? {};
+  const e = engagement ?? {};
+  return {
+    followUps: MILESTONES.map((m) => ({ milestone: m, due: toNumber(at(m).due), done: toNumber(at(m).done), overdue: toNumber(at(m).overdue) })),
+    situations: (['6', '12'] as const).map((moment) => {
+      const r = at(Number(moment));
+      return {
+        at: moment, known: toNumber(r.known), jobOrTraining: toNumber(r.jt), share: ratio(toNumber(r.jt), toNumber(r.known)),
+        bySituation: Object.fromEntries(SITUATIONS.map((x) => [x, toNumber(r[`s_${x}`])])) as Record<Situation, number>,
+      };
+    }),
+    engagement: {
+      followed: toNumber(e.followed),
+      any: toNumber(e.eng_any),
+      byKind: Object.fromEntries(ENGAGEMENTS.map((k) => [k, toNumber(e[`eng_${k}`])])) as Record<Engagement, number>,
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.js';
+import { phaseRank, phaseRankSql, type Phase } from '../phases/order.js';
+import { keptOutAtSql, type WithdrawalReason } from '../participants/withdrawal.js';
+import { SITUATIONS, type Situation } from '../participants/participant.js';
+import { ENGAGEMENTS, type Engagement, type Milestone } from '../followups/followup.js';
+import { whereGroups, type ReportFilters, type ReportScope } from './filters.js';
+
+/**
+ * Who counts in each youth figure of the directors' outcome figures: one SQL condition per figure, over an
+ * enrolment `e` of a group `g`. A figure counts `distinct e.youth_id` where its condition holds (a youth who
+ * came back in a later group as peer leader is one person); the list behind a figure selects the same
+ * youths with the same condition, so the number and the list cannot disagree. The same query text runs on
+ * SQLite and PostgreSQL.
+ */
+
+/** "In job or training": what funders ask about at 6 and 12 months. School is shown apart. */
+export const JOB_OR_TRAINING: Situation[] = ['employed', 'training'];
+export const SITUATION_MOMENTS = ['enrolment', '6', '12'] as const;
+export type SituationMoment = (typeof SITUATION_MOMENTS)[number];
+
+/**
+ * Out of the project when the group entered the phase `boundary` (the rule of the group funnel, in
+ * src/participants/withdrawal.ts; a test checks that both count the same), as a flag per enrolment.
+ */
+const outAt = (boundary: Phase): string => `max(case when ${keptOutAtSql(boundary)} then 1 else 0 end)`;
+
+/**
+ * What each enrolment's other rows say, one row per enrolment, joined once: a withdrawal that stops it at a
+ * boundary, a withdrawal still running, a presentation, an overdue follow-up, an "after" self-assessment.
+ * Joining these summaries beats one correlated EXISTS per figure and per youth: on ten years of data the
+ * EXISTS form cost PostgreSQL half a second of JIT compilation alone (see scripts/bench-dashboard.ts).
+ */
+function withFlags(db: Db, q: Knex.QueryBuilder, today: string): Knex.QueryBuilder {
+  return q
+    .leftJoin(
+      db.raw(
+        `(select w.enrolment_id, ${outAt('departure')} as out_departure, ${outAt('stay')} as out_stay, ${outAt('return')} as out_return,` +
+          ' max(case when w.rejoined_on is null then 1 else 0 end) as withdrawn,' +
+          ' max(case when w.rejoined_on is null and w.stays_in_touch then 1 else 0 end) as in_touch' +
+          ' from withdrawals w group by w.enrolment_id) wx',
+      ),
+      'wx.enrolment_id', 'e.id',
+    )
+    .leftJoin(db.raw('(select distinct rp.enrolment_id from restitution_presenters rp) rp'), 'rp.enrolment_id', 'e.id')
+    .leftJoin(db.raw('(select distinct fo.enrolment_id from follow_ups fo where fo.done_on is null and fo.due_on < ?) fo', [today]), 'fo.enrolment_id', 'e.id')
+    .leftJoin(db.raw("(select af.enrolment_id from assessments af where af.moment = 'after') af"), 'af.enrolment_id', 'e.id');
+}
+
+const PREPARED = 'coalesce(wx.out_departure, 0) = 0';
+// Booleans are tested bare: PostgreSQL reads a boolean, SQLite a 0/1 integer, the same text works on both.
+const DEPARTED = `${phaseRankSql('g.phase')} >= ${phaseRank('stay')} and e.departing and ${PREPARED} and coalesce(wx.out_stay, 0) = 0`;
+const RETURNED = `${DEPARTED} and ${phaseRankSql('g.phase')} >= ${phaseRank('return')} and coalesce(wx.out_return, 0) = 0`;
+const WITHDRAWN = 'wx.withdrawn = 1';
+const IN_TOUCH = 'wx.in_touch = 1';
+// As in the group funnel, a step is passed only after the one before: presenting counts for those who went and came back.
+const PRESENTED = `${RETURNED} and rp.enrolment_id is not null`;
+const OVERDUE = 'fo.enrolment_id is not null';
+const MISSING_AFTER = `${RETURNED} and af.enrolment_id is null`;
+/** Any engagement ticked on a follow-up `f`. */
+export const ENGAGEMENT_ANY = ENGAGEMENTS.map((k) => `f.${k}`).join(' or ');
+
+export interface YouthFigure {
+  figure: 'enrolled' | 'prepared' | 'departed' | 'returned' | 'withdrawn' | 'inTouch' | 'presented' | 'overdue' | 'missingAfter'
+    | 'followUpDue' | 'followUpDone' | 'situation' | 'jobOrTraining' | 'engaged' | 'assessed';
+  reason?: WithdrawalReason;
+  phase?: Phase;
+  milestone?: Milestone;
+  at?: SituationMoment;
+  situation?: Situation;
+  engagement?: Engagement | 'any';
+  moment?: 'before' | 'after';
+}
+
+interface Condition {
+  sql: string;
+  bindings: (string | number)[];
+}
+
+const followUpAt = (milestone: number, extra: string, bindings: (string | number)[] = []): Condition => ({
+  sql: `exists (select 1 from follow_ups f where f.enrolment_id = e.id and f.milestone_months = ? and ${extra})`,
+  bindings: [milestone, ...bindings],
+});
+
+/** The SQL condition that makes an enrolment count in a figure. Parameters come validated from `YouthFigureSchema`. */
+export function youthCondition(fig: YouthFigure, today: string): Condition {
+  switch (fig.figure) {
+    case 'enrolled': return { sql: '1 = 1', bindings: [] };
+    case 'prepared': return { sql: PREPARED, bindings: [] };
+    case 'departed': return { sql: DEPARTED, bindings: [] };
+    case 'returned': return { sql: RETURNED, bindings: [] };
+    case 'inTouch': return { sql: IN_TOUCH, bindings: [] };
+    case 'presented': return { sql: PRESENTED, bindings: [] };
+    case 'overdue': return { sql: OVERDUE, bindings: [] };
+    case 'missingAfter': return { sql: MISSING_AFTER, bindings: [] };
+    case 'withdrawn': {
+      if (!fig.reason && !fig.phase) return { sql: WITHDRAWN, bindings: [] };
+      const extra = [fig.reason ? ' and w.reason = ?' : '', fig.phase ? ' and w.phase = ?' : ''].join('');
+      return {
+        sql: `exists (select 1 from withdrawals w where w.enrolment_id = e.id and w.rejoined_on is null${extra})`,
+        bindings: [fig.reason, fig.phase].filter((x): x is NonNullable<typeof x> => Boolean(x)),
+      };
+    }
+    case 'followUpDue': return followUpAt(fig.milestone ?? 6, '(f.done_on is not null or f.due_on <= ?)', [today]);
+    case 'followUpDone': return followUpAt(fig.milestone ?? 6, 'f.done_on is not null');
+    case 'situation':
+    case 'jobOrTraining': {
+      const list = fig.figure === 'jobOrTraining' ? JOB_OR_TRAINING : fig.situation ? [fig.situation] : [...SITUATIONS];
+      const marks = list.map(() => '?').join(', ');
+      if (!fig.at || fig.at === 'enrolment') return { sql: `e.situation_at_enrolment in (${marks})`, bindings: list };
+      return followUpAt(Number(fig.at), `f.done_on is not null and f.situation in (${marks})`, list);
+    }
+    case 'engaged': {
+      const which = !fig.engagement || fig.engagement === 'any' ? ENGAGEMENT_ANY : `f.${fig.engagement}`;
+      return { sql: `exists (select 1 from follow_ups f where f.enrolment_id = e.id and f.done_on is not null and (${which}))`, bindings: [] };
+    }
+    case 'assessed':
+      return { sql: 'exists (select 1 from assessments a where a.enrolment_id = e.id and a.moment = ?)', bindings: [fig.moment ?? 'before'] };
+  }
+}
+
+/** `count(distinct youth)` of the youths the figure counts, as the column `alias`. */
+export const countWhere = (db: Db, fig: YouthFigure, today: string, alias: string): Knex.Raw => {
+  const c = youthCondition(fig, today);
+  return db.raw(`count(distinct case when ${c.sql} then e.youth_id end) as ${alias}`, c.bindings);
+};
+
+/** Enrolments of the groups in scope and filters, with the group as `g`. */
+export function enrolmentsIn(db: Db, scope: ReportScope, f: ReportFilters): Knex.QueryBuilder {
+  return whereGroups(db({ e: 'enrolments' }).join({ g: 'groups' }, 'g.id', 'e.group_id'), scope, f);
+}
+
+/** The same, with each enrolment's summaries (`withFlags`): what every youth figure's condition reads. */
+export function youthsIn(db: Db, scope: ReportScope, f: ReportFilters, today: string): Knex.QueryBuilder {
+  return withFlags(db, enrolmentsIn(db, scope, f), today);
+}
