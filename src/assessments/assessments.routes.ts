@@ -7,6 +7,7 @@ import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
 import { isRefusal } from '../http/refusal.js';
 import { keptInput, type FormErrors } from '../http/validation.js';
+import { paths } from '../http/paths.js';
 import { journeyPath } from '../journey/journey.js';
 import {
   assessmentDeltas, assessmentValues, fillAssessment, findAssessment, FREE_TEXT_MAX, isMomentOpen, parseAssessmentForm, whenMomentOpens,
@@ -75,7 +76,7 @@ export function assessmentsRoutes(db: Db): Router {
       return again({ [err.field]: err.messageKey }, competences.filter((c) => (err.detail as number[]).includes(c.id)));
     }
     flash(req, 'notice', `assessments.form.saved_${mine.moment}`);
-    if (req.body?.then === 'video' && can(mine.user, 'uploadMedia', mine.group)) return res.redirect(303, `/groups/${mine.group.id}/media/new?moment=${mine.moment}`);
+    if (req.body?.then === 'video' && can(mine.user, 'uploadMedia', mine.group)) return res.redirect(303, `${paths.groupMediumNew(mine.group.id)}?moment=${mine.moment}`);
     res.redirect(303, `${await journeyPath(db, mine.user, mine.group.id)}#my-assessments`);
   });
 

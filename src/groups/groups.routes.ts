@@ -21,6 +21,7 @@ import {
 } from './group.js';
 import { groupFor } from './scope.js';
 import { oncePerForm } from '../http/once-per-form.js';
+import { paths } from '../http/paths.js';
 
 export function groupsRoutes(db: Db): Router {
   const router = Router();
@@ -47,7 +48,7 @@ export function groupsRoutes(db: Db): Router {
       renderNew(res, again.status, again.values, again.errors));
     if (!posted.ok) return;
     flash(req, 'notice', 'groups.form.created');
-    res.redirect(303, `/groups/${posted.result}`);
+    res.redirect(303, paths.group(posted.result));
   });
 
   const renderEdit = async (res: Response, group: ScopedGroup, status: number, values: Record<string, string>, errors: FormErrors) => {
@@ -70,7 +71,7 @@ export function groupsRoutes(db: Db): Router {
       renderEdit(res, group, again.status, again.values, again.errors));
     if (!posted.ok) return;
     flash(req, 'notice', 'groups.form.saved');
-    res.redirect(303, `/groups/${group.id}`);
+    res.redirect(303, paths.group(group.id));
   });
 
   // The small lists of the edit page: each form re-renders the whole page with its own errors on failure.
@@ -82,7 +83,7 @@ export function groupsRoutes(db: Db): Router {
         renderEdit(res, group, again.status, { ...groupFormValues(group), ...again.values }, again.errors));
       if (!posted.ok) return;
       if (posted.result) flash(req, 'notice', done);
-      res.redirect(303, `/groups/${group.id}/edit`);
+      res.redirect(303, paths.groupEdit(group.id));
     };
 
   router.post('/groups/:id/funders', requireSignedIn, listAction(FunderForm, (g, f) => addFunder(db, g.id, f), 'groups.funders.added'));
@@ -94,7 +95,7 @@ export function groupsRoutes(db: Db): Router {
       const { group } = await groupFor(db, req, 'editGroup');
       if (!(await remove(group.id, parseId(req.params[param])))) throw notFound();
       flash(req, 'notice', done);
-      res.redirect(303, `/groups/${group.id}/edit`);
+      res.redirect(303, paths.groupEdit(group.id));
     };
 
   router.post('/groups/:id/funders/:funderId/delete', requireSignedIn, removal((g, i) => removeFunder(db, g, i), 'funderId', 'groups.funders.removed'));
@@ -115,7 +116,7 @@ export function groupsRoutes(db: Db): Router {
       renderClone(res, group, again.status, again.values, again.errors));
     if (!posted.ok) return;
     flash(req, 'notice', 'groups.clone.done');
-    res.redirect(303, `/groups/${posted.result}`);
+    res.redirect(303, paths.group(posted.result));
   });
 
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
