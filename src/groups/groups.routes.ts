@@ -121,14 +121,14 @@ export function groupsRoutes(db: Db): Router {
 
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'viewGroup');
-    Object.assign(group, { next_meeting: await nextMeeting(db, group.id) }); // for views/meetings/_group-link.ejs
+    const next = await nextMeeting(db, group.id);
     const [workers, youths, companions, funders, funnel, restitution] = await Promise.all([
       listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id), listFunders(db, group.id),
       // Who left and why is part of the youths' files: only for those who may read them.
       can(user, 'viewYouthFiles', group) ? groupFunnel(db, group) : null,
       restitutionSummary(db, group, can(user, 'viewFollowUps', group)),
     ]);
-    res.render('groups/show', { title: group.name, group, workers, youths, companions, funders, funnel, restitution, phases: PHASES });
+    res.render('groups/show', { title: group.name, group, nextMeeting: next, workers, youths, companions, funders, funnel, restitution, phases: PHASES });
   });
 
   return router;

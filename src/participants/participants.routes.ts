@@ -187,8 +187,8 @@ export function participantsRoutes(db: Db, config: Config): Router {
   router.get('/groups/:id/youths/:enrolmentId/account', requireSignedIn, async (req, res) => {
     const { group, file } = await enrolmentFor(db, req, 'createYouthAccount');
     const account = await loadYouthAccount(db, file);
-    res.locals.pending = await pendingCode(db, account.id);
-    await renderCodeSheet(req, res, account, { backTo: paths.groupYouth(group.id, file.enrolment_id), reissueAction: paths.groupYouthAccount(group.id, file.enrolment_id) }, config.publicUrl);
+    const pending = await pendingCode(db, account.id);
+    await renderCodeSheet(req, res, account, { backTo: paths.groupYouth(group.id, file.enrolment_id), reissueAction: paths.groupYouthAccount(group.id, file.enrolment_id), pending }, config.publicUrl);
   });
 
   return router;
