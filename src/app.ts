@@ -21,6 +21,7 @@ import { catalog, CONCEPTS } from './concepts.js';
 import { warnOnceAboutUntrustedProxy } from './http/untrusted-proxy.js';
 import { ejsViewEngine } from './http/ejs-engine.js';
 import { newSubmissionToken } from './http/once-per-form.js';
+import { paths } from './http/paths.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
 
@@ -37,6 +38,8 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
   app.engine('ejs', ejsViewEngine());
+  // Views link with the same helpers the routes redirect with; app.locals, as they do not vary per request.
+  app.locals.paths = paths;
   app.set('trust proxy', config.trustProxy === false ? false : /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.set('query parser', 'simple');
 

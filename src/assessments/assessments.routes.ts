@@ -7,6 +7,7 @@ import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
 import { isRefusal } from '../http/refusal.js';
 import { keptInput, type FormErrors } from '../http/validation.js';
+import { paths } from '../http/paths.js';
 import { journeyPath } from '../journey/journey.js';
 import {
   assessmentDeltas, assessmentValues, fillAssessment, findAssessment, FREE_TEXT_MAX, isMomentOpen, parseAssessmentForm, whenMomentOpens,
@@ -80,7 +81,7 @@ export function assessmentsRoutes(db: Db): Router {
 
   // "Save and film": straight to the video form for the same moment, when they may upload.
   async function afterSaving(mine: OwnAssessment, thenVideo: boolean): Promise<string> {
-    if (thenVideo && can(mine.user, 'uploadMedia', mine.group)) return `/groups/${mine.group.id}/media/new?moment=${mine.moment}`;
+    if (thenVideo && can(mine.user, 'uploadMedia', mine.group)) return `${paths.groupMediumNew(mine.group.id)}?moment=${mine.moment}`;
     return `${await journeyPath(db, mine.user, mine.group.id)}#my-assessments`;
   }
 

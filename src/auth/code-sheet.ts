@@ -14,7 +14,7 @@ export async function renderCodeSheet(
   req: Request,
   res: Response,
   account: { id: number; display_name: string },
-  links: { backTo: string; reissueAction: string },
+  page: { backTo: string; reissueAction: string; pending: { expires_at: string } | undefined },
   publicUrl: string,
 ): Promise<void> {
   const reveal = req.session.revealCode?.userId === account.id ? req.session.revealCode : undefined;
@@ -22,5 +22,5 @@ export async function renderCodeSheet(
   const link = reveal ? `${publicUrl}/redeem?code=${encodeURIComponent(reveal.code)}` : null;
   // Loaded when a code is shown, not at start-up: about 8 MB of resident memory otherwise carried all along.
   const qrSvg = link ? await (await import('qrcode')).default.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null;
-  res.render('auth/code', { title: res.locals.t('codes.title'), account, reveal, link, qrSvg, ...links });
+  res.render('auth/code', { title: res.locals.t('codes.title'), account, reveal, link, qrSvg, backTo: page.backTo, reissueAction: page.reissueAction, pending: page.pending ?? null });
 }

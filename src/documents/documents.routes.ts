@@ -8,6 +8,7 @@ import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
 import { discard, receiveOneFile, receivedFile, sendStoredFile, storedFilePath } from '../http/uploads.js';
 import type { FormErrors } from '../http/validation.js';
+import { paths } from '../http/paths.js';
 import type { ScopedGroup } from '../groups/group.js';
 import { groupFor } from '../groups/scope.js';
 import { isMinorAt } from '../participants/participant.js';
@@ -23,8 +24,7 @@ import {
   type Evaluation,
 } from './youth-document.js';
 
-const papersPath = (groupId: number, enrolmentId: number) => `/groups/${groupId}/youths/${enrolmentId}/documents`;
-const paperPath = (p: RequiredPaper) => `${papersPath(p.group.id, p.file.enrolment_id)}#paper-${p.requirement.kind}`;
+const paperPath = (p: RequiredPaper) => `${paths.groupYouthDocuments(p.group.id, p.file.enrolment_id)}#paper-${p.requirement.kind}`;
 
 function redirectWithFlash(req: Request, res: Response, message: string, url: string): void {
   flash(req, 'notice', message);
@@ -50,7 +50,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
       title: p.user.id === p.file.user_id
         ? res.locals.t('documents.youth.mine')
         : res.locals.t('documents.youth.title', { name: `${p.file.first_name} ${p.file.last_name}` }),
-      group: p.group, file: p.file, papers, record: p.record, base: papersPath(p.group.id, p.file.enrolment_id),
+      group: p.group, file: p.file, papers, record: p.record,
       form: { kind: form.kind ?? null, errors: form.errors ?? {}, values: form.values ?? {} },
       minorAtDeparture: isMinorAt(p.file.birth_date, p.group.departure_date),
       maxMb: Math.floor(config.limits.document / (1024 * 1024)),
@@ -85,12 +85,12 @@ export function documentsRoutes(db: Db, config: Config): Router {
     const { user, group } = await groupFor(db, req, 'manageRequirements');
     if (req.body?.reset === 'yes') {
       await resetRequirements(db, user, group);
-      return redirectWithFlash(req, res, 'documents.requirements.resetDone', `/groups/${group.id}/documents/requirements`);
+      return redirectWithFlash(req, res, 'documents.requirements.resetDone', paths.groupRequirements(group.id));
     }
     const posted = await submitForm(req, RequirementsForm, (rules) => saveRequirements(db, user, group, rules), (again) =>
       renderRequirements(res, group, again.status, again.values, again.errors));
     if (!posted.ok) return;
-    redirectWithFlash(req, res, 'documents.requirements.saved', `/groups/${group.id}/documents`);
+    redirectWithFlash(req, res, 'documents.requirements.saved', paths.groupDocuments(group.id));
   });
 
   // ---------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
 import { isRefusal } from '../http/refusal.js';
 import { keptList, type FormErrors } from '../http/validation.js';
+import { paths } from '../http/paths.js';
 import { SITUATIONS } from '../participants/participant.js';
 import {
   CONTRACTS, ENGAGEMENTS, followUpForm, followUpFormValues, followUpProgress, followUpState, listFollowUps, MILESTONES,
@@ -47,7 +48,7 @@ export function followUpsRoutes(db: Db): Router {
       if (!isRefusal(err)) throw err;
       flash(req, 'alert', err.messageKey);
     }
-    res.redirect(303, `/groups/${group.id}/followups`);
+    res.redirect(303, paths.groupFollowUps(group.id));
   });
 
   interface FormState {
@@ -79,7 +80,7 @@ export function followUpsRoutes(db: Db): Router {
       renderShow(res, group, followUp, { values: again.values, engagement: keptEngagements(req.body), errors: again.errors }, again.status));
     if (!posted.ok) return;
     flash(req, 'notice', 'followups.record.done', { name: `${followUp.first_name} ${followUp.last_name}` });
-    res.redirect(303, `/groups/${group.id}/followups`);
+    res.redirect(303, paths.groupFollowUps(group.id));
   });
 
   router.post('/groups/:id/followups/:followUpId/due', requireSignedIn, async (req, res) => {
@@ -88,7 +89,7 @@ export function followUpsRoutes(db: Db): Router {
       renderShow(res, group, followUp, { ...(await followUpFormValues(db, followUp)), errors: {}, dueValues: again.values, dueErrors: again.errors }, again.status));
     if (!posted.ok) return;
     flash(req, 'notice', 'followups.reschedule.done');
-    res.redirect(303, `/groups/${group.id}/followups/${followUp.id}`);
+    res.redirect(303, paths.groupFollowUp(group.id, followUp.id));
   });
 
   return router;

@@ -6,6 +6,7 @@ import { groupFor } from '../groups/scope.js';
 import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
 import type { FormErrors } from '../http/validation.js';
+import { paths } from '../http/paths.js';
 import { enrolPeerLeader, isOpenToPeerLeaders, peerLeaderCandidates, PeerLeaderForm } from './peer-leaders.js';
 
 export function peerLeadersRoutes(db: Db): Router {
@@ -32,7 +33,7 @@ export function peerLeadersRoutes(db: Db): Router {
       renderNew(res, user, group, again.values, again.errors, again.status));
     if (!posted.ok) return;
     flash(req, 'notice', 'followups.peerLeader.done');
-    res.redirect(303, `/groups/${group.id}/youths/${posted.result}`);
+    res.redirect(303, paths.groupYouth(group.id, posted.result));
   });
 
   return router;

@@ -23,7 +23,8 @@ import { PHASES } from '../phases/order.js';
 import { newSubmissionToken, oncePerForm, oneRecordPerForm } from '../http/once-per-form.js';
 
 /** The new group's page; the list when the first send of the form is still making it after the wait. */
-const groupPage = (id: number | null): string => (id === null ? '/groups' : `/groups/${id}`);
+const groupPage = (id: number | null): string => (id === null ? '/groups' : paths.group(id));
+import { paths } from '../http/paths.js';
 
 export function groupsRoutes(db: Db): Router {
   const router = Router();
@@ -75,7 +76,7 @@ export function groupsRoutes(db: Db): Router {
       renderEdit(res, group, again.status, again.values, again.errors));
     if (!posted.ok) return;
     flash(req, 'notice', 'groups.form.saved');
-    res.redirect(303, `/groups/${group.id}`);
+    res.redirect(303, paths.group(group.id));
   });
 
   // The small lists of the edit page: each form re-renders the whole page with its own errors on failure.
@@ -87,7 +88,7 @@ export function groupsRoutes(db: Db): Router {
         renderEdit(res, group, again.status, { ...groupFormValues(group), ...again.values }, again.errors));
       if (!posted.ok) return;
       if (posted.result) flash(req, 'notice', done);
-      res.redirect(303, `/groups/${group.id}/edit`);
+      res.redirect(303, paths.groupEdit(group.id));
     };
 
   router.post('/groups/:id/funders', requireSignedIn, listAction(FunderForm, (g, f) => addFunder(db, g.id, f), 'groups.funders.added'));
@@ -99,7 +100,7 @@ export function groupsRoutes(db: Db): Router {
       const { group } = await groupFor(db, req, 'editGroup');
       if (!(await remove(group.id, parseId(req.params[param])))) throw notFound();
       flash(req, 'notice', done);
-      res.redirect(303, `/groups/${group.id}/edit`);
+      res.redirect(303, paths.groupEdit(group.id));
     };
 
   router.post('/groups/:id/funders/:funderId/delete', requireSignedIn, removal((g, i) => removeFunder(db, g, i), 'funderId', 'groups.funders.removed'));
@@ -125,14 +126,14 @@ export function groupsRoutes(db: Db): Router {
 
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'viewGroup');
-    Object.assign(group, { next_meeting: await nextMeeting(db, group.id) }); // for views/meetings/_group-link.ejs
+    const next = await nextMeeting(db, group.id);
     const [workers, youths, companions, funders, funnel, restitution] = await Promise.all([
       listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id), listFunders(db, group.id),
       // Who left and why is part of the youths' files: only for those who may read them.
       can(user, 'viewYouthFiles', group) ? groupFunnel(db, group) : null,
       restitutionSummary(db, group, can(user, 'viewFollowUps', group)),
     ]);
-    res.render('groups/show', { title: group.name, group, workers, youths, companions, funders, funnel, restitution, phases: PHASES });
+    res.render('groups/show', { title: group.name, group, nextMeeting: next, workers, youths, companions, funders, funnel, restitution, phases: PHASES });
   });
 
   return router;

@@ -14,6 +14,7 @@ import { submitForm, type FormAgain } from '../http/forms.js';
 import { Refusal } from '../http/refusal.js';
 import { discard, receivedFile, receiveOneFile, sendStoredFile, storedFilePath } from '../http/uploads.js';
 import { keptInput, type FormErrors } from '../http/validation.js';
+import { paths } from '../http/paths.js';
 import { ConsentForm, consentHistory, CONSENT_LEVELS, groupConsents, recordConsent, USE_LEVELS, youthConsent, type ConsentShortfall } from './consent.js';
 import { selfAssessmentBesideVideos } from '../assessments/beside-videos.js';
 import { mediaProbe, type MediaProbe } from './media-probe.js';
@@ -57,8 +58,6 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     const f = (n: number) => formatSize(res.locals.t, n, res.locals.lang);
     return { video: f(limits.video), photo: f(limits.photo), document: f(limits.document) };
   };
-  const mediaUrl = (group: { id: number }) => `/groups/${group.id}/media`;
-  const mediumUrl = (group: { id: number }, medium: { id: number }) => `${mediaUrl(group)}/${medium.id}`;
   const viewHelpers = (res: Response) => ({
     formatDuration,
     formatSize: (n: number) => formatSize(res.locals.t, n, res.locals.lang),
@@ -107,7 +106,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
       renderNewAgain(res, group, again, again.refusal ? undefined : await dropRefusedUpload(file, limits)));
     if (!posted.ok) return;
     flash(req, 'notice', file ? 'media.upload.done' : 'media.upload.doneReport');
-    answerCreated(req, res, mediumUrl(group, { id: posted.result }));
+    answerCreated(req, res, paths.groupMedium(group.id, posted.result));
   });
 
   // The page's script sends the form itself (for its progress bar) and goes to the new medium on its own.
@@ -160,7 +159,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
       renderShow(req, res, found, { ...again, checked: tickedYouths(req.body), shortfalls: again.refusal?.detail as ConsentShortfall[] | undefined }));
     if (!posted.ok) return;
     flash(req, 'notice', posted.result.clearanceWithdrawn ? 'media.show.clearanceWithdrawn' : 'media.show.saved');
-    res.redirect(303, mediumUrl(found.group, found.medium));
+    res.redirect(303, paths.groupMedium(found.group.id, found.medium.id));
   });
 
   router.post('/groups/:id/media/:mediumId/delete', requireSignedIn, async (req, res) => {
@@ -169,7 +168,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
       renderShow(req, res, found, { status: again.status, errors: again.errors }));
     if (!posted.ok) return;
     flash(req, 'notice', 'media.delete.done');
-    res.redirect(303, mediaUrl(found.group));
+    res.redirect(303, paths.groupMedia(found.group.id));
   });
 
   // The files themselves: never a static folder, always through the group's permission. Ranges (206) let
@@ -219,7 +218,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     if (!posted.ok) return;
     flash(req, 'notice', 'media.consent.saved', { name: `${file.first_name} ${file.last_name}` });
     if (posted.result.narrowedMedia) flash(req, 'notice', 'media.consent.narrowed', { count: String(posted.result.narrowedMedia) });
-    res.redirect(303, `${mediaUrl(group)}#consents`);
+    res.redirect(303, `${paths.groupMedia(group.id)}#consents`);
   });
 
   // ---- before and after ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import {
 } from './meeting.js';
 import { meetingFor, type MeetingInGroup } from './scope.js';
 import { oncePerForm } from '../http/once-per-form.js';
+import { paths } from '../http/paths.js';
 
 /** "2 h", "1 h 30", "45 min": how a duration reads on a poster. */
 export function formatDuration(minutes: number): string {
@@ -60,7 +61,7 @@ export function meetingsRoutes(db: Db, config: Config): Router {
       renderNew(res, group, again.status, again.values, again.errors));
     if (!posted.ok) return;
     if (posted.result) flash(req, 'notice', 'meetings.form.created');
-    res.redirect(303, `/groups/${group.id}/meetings`);
+    res.redirect(303, paths.groupMeetings(group.id));
   });
 
   const renderShow = async (req: Request, res: Response, { user, group, meeting }: MeetingInGroup, again?: FormAgain) => {
@@ -98,7 +99,7 @@ export function meetingsRoutes(db: Db, config: Config): Router {
       renderEdit(res, group, meeting, again.status, again.values, again.errors));
     if (!posted.ok) return;
     flash(req, 'notice', 'meetings.form.saved');
-    res.redirect(303, `/groups/${group.id}/meetings/${meeting.id}`);
+    res.redirect(303, paths.groupMeeting(group.id, meeting.id));
   });
 
   router.post('/groups/:id/meetings/:meetingId/delete', requireSignedIn, async (req, res) => {
@@ -107,7 +108,7 @@ export function meetingsRoutes(db: Db, config: Config): Router {
       renderEdit(res, group, meeting, again.status, meetingFormValues(meeting), again.errors));
     if (!posted.ok) return;
     flash(req, 'notice', 'meetings.delete.done');
-    res.redirect(303, `/groups/${group.id}/meetings`);
+    res.redirect(303, paths.groupMeetings(group.id));
   });
 
   router.post('/groups/:id/meetings/:meetingId/register', requireSignedIn, async (req, res) => {
@@ -116,14 +117,14 @@ export function meetingsRoutes(db: Db, config: Config): Router {
       renderShow(req, res, found, again));
     if (!posted.ok) return;
     flash(req, 'notice', 'meetings.register.saved');
-    res.redirect(303, `/groups/${found.group.id}/meetings/${found.meeting.id}`);
+    res.redirect(303, paths.groupMeeting(found.group.id, found.meeting.id));
   });
 
   router.post('/groups/:id/calendar/renew', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'renewCalendarLink');
     await renewCalendarToken(db, user, group.id);
     flash(req, 'notice', 'meetings.calendar.renewed');
-    res.redirect(303, `/groups/${group.id}/meetings#calendar-title`);
+    res.redirect(303, `${paths.groupMeetings(group.id)}#calendar-title`);
   });
 
   // The calendar feed: no sign-in (a phone calendar cannot sign in), only the group's secret token. It

@@ -13,6 +13,7 @@ import { discard, receiveOneFile, receivedFile } from '../http/uploads.js';
 import type { FormErrors } from '../http/validation.js';
 import type { ScopedGroup } from '../groups/group.js';
 import { PHASES } from '../phases/order.js';
+import { paths } from '../http/paths.js';
 import { groupFor } from '../groups/scope.js';
 import {
   enrol, isMinorAt, loadYouthAccount, openYouthAccount, SITUATIONS, updateYouthFile, youthAccountStatus, youthFileForm, youthFileValues,
@@ -23,7 +24,6 @@ import { rejoin, withdraw, withdrawalHistory, withdrawForm, WITHDRAWAL_REASONS }
 import { importSentList, IMPORT_FIELDS, MAX_IMPORT_BYTES, type ImportProblem, type SentList } from './youth-import.js';
 import { youthGroupsPanel } from '../followups/peer-leaders.js';
 
-const fileUrl = (group: { id: number }, file: { enrolment_id: number }) => `/groups/${group.id}/youths/${file.enrolment_id}`;
 const fullName = (file: YouthFile) => `${file.first_name} ${file.last_name}`;
 const situationOptions = (t: Response['locals']['t']) => SITUATIONS.map((s) => ({ value: s, label: t(`participants.situations.${s}`) }));
 
@@ -51,7 +51,7 @@ export function participantsRoutes(db: Db, config: Config): Router {
     const posted = await submitForm(req, youthFileForm(), (f) => enrol(db, group, f), (again) => renderNew(res, group, again));
     if (!posted.ok) return;
     flash(req, 'notice', 'participants.enrol.done', { name: `${posted.data.firstName} ${posted.data.lastName}` });
-    res.redirect(303, req.body?.next === 'another' ? `/groups/${group.id}/youths/new` : `/groups/${group.id}/youths/${posted.result}`);
+    res.redirect(303, req.body?.next === 'another' ? paths.groupYouthNew(group.id) : paths.groupYouth(group.id, posted.result));
   });
 
   // ---- importing a list ----------------------------------------------------------------------------
@@ -98,7 +98,7 @@ export function participantsRoutes(db: Db, config: Config): Router {
     const imported = await importSentList(db, group, await receiveList(req, res));
     if (!imported.ok) return renderImport(res, group, imported.text, imported.problems, 422);
     flash(req, 'notice', 'participants.import.done', { count: String(imported.count) });
-    res.redirect(303, `/groups/${group.id}`);
+    res.redirect(303, paths.group(group.id));
   });
 
   // ---- one youth's file ----------------------------------------------------------------------------
@@ -131,7 +131,7 @@ export function participantsRoutes(db: Db, config: Config): Router {
     const posted = await submitForm(req, youthFileForm(file.enrolled_on), (f) => updateYouthFile(db, file, f), (again) => renderEdit(res, group, file, again));
     if (!posted.ok) return;
     flash(req, 'notice', 'participants.file.saved');
-    res.redirect(303, fileUrl(group, file));
+    res.redirect(303, paths.groupYouth(group.id, file.enrolment_id));
   });
 
   // ---- leaving and coming back ---------------------------------------------------------------------
@@ -145,7 +145,7 @@ export function participantsRoutes(db: Db, config: Config): Router {
     const { group, file } = await enrolmentFor(db, req, 'manageYouths');
     if (file.status === 'withdrawn') {
       flash(req, 'alert', 'participants.errors.alreadyWithdrawn');
-      return res.redirect(303, fileUrl(group, file));
+      return res.redirect(303, paths.groupYouth(group.id, file.enrolment_id));
     }
     renderWithdraw(res, group, file, blank({ withdrawnOn: today() }));
   });
@@ -155,7 +155,7 @@ export function participantsRoutes(db: Db, config: Config): Router {
     const posted = await submitForm(req, withdrawForm(file.enrolled_on), (f) => withdraw(db, user, file, f), (again) => renderWithdraw(res, group, file, again));
     if (!posted.ok) return;
     flash(req, 'notice', 'participants.withdraw.done', { name: fullName(file) });
-    res.redirect(303, fileUrl(group, file));
+    res.redirect(303, paths.groupYouth(group.id, file.enrolment_id));
   });
 
   router.post('/groups/:id/youths/:enrolmentId/rejoin', requireSignedIn, async (req, res) => {
@@ -167,7 +167,7 @@ export function participantsRoutes(db: Db, config: Config): Router {
       if (!isRefusal(err)) throw err;
       flash(req, 'alert', err.messageKey);
     }
-    res.redirect(303, fileUrl(group, file));
+    res.redirect(303, paths.groupYouth(group.id, file.enrolment_id));
   });
 
   // ---- the youth's account -------------------------------------------------------------------------
@@ -180,16 +180,16 @@ export function participantsRoutes(db: Db, config: Config): Router {
     } catch (err) {
       if (!isRefusal(err)) throw err;
       flash(req, 'alert', err.messageKey);
-      return res.redirect(303, fileUrl(group, file));
+      return res.redirect(303, paths.groupYouth(group.id, file.enrolment_id));
     }
-    res.redirect(303, `${fileUrl(group, file)}/account`);
+    res.redirect(303, paths.groupYouthAccount(group.id, file.enrolment_id));
   });
 
   router.get('/groups/:id/youths/:enrolmentId/account', requireSignedIn, async (req, res) => {
     const { group, file } = await enrolmentFor(db, req, 'createYouthAccount');
     const account = await loadYouthAccount(db, file);
-    res.locals.pending = await pendingCode(db, account.id);
-    await renderCodeSheet(req, res, account, { backTo: fileUrl(group, file), reissueAction: `${fileUrl(group, file)}/account` }, config.publicUrl);
+    const pending = await pendingCode(db, account.id);
+    await renderCodeSheet(req, res, account, { backTo: paths.groupYouth(group.id, file.enrolment_id), reissueAction: paths.groupYouthAccount(group.id, file.enrolment_id), pending }, config.publicUrl);
   });
 
   return router;

@@ -5,6 +5,7 @@ import { can } from '../auth/permissions.js';
 import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
 import type { FormErrors } from '../http/validation.js';
+import { paths } from '../http/paths.js';
 import type { ScopedGroup } from '../groups/group.js';
 import { groupFor } from '../groups/scope.js';
 import { nextPhase, PHASES } from './order.js';
@@ -45,7 +46,7 @@ export function phasesRoutes(db: Db): Router {
       renderPhasePage(db, req, res, group, again.status, { ...again, gate: again.refusal?.detail as DepartureGate | undefined }));
     if (!posted.ok) return;
     flash(req, 'notice', 'phases.move.done', { phase: req.t(`phases.${posted.data.to}`) });
-    res.redirect(303, `/groups/${group.id}/phase`);
+    res.redirect(303, paths.groupPhase(group.id));
   });
 
   router.post('/groups/:id/approval', requireSignedIn, async (req, res) => {
@@ -54,7 +55,7 @@ export function phasesRoutes(db: Db): Router {
       renderPhasePage(db, req, res, group, again.status, again));
     if (!posted.ok) return;
     flash(req, 'notice', posted.data.overrideReason ? 'phases.approve.doneOverride' : 'phases.approve.done');
-    res.redirect(303, `/groups/${group.id}/phase`);
+    res.redirect(303, paths.groupPhase(group.id));
   });
 
   return router;

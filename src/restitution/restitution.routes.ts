@@ -13,6 +13,7 @@ import {
 import { eventFor } from './scope.js';
 import { restitutionSummary } from './summary.js';
 import { oncePerForm } from '../http/once-per-form.js';
+import { paths } from '../http/paths.js';
 
 /** The ids ticked on a refused form, to tick them again. */
 const keptIds = (body: unknown, name: string): number[] => keptList(body, name).filter((x) => /^\d{1,12}$/.test(x)).map(Number);
@@ -60,7 +61,7 @@ export function restitutionRoutes(db: Db): Router {
       again(req, res, group, null));
     if (!posted.ok) return;
     if (posted.result) flash(req, 'notice', 'restitution.form.created');
-    res.redirect(303, `/groups/${group.id}/restitution`);
+    res.redirect(303, paths.groupRestitution(group.id));
   });
 
   router.get('/groups/:id/restitution/:eventId/edit', requireSignedIn, async (req, res) => {
@@ -75,14 +76,14 @@ export function restitutionRoutes(db: Db): Router {
     const posted = await submitForm(req, eventForm(group.return_date), (f) => updateEvent(db, event, f), again(req, res, group, event));
     if (!posted.ok) return;
     flash(req, 'notice', 'restitution.form.saved');
-    res.redirect(303, `/groups/${group.id}/restitution`);
+    res.redirect(303, paths.groupRestitution(group.id));
   });
 
   router.post('/groups/:id/restitution/:eventId/delete', requireSignedIn, async (req, res) => {
     const { group, event } = await eventFor(db, req, 'manageRestitution');
     await deleteEvent(db, event);
     flash(req, 'notice', 'restitution.delete.done');
-    res.redirect(303, `/groups/${group.id}/restitution`);
+    res.redirect(303, paths.groupRestitution(group.id));
   });
 
   return router;

@@ -64,8 +64,8 @@ export function usersRoutes(db: Db, sessions: KnexSessionStore, config: Config):
 
   router.get('/admin/users/:userId/code', ...admin, async (req, res) => {
     const { account } = await accountFor(db, req, 'issueYouthCode');
-    res.locals.pending = await pendingCode(db, account.id);
-    await renderCodeSheet(req, res, account, { backTo: '/admin/users', reissueAction: `/admin/users/${account.id}/code` }, config.publicUrl);
+    const pending = await pendingCode(db, account.id);
+    await renderCodeSheet(req, res, account, { backTo: '/admin/users', reissueAction: `/admin/users/${account.id}/code`, pending }, config.publicUrl);
   });
 
   return router;

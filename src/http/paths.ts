@@ -1,0 +1,82 @@
+/**
+ * The address of every page and form under a group, built from ids in one place: views link with them
+ * (they reach every view as `paths`, see app.ts) and routes redirect with them, so a page and the redirect
+ * that leads to it cannot spell the same address two ways. The patterns given to express
+ * ('/groups/:id/media') stay next to their handlers; query strings and #fragments are added by the caller.
+ */
+type Id = number;
+
+const group = (id: Id) => `/groups/${id}`;
+const youth = (groupId: Id, enrolmentId: Id) => `${group(groupId)}/youths/${enrolmentId}`;
+const youthDocument = (groupId: Id, enrolmentId: Id, kind: string) => `${youth(groupId, enrolmentId)}/documents/${kind}`;
+const meeting = (groupId: Id, meetingId: Id) => `${group(groupId)}/meetings/${meetingId}`;
+const medium = (groupId: Id, mediumId: Id) => `${group(groupId)}/media/${mediumId}`;
+const restitutionEvent = (groupId: Id, eventId: Id) => `${group(groupId)}/restitution/${eventId}`;
+const followUp = (groupId: Id, followUpId: Id) => `${group(groupId)}/followups/${followUpId}`;
+
+export const paths = {
+  group,
+  groupEdit: (id: Id) => `${group(id)}/edit`,
+  groupClone: (id: Id) => `${group(id)}/clone`,
+  groupWorkers: (id: Id) => `${group(id)}/workers`,
+  groupWorkerDelete: (id: Id, userId: Id) => `${group(id)}/workers/${userId}/delete`,
+  groupFunders: (id: Id) => `${group(id)}/funders`,
+  groupFunderDelete: (id: Id, funderId: Id) => `${group(id)}/funders/${funderId}/delete`,
+  groupCompanions: (id: Id) => `${group(id)}/companions`,
+  groupCompanionDelete: (id: Id, companionId: Id) => `${group(id)}/companions/${companionId}/delete`,
+
+  groupPhase: (id: Id) => `${group(id)}/phase`,
+  groupTransitions: (id: Id) => `${group(id)}/transitions`,
+  groupApproval: (id: Id) => `${group(id)}/approval`,
+
+  groupYouths: (id: Id) => `${group(id)}/youths`,
+  groupYouthNew: (id: Id) => `${group(id)}/youths/new`,
+  groupYouthImport: (id: Id) => `${group(id)}/youths/import`,
+  groupYouth: youth,
+  groupYouthEdit: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/edit`,
+  groupYouthWithdraw: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/withdraw`,
+  groupYouthRejoin: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/rejoin`,
+  groupYouthAccount: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/account`,
+  groupYouthConsent: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/consent`,
+  groupYouthBeforeAfter: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/before-after`,
+  groupYouthDocuments: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/documents`,
+  groupYouthDocument: youthDocument,
+  groupYouthDocumentScan: (id: Id, enrolmentId: Id, kind: string) => `${youthDocument(id, enrolmentId, kind)}/scan`,
+  groupYouthDocumentStatus: (id: Id, enrolmentId: Id, kind: string) => `${youthDocument(id, enrolmentId, kind)}/status`,
+
+  groupDocuments: (id: Id) => `${group(id)}/documents`,
+  groupRequirements: (id: Id) => `${group(id)}/documents/requirements`,
+
+  groupMeetings: (id: Id) => `${group(id)}/meetings`,
+  groupMeetingNew: (id: Id) => `${group(id)}/meetings/new`,
+  groupMeeting: meeting,
+  groupMeetingEdit: (id: Id, meetingId: Id) => `${meeting(id, meetingId)}/edit`,
+  groupMeetingRegister: (id: Id, meetingId: Id) => `${meeting(id, meetingId)}/register`,
+  groupMeetingDelete: (id: Id, meetingId: Id) => `${meeting(id, meetingId)}/delete`,
+  groupCalendarRenew: (id: Id) => `${group(id)}/calendar/renew`,
+
+  groupMedia: (id: Id) => `${group(id)}/media`,
+  groupMediumNew: (id: Id) => `${group(id)}/media/new`,
+  groupMedium: medium,
+  groupMediumFile: (id: Id, mediumId: Id) => `${medium(id, mediumId)}/file`,
+  groupMediumThumbnail: (id: Id, mediumId: Id) => `${medium(id, mediumId)}/thumbnail`,
+  groupMediumDelete: (id: Id, mediumId: Id) => `${medium(id, mediumId)}/delete`,
+  groupBeforeAfter: (id: Id) => `${group(id)}/before-after`,
+
+  groupAssessments: (id: Id) => `${group(id)}/assessments`,
+  groupAssessment: (id: Id, moment: string) => `${group(id)}/assessments/${moment}`,
+
+  groupRestitution: (id: Id) => `${group(id)}/restitution`,
+  groupRestitutionNew: (id: Id) => `${group(id)}/restitution/new`,
+  groupRestitutionEvent: restitutionEvent,
+  groupRestitutionEventEdit: (id: Id, eventId: Id) => `${restitutionEvent(id, eventId)}/edit`,
+  groupRestitutionEventDelete: (id: Id, eventId: Id) => `${restitutionEvent(id, eventId)}/delete`,
+
+  groupFollowUps: (id: Id) => `${group(id)}/followups`,
+  groupFollowUpSchedule: (id: Id) => `${group(id)}/followups/schedule`,
+  groupFollowUp: followUp,
+  groupFollowUpDue: (id: Id, followUpId: Id) => `${followUp(id, followUpId)}/due`,
+  groupPeerLeaders: (id: Id) => `${group(id)}/peer-leaders`,
+  groupPeerLeaderNew: (id: Id) => `${group(id)}/peer-leaders/new`,
+} as const;
+
