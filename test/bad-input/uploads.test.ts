@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { buildApp, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { appOnDemo, csrfFrom, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
 import { makeJpeg, minimalPdf, requireFfmpeg, scratchDir } from '../media/fixtures.js';
 import { changedTables, changesAfterSettling, snapshot } from './support.js';
 
@@ -25,10 +25,7 @@ describe('bad input: uploads', function () {
 
   before(async () => {
     requireFfmpeg();
-    ids = await resetToDemo();
-    app = buildApp();
-    ines = await signIn(app, 'ines.d');
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
+    ({ ids, app, ines, karim } = await appOnDemo('ines', 'karim'));
     jpeg = readFileSync(makeJpeg(scratchDir()));
   });
 

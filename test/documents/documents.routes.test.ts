@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDatabase, testDb } from '../support/database.js';
+import { appOnDemo, buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDatabase, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { createAccount } from '../../src/users/user.js';
 import { hashPassword } from '../../src/auth/passwords.js';
@@ -42,10 +42,7 @@ describe('required papers (pages)', () => {
   }
 
   before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-    ines = await signIn(app, 'ines.d');
+    ({ ids, app, karim, ines } = await appOnDemo('karim', 'ines'));
     inesId = await enrolmentOf(ids.groups.sadiola, 'Inès');
   });
 

@@ -9,6 +9,7 @@ import { handInDocument } from '../../src/documents/youth-document.js';
 import { requirementsOf, type Kind } from '../../src/documents/requirements.js';
 
 import { pdfBytes, pngBytes } from '../support/sample-files.js';
+import { userFor } from '../support/accounts.js';
 
 export { pdfBytes, pngBytes };
 
@@ -29,11 +30,11 @@ export function receivedFile(uploadDir: string, bytes: Buffer, originalName = 's
 }
 
 /** A scan of a youth's paper, handed in through the model as the worker would (passport by default). */
-export async function giveScan(db: Db, uploadDir: string, worker: Express.User, groupId: number, enrolmentId: number, kind: Kind = 'passport_or_id'): Promise<void> {
+export async function giveScan(db: Db, uploadDir: string, workerId: number, groupId: number, enrolmentId: number, kind: Kind = 'passport_or_id'): Promise<void> {
   const group = await db('groups').where({ id: groupId }).first();
   const requirement = (await requirementsOf(db, [group])).get(groupId)!.find((r) => r.kind === kind)!;
   await handInDocument(
-    db, uploadDir, worker, { record: { group: { id: groupId, access: 'lead' }, youthUserId: null }, groupId, enrolmentId, requirement },
+    db, uploadDir, await userFor(db, workerId), { record: { group: { id: groupId, access: 'lead' }, youthUserId: null }, groupId, enrolmentId, requirement },
     { onPaper: false, idType: 'passport', expiryDate: '2035-01-01', validFrom: '2000-01-01', visaAppliedOn: '2000-01-01', visaDecision: 'granted' },
     receivedFile(uploadDir, pdfBytes(), 'passeport.pdf'),
   );

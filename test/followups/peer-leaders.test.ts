@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { resetToDemo, testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
+import { refusalOf } from '../support/refusal.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import {
   enrolPeerLeader, peerLeaderCandidates, peerLeaderTargets, youthHistory,
 } from '../../src/followups/peer-leaders.js';
 import { knownEngagements, listFollowUps } from '../../src/followups/followup.js';
-import { Refusal } from '../../src/http/refusal.js';
 import { newGroup, putInPhase } from '../participants/fixtures.js';
 
 describe('peer leaders: one youth, one file, several groups', () => {
@@ -17,8 +18,8 @@ describe('peer leaders: one youth, one file, several groups', () => {
 
   before(async () => {
     ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
-    elodie = { id: ids.users.elodie, role: 'worker', displayName: 'Élodie Martin', email: null, username: null, locale: null };
+    karim = await userFor(testDb(), ids.users.karim);
+    elodie = await userFor(testDb(), ids.users.elodie);
   });
 
   it('shows the demo peer leader’s history: the dispensary group as participant, then Sadiola as peer leader', async () => {
@@ -53,11 +54,11 @@ describe('peer leaders: one youth, one file, several groups', () => {
     const later = await newGroup(testDb(), ids.users.karim);
     const laura = await youthIdOf(ids.groups.dispensaire, 'Laura');
     await enrolPeerLeader(testDb(), karim, later, laura);
-    const refusal = async (p: Promise<unknown>) => p.then(() => expect.fail('refused expected'), (err) => {
-      expect(err).to.be.instanceOf(Refusal);
-      expect((err as Refusal).field).to.equal('youthId');
-      return (err as Refusal).messageKey;
-    });
+    const refusal = async (p: Promise<unknown>) => {
+      const refused = await refusalOf(p);
+      expect(refused.field).to.equal('youthId');
+      return refused.messageKey;
+    };
 
     expect(await refusal(enrolPeerLeader(testDb(), karim, later, laura))).to.equal('followups.peerLeader.errors.already');
     // Lucas is in the Bafou group, which Karim does not see.

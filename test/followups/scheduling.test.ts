@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { resetToDemo, testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { advancePhase } from '../../src/phases/phase.js';
 import { rejoin, withdraw } from '../../src/participants/withdrawal.js';
@@ -17,7 +18,7 @@ describe('after-project follow-ups: planning', () => {
   let karim: Express.User;
   before(async () => {
     ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
+    karim = await userFor(testDb(), ids.users.karim);
   });
 
   /** A group back from its stay on 2030-07-20: five youths, of whom two left before the departure. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { appOnDemo, buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 
 const validGroup = (overrides: Record<string, string> = {}) => ({
@@ -12,10 +12,7 @@ const validGroup = (overrides: Record<string, string> = {}) => ({
 describe('groups', () => {
   let ids: DemoIds;
   let karim: Agent;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = await signIn(buildApp(), DEMO_ACCOUNTS.karim.email);
-  });
+  before(async () => ({ ids, karim } = await appOnDemo('karim')));
 
   describe('GET /groups', () => {
     it('shows a worker the groups they lead or co-lead, and no other', async () => {

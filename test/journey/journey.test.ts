@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Express } from 'express';
-import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { appOnDemo, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { createAccount, setCredentials } from '../../src/users/user.js';
 import { assessedGroup, formFor, YOUTH_PASSWORD } from '../assessments/fixtures.js';
@@ -11,11 +11,7 @@ describe('GET /me: a youth’s own journey', () => {
   let ids: DemoIds;
   let app: Express;
   let ines: Agent;
-  before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    ines = await signIn(app, 'ines.d');
-  });
+  before(async () => ({ ids, app, ines } = await appOnDemo('ines')));
 
   it('is where a youth lands: GET / brings them here', async () => {
     const res = await ines.get('/');

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
-import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { appOnDemo, csrfFrom, postForm, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
 
 /**
  * A medium cleared beyond the group (restitution events, public) was cleared as it was: the adults read
@@ -10,7 +9,6 @@ import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
  */
 describe('editing a medium cleared beyond the group', () => {
   let ids: DemoIds;
-  let app: Express;
   let elodie: Agent;
   let lucas: Agent;
   let admin: Agent;
@@ -23,11 +21,7 @@ describe('editing a medium cleared beyond the group', () => {
     return [...html.matchAll(/<div class="event-media">[\s\S]*?<\/div>/g)].map((m) => visibleText(m[0])).join(' | ');
   };
 
-  before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    [elodie, lucas, admin] = await Promise.all([signIn(app, DEMO_ACCOUNTS.elodie.email), signIn(app, 'lucas.v'), signIn(app, DEMO_ACCOUNTS.admin.email)]);
-  });
+  before(async () => ({ ids, elodie, lucas, admin } = await appOnDemo('elodie', 'lucas', 'admin')));
 
   it('warns on the form, before saving, that changing the caption or text withdraws the clearance', async () => {
     const mine = await byCaption('Mon avant');

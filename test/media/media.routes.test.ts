@@ -2,10 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Express } from 'express';
-import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDatabase, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { appOnDemo, csrfFrom, postForm, visibleText, type Agent } from '../support/http.js';
+import { testDatabase, testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
 import { mediaProbe } from '../../src/media/media-probe.js';
 import { keepUploadedMedium } from '../../src/media/medium-file.js';
 import { findMedium } from '../../src/media/medium.js';
@@ -20,7 +20,6 @@ const mediumByCaption = async (caption: string) => testDb()('media').where({ cap
 
 describe('media pages', () => {
   let ids: DemoIds;
-  let app: Express;
   let karim: Agent;
   let ines: Agent;
   let lucas: Agent;
@@ -28,11 +27,7 @@ describe('media pages', () => {
   let photoId: number;
 
   before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    [karim, ines, lucas, director] = await Promise.all([
-      signIn(app, DEMO_ACCOUNTS.karim.email), signIn(app, 'ines.d'), signIn(app, 'lucas.v'), signIn(app, DEMO_ACCOUNTS.director.email),
-    ]);
+    ({ ids, karim, ines, lucas, director } = await appOnDemo('karim', 'ines', 'lucas', 'director'));
     photoId = await storedPhoto(testDb(), uploadDir(), ids.groups.sadiola, ids.youthUsers['ines.d']!, 'Photo d’Inès');
   });
 
@@ -297,8 +292,7 @@ describe('media pages', () => {
       const tmp = path.join(uploadDir(), 'tmp', `${randomUUID()}.part`);
       mkdirSync(path.dirname(tmp), { recursive: true });
       writeFileSync(tmp, bytes);
-      const user = { id: ids.users.karim, role: 'worker' } as Express.User;
-      const id = await keepUploadedMedium(testDb(), uploadDir(), probe, user, ids.groups.sadiola, {
+      const id = await keepUploadedMedium(testDb(), uploadDir(), probe, await userFor(testDb(), ids.users.karim), ids.groups.sadiola, {
         tempPath: tmp, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), head: bytes.subarray(0, 4100), originalName: 'a.mp4',
       }, { ext: 'mp4', mime: 'video/mp4' }, 'video', { moment: 'during', caption: 'Sans outils', body: null });
       const m = (await findMedium(testDb(), ids.groups.sadiola, id))!;
@@ -314,8 +308,7 @@ describe('media pages', () => {
       const tmp = path.join(uploadDir(), 'tmp', `${randomUUID()}.part`);
       writeFileSync(tmp, 'x');
       const before = listFiles(uploadDir());
-      const user = { id: ids.users.karim, role: 'worker' } as Express.User;
-      const failed = await keepUploadedMedium(testDb(), uploadDir(), probe, user, 999999, {
+      const failed = await keepUploadedMedium(testDb(), uploadDir(), probe, await userFor(testDb(), ids.users.karim), 999999, {
         tempPath: tmp, size: 1, sha256: '', head: Buffer.from('x'), originalName: 'a.jpg',
       }, { ext: 'jpg', mime: 'image/jpeg' }, 'photo', { moment: 'during', caption: null, body: null }).catch((e: unknown) => e);
       expect(failed).to.be.instanceOf(Error);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import dayjs from 'dayjs';
 import { resetToDemo, testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { groupFunnel, restitutionParticipants, type GroupFunnel } from '../../src/participants/funnel.js';
 import { rejoin, withdraw } from '../../src/participants/withdrawal.js';
@@ -16,7 +17,7 @@ describe('the funnel of a group', () => {
   let karim: Express.User;
   before(async () => {
     ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
+    karim = await userFor(testDb(), ids.users.karim);
   });
 
   /**

@@ -10,7 +10,7 @@ import { ROW_TABLES, ROLES, ITERATION_ORDER, resolvePath, type Who } from './row
 import { mediaRows } from './rows/media.js';
 import { afterProjectFixtures } from './rows/restitution.js';
 import { giveScan } from '../documents/fixtures.js';
-import { findById, toSessionUser } from '../../src/users/user.js';
+import { userFor } from '../support/accounts.js';
 import { storedPhoto } from '../media/fixtures.js';
 import { withdrawnYouthRows } from './rows/withdrawn-youths.js';
 import { youthWithAccount } from '../participants/fixtures.js';
@@ -70,7 +70,7 @@ describe('permission matrix: every route for every role', () => {
     await testDb()('group_companions').insert({ group_id: ids.groups.sadiola, name: 'Élu Jeunesse', role: 'élu' });
     await afterProjectFixtures(testDb(), ids.groups.sadiola);
     // A scan of Inès's passport, so the download route has a file to send.
-    await giveScan(testDb(), testDatabase().config.uploadDir, toSessionUser((await findById(testDb(), ids.users.karim))!), ids.groups.sadiola, Number((await testDb()('enrolments').where({ group_id: ids.groups.sadiola }).orderBy('id').first('id')).id));
+    await giveScan(testDb(), testDatabase().config.uploadDir, ids.users.karim, ids.groups.sadiola, Number((await testDb()('enrolments').where({ group_id: ids.groups.sadiola }).orderBy('id').first('id')).id));
     await storedPhoto(testDb(), testDatabase().config.uploadDir, ids.groups.sadiola, ids.youthUsers['ines.d']!);
   });
 
@@ -133,7 +133,7 @@ describe('permission matrix: youths who left the project', () => {
   before(async () => {
     ids = await resetToDemo();
     app = buildApp();
-    const karim = toSessionUser((await findById(testDb(), ids.users.karim))!);
+    const karim = await userFor(testDb(), ids.users.karim);
     for (const [name, firstName, login, staysInTouch] of [['inTouch', 'Léa', 'matrix.lea', true], ['outOfTouch', 'Chloé', 'matrix.chloe', false]] as const) {
       const { userId, enrolment } = await youthWithAccount(testDb(), ids.groups.sadiola, firstName, login);
       const mediumId = await storedPhoto(testDb(), testDatabase().config.uploadDir, ids.groups.sadiola, userId);

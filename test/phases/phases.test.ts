@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import { buildApp, postForm, signIn, visibleText } from '../support/http.js';
 import { resetToDemo, testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
+import { refusalOf } from '../support/refusal.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
-import { findById } from '../../src/users/user.js';
-import { toSessionUser } from '../../src/users/user.js';
 import { advancePhase, approveDeparture, departureGate, type DepartureGate } from '../../src/phases/phase.js';
-import { Refusal } from '../../src/http/refusal.js';
 import type { GroupRow } from '../../src/groups/group.js';
 import { papersReady } from '../documents/fixtures.js';
 
@@ -50,8 +49,8 @@ describe('the phases of a group', () => {
   let director: Express.User;
   before(async () => {
     ids = await resetToDemo();
-    karim = toSessionUser((await findById(testDb(), ids.users.karim))!);
-    director = toSessionUser((await findById(testDb(), ids.users.director))!);
+    karim = await userFor(testDb(), ids.users.karim);
+    director = await userFor(testDb(), ids.users.director);
   });
 
   describe('the departure gate', () => {
@@ -73,14 +72,8 @@ describe('the phases of a group', () => {
 
     it('refuses the move to departure and shows exactly what is missing', async () => {
       const { groupId } = await preparedGroup(ids, { Awa: ['absent', 'absent', 'absent', 'present', 'present'] });
-      let refused: unknown;
-      try {
-        await advancePhase(testDb(), karim, await loadGroup(groupId), 'departure', null);
-      } catch (e) {
-        refused = e;
-      }
-      expect(refused).to.be.instanceOf(Refusal);
-      expect((refused as Refusal<DepartureGate>).detail!.youths[0]!.firstName).to.equal('Awa');
+      const refused = await refusalOf<DepartureGate>(advancePhase(testDb(), karim, await loadGroup(groupId), 'departure', null));
+      expect(refused.detail!.youths[0]!.firstName).to.equal('Awa');
       expect((await loadGroup(groupId)).phase).to.equal('preparation');
 
       const agent = await signIn(buildApp(), DEMO_ACCOUNTS.karim.email);
@@ -117,13 +110,7 @@ describe('the phases of a group', () => {
     });
 
     it('is refused to a director for a group not in preparation', async () => {
-      let refused: unknown;
-      try {
-        await approveDeparture(testDb(), director, await loadGroup(ids.groups.maroc), null);
-      } catch (e) {
-        refused = e;
-      }
-      expect(refused).to.be.instanceOf(Refusal);
+      await refusalOf(approveDeparture(testDb(), director, await loadGroup(ids.groups.maroc), null));
     });
   });
 

@@ -3,8 +3,8 @@ import type { Express } from 'express';
 import { expect } from 'chai';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
-import { testDatabase } from './database.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
+import { resetToDemo, testDatabase } from './database.js';
 
 export type Agent = ReturnType<typeof request.agent>;
 
@@ -39,6 +39,29 @@ export async function signIn(app: Express, login: string, password = DEMO_PASSWO
   const res = await agent.post('/login').type('form').send({ _csrf: token, login, password });
   expect(res.status, `sign-in as ${login}: ${res.text.slice(0, 200)}`).to.equal(303);
   return agent;
+}
+
+/** The demo people tests sign in as, by first name: the staff, and the two youths who have an account. */
+export const DEMO_LOGINS = {
+  admin: DEMO_ACCOUNTS.admin.email,
+  director: DEMO_ACCOUNTS.director.email,
+  karim: DEMO_ACCOUNTS.karim.email,
+  elodie: DEMO_ACCOUNTS.elodie.email,
+  ines: 'ines.d',
+  lucas: 'lucas.v',
+} as const;
+export type DemoPerson = keyof typeof DEMO_LOGINS;
+
+/**
+ * Where most page tests start: the demo data loaded afresh, the app on it, and the people named signed in
+ * through the real form, one after the other: `({ ids, app, karim } = await appOnDemo('karim'))`.
+ */
+export async function appOnDemo<P extends DemoPerson>(...people: P[]): Promise<{ ids: DemoIds; app: Express } & Record<P, Agent>> {
+  const ids = await resetToDemo();
+  const app = buildApp();
+  const agents = {} as Record<P, Agent>;
+  for (const who of people) agents[who] = await signIn(app, DEMO_LOGINS[who]);
+  return { ids, app, ...agents };
 }
 
 /** Posts a form with a valid CSRF token taken from a page the user can see. */
