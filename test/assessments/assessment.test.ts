@@ -12,6 +12,7 @@ import {
   renameCompetence, setCompetenceActive,
 } from '../../src/assessments/competence.js';
 import { findVisibleGroup } from '../../src/groups/group.js';
+import { withdraw } from '../../src/participants/withdrawal.js';
 import { answersFor, assessedGroup } from './fixtures.js';
 
 const db = () => testDb();
@@ -115,7 +116,8 @@ describe('the before/after self-assessment (model)', () => {
 
     it('refuses a youth who left the group', async () => {
       const g = await assessedGroup(ids, ['Nora']);
-      await db()('enrolments').where({ id: g.youths.Nora!.enrolmentId }).update({ status: 'withdrawn' });
+      const karim = await userFor(db(), ids.users.karim);
+      await withdraw(db(), karim, { enrolment_id: g.youths.Nora!.enrolmentId, group_id: g.groupId }, { reason: 'job', note: null, withdrawnOn: '2026-02-01', staysInTouch: true });
       const own = (await findOwnEnrolment(db(), g.youths.Nora!.user, g.groupId))!;
       expect((await refusalOf(fillAssessment(db(), g.youths.Nora!.user, own, 'before', await answersFor([3]), null))).messageKey)
         .to.equal('assessments.closed.withdrawn');

@@ -3,9 +3,9 @@ import request from 'supertest';
 import dayjs from 'dayjs';
 import { buildApp, csrfToken, postForm, signIn, visibleText } from '../support/http.js';
 import { resetToDemo, testDb } from '../support/database.js';
+import { refusalOf } from '../support/refusal.js';
 import { createAccount, findById } from '../../src/users/user.js';
 import { issueCode, redeemCode } from '../../src/auth/one-time-code.js';
-import { refusalOf } from '../support/refusal.js';
 import { DEMO_ACCOUNTS } from '../../src/demo/demo-data.js';
 
 describe('one-time codes for youths', () => {

@@ -99,6 +99,7 @@ describe('GET /me: a youth’s own journey', () => {
     const g = await assessedGroup(ids, []);
     await testDb()('groups').where({ id: g.groupId }).update({ departure_date: '2099-01-01' });
     const youth = await testDb()('youths').where({ user_id: ids.youthUsers['ines.d'] }).first('id');
+    // Straight in: the peer-leader path, the only one that enrols a youth a second time, takes only youths back from a trip.
     await testDb()('enrolments').insert({ group_id: g.groupId, youth_id: youth.id, enrolled_on: '2026-01-10', created_at: new Date().toISOString() });
     const now = await ines.get('/me');
     expect(visibleText(now.text)).to.include('Mes autres groupes').and.include('Rencontre des jeunes de Sadiola');

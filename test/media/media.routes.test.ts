@@ -9,7 +9,7 @@ import type { DemoIds } from '../../src/demo/demo-data.js';
 import { mediaProbe } from '../../src/media/media-probe.js';
 import { keepUploadedMedium } from '../../src/media/medium-file.js';
 import { findMedium } from '../../src/media/medium.js';
-import { listFiles, makeMp4, requireFfmpeg, scratchDir, storedPhoto } from './fixtures.js';
+import { listFiles, makeMp4, requireFfmpeg, scratchDir, storedMedium, storedPhoto } from './fixtures.js';
 
 const uploadDir = () => testDatabase().config.uploadDir;
 const youthId = async (groupId: number, firstName: string): Promise<number> =>
@@ -253,13 +253,7 @@ describe('media pages', () => {
       requireFfmpeg();
       const dir = scratchDir();
       const mp4 = readFileSync(makeMp4(dir));
-      const relative = `media/2026/${randomUUID()}.mp4`;
-      mkdirSync(path.dirname(path.join(uploadDir(), relative)), { recursive: true });
-      writeFileSync(path.join(uploadDir(), relative), mp4);
-      await testDb()('media').insert({
-        group_id: ids.groups.bafou, kind: 'video', moment: 'before', caption: 'Vidéo avant Bafou', stored_path: relative, mime: 'video/mp4',
-        size_bytes: mp4.length, sha256: '', uploaded_by: ids.youthUsers['lucas.v'], use_level: 'group', created_at: '2020-01-01T00:00:00.000Z', updated_at: '2020-01-01T00:00:00.000Z',
-      });
+      await storedMedium(testDb(), uploadDir(), ids.groups.bafou, ids.youthUsers['lucas.v']!, { kind: 'video', mime: 'video/mp4', ext: 'mp4', bytes: mp4, caption: 'Vidéo avant Bafou' });
       const html = (await lucas.get(`/groups/${ids.groups.bafou}/before-after`)).text;
       const before = visibleText(/<section class="card before-after-side side-before"[\s\S]*?<\/section>/.exec(html)![0]);
       expect(before).to.include('Vidéo avant Bafou').and.not.include('Mon avant');

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import { buildApp, signIn, visibleText, type Agent } from '../support/http.js';
 import { testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
+import { recordEvent } from '../../src/restitution/restitution.js';
 import { LOGINS, loadReportFixture, type ReportFixture } from './fixture.js';
 import { pdfText } from './pdf-text.js';
 
@@ -82,7 +84,9 @@ describe('small counts for whoever may not read names', () => {
 
   it('an admin reads "< 3" on the page of the groups behind a figure as in the groups CSV', async () => {
     // Kawara presented the project once, to two people.
-    await testDb()('restitution_events').insert({ group_id: fx.groups.kawara, held_on: '2023-10-01', type: 'school', audience_total: 2, created_at: '2023-10-01T10:00:00.000Z', updated_at: '2023-10-01T10:00:00.000Z' });
+    await recordEvent(testDb(), await userFor(testDb(), fx.users.elodie), { id: fx.groups.kawara }, {
+      heldOn: '2023-10-01', type: 'school', place: null, audienceTotal: 2, audienceYouths: null, audienceAdults: null, notes: null, presenter: [], medium: [],
+    });
     try {
       const csv = csvRows((await admin.get('/reports/export/groups.csv')).text);
       const kawara = csv.find((r) => r[0] === 'Jumelage Kawara')!;

@@ -9,6 +9,7 @@ import {
   eventForm, listEvents, peopleReached, presentingEnrolments, recordEvent, updateEvent, youthCredits, type EventInput,
 } from '../../src/restitution/restitution.js';
 import { reachVerdict, restitutionSummary } from '../../src/restitution/summary.js';
+import { recordMedium } from '../../src/media/medium.js';
 import { enrolled, enrolmentOf, newGroup, putInPhase, youth } from '../participants/fixtures.js';
 
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -119,11 +120,8 @@ describe('restitution events and people reached', () => {
     });
 
     it('refuses a medium kept for the group only', async () => {
-      const now = new Date().toISOString();
-      const [row] = await testDb()('media')
-        .insert({ group_id: group.id, kind: 'report', moment: 'during', body: 'Notre journée au marché', use_level: 'group', created_at: now, updated_at: now })
-        .returning('id');
-      const groupOnly = { id: typeof row === 'object' ? row.id : row };
+      // A new medium stays in the group.
+      const groupOnly = { id: await recordMedium(testDb(), karim, { groupId: group.id, kind: 'report', input: { moment: 'during', caption: null, body: 'Notre journée au marché' }, file: null }) };
       const returnDate = (await testDb()('groups').where({ id: group.id }).first('return_date')).return_date;
       const refused = await refusalOf(recordEvent(testDb(), karim, group, event({ heldOn: TODAY, medium: String(groupOnly.id) }, returnDate)));
       expect(refused).to.include({ field: 'medium', messageKey: 'restitution.errors.mediumNotAllowed' });

@@ -10,3 +10,10 @@ export async function userFor(db: Db, userId: number): Promise<Express.User> {
   if (!row) throw new Error(`no account ${userId}`);
   return toSessionUser(row);
 }
+
+/** The worker who leads the group, as a signed-in request would carry them. */
+export async function leadOf(db: Db, groupId: number): Promise<Express.User> {
+  const lead = await db('group_workers').where({ group_id: groupId, role: 'lead' }).first('user_id');
+  if (!lead) throw new Error(`group ${groupId} has no lead`);
+  return userFor(db, lead.user_id);
+}
