@@ -7,9 +7,9 @@ import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { findAssessment } from '../../src/assessments/assessment.js';
 import { listCompetences } from '../../src/assessments/competence.js';
 import { assessedGroup, formFor, YOUTH_PASSWORD } from './fixtures.js';
+import { enrolmentOf } from '../participants/fixtures.js';
 
-const inesEnrolment = async (ids: DemoIds): Promise<number> =>
-  (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': ids.groups.sadiola, 'youths.first_name': 'Inès' }).first('enrolments.id')).id;
+const inesEnrolment = (ids: DemoIds) => enrolmentOf(testDb(), ids.groups.sadiola, 'Inès');
 
 /** The score checked for a competence on the form page. */
 const checked = (html: string, key: string): string | undefined => new RegExp(`name="score_${key}" value="(\\d)" checked`).exec(html)?.[1];

@@ -7,6 +7,7 @@ import { testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { makeJpeg, minimalPdf, requireFfmpeg, scratchDir } from '../media/fixtures.js';
 import { changedTables, changesAfterSettling, snapshot } from './support.js';
+import { enrolmentOf } from '../participants/fixtures.js';
 
 /**
  * What test/media/uploads.test.ts and test/documents/documents.routes.test.ts do not already throw at the
@@ -35,7 +36,7 @@ describe('bad input: uploads', function () {
     return encodeURIComponent(csrfFrom(res.text));
   };
   const mediaUrl = async () => `/groups/${ids.groups.sadiola}/media?_csrf=${await tokenFrom(ines, `/groups/${ids.groups.sadiola}/media/new`)}`;
-  const inesEnrolment = async () => Number((await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': ids.groups.sadiola, 'youths.first_name': 'Inès' }).first('enrolments.id')).id);
+  const inesEnrolment = () => enrolmentOf(testDb(), ids.groups.sadiola, 'Inès');
   const scanUrl = async () => {
     const base = `/groups/${ids.groups.sadiola}/youths/${await inesEnrolment()}/documents/passport_or_id`;
     return `${base}?_csrf=${await tokenFrom(ines, `/groups/${ids.groups.sadiola}/youths/${await inesEnrolment()}/documents`)}`;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { appOnDemo, csrfFrom, postForm, visibleText, type Agent } from '../support/http.js';
 import { testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
+import { youthOf } from '../participants/fixtures.js';
 
 /**
  * A medium cleared beyond the group (restitution events, public) was cleared as it was: the adults read
@@ -14,8 +15,7 @@ describe('editing a medium cleared beyond the group', () => {
   let admin: Agent;
 
   const byCaption = (caption: string) => testDb()('media').where({ caption }).first();
-  const youthId = async (firstName: string): Promise<number> =>
-    (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': ids.groups.bafou, 'youths.first_name': firstName }).first('youths.id')).id;
+  const youthId = (firstName: string) => youthOf(testDb(), ids.groups.bafou, firstName);
   const mediaShownAtEvents = async (): Promise<string> => {
     const html = (await elodie.get(`/groups/${ids.groups.bafou}/restitution`)).text;
     return [...html.matchAll(/<div class="event-media">[\s\S]*?<\/div>/g)].map((m) => visibleText(m[0])).join(' | ');

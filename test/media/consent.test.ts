@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import dayjs from 'dayjs';
-import { resetToDemo, testDb } from '../support/database.js';
-import { userFor } from '../support/accounts.js';
+import { testDb } from '../support/database.js';
+import { usersOnDemo } from '../support/accounts.js';
 import { refusalOf } from '../support/refusal.js';
 import { type DemoIds } from '../../src/demo/demo-data.js';
 import { effectiveLevel, groupConsents, recordConsent, youthsLackingConsent } from '../../src/media/consent.js';
@@ -21,8 +21,7 @@ describe('image rights, enforced', () => {
   const sixteen = () => dayjs().subtract(16, 'year').format('YYYY-MM-DD');
 
   before(async () => {
-    ids = await resetToDemo();
-    karim = await userFor(testDb(), ids.users.karim);
+    ({ ids, karim } = await usersOnDemo('karim'));
     group = await newGroup(testDb(), ids.users.karim);
     adult = await enrolled(testDb(), group, youth('Awa', 'Keita'));
     minor = await enrolled(testDb(), group, youth('Noah', 'Petit', { birthDate: sixteen() }));

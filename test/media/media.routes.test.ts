@@ -10,12 +10,11 @@ import { mediaProbe } from '../../src/media/media-probe.js';
 import { keepUploadedMedium } from '../../src/media/medium-file.js';
 import { findMedium } from '../../src/media/medium.js';
 import { listFiles, makeMp4, requireFfmpeg, scratchDir, storedMedium, storedPhoto } from './fixtures.js';
+import { enrolmentOf, youthOf } from '../participants/fixtures.js';
 
 const uploadDir = () => testDatabase().config.uploadDir;
-const youthId = async (groupId: number, firstName: string): Promise<number> =>
-  (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': groupId, 'youths.first_name': firstName }).first('youths.id')).id;
-const enrolmentId = async (groupId: number, firstName: string): Promise<number> =>
-  (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': groupId, 'youths.first_name': firstName }).first('enrolments.id')).id;
+const youthId = (groupId: number, firstName: string) => youthOf(testDb(), groupId, firstName);
+const enrolmentId = (groupId: number, firstName: string) => enrolmentOf(testDb(), groupId, firstName);
 const mediumByCaption = async (caption: string) => testDb()('media').where({ caption }).first();
 
 describe('media pages', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { resetToDemo, testDb } from '../support/database.js';
-import { userFor } from '../support/accounts.js';
+import { testDb } from '../support/database.js';
+import { usersOnDemo } from '../support/accounts.js';
 import { refusalOf } from '../support/refusal.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import {
@@ -13,10 +13,7 @@ import { sadiolaEnrolments, smallGroup } from './fixtures.js';
 describe('preparation sessions (model)', () => {
   let ids: DemoIds;
   let karim: Express.User;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = await userFor(testDb(), ids.users.karim);
-  });
+  before(async () => ({ ids, karim } = await usersOnDemo('karim')));
 
   describe('attendanceRates', () => {
     it('counts present and late as attended, leaves excused out, and counts absent against', async () => {

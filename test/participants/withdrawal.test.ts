@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import dayjs from 'dayjs';
-import { resetToDemo, testDb } from '../support/database.js';
-import { userFor } from '../support/accounts.js';
+import { testDb } from '../support/database.js';
+import { usersOnDemo } from '../support/accounts.js';
 import { refusalOf } from '../support/refusal.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { parseForm } from '../../src/http/validation.js';
@@ -14,10 +14,7 @@ const today = () => dayjs().format('YYYY-MM-DD');
 describe('leaving the project and coming back', () => {
   let ids: DemoIds;
   let karim: Express.User;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = await userFor(testDb(), ids.users.karim);
-  });
+  before(async () => ({ ids, karim } = await usersOnDemo('karim')));
 
   describe('withdraw', () => {
     it('keeps the youth in the group history with the phase and the reason', async () => {

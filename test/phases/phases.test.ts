@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { buildApp, postForm, signIn, visibleText } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
-import { userFor } from '../support/accounts.js';
+import { testDb } from '../support/database.js';
+import { userFor, usersOnDemo } from '../support/accounts.js';
 import { refusalOf } from '../support/refusal.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { advancePhase, approveDeparture, departureGate, type DepartureGate } from '../../src/phases/phase.js';
@@ -35,11 +35,7 @@ describe('the phases of a group', () => {
   let ids: DemoIds;
   let karim: Express.User;
   let director: Express.User;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = await userFor(testDb(), ids.users.karim);
-    director = await userFor(testDb(), ids.users.director);
-  });
+  before(async () => ({ ids, karim, director } = await usersOnDemo('karim', 'director')));
 
   describe('the departure gate', () => {
     it('names, youth by youth, whose attendance is under the minimum, and asks for the approval', async () => {

@@ -1,3 +1,4 @@
+import type { Express } from 'express';
 import type { Db } from '../../src/db/knex.js';
 import { insertedId } from '../../src/db/knex.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
@@ -7,7 +8,8 @@ import type { Situation } from '../../src/participants/participant.js';
 import { withdraw, type WithdrawalReason } from '../../src/participants/withdrawal.js';
 import { findMeeting, planMeeting, recordAttendance, type AttendanceStatus } from '../../src/meetings/meeting.js';
 import { recordEvent } from '../../src/restitution/restitution.js';
-import { emptyDatabase } from '../support/database.js';
+import { emptyDatabase, testDb } from '../support/database.js';
+import { buildApp, signIn, type Agent } from '../support/http.js';
 import { userFor } from '../support/accounts.js';
 import { enrolled, putInPhase, youth } from '../participants/fixtures.js';
 
@@ -162,4 +164,13 @@ export async function loadReportFixture(db: Db): Promise<ReportFixture> {
     }
   }
   return { users, groups, structure: structure!, sadiola };
+}
+
+/** The fixture in the test database, the app on it, and the people named signed in through the real form. */
+export async function appOnReportFixture<P extends keyof typeof LOGINS>(...people: P[]): Promise<{ fx: ReportFixture; app: Express } & Record<P, Agent>> {
+  const fx = await loadReportFixture(testDb());
+  const app = buildApp();
+  const agents = {} as Record<P, Agent>;
+  for (const who of people) agents[who] = await signIn(app, LOGINS[who]);
+  return { fx, app, ...agents };
 }

@@ -1,19 +1,11 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, signIn, visibleText, type Agent } from '../support/http.js';
+import { signIn, visibleText, type Agent } from '../support/http.js';
 import { testDb } from '../support/database.js';
 import { userFor } from '../support/accounts.js';
 import { recordEvent } from '../../src/restitution/restitution.js';
-import { LOGINS, loadReportFixture, type ReportFixture } from './fixture.js';
-import { pdfText } from './pdf-text.js';
-
-const binary = (res: { on: (e: string, cb: (c?: Buffer) => void) => void }, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c?: Buffer) => chunks.push(c!));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-
-const csvRows = (text: string): string[][] => text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).map((l) => l.split(';'));
+import { appOnReportFixture, LOGINS, type ReportFixture } from './fixture.js';
+import { binary, csvRows, pdfText } from './exports.js';
 
 /** The rows of one section's table on the page, each cell as the reader reads it. */
 function pageRows(html: string, key: string): string[][] {
@@ -33,11 +25,7 @@ describe('small counts for whoever may not read names', () => {
   let fx: ReportFixture;
   let admin: Agent;
 
-  before(async () => {
-    fx = await loadReportFixture(testDb());
-    app = buildApp();
-    admin = await signIn(app, LOGINS.admin);
-  });
+  before(async () => ({ fx, app, admin } = await appOnReportFixture('admin')));
 
   it('an admin reads "< 3" for the withdrawals of one group in the page, the CSV and the PDF alike', async () => {
     const query = `group=${fx.groups.sadiola}`;

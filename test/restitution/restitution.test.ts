@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { resetToDemo, testDb } from '../support/database.js';
-import { userFor } from '../support/accounts.js';
+import { testDb } from '../support/database.js';
+import { usersOnDemo } from '../support/accounts.js';
 import { refusalOf } from '../support/refusal.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { parseForm } from '../../src/http/validation.js';
@@ -28,10 +28,7 @@ const errorsOf = (fields: Record<string, string | string[]>, returnDate: string 
 describe('restitution events and people reached', () => {
   let ids: DemoIds;
   let karim: Express.User;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = await userFor(testDb(), ids.users.karim);
-  });
+  before(async () => ({ ids, karim } = await usersOnDemo('karim')));
 
   describe('the event form', () => {
     it('takes a total alone, or youths and adults whose sum becomes the total', () => {
