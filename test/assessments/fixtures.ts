@@ -1,11 +1,10 @@
 import { testDb } from '../support/database.js';
 import { userFor } from '../support/accounts.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
-import type { Phase } from '../../src/groups/group.js';
 import { listCompetences } from '../../src/assessments/competence.js';
 import { openYouthAccount } from '../../src/participants/participant.js';
 import { redeemCode } from '../../src/auth/one-time-code.js';
-import { enrolled, newGroup, putInPhase, youth } from '../participants/fixtures.js';
+import { enrolled, newGroup, putInPhase, youth, type Phase } from '../participants/fixtures.js';
 
 export const YOUTH_PASSWORD = 'mon-avant-apres';
 

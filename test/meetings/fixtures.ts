@@ -3,8 +3,7 @@ import { userFor } from '../support/accounts.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { findMeeting, planMeeting, type AttendanceStatus, type MeetingRow } from '../../src/meetings/meeting.js';
 import { rejoin, withdraw } from '../../src/participants/withdrawal.js';
-import type { Phase } from '../../src/groups/group.js';
-import { enrolled, newGroup, youth } from '../participants/fixtures.js';
+import { enrolled, newGroup, youth, type Phase } from '../participants/fixtures.js';
 
 /**
  * A small group of its own, led by Karim, so a test can shape attendance without disturbing the demo

@@ -1,9 +1,13 @@
 import type { Db } from '../../src/db/knex.js';
-import { createGroup, type Phase } from '../../src/groups/group.js';
+import { createGroup, GroupForm, type GroupRow } from '../../src/groups/group.js';
+import { parseForm } from '../../src/http/validation.js';
 import { enrol, findYouthFile, insertEnrolment, openYouthAccount, type YouthFile, type YouthFileInput } from '../../src/participants/participant.js';
 import { redeemCode } from '../../src/auth/one-time-code.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { leadOf, userFor } from '../support/accounts.js';
+
+// Read from the group's row, so the fixtures do not depend on which module declares the phases.
+export type Phase = GroupRow['phase'];
 
 /** A youth as the enrol form would give them; a birth date that makes them 19 today unless told otherwise. */
 export function youth(firstName: string, lastName: string, overrides: Partial<YouthFileInput> = {}): YouthFileInput {
@@ -16,22 +20,23 @@ export function youth(firstName: string, lastName: string, overrides: Partial<Yo
 
 export interface GroupChoices {
   name?: string;
-  /** The name of a structure the group belongs to; the first one otherwise. */
+  /** The group's structure, by name: typed in the form's "new structure" field, which finds it or makes it. The first structure otherwise. */
   structure?: string;
   country?: string;
   departureDate?: string;
   returnDate?: string;
 }
 
-/** A fresh group made as the new-group form makes it, led by the given worker, in preparation. */
+/** A fresh group sent through the new-group form's schema, created by the given worker who then leads it, in preparation. */
 export async function newGroup(db: Db, leadUserId: number, choices: GroupChoices = {}): Promise<{ id: number; phase: Phase }> {
-  const structure = await (choices.structure ? db('structures').where({ name: choices.structure }) : db('structures')).first('id');
-  const id = await createGroup(db, await userFor(db, leadUserId), {
-    name: choices.name ?? `Groupe de test ${Math.random().toString(36).slice(2, 8)}`, structureId: String(structure.id), newStructure: null,
-    destinationCountry: choices.country ?? 'ML', destinationPlace: null, partnerName: null, partnerContact: null, theme: null,
-    departureDate: choices.departureDate ?? '2030-07-01', returnDate: choices.returnDate ?? '2030-07-20', minAttendancePct: 60, submissionToken: null,
+  const form = parseForm(GroupForm, {
+    name: choices.name ?? `Groupe de test ${Math.random().toString(36).slice(2, 8)}`,
+    ...(choices.structure ? { newStructure: choices.structure } : { structureId: String((await db('structures').first('id')).id) }),
+    destinationCountry: choices.country ?? 'ML', departureDate: choices.departureDate ?? '2030-07-01', returnDate: choices.returnDate ?? '2030-07-20',
+    minAttendancePct: '60',
   });
-  return { id, phase: 'preparation' };
+  if (!form.ok) throw new Error(`the group form refused the fixture: ${JSON.stringify(form.errors)}`);
+  return { id: await createGroup(db, await userFor(db, leadUserId), form.data), phase: 'preparation' };
 }
 
 /**

@@ -3,7 +3,6 @@ import type { Db } from '../../src/db/knex.js';
 import { insertedId } from '../../src/db/knex.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { createAccount } from '../../src/users/user.js';
-import { createGroup, type Phase } from '../../src/groups/group.js';
 import type { Situation } from '../../src/participants/participant.js';
 import { withdraw, type WithdrawalReason } from '../../src/participants/withdrawal.js';
 import { findMeeting, planMeeting, recordAttendance, type AttendanceStatus } from '../../src/meetings/meeting.js';
@@ -11,7 +10,7 @@ import { recordEvent } from '../../src/restitution/restitution.js';
 import { emptyDatabase, testDb } from '../support/database.js';
 import { buildApp, signIn, type Agent } from '../support/http.js';
 import { userFor } from '../support/accounts.js';
-import { enrolled, putInPhase, youth } from '../participants/fixtures.js';
+import { enrolled, newGroup, putInPhase, youth } from '../participants/fixtures.js';
 
 /**
  * The issue's known fixture, in a database of its own (every other row removed):
@@ -74,21 +73,13 @@ export async function loadReportFixture(db: Db): Promise<ReportFixture> {
     elodie: await user('worker', LOGINS.elodie, 'Élodie Martin'),
   };
   const karim = await userFor(db, users.karim);
-  // The first group brings its structure, as the new-group form does; the others choose it.
-  let structure: number | undefined;
-  const group = async (name: string, country: string, departureDate: string, returnDate: string, lead: number) => {
-    const id = await createGroup(db, await userFor(db, lead), {
-      name, structureId: structure === undefined ? undefined : String(structure), newStructure: structure === undefined ? 'Mission locale du Douaisis' : null,
-      destinationCountry: country, destinationPlace: null, partnerName: null, partnerContact: null, theme: null, departureDate, returnDate,
-      minAttendancePct: 60, submissionToken: null,
-    });
-    structure ??= Number((await db('groups').where({ id }).first('structure_id')).structure_id);
-    return { id, phase: 'preparation' as Phase };
-  };
+  const group = (name: string, country: string, departureDate: string, returnDate: string, lead: number) =>
+    newGroup(db, lead, { name, structure: 'Mission locale du Douaisis', country, departureDate, returnDate });
   const sadiolaGroup = await group(SADIOLA_NAME, 'ML', '2024-03-01', '2024-03-20', users.karim);
   const bafouGroup = await group('Chantier à Bafou', 'CM', '2025-06-01', '2025-06-20', users.elodie);
   const kawaraGroup = await group('Jumelage Kawara', 'BF', '2023-07-01', '2023-07-20', users.elodie);
   const groups = { sadiola: sadiolaGroup.id, bafou: bafouGroup.id, kawara: kawaraGroup.id };
+  const structure = Number((await db('groups').where({ id: groups.sadiola }).first('structure_id')).structure_id);
   const enrol = async (groupId: number, first: string, last: string, situation: string | null) =>
     (await enrolled(db, { id: groupId }, youth(first, last, { birthDate: '2005-05-05', situation: situation as Situation | null }), '2023-09-01')).enrolment_id;
 
@@ -163,7 +154,7 @@ export async function loadReportFixture(db: Db): Promise<ReportFixture> {
       await db('assessment_answers').insert([{ assessment_id: a, competence_id: language, score: after.language[i] }, { assessment_id: a, competence_id: confidence, score: after.confidence[i] }]);
     }
   }
-  return { users, groups, structure: structure!, sadiola };
+  return { users, groups, structure, sadiola };
 }
 
 /** The fixture in the test database, the app on it, and the people named signed in through the real form. */
