@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { resetToDemo, testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
+import { refusalOf } from '../support/refusal.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
-import { toSessionUser } from '../../src/users/user.js';
 import {
   assessmentDeltas, besideVideos, fillAssessment, findAssessment, findOwnEnrolment, isMomentOpen,
   parseAssessmentForm, youthAssessments, type OwnEnrolment,
@@ -11,21 +12,10 @@ import {
   renameCompetence, setCompetenceActive,
 } from '../../src/assessments/competence.js';
 import { findVisibleGroup } from '../../src/groups/group.js';
-import { Refusal } from '../../src/http/refusal.js';
+import { withdraw } from '../../src/participants/withdrawal.js';
 import { answersFor, assessedGroup } from './fixtures.js';
 
 const db = () => testDb();
-const userRow = async (id: number) => toSessionUser((await db()('users').where({ id }).first())!);
-
-async function refusal(p: Promise<unknown>): Promise<Refusal<number[]>> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof Refusal) return err as Refusal<number[]>;
-    throw err;
-  }
-  throw new Error('expected the assessment to be refused');
-}
 
 describe('the before/after self-assessment (model)', () => {
   let ids: DemoIds;
@@ -44,12 +34,8 @@ describe('the before/after self-assessment (model)', () => {
       const id = await addCompetence(db(), { labelFr: 'Parler en public', labelEn: 'Speaking in public' });
       const added = await loadCompetence(db(), String(id));
       expect(added).to.include({ key: 'speaking_in_public', position: 9, active: true });
-      try {
-        await addCompetence(db(), { labelFr: 'parler en PUBLIC', labelEn: 'Public speaking' });
-        expect.fail('a duplicate was accepted');
-      } catch (err) {
-        expect(err).to.be.instanceOf(Refusal).and.to.include({ field: 'labelFr', messageKey: 'assessments.competences.duplicate' });
-      }
+      const duplicate = await refusalOf(addCompetence(db(), { labelFr: 'parler en PUBLIC', labelEn: 'Public speaking' }));
+      expect(duplicate).to.include({ field: 'labelFr', messageKey: 'assessments.competences.duplicate' });
       expect(keyFor('Être à l’heure !')).to.equal('etre_a_l_heure');
     });
 
@@ -70,12 +56,8 @@ describe('the before/after self-assessment (model)', () => {
 
     it('never deletes one that has answers; one nobody answered goes', async () => {
       const [answered] = await listCompetences(db());
-      try {
-        await deleteCompetence(db(), answered!);
-        expect.fail('a competence with answers was deleted');
-      } catch (err) {
-        expect(err).to.be.instanceOf(Refusal).and.to.include({ field: '_form', messageKey: 'assessments.competences.hasAnswers' });
-      }
+      const kept = await refusalOf(deleteCompetence(db(), answered!));
+      expect(kept).to.include({ field: '_form', messageKey: 'assessments.competences.hasAnswers' });
       const id = await addCompetence(db(), { labelFr: 'Faute de frappe', labelEn: 'Typo' });
       await deleteCompetence(db(), await loadCompetence(db(), String(id)));
       expect(await db()('competences').where({ id }).first()).to.equal(undefined);
@@ -108,11 +90,11 @@ describe('the before/after self-assessment (model)', () => {
       const g = await assessedGroup(ids, ['Nora', 'Paul']);
       const paulsEnrolment = (await findOwnEnrolment(db(), g.youths.Paul!.user, g.groupId))!;
       const answers = await answersFor([3]);
-      expect((await refusal(fillAssessment(db(), g.youths.Nora!.user, paulsEnrolment, 'before', answers, null))).messageKey)
+      expect((await refusalOf(fillAssessment(db(), g.youths.Nora!.user, paulsEnrolment, 'before', answers, null))).messageKey)
         .to.equal('assessments.refused.notYours');
-      const karim = await userRow(ids.users.karim);
+      const karim = await userFor(db(), ids.users.karim);
       expect(await findOwnEnrolment(db(), karim, g.groupId), 'a worker has no enrolment of their own').to.equal(undefined);
-      expect((await refusal(fillAssessment(db(), karim, paulsEnrolment, 'before', answers, null))).messageKey).to.equal('assessments.refused.notYours');
+      expect((await refusalOf(fillAssessment(db(), karim, paulsEnrolment, 'before', answers, null))).messageKey).to.equal('assessments.refused.notYours');
       expect(await db()('assessments').where({ enrolment_id: paulsEnrolment.enrolment_id })).to.have.length(0);
     });
 
@@ -125,18 +107,19 @@ describe('the before/after self-assessment (model)', () => {
       const nora = g.youths.Nora!;
       const own = (await findOwnEnrolment(db(), nora.user, g.groupId))!;
       const answers = await answersFor([3]);
-      expect((await refusal(fillAssessment(db(), nora.user, own, 'after', answers, null))).messageKey).to.equal('assessments.closed.notYet_after');
+      expect((await refusalOf(fillAssessment(db(), nora.user, own, 'after', answers, null))).messageKey).to.equal('assessments.closed.notYet_after');
       await g.setPhase('stay');
-      expect((await refusal(fillAssessment(db(), nora.user, own, 'before', answers, null))).messageKey).to.equal('assessments.closed.over_before');
+      expect((await refusalOf(fillAssessment(db(), nora.user, own, 'before', answers, null))).messageKey).to.equal('assessments.closed.over_before');
       await g.setPhase('return');
       await fillAssessment(db(), nora.user, own, 'after', answers, null);
     });
 
     it('refuses a youth who left the group', async () => {
       const g = await assessedGroup(ids, ['Nora']);
-      await db()('enrolments').where({ id: g.youths.Nora!.enrolmentId }).update({ status: 'withdrawn' });
+      const karim = await userFor(db(), ids.users.karim);
+      await withdraw(db(), karim, { enrolment_id: g.youths.Nora!.enrolmentId, group_id: g.groupId }, { reason: 'job', note: null, withdrawnOn: '2026-02-01', staysInTouch: true });
       const own = (await findOwnEnrolment(db(), g.youths.Nora!.user, g.groupId))!;
-      expect((await refusal(fillAssessment(db(), g.youths.Nora!.user, own, 'before', await answersFor([3]), null))).messageKey)
+      expect((await refusalOf(fillAssessment(db(), g.youths.Nora!.user, own, 'before', await answersFor([3]), null))).messageKey)
         .to.equal('assessments.closed.withdrawn');
     });
 
@@ -148,14 +131,14 @@ describe('the before/after self-assessment (model)', () => {
       const answers = await answersFor([3]);
       answers.delete(competences[2]!.id);
       answers.delete(competences[5]!.id);
-      const missing = await refusal(fillAssessment(db(), nora.user, own, 'before', answers, null));
+      const missing = await refusalOf(fillAssessment(db(), nora.user, own, 'before', answers, null));
       expect(missing).to.include({ field: '_form', messageKey: 'assessments.form.scoreMissing' });
       expect(missing.detail).to.deep.equal([competences[2]!.id, competences[5]!.id]);
       const tooHigh = await answersFor([6]);
-      expect((await refusal(fillAssessment(db(), nora.user, own, 'before', tooHigh, null))).messageKey).to.equal('assessments.refused.invalid');
+      expect((await refusalOf(fillAssessment(db(), nora.user, own, 'before', tooHigh, null))).messageKey).to.equal('assessments.refused.invalid');
       // An inactive competence is not asked, and may not be answered.
       await setCompetenceActive(db(), competences[0]!, false);
-      expect((await refusal(fillAssessment(db(), nora.user, own, 'before', await answersFor([3]).then((a) => a.set(competences[0]!.id, 3)), null))).messageKey)
+      expect((await refusalOf(fillAssessment(db(), nora.user, own, 'before', await answersFor([3]).then((a) => a.set(competences[0]!.id, 3)), null))).messageKey)
         .to.equal('assessments.refused.invalid');
       await fillAssessment(db(), nora.user, own, 'before', await answersFor([3]), null);
       expect(await db()('assessments').where({ enrolment_id: nora.enrolmentId })).to.have.length(1);
@@ -247,9 +230,9 @@ describe('the before/after self-assessment (model)', () => {
 
   describe('beside the videos', () => {
     it('gives the adults the group’s averages, a youth their own, and nobody someone else’s', async () => {
-      const karim = await userRow(ids.users.karim);
-      const director = await userRow(ids.users.director);
-      const ines = await userRow(ids.youthUsers['ines.d']!);
+      const karim = await userFor(db(), ids.users.karim);
+      const director = await userFor(db(), ids.users.director);
+      const ines = await userFor(db(), ids.youthUsers['ines.d']!);
       const group = (await findVisibleGroup(db(), karim, ids.groups.sadiola))!;
       const asDirector = (await findVisibleGroup(db(), director, ids.groups.sadiola))!;
       const asInes = (await findVisibleGroup(db(), ines, ids.groups.sadiola))!;

@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Express } from 'express';
-import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { appOnDemo, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { findAssessment } from '../../src/assessments/assessment.js';
 import { listCompetences } from '../../src/assessments/competence.js';
 import { assessedGroup, formFor, YOUTH_PASSWORD } from './fixtures.js';
+import { enrolmentOf } from '../participants/fixtures.js';
 
-const inesEnrolment = async (ids: DemoIds): Promise<number> =>
-  (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': ids.groups.sadiola, 'youths.first_name': 'Inès' }).first('enrolments.id')).id;
+const inesEnrolment = (ids: DemoIds) => enrolmentOf(testDb(), ids.groups.sadiola, 'Inès');
 
 /** The score checked for a competence on the form page. */
 const checked = (html: string, key: string): string | undefined => new RegExp(`name="score_${key}" value="(\\d)" checked`).exec(html)?.[1];
@@ -19,12 +19,7 @@ describe('self-assessment pages', () => {
   let app: Express;
   let ines: Agent;
   let karim: Agent;
-  beforeEach(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    ines = await signIn(app, 'ines.d');
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-  });
+  beforeEach(async () => ({ ids, app, ines, karim } = await appOnDemo('ines', 'karim')));
 
   describe('GET /groups/:id/assessments/:moment', () => {
     it('shows a youth their own form: every competence with five pictograms and words, their answers kept', async () => {

@@ -1,37 +1,34 @@
 import { testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
-import { createAccount, setCredentials, toSessionUser } from '../../src/users/user.js';
-import type { Phase } from '../../src/phases/order.js';
 import { listCompetences } from '../../src/assessments/competence.js';
-
-const now = () => new Date().toISOString();
-const idOf = (row: unknown): number => Number(typeof row === 'object' && row ? (row as { id: number }).id : row);
+import { openYouthAccount } from '../../src/participants/participant.js';
+import { redeemCode } from '../../src/auth/one-time-code.js';
+import { enrolled, newGroup, putInPhase, youth, type Phase } from '../participants/fixtures.js';
 
 export const YOUTH_PASSWORD = 'mon-avant-apres';
 
 /**
- * A group of its own, led by Karim, in the given phase, with youths who each have an account (username =
- * first name in lower case), so a test can fill their assessments without touching the demo groups.
+ * A group of its own, led by Karim, in preparation, with youths who each have an account (username =
+ * first name in lower case, then the group's id), opened by Karim and redeemed by the youth, so a test can
+ * fill their assessments without touching the demo groups.
  */
-export async function assessedGroup(ids: DemoIds, firstNames: string[], phase: Phase = 'preparation') {
+export async function assessedGroup(ids: DemoIds, firstNames: string[]) {
   const db = testDb();
-  const groupId = idOf(
-    (await db('groups').insert({
-      name: `Groupe évalué ${Math.random().toString(36).slice(2, 7)}`, structure_id: ids.structures['Mission locale du Douaisis'],
-      destination_country: 'SN', phase, departure_date: '2027-06-01', return_date: '2027-06-20', created_at: now(), updated_at: now(),
-    }).returning('id'))[0],
-  );
-  await db('group_workers').insert({ group_id: groupId, user_id: ids.users.karim, role: 'lead' });
+  const karim = await userFor(db, ids.users.karim);
+  const group = await newGroup(db, ids.users.karim, {
+    name: `Groupe évalué ${Math.random().toString(36).slice(2, 7)}`, structure: 'Mission locale du Douaisis', country: 'SN',
+    departureDate: '2027-06-01', returnDate: '2027-06-20',
+  });
   const youths: Record<string, { enrolmentId: number; userId: number; user: Express.User; username: string }> = {};
   for (const first of firstNames) {
-    const account = await createAccount(db, { role: 'youth', displayName: `${first} Évalué` });
-    const username = `${first.toLowerCase()}.${groupId}`;
-    await setCredentials(db, account.id, username, YOUTH_PASSWORD);
-    const youthId = idOf((await db('youths').insert({ user_id: account.id, first_name: first, last_name: 'Évalué', birth_date: '2005-01-01', created_at: now() }).returning('id'))[0]);
-    const enrolmentId = idOf((await db('enrolments').insert({ group_id: groupId, youth_id: youthId, enrolled_on: '2026-01-10', created_at: now() }).returning('id'))[0]);
-    youths[first] = { enrolmentId, userId: account.id, user: toSessionUser((await db('users').where({ id: account.id }).first())!), username };
+    const file = await enrolled(db, group, youth(first, 'Évalué', { birthDate: '2005-01-01' }), '2026-01-10');
+    const { userId, issued } = await openYouthAccount(db, karim, file);
+    const username = `${first.toLowerCase()}.${group.id}`;
+    await redeemCode(db, issued.code, username, YOUTH_PASSWORD);
+    youths[first] = { enrolmentId: file.enrolment_id, userId, user: await userFor(db, userId), username };
   }
-  return { groupId, youths, setPhase: (p: Phase) => db('groups').where({ id: groupId }).update({ phase: p }) };
+  return { groupId: group.id, youths, setPhase: (p: Phase) => putInPhase(db, group, p) };
 }
 
 /** Answers for every active competence: `scores` in the list's order, the last one repeated if short. */

@@ -3,9 +3,9 @@ import request from 'supertest';
 import dayjs from 'dayjs';
 import { buildApp, csrfToken, postForm, signIn, visibleText } from '../support/http.js';
 import { resetToDemo, testDb } from '../support/database.js';
+import { refusalOf } from '../support/refusal.js';
 import { createAccount, findById } from '../../src/users/user.js';
 import { issueCode, redeemCode } from '../../src/auth/one-time-code.js';
-import { Refusal } from '../../src/http/refusal.js';
 import { DEMO_ACCOUNTS } from '../../src/demo/demo-data.js';
 
 describe('one-time codes for youths', () => {
@@ -44,13 +44,7 @@ describe('one-time codes for youths', () => {
       const user = await findById(testDb(), id);
       expect(user!.username).to.equal('bilal.t');
       expect(user!.password_hash).to.match(/^scrypt\$/);
-      let error: unknown;
-      try {
-        await redeemCode(testDb(), code, 'bilal.t2', 'mot-de-passe-2');
-      } catch (e) {
-        error = e;
-      }
-      expect(error).to.be.instanceOf(Refusal).and.to.include({ field: 'code', messageKey: 'auth.codeInvalid' });
+      expect(await refusalOf(redeemCode(testDb(), code, 'bilal.t2', 'mot-de-passe-2'))).to.include({ field: 'code', messageKey: 'auth.codeInvalid' });
     });
 
     it('lets only one of two simultaneous redemptions through', async () => {
@@ -67,13 +61,9 @@ describe('one-time codes for youths', () => {
       const id = await newYouth('Dina Test');
       const first = await issueCode(testDb(), id, adminId);
       const second = await issueCode(testDb(), id, adminId);
-      let error: unknown;
-      try { await redeemCode(testDb(), first.code, 'dina.t', 'mot-de-passe-1'); } catch (e) { error = e; }
-      expect(error, 'the replaced code').to.be.instanceOf(Refusal).and.to.include({ field: 'code', messageKey: 'auth.codeInvalid' });
+      expect(await refusalOf(redeemCode(testDb(), first.code, 'dina.t', 'mot-de-passe-1')), 'the replaced code').to.include({ field: 'code', messageKey: 'auth.codeInvalid' });
       await testDb()('one_time_codes').where({ user_id: id }).update({ expires_at: dayjs().subtract(1, 'minute').toISOString() });
-      error = undefined;
-      try { await redeemCode(testDb(), second.code, 'dina.t', 'mot-de-passe-1'); } catch (e) { error = e; }
-      expect(error, 'the expired code').to.be.instanceOf(Refusal).and.to.include({ field: 'code', messageKey: 'auth.codeInvalid' });
+      expect(await refusalOf(redeemCode(testDb(), second.code, 'dina.t', 'mot-de-passe-1')), 'the expired code').to.include({ field: 'code', messageKey: 'auth.codeInvalid' });
     });
   });
 

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
-import { buildApp, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { appOnDemo, csrfFrom, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
 import { changedTables, snapshot } from './support.js';
 
 /**
@@ -101,14 +100,9 @@ const PROBES: Probe[] = [
 describe('bad input: impossible dates and numbers', function () {
   this.timeout(120_000);
   let ids: DemoIds;
-  let app: Express;
   let karim: Agent;
 
-  before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-  });
+  before(async () => ({ ids, karim } = await appOnDemo('karim')));
 
   for (const p of PROBES) {
     it(`refuses ${p.title}: ${p.bad.map(([v]) => JSON.stringify(v)).join(', ')}, saying why and keeping the form`, async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { appOnDemo, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 
 /**
@@ -18,11 +18,7 @@ describe('bad input: the same form sent twice', function () {
   let app: Express;
   let karim: Agent;
 
-  before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-  });
+  before(async () => ({ ids, app, karim } = await appOnDemo('karim')));
 
   const countGroups = async (name: string) => Number((await testDb()('groups').where({ name }).count('* as n'))[0]!.n);
 

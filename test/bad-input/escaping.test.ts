@@ -1,9 +1,8 @@
 import { inflateSync } from 'node:zlib';
 import { expect } from 'chai';
-import type { Express } from 'express';
-import { buildApp, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { appOnDemo, csrfFrom, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
 import { expectEscaped, MARKUP } from './support.js';
 
 /**
@@ -39,7 +38,6 @@ function pdfText(pdf: Buffer): string {
 describe('bad input: markup and formulas shown everywhere as text', function () {
   this.timeout(60_000);
   let ids: DemoIds;
-  let app: Express;
   let karim: Agent;
   let director: Agent;
   let ines: Agent;
@@ -55,11 +53,7 @@ describe('bad input: markup and formulas shown everywhere as text', function () 
   }
 
   before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-    director = await signIn(app, DEMO_ACCOUNTS.director.email);
-    ines = await signIn(app, 'ines.d');
+    ({ ids, karim, director, ines } = await appOnDemo('karim', 'director', 'ines'));
     // Inès's own group, so her journey page shows it: its name, theme and place are the markup.
     groupId = ids.groups.sadiola;
     const group = await testDb()('groups').where({ id: groupId }).first();

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { buildApp, csrfToken, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDatabase, testDb } from '../support/database.js';
+import { resetToDemo, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { createAccount } from '../../src/users/user.js';
 import { ROW_TABLES, resolvePath } from '../permissions/rows/index.js';
-import { afterProjectFixtures } from '../permissions/rows/restitution.js';
-import { storedPhoto } from '../media/fixtures.js';
+import { recordsForEveryRoute } from '../permissions/fixtures.js';
 import { changedTables, snapshot } from './support.js';
 
 /**
@@ -45,26 +44,10 @@ describe('bad input: forged requests change nothing', function () {
     ids = await resetToDemo();
     app = buildApp();
     targetUserId = (await createAccount(testDb(), { role: 'youth', displayName: 'Cible Forgée' })).id;
-    // Bafou (Élodie's, unseen by Karim and Inès) gets every kind of record a route can name.
-    const db = testDb();
-    const coLead = await createAccount(db, { role: 'worker', displayName: 'Co Bafou', email: 'co.bafou@tremplin.test', password: 'co-bafou-1' });
-    await db('group_workers').insert({ group_id: ids.groups.bafou, user_id: coLead.id, role: 'co_lead' });
-    await db('group_funders').insert({ group_id: ids.groups.bafou, name: 'Région', scheme: 'DRAPP', amount_cents: 1000 });
-    await db('group_companions').insert({ group_id: ids.groups.bafou, name: 'Élu Bafou', role: 'élu' });
-    if (!(await db('restitution_events').where({ group_id: ids.groups.bafou }).first())) await afterProjectFixtures(db, ids.groups.bafou);
-    else if (!(await db('follow_ups').join('enrolments', 'enrolments.id', 'follow_ups.enrolment_id').where('enrolments.group_id', ids.groups.bafou).first())) {
-      const lucas = await db('enrolments').where({ group_id: ids.groups.bafou }).orderBy('id').first('id');
-      const now = new Date().toISOString();
-      await db('follow_ups').insert({ enrolment_id: lucas.id, milestone_months: 1, due_on: now.slice(0, 10), created_at: now, updated_at: now });
-    }
-    await storedPhoto(db, testDatabase().config.uploadDir, ids.groups.bafou, ids.youthUsers['lucas.v']!);
-    // And Sadiola the same, as the permission matrix gives it, so that every route has a record to name.
-    const coSadiola = await createAccount(db, { role: 'worker', displayName: 'Co Sadiola', email: 'co.sadiola@tremplin.test', password: 'co-sadiola-1' });
-    await db('group_workers').insert({ group_id: ids.groups.sadiola, user_id: coSadiola.id, role: 'co_lead' });
-    await db('group_funders').insert({ group_id: ids.groups.sadiola, name: 'Région', scheme: 'DRAPP', amount_cents: 150000 });
-    await db('group_companions').insert({ group_id: ids.groups.sadiola, name: 'Élu Jeunesse', role: 'élu' });
-    await afterProjectFixtures(db, ids.groups.sadiola);
-    await storedPhoto(db, testDatabase().config.uploadDir, ids.groups.sadiola, ids.youthUsers['ines.d']!);
+    // Bafou (Élodie's, unseen by Karim and Inès) gets every kind of record a route can name, and Sadiola
+    // the same, as the permission matrix gives it.
+    await recordsForEveryRoute(testDb(), ids.groups.bafou, ids.youthUsers['lucas.v']!);
+    await recordsForEveryRoute(testDb(), ids.groups.sadiola, ids.youthUsers['ines.d']!);
   });
 
   const inGroup = (group: 'sadiola' | 'bafou') => (route: string) =>

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Db } from '../../src/db/knex.js';
-import { testDatabase } from '../support/database.js';
+import { listTables, testDatabase } from '../support/database.js';
 
 /** Names people really have: they must be taken as typed and shown intact. */
 export const REAL_NAMES = {
@@ -31,14 +31,7 @@ export function expectEscaped(html: string, markup: (typeof MARKUP)[number], whe
 // Sessions change with every sign-in and page: they are not data the user typed.
 const NOT_DATA = new Set(['sessions']);
 
-async function tableNames(db: Db): Promise<string[]> {
-  if (db.client.config.client === 'pg') {
-    const r = await db.raw("select tablename from pg_tables where schemaname = 'public' and tablename not like 'knex_%' order by 1");
-    return r.rows.map((x: { tablename: string }) => x.tablename);
-  }
-  const rows = await db.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'knex_%' order by 1");
-  return rows.map((x: { name: string }) => x.name);
-}
+const tableNames = async (db: Db): Promise<string[]> => (await listTables(db)).filter((t) => !t.startsWith('knex_')).sort();
 
 function listFiles(dir: string, prefix = ''): string[] {
   let entries;

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
-import { buildApp, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { appOnDemo, csrfFrom, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
 import { expectEscaped, MARKUP, REAL_NAMES } from './support.js';
 
 /**
@@ -41,14 +40,12 @@ interface FormCase {
 describe('bad input: text fields in every form', function () {
   this.timeout(120_000);
   let ids: DemoIds;
-  let app: Express;
-  const agents: Record<FormCase['as'], Agent> = {} as never;
+  let agents: Record<FormCase['as'], Agent>;
 
   before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    agents.karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-    agents.admin = await signIn(app, DEMO_ACCOUNTS.admin.email);
+    const demo = await appOnDemo('karim', 'admin');
+    ids = demo.ids;
+    agents = { karim: demo.karim, admin: demo.admin };
   });
 
   const g = () => ids.groups.sadiola;

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { buildApp, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { appOnDemo, csrfFrom, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
 import { makeJpeg, minimalPdf, requireFfmpeg, scratchDir } from '../media/fixtures.js';
 import { changedTables, changesAfterSettling, snapshot } from './support.js';
+import { enrolmentOf } from '../participants/fixtures.js';
 
 /**
  * What test/media/uploads.test.ts and test/documents/documents.routes.test.ts do not already throw at the
@@ -25,10 +26,7 @@ describe('bad input: uploads', function () {
 
   before(async () => {
     requireFfmpeg();
-    ids = await resetToDemo();
-    app = buildApp();
-    ines = await signIn(app, 'ines.d');
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
+    ({ ids, app, ines, karim } = await appOnDemo('ines', 'karim'));
     jpeg = readFileSync(makeJpeg(scratchDir()));
   });
 
@@ -38,7 +36,7 @@ describe('bad input: uploads', function () {
     return encodeURIComponent(csrfFrom(res.text));
   };
   const mediaUrl = async () => `/groups/${ids.groups.sadiola}/media?_csrf=${await tokenFrom(ines, `/groups/${ids.groups.sadiola}/media/new`)}`;
-  const inesEnrolment = async () => Number((await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': ids.groups.sadiola, 'youths.first_name': 'Inès' }).first('enrolments.id')).id);
+  const inesEnrolment = () => enrolmentOf(testDb(), ids.groups.sadiola, 'Inès');
   const scanUrl = async () => {
     const base = `/groups/${ids.groups.sadiola}/youths/${await inesEnrolment()}/documents/passport_or_id`;
     return `${base}?_csrf=${await tokenFrom(ines, `/groups/${ids.groups.sadiola}/youths/${await inesEnrolment()}/documents`)}`;

@@ -4,7 +4,6 @@ import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { DESKTOP, horizontalOverflow, PHONE, screenshot, seen, signInThroughForm, useBrowserSession } from '../support/browser.js';
 import { giveScan, jpegBytes } from './fixtures.js';
 import { testDatabase, testDb } from '../support/database.js';
-import { findById, toSessionUser } from '../../src/users/user.js';
 
 describe('papers for the trip, in a browser', function () {
   this.timeout(180_000);
@@ -79,9 +78,8 @@ describe('papers for the trip, in a browser', function () {
   });
 
   it('the admin reads who downloaded what, on the audit log and the retention page', async () => {
-    const karim = toSessionUser((await findById(testDb(), ids.users.karim))!);
     const ines = await testDb()('enrolments').where({ group_id: ids.groups.sadiola }).orderBy('id').first('id');
-    await giveScan(testDb(), testDatabase().config.uploadDir, karim, ids.groups.sadiola, Number(ines.id));
+    await giveScan(testDb(), testDatabase().config.uploadDir, ids.users.karim, ids.groups.sadiola, Number(ines.id));
     const worker = await session.open(DESKTOP);
     await signIn(worker, DEMO_ACCOUNTS.karim.email);
     await worker.goto(session.url(`/groups/${ids.groups.sadiola}/documents`));

@@ -2,22 +2,18 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDatabase, testDb } from '../support/database.js';
+import { appOnDemo, buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDatabase, testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
+import { recordAudit } from '../../src/documents/audit-log.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
-import { createAccount } from '../../src/users/user.js';
-import { hashPassword } from '../../src/auth/passwords.js';
 import { jpegBytes, pdfBytes, pngBytes } from './fixtures.js';
+import { enrolmentOf, youthWithAccount } from '../participants/fixtures.js';
 
 /** Every file under a folder, recursively (the upload folder: scans and temporary files). */
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
-
-async function enrolmentOf(groupId: number, firstName: string): Promise<number> {
-  const row = await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': groupId, 'youths.first_name': firstName }).first('enrolments.id');
-  return Number(row.id);
 }
 
 const paperOf = (enrolmentId: number, kind: string) => testDb()('youth_documents').where({ enrolment_id: enrolmentId, kind }).first();
@@ -42,11 +38,8 @@ describe('required papers (pages)', () => {
   }
 
   before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-    ines = await signIn(app, 'ines.d');
-    inesId = await enrolmentOf(ids.groups.sadiola, 'Inès');
+    ({ ids, app, karim, ines } = await appOnDemo('karim', 'ines'));
+    inesId = await enrolmentOf(testDb(), ids.groups.sadiola, 'Inès');
   });
 
   describe('GET /groups/:id/documents', () => {
@@ -89,7 +82,7 @@ describe('required papers (pages)', () => {
     });
 
     it('are not another youth’s: a youth asking for them finds nothing (404), even in her own group', async () => {
-      const yanis = await enrolmentOf(ids.groups.sadiola, 'Yanis');
+      const yanis = await enrolmentOf(testDb(), ids.groups.sadiola, 'Yanis');
       expect((await ines.get(papersOf(yanis))).status).to.equal(404);
       expect((await ines.get(`${papersOf(yanis)}/passport_or_id/scan`)).status).to.equal(404);
       const token = csrfFrom((await ines.get(papersOf(inesId))).text);
@@ -101,7 +94,7 @@ describe('required papers (pages)', () => {
 
   describe('POST /groups/:id/youths/:enrolmentId/documents/:kind', () => {
     it('takes a real PDF, JPEG and PNG, stores each under a generated name, and marks the paper received', async () => {
-      const samir = await enrolmentOf(ids.groups.sadiola, 'Samir');
+      const samir = await enrolmentOf(testDb(), ids.groups.sadiola, 'Samir');
       const sent: { kind: string; fields: Record<string, string>; file: { bytes: Buffer; name: string; type: string }; mime: string; ext: string }[] = [
         { kind: 'passport_or_id', fields: { expiryDate: '2031-05-04' }, file: { bytes: pdfBytes(), name: 'passeport samir.pdf', type: 'application/pdf' }, mime: 'application/pdf', ext: 'pdf' },
         { kind: 'insurance', fields: { validFrom: '2020-01-01', expiryDate: '2099-01-01' }, file: { bytes: jpegBytes(), name: 'IMG_2034.jpg', type: 'image/jpeg' }, mime: 'image/jpeg', ext: 'jpg' },
@@ -124,7 +117,7 @@ describe('required papers (pages)', () => {
     });
 
     it('refuses a text file named .pdf by what it contains: nothing left on disk, no row', async () => {
-      const kevin = await enrolmentOf(ids.groups.sadiola, 'Kevin');
+      const kevin = await enrolmentOf(testDb(), ids.groups.sadiola, 'Kevin');
       const before = filesUnder(uploadDir()).length;
       const res = await upload(karim, kevin, 'passport_or_id', { expiryDate: '2031-01-01' }, { bytes: Buffer.from('#!/bin/sh\nrm -rf /\n'), name: 'passeport.pdf', type: 'application/pdf' });
       expect(res.status).to.equal(422);
@@ -135,7 +128,7 @@ describe('required papers (pages)', () => {
     });
 
     it('refuses an executable with any name, and an image type it does not take (GIF)', async () => {
-      const kevin = await enrolmentOf(ids.groups.sadiola, 'Kevin');
+      const kevin = await enrolmentOf(testDb(), ids.groups.sadiola, 'Kevin');
       const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(200)]);
       const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs=', 'base64');
       for (const bytes of [elf, gif]) {
@@ -149,7 +142,7 @@ describe('required papers (pages)', () => {
     it('refuses a scan over the size limit with 413 and the limit in words: nothing on disk, no row', async () => {
       const small = buildApp({ MAX_DOCUMENT_MB: '1' });
       const agent = await signIn(small, DEMO_ACCOUNTS.karim.email);
-      const kevin = await enrolmentOf(ids.groups.sadiola, 'Kevin');
+      const kevin = await enrolmentOf(testDb(), ids.groups.sadiola, 'Kevin');
       const before = filesUnder(uploadDir()).length;
       const big = Buffer.concat([pdfBytes(), Buffer.alloc(1024 * 1024 + 10, 0x20)]);
       const res = await upload(agent, kevin, 'passport_or_id', { expiryDate: '2031-01-01' }, { bytes: big, name: 'gros.pdf', type: 'application/pdf' });
@@ -160,7 +153,7 @@ describe('required papers (pages)', () => {
     });
 
     it('stores a file named to climb out of the folder under a generated name, keeping the name only as a label', async () => {
-      const jade = await enrolmentOf(ids.groups.sadiola, 'Jade');
+      const jade = await enrolmentOf(testDb(), ids.groups.sadiola, 'Jade');
       const res = await upload(karim, jade, 'insurance', { validFrom: '2020-01-01', expiryDate: '2099-01-01' }, { bytes: pdfBytes(), name: '../../../../etc/cron.d/evil.pdf', type: 'application/pdf' });
       expect(res.status).to.equal(303);
       const row = await paperOf(jade, 'insurance');
@@ -171,7 +164,7 @@ describe('required papers (pages)', () => {
     });
 
     it('says what is missing and keeps what was typed (422) when the form is incomplete', async () => {
-      const kevin = await enrolmentOf(ids.groups.sadiola, 'Kevin');
+      const kevin = await enrolmentOf(testDb(), ids.groups.sadiola, 'Kevin');
       const noScan = await upload(ines, inesId, 'image_rights', {});
       expect(noScan.status).to.equal(422);
       expect(visibleText(noScan.text)).to.include('Ajoute une photo ou un scan du papier.');
@@ -186,14 +179,14 @@ describe('required papers (pages)', () => {
     });
 
     it('refuses an ID card where the destination wants a passport', async () => {
-      const kevin = await enrolmentOf(ids.groups.sadiola, 'Kevin');
+      const kevin = await enrolmentOf(testDb(), ids.groups.sadiola, 'Kevin');
       const res = await upload(karim, kevin, 'passport_or_id', { idType: 'id_card', expiryDate: '2031-01-01' }, { bytes: pdfBytes(), name: 'cni.pdf', type: 'application/pdf' });
       expect(res.status).to.equal(422);
       expect(visibleText(res.text)).to.include('Pour ce pays, il faut un passeport');
     });
 
     it('records a visa applied for without a scan, then granted with its sticker', async () => {
-      const kevin = await enrolmentOf(ids.groups.sadiola, 'Kevin');
+      const kevin = await enrolmentOf(testDb(), ids.groups.sadiola, 'Kevin');
       expect((await upload(karim, kevin, 'visa', { visaAppliedOn: '2026-01-05', visaDecision: 'pending' })).status).to.equal(303);
       expect(await paperOf(kevin, 'visa')).to.include({ status: 'received', visa_decision: 'pending', visa_applied_on: '2026-01-05', scan_path: null });
       const granted = await upload(karim, kevin, 'visa', { visaAppliedOn: '2026-01-05', visaDecision: 'granted' }, { bytes: jpegBytes(), name: 'visa.jpg', type: 'image/jpeg' });
@@ -201,7 +194,7 @@ describe('required papers (pages)', () => {
     });
 
     it('replaces the previous scan, deletes its file, and asks for a new check', async () => {
-      const lea = await enrolmentOf(ids.groups.sadiola, 'Léa');
+      const lea = await enrolmentOf(testDb(), ids.groups.sadiola, 'Léa');
       await upload(karim, lea, 'image_rights', {}, { bytes: pdfBytes('v1'), name: 'v1.pdf', type: 'application/pdf' });
       const first = await paperOf(lea, 'image_rights');
       await postForm(karim, `${papersOf(lea)}/image_rights/status`, { decision: 'checked' }, papersOf(lea));
@@ -214,7 +207,7 @@ describe('required papers (pages)', () => {
     });
 
     it('lets the worker record a paper seen on paper, without a scan; a youth cannot', async () => {
-      const rayan = await enrolmentOf(ids.groups.sadiola, 'Rayan');
+      const rayan = await enrolmentOf(testDb(), ids.groups.sadiola, 'Rayan');
       expect((await upload(karim, rayan, 'health', { onPaper: 'yes' })).status).to.equal(303);
       expect(await paperOf(rayan, 'health')).to.include({ status: 'received', scan_path: null });
       await testDb()('youth_documents').where({ enrolment_id: inesId, kind: 'image_rights' }).del();
@@ -231,7 +224,7 @@ describe('required papers (pages)', () => {
 
   describe('POST /groups/:id/youths/:enrolmentId/documents/:kind/status', () => {
     it('lets the worker check a paper, or refuse it with a reason the youth then reads', async () => {
-      const mamadou = await enrolmentOf(ids.groups.sadiola, 'Mamadou');
+      const mamadou = await enrolmentOf(testDb(), ids.groups.sadiola, 'Mamadou');
       await upload(karim, mamadou, 'image_rights', {}, { bytes: pdfBytes(), name: 'a.pdf', type: 'application/pdf' });
       const noReason = await postForm(karim, `${papersOf(mamadou)}/image_rights/status`, { decision: 'rejected' }, papersOf(mamadou));
       expect(noReason.status).to.equal(422);
@@ -247,11 +240,11 @@ describe('required papers (pages)', () => {
     });
 
     it('has nothing to check when nothing was handed in, and no visa to check before it is granted', async () => {
-      const yanis = await enrolmentOf(ids.groups.sadiola, 'Yanis');
+      const yanis = await enrolmentOf(testDb(), ids.groups.sadiola, 'Yanis');
       const nothing = await postForm(karim, `${papersOf(yanis)}/parent_id/status`, { decision: 'checked' }, papersOf(yanis));
       expect(nothing.status).to.equal(422);
       expect(visibleText(nothing.text)).to.include('Rien à vérifier');
-      const rayan = await enrolmentOf(ids.groups.sadiola, 'Rayan');
+      const rayan = await enrolmentOf(testDb(), ids.groups.sadiola, 'Rayan');
       const visa = await postForm(karim, `${papersOf(rayan)}/visa/status`, { decision: 'checked' }, papersOf(rayan));
       expect(visa.status).to.equal(422);
       expect(visibleText(visa.text)).to.include('Un visa ne peut être vérifié qu’une fois accordé.');
@@ -300,9 +293,7 @@ describe('required papers (pages)', () => {
     });
 
     it('answers 404 to another youth of the group, even one with an account', async () => {
-      const jade = await createAccount(testDb(), { role: 'youth', displayName: 'Jade Wattiez' });
-      await testDb()('users').where({ id: jade.id }).update({ username: 'jade.w', password_hash: await hashPassword('jade-wattiez-1') });
-      await testDb()('youths').where({ id: (await testDb()('enrolments').where({ id: await enrolmentOf(ids.groups.sadiola, 'Jade') }).first('youth_id')).youth_id }).update({ user_id: jade.id });
+      await youthWithAccount(testDb(), ids.groups.sadiola, 'Jade', 'jade.w', 'jade-wattiez-1');
       const agent = await signIn(app, 'jade.w', 'jade-wattiez-1');
       expect((await agent.get(`/groups/${ids.groups.sadiola}`)).status).to.equal(200);
       expect((await agent.get(`${papersOf(inesId)}/passport_or_id/scan`)).status).to.equal(404);
@@ -317,7 +308,7 @@ describe('required papers (pages)', () => {
     });
 
     it('answers 404 when there is no scan (a paper seen on paper)', async () => {
-      const rayan = await enrolmentOf(ids.groups.sadiola, 'Rayan');
+      const rayan = await enrolmentOf(testDb(), ids.groups.sadiola, 'Rayan');
       expect((await karim.get(`${papersOf(rayan)}/health/scan`)).status).to.equal(404);
     });
   });
@@ -412,10 +403,8 @@ describe('required papers (pages)', () => {
       expect(byDirector).to.include('Françoise Delcroix a téléchargé').and.not.include('Karim Benali a');
       expect(visibleText((await admin.get(`/admin/audit?group=${ids.groups.bafou}`)).text)).to.include('Rien dans le journal.');
       // Sixty more lines make a second page.
-      await testDb()('audit_log').insert(Array.from({ length: 60 }, (_, i) => ({
-        user_id: ids.users.karim, user_name: 'Karim Benali', action: 'requirements.update', subject_type: 'group', subject_id: ids.groups.sadiola,
-        group_id: ids.groups.sadiola, at: new Date(Date.now() - (i + 1) * 60_000).toISOString(),
-      })));
+      const karimUser = await userFor(testDb(), ids.users.karim);
+      for (let i = 0; i < 60; i++) await recordAudit(testDb(), karimUser, 'requirements.update', { subjectType: 'group', subjectId: ids.groups.sadiola, groupId: ids.groups.sadiola });
       const first = visibleText((await admin.get('/admin/audit')).text);
       expect(first).to.match(/Page 1 sur \d+/).and.include('Plus anciens');
       const second = await admin.get('/admin/audit?page=2');

@@ -2,13 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../src/db/knex.js';
-import { nowIso } from '../../src/db/time.js';
 import type { ReceivedFile } from '../../src/http/uploads.js';
 import { readinessOfGroup } from '../../src/documents/readiness.js';
-import { handInDocument } from '../../src/documents/youth-document.js';
+import { checkDocument, handInDocument, type DocumentTarget, type HandInInput } from '../../src/documents/youth-document.js';
 import { requirementsOf, type Kind } from '../../src/documents/requirements.js';
 
 import { pdfBytes, pngBytes } from '../support/sample-files.js';
+import { leadOf, userFor } from '../support/accounts.js';
+import { testDatabase } from '../support/database.js';
 
 export { pdfBytes, pngBytes };
 
@@ -28,32 +29,42 @@ export function receivedFile(uploadDir: string, bytes: Buffer, originalName = 's
   return { tempPath, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), head: bytes.subarray(0, 4100), originalName };
 }
 
-/** A scan of a youth's paper, handed in through the model as the worker would (passport by default). */
-export async function giveScan(db: Db, uploadDir: string, worker: Express.User, groupId: number, enrolmentId: number, kind: Kind = 'passport_or_id'): Promise<void> {
+/** The paper `kind` of a youth of the group, as the papers page names it for its lead. */
+async function paperTarget(db: Db, groupId: number, enrolmentId: number, kind: Kind): Promise<DocumentTarget> {
   const group = await db('groups').where({ id: groupId }).first();
   const requirement = (await requirementsOf(db, [group])).get(groupId)!.find((r) => r.kind === kind)!;
+  return { record: { group: { id: groupId, access: 'lead' }, youthUserId: null }, groupId, enrolmentId, requirement };
+}
+
+/** A scan of a youth's paper, handed in through the model as the worker would (passport by default). */
+export async function giveScan(db: Db, uploadDir: string, workerId: number, groupId: number, enrolmentId: number, kind: Kind = 'passport_or_id'): Promise<void> {
   await handInDocument(
-    db, uploadDir, worker, { record: { group: { id: groupId, access: 'lead' }, youthUserId: null }, groupId, enrolmentId, requirement },
+    db, uploadDir, await userFor(db, workerId), await paperTarget(db, groupId, enrolmentId, kind),
     { onPaper: false, idType: 'passport', expiryDate: '2035-01-01', validFrom: '2000-01-01', visaAppliedOn: '2000-01-01', visaDecision: 'granted' },
     receivedFile(uploadDir, pdfBytes(), 'passeport.pdf'),
   );
 }
 
-/** Every paper every departing youth of the group needs, checked and valid long after the trip. */
+/**
+ * A paper the worker saw on the original (no scan), as its form records it, then checked unless
+ * `checked` is false (it stays "received").
+ */
+export async function paperSeen(db: Db, worker: Express.User, groupId: number, enrolmentId: number, kind: Kind, input: Omit<HandInInput, 'onPaper'>, checked = true): Promise<void> {
+  const target = await paperTarget(db, groupId, enrolmentId, kind);
+  await handInDocument(db, testDatabase().config.uploadDir, worker, target, { onPaper: true, ...input });
+  if (checked) await checkDocument(db, worker, target, 'checked', null);
+}
+
+/** Every paper every departing youth of the group needs, seen by its lead, checked and valid long after the trip. */
 export async function papersReady(db: Db, groupId: number): Promise<void> {
   const group = await db('groups').where({ id: groupId }).first();
+  const lead = await leadOf(db, groupId);
   const { youths } = await readinessOfGroup(db, group);
-  const now = nowIso();
-  const rows = youths.flatMap((y) =>
-    y.papers
-      .filter((p) => p.applies)
-      .map((p) => ({
-        enrolment_id: y.enrolmentId, kind: p.requirement.kind, status: 'checked', expiry_date: '2099-12-31', valid_from: '2000-01-01',
-        id_type: p.requirement.kind === 'passport_or_id' ? 'passport' : null,
-        visa_applied_on: p.requirement.kind === 'visa' ? '2000-01-01' : null, visa_decision: p.requirement.kind === 'visa' ? 'granted' : null,
-        checked_at: now, updated_at: now,
-      })),
-  );
-  await db('youth_documents').whereIn('enrolment_id', youths.map((y) => y.enrolmentId)).del();
-  if (rows.length) await db('youth_documents').insert(rows);
+  for (const y of youths) {
+    for (const p of y.papers.filter((paper) => paper.applies)) {
+      await paperSeen(db, lead, groupId, y.enrolmentId, p.requirement.kind, {
+        expiryDate: '2099-12-31', validFrom: '2000-01-01', ...(p.requirement.kind === 'visa' ? { visaAppliedOn: '2000-01-01', visaDecision: 'granted' } : {}),
+      });
+    }
+  }
 }

@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import dayjs from 'dayjs';
 import { resetToDemo, testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
-import { nowIso } from '../../src/db/time.js';
 import { defaultRequirements, ensureRequirements, requirementsOf, type Kind, type Requirement } from '../../src/documents/requirements.js';
-import { evaluate, type YouthDocumentRow } from '../../src/documents/youth-document.js';
+import { evaluate, type HandInInput, type YouthDocumentRow } from '../../src/documents/youth-document.js';
 import { documentsDue, missingDocuments } from '../../src/documents/readiness.js';
+import { enrolled, newGroup, youth } from '../participants/fixtures.js';
+import { paperSeen } from './fixtures.js';
 
 const rule = (list: Requirement[], kind: Kind) => list.find((r) => r.kind === kind)!;
 const asked = (list: Requirement[]) => list.filter((r) => r.enabled).map((r) => r.kind);
@@ -134,30 +136,26 @@ describe('missingDocuments, the question of the departure gate', () => {
   before(async () => {
     ids = await resetToDemo();
     const db = testDb();
-    const [g] = await db('groups').insert({
-      name: 'Kayes 2027', structure_id: ids.structures['Mission locale Sambre-Avesnois'], destination_country: 'ML', phase: 'preparation',
-      departure_date: '2027-06-01', return_date: '2027-06-20', created_at: nowIso(), updated_at: nowIso(),
-    }).returning('id');
-    groupId = Number(typeof g === 'object' ? g.id : g);
-    for (const [first, birth, departing] of [['Awa', '2005-01-01', true], ['Bilal', '2010-02-01', true], ['Célia', '2005-03-01', true], ['Dylan', '2005-04-01', false]] as const) {
-      const [y] = await db('youths').insert({ first_name: first, last_name: 'Témoin', birth_date: birth, created_at: nowIso() }).returning('id');
-      const [e] = await db('enrolments').insert({ group_id: groupId, youth_id: Number(typeof y === 'object' ? y.id : y), enrolled_on: '2026-09-01', departing, created_at: nowIso() }).returning('id');
-      enrolments[first] = Number(typeof e === 'object' ? e.id : e);
+    ({ id: groupId } = await newGroup(db, ids.users.karim, {
+      name: 'Kayes 2027', structure: 'Mission locale Sambre-Avesnois', country: 'ML', departureDate: '2027-06-01', returnDate: '2027-06-20',
+    }));
+    for (const [first, birthDate, departing] of [['Awa', '2005-01-01', true], ['Bilal', '2010-02-01', true], ['Célia', '2005-03-01', true], ['Dylan', '2005-04-01', false]] as const) {
+      enrolments[first] = (await enrolled(db, { id: groupId }, youth(first, 'Témoin', { birthDate, departing }), '2026-09-01')).enrolment_id;
     }
-    const row = (first: string, kind: Kind, fields: Record<string, unknown> = {}) => ({
-      enrolment_id: enrolments[first], kind, status: 'checked', updated_at: nowIso(), expiry_date: '2030-01-01', valid_from: '2027-01-01', ...fields,
-    });
-    const everything = (first: string) => (['passport_or_id', 'insurance', 'health', 'image_rights'] as Kind[]).map((k) => row(first, k))
-      .concat([row(first, 'visa', { visa_applied_on: '2027-03-01', visa_decision: 'granted' })]);
-    await db('youth_documents').insert([
-      ...everything('Awa'),
-      // Bilal is 17 at the departure: his papers are there, but not his exit authorisation nor his parent's ID.
-      ...everything('Bilal'),
-      // Célia's passport runs out in September 2027; her insurance was handed in but not checked.
-      ...everything('Célia').filter((r) => r.kind !== 'passport_or_id' && r.kind !== 'insurance'),
-      row('Célia', 'passport_or_id', { expiry_date: '2027-09-30' }),
-      row('Célia', 'insurance', { status: 'received' }),
-    ]);
+    const karim = await userFor(db, ids.users.karim);
+    const seen = (first: string, kind: Kind, fields: Partial<HandInInput> = {}, checked = true) =>
+      paperSeen(db, karim, groupId, enrolments[first]!, kind, { expiryDate: '2030-01-01', validFrom: '2027-01-01', ...fields }, checked);
+    const everything = async (first: string, except: Kind[] = []) => {
+      for (const kind of (['passport_or_id', 'insurance', 'health', 'image_rights'] as Kind[]).filter((k) => !except.includes(k))) await seen(first, kind);
+      await seen(first, 'visa', { visaAppliedOn: '2027-03-01', visaDecision: 'granted' });
+    };
+    await everything('Awa');
+    // Bilal is 17 at the departure: his papers are there, but not his exit authorisation nor his parent's ID.
+    await everything('Bilal');
+    // Célia's passport runs out in September 2027; her insurance was handed in but not checked.
+    await everything('Célia', ['passport_or_id', 'insurance']);
+    await seen('Célia', 'passport_or_id', { expiryDate: '2027-09-30' });
+    await seen('Célia', 'insurance', {}, false);
   });
 
   it('names, youth by youth, the papers that are not checked and valid, and nothing for a youth who is ready or not leaving', async () => {

@@ -7,7 +7,6 @@ import { ROOT } from '../../src/config.js';
 import { buildApp, signIn, visibleText } from '../support/http.js';
 import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
-import { findById, toSessionUser } from '../../src/users/user.js';
 import { purgeExpiredScans, retentionOverview } from '../../src/documents/retention.js';
 import type { Kind } from '../../src/documents/requirements.js';
 import { giveScan } from './fixtures.js';
@@ -24,15 +23,13 @@ describe('retention of scans', () => {
 
   before(async () => {
     ids = await resetToDemo();
-    const elodie = toSessionUser((await findById(testDb(), ids.users.elodie))!);
-    const karim = toSessionUser((await findById(testDb(), ids.users.karim))!);
     // Bafou came back about four months ago; Algeria two weeks ago.
     lucas = await firstEnrolment(ids.groups.bafou);
     walid = await firstEnrolment(ids.groups.algerie);
-    await giveScan(testDb(), uploadDir(), elodie, ids.groups.bafou, lucas, 'passport_or_id');
-    await giveScan(testDb(), uploadDir(), elodie, ids.groups.bafou, lucas, 'visa');
-    await giveScan(testDb(), uploadDir(), elodie, ids.groups.bafou, lucas, 'insurance');
-    await giveScan(testDb(), uploadDir(), karim, ids.groups.algerie, walid, 'passport_or_id');
+    await giveScan(testDb(), uploadDir(), ids.users.elodie, ids.groups.bafou, lucas, 'passport_or_id');
+    await giveScan(testDb(), uploadDir(), ids.users.elodie, ids.groups.bafou, lucas, 'visa');
+    await giveScan(testDb(), uploadDir(), ids.users.elodie, ids.groups.bafou, lucas, 'insurance');
+    await giveScan(testDb(), uploadDir(), ids.users.karim, ids.groups.algerie, walid, 'passport_or_id');
   });
 
   it('shows what the next purge removes, group by group, and what comes later with its day', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { appOnDemo, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { enrolmentOf } from '../participants/fixtures.js';
 
@@ -16,9 +16,7 @@ describe('after-project follow-ups (pages)', () => {
     testDb()('follow_ups').where({ enrolment_id: await enrolmentOf(testDb(), ids.groups.dispensaire, firstName), milestone_months: months }).first();
 
   before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
+    ({ ids, app, karim } = await appOnDemo('karim'));
     dispensaire = `/groups/${ids.groups.dispensaire}`;
   });
 

@@ -1,28 +1,23 @@
 import { expect } from 'chai';
-import { resetToDemo, testDb } from '../support/database.js';
+import { testDb } from '../support/database.js';
+import { usersOnDemo } from '../support/accounts.js';
+import { refusalOf } from '../support/refusal.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import {
   enrolPeerLeader, peerLeaderCandidates, peerLeaderTargets, youthHistory,
 } from '../../src/followups/peer-leaders.js';
 import { knownEngagements, listFollowUps } from '../../src/followups/followup.js';
-import { Refusal } from '../../src/http/refusal.js';
-import { newGroup, putInPhase } from '../participants/fixtures.js';
+import { newGroup, putInPhase, youthOf } from '../participants/fixtures.js';
 
 describe('peer leaders: one youth, one file, several groups', () => {
   let ids: DemoIds;
   let karim: Express.User;
   let elodie: Express.User;
-  const youthIdOf = async (groupId: number, firstName: string): Promise<number> =>
-    (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': groupId, 'youths.first_name': firstName }).first('youths.id')).id;
 
-  before(async () => {
-    ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
-    elodie = { id: ids.users.elodie, role: 'worker', displayName: 'Élodie Martin', email: null, username: null, locale: null };
-  });
+  before(async () => ({ ids, karim, elodie } = await usersOnDemo('karim', 'elodie')));
 
   it('shows the demo peer leader’s history: the dispensary group as participant, then Sadiola as peer leader', async () => {
-    const aicha = await youthIdOf(ids.groups.dispensaire, 'Aïcha');
+    const aicha = await youthOf(testDb(), ids.groups.dispensaire, 'Aïcha');
     expect(Number((await testDb()('youths').where({ first_name: 'Aïcha', last_name: 'Diallo' }).count('* as n').first())!.n)).to.equal(1);
     const history = await youthHistory(testDb(), aicha);
     expect(history.map((h) => [h.group_name, h.role, h.status])).to.deep.equal([
@@ -38,7 +33,7 @@ describe('peer leaders: one youth, one file, several groups', () => {
     const candidates = await peerLeaderCandidates(testDb(), karim, later.id);
     // Karim sees the groups he leads that are back: the dispensary (after) and Algeria (return).
     expect(candidates.map((g) => g.group_name)).to.have.members(['Finir le dispensaire et la classe', 'Construire parasismique en Algérie']);
-    const sofiane = await youthIdOf(ids.groups.dispensaire, 'Sofiane');
+    const sofiane = await youthOf(testDb(), ids.groups.dispensaire, 'Sofiane');
     const enrolmentId = await enrolPeerLeader(testDb(), karim, later, sofiane);
 
     const enrolment = await testDb()('enrolments').where({ id: enrolmentId }).first();
@@ -51,33 +46,33 @@ describe('peer leaders: one youth, one file, several groups', () => {
 
   it('refuses the same youth twice, a youth out of the worker’s sight, and a group that has left', async () => {
     const later = await newGroup(testDb(), ids.users.karim);
-    const laura = await youthIdOf(ids.groups.dispensaire, 'Laura');
+    const laura = await youthOf(testDb(), ids.groups.dispensaire, 'Laura');
     await enrolPeerLeader(testDb(), karim, later, laura);
-    const refusal = async (p: Promise<unknown>) => p.then(() => expect.fail('refused expected'), (err) => {
-      expect(err).to.be.instanceOf(Refusal);
-      expect((err as Refusal).field).to.equal('youthId');
-      return (err as Refusal).messageKey;
-    });
+    const refusal = async (p: Promise<unknown>) => {
+      const refused = await refusalOf(p);
+      expect(refused.field).to.equal('youthId');
+      return refused.messageKey;
+    };
 
     expect(await refusal(enrolPeerLeader(testDb(), karim, later, laura))).to.equal('followups.peerLeader.errors.already');
     // Lucas is in the Bafou group, which Karim does not see.
-    const lucas = await youthIdOf(ids.groups.bafou, 'Lucas');
+    const lucas = await youthOf(testDb(), ids.groups.bafou, 'Lucas');
     expect(await refusal(enrolPeerLeader(testDb(), karim, later, lucas))).to.equal('followups.peerLeader.errors.unknown');
     // A youth still preparing (Sadiola) has no trip to pass on yet.
-    const ines = await youthIdOf(ids.groups.sadiola, 'Inès');
+    const ines = await youthOf(testDb(), ids.groups.sadiola, 'Inès');
     expect(await refusal(enrolPeerLeader(testDb(), karim, later, ines))).to.equal('followups.peerLeader.errors.unknown');
     await putInPhase(testDb(), later, 'stay');
-    const dylan = await youthIdOf(ids.groups.dispensaire, 'Dylan');
+    const dylan = await youthOf(testDb(), ids.groups.dispensaire, 'Dylan');
     expect(await refusal(enrolPeerLeader(testDb(), karim, later, dylan))).to.equal('followups.peerLeader.errors.groupLeft');
   });
 
   it('offers to bring a youth back only into groups the worker leads that have not left', async () => {
-    const dylan = await youthIdOf(ids.groups.dispensaire, 'Dylan');
+    const dylan = await youthOf(testDb(), ids.groups.dispensaire, 'Dylan');
     const targets = (await peerLeaderTargets(testDb(), karim, dylan)).map((g) => g.name);
     expect(targets).to.include('Rencontre des jeunes de Sadiola');
     expect(targets).not.to.include('Finir le dispensaire et la classe');
     expect((await peerLeaderTargets(testDb(), elodie, dylan)).map((g) => g.name)).to.deep.equal(['Jumelage Le Portel – Kawara']);
-    const aicha = await youthIdOf(ids.groups.dispensaire, 'Aïcha');
+    const aicha = await youthOf(testDb(), ids.groups.dispensaire, 'Aïcha');
     expect((await peerLeaderTargets(testDb(), karim, aicha)).map((g) => g.name)).not.to.include('Rencontre des jeunes de Sadiola');
   });
 

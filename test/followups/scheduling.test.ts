@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { resetToDemo, testDb } from '../support/database.js';
+import { testDb } from '../support/database.js';
+import { usersOnDemo } from '../support/accounts.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { advancePhase } from '../../src/phases/phase.js';
 import { rejoin, withdraw } from '../../src/participants/withdrawal.js';
@@ -15,10 +16,7 @@ const TODAY = new Date().toISOString().slice(0, 10);
 describe('after-project follow-ups: planning', () => {
   let ids: DemoIds;
   let karim: Express.User;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
-  });
+  before(async () => ({ ids, karim } = await usersOnDemo('karim')));
 
   /** A group back from its stay on 2030-07-20: five youths, of whom two left before the departure. */
   async function groupBackWithFive() {

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
-import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { appOnDemo, buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
+import { addFunder } from '../../src/groups/group.js';
+import { enrolmentsExpectedOn, findMeeting, planMeeting, recordAttendance } from '../../src/meetings/meeting.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 
 const validGroup = (overrides: Record<string, string> = {}) => ({
@@ -12,10 +15,7 @@ const validGroup = (overrides: Record<string, string> = {}) => ({
 describe('groups', () => {
   let ids: DemoIds;
   let karim: Agent;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = await signIn(buildApp(), DEMO_ACCOUNTS.karim.email);
-  });
+  before(async () => ({ ids, karim } = await appOnDemo('karim')));
 
   describe('GET /groups', () => {
     it('shows a worker the groups they lead or co-lead, and no other', async () => {
@@ -126,8 +126,8 @@ describe('groups', () => {
     });
 
     it('cannot remove a funder of another group through this one', async () => {
-      const [other] = await testDb()('group_funders').insert({ group_id: ids.groups.bafou, name: 'Autre' }).returning('id');
-      const otherId = typeof other === 'object' ? other.id : other;
+      await addFunder(testDb(), ids.groups.bafou, { funderName: 'Autre', scheme: null, amount: null });
+      const otherId = (await testDb()('group_funders').where({ group_id: ids.groups.bafou, name: 'Autre' }).first('id')).id;
       const res = await postForm(karim, `/groups/${ids.groups.sadiola}/funders/${otherId}/delete`, {}, `/groups/${ids.groups.sadiola}/edit`);
       expect(res.status).to.equal(404);
       expect(await testDb()('group_funders').where({ id: otherId }).first()).to.not.equal(undefined);
@@ -141,10 +141,11 @@ describe('groups', () => {
       await testDb()('meetings').where({ group_id: source }).del();
       const departure = group.departure_date as string;
       const dayBefore = (n: number) => new Date(Date.parse(`${departure}T00:00:00Z`) - n * 86400_000).toISOString().slice(0, 10);
-      await testDb()('meetings').insert([
-        { group_id: source, starts_at: `${dayBefore(60)}T18:00`, duration_minutes: 120, place: 'MJC', type: 'project', phase: 'preparation', register_taken_at: new Date().toISOString(), created_at: new Date().toISOString() },
-        { group_id: source, starts_at: `${dayBefore(7)}T14:30`, duration_minutes: 90, place: 'Mairie', type: 'language', phase: 'preparation', created_at: new Date().toISOString() },
-      ]);
+      const lead = await userFor(testDb(), ids.users.karim);
+      const held = await planMeeting(testDb(), lead, source, { date: dayBefore(60), time: '18:00', durationMinutes: 120, place: 'MJC', type: 'project', phase: 'preparation', notes: null });
+      const everyone = await enrolmentsExpectedOn(testDb(), source, dayBefore(60));
+      await recordAttendance(testDb(), lead, (await findMeeting(testDb(), source, held))!, new Map([...everyone].map((id) => [id, 'present' as const])));
+      await planMeeting(testDb(), lead, source, { date: dayBefore(7), time: '14:30', durationMinutes: 90, place: 'Mairie', type: 'language', phase: 'preparation', notes: null });
       const res = await postForm(karim, `/groups/${source}/clone`, { name: 'Dispensaire 2028', departureDate: '2028-03-01', returnDate: '2028-03-21' }, `/groups/${source}/clone`);
       expect(res.status).to.equal(303);
       const id = Number(res.headers.location!.split('/').pop());

@@ -6,6 +6,7 @@ import { resetToDemo, testDb } from '../support/database.js';
 import { startUntilExit } from '../support/processes.js';
 import { loadConfig } from '../../src/config.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { enrolmentOf } from '../participants/fixtures.js';
 
 const PUBLIC_URL = 'https://tremplin.example.org';
 // What an attacker puts in the Host header, hoping the app writes it into a link a youth will follow.
@@ -74,9 +75,8 @@ describe('absolute links come from PUBLIC_URL, never from the Host header', () =
 
   it('a worker printing a youth’s one-time code with a forged Host header gets the sign-up link of PUBLIC_URL', async () => {
     const karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-    const yanis = await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id')
-      .where({ 'enrolments.group_id': ids.groups.sadiola, 'youths.first_name': 'Yanis' }).first('enrolments.id');
-    const file = `/groups/${ids.groups.sadiola}/youths/${yanis.id}`;
+    const yanis = await enrolmentOf(testDb(), ids.groups.sadiola, 'Yanis');
+    const file = `/groups/${ids.groups.sadiola}/youths/${yanis}`;
     const made = await postForm(karim, `${file}/account`, {}, file);
     expect(made.status).to.equal(303);
     const sheet = await karim.get(made.headers.location!).set('Host', FORGED);

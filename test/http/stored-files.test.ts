@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import type { Express } from 'express';
-import { buildApp, signIn, type Agent } from '../support/http.js';
-import { resetToDemo, testDatabase, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
-import { findById, toSessionUser } from '../../src/users/user.js';
+import { appOnDemo, type Agent } from '../support/http.js';
+import { testDatabase, testDb } from '../support/database.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
 import { giveScan } from '../documents/fixtures.js';
 import { makeMp4, minimalPdf, requireFfmpeg, scratchDir, storedMedium, TINY_JPEG } from '../media/fixtures.js';
 
@@ -16,7 +14,6 @@ import { makeMp4, minimalPdf, requireFfmpeg, scratchDir, storedMedium, TINY_JPEG
  */
 describe('stored files, as every route sends them', () => {
   let ids: DemoIds;
-  let app: Express;
   let karim: Agent;
   const media = {} as Record<'photo' | 'video' | 'pdf', number>;
 
@@ -34,9 +31,7 @@ describe('stored files, as every route sends them', () => {
 
   before(async () => {
     requireFfmpeg();
-    ids = await resetToDemo();
-    app = buildApp();
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
+    ({ ids, karim } = await appOnDemo('karim'));
     const uploadDir = testDatabase().config.uploadDir;
     const ines = ids.youthUsers['ines.d']!;
     const mp4 = readFileSync(makeMp4(scratchDir()));
@@ -44,7 +39,7 @@ describe('stored files, as every route sends them', () => {
     media.video = await storedMedium(testDb(), uploadDir, ids.groups.sadiola, ines, { kind: 'video', mime: 'video/mp4', ext: 'mp4', bytes: mp4, caption: 'Vidéo', thumbnail: TINY_JPEG });
     media.pdf = await storedMedium(testDb(), uploadDir, ids.groups.sadiola, ines, { kind: 'report', mime: 'application/pdf', ext: 'pdf', bytes: minimalPdf(), caption: 'Carnet en PDF' });
     const enrolment = Number((await testDb()('enrolments').where({ group_id: ids.groups.sadiola }).orderBy('id').first('id')).id);
-    await giveScan(testDb(), uploadDir, toSessionUser((await findById(testDb(), ids.users.karim))!), ids.groups.sadiola, enrolment);
+    await giveScan(testDb(), uploadDir, ids.users.karim, ids.groups.sadiola, enrolment);
   });
 
   const file = (id: number, rest = 'file') => `/groups/${ids.groups.sadiola}/media/${id}/${rest}`;

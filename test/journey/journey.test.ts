@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Express } from 'express';
-import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { appOnDemo, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { createAccount, setCredentials } from '../../src/users/user.js';
 import { assessedGroup, formFor, YOUTH_PASSWORD } from '../assessments/fixtures.js';
@@ -11,11 +11,7 @@ describe('GET /me: a youth’s own journey', () => {
   let ids: DemoIds;
   let app: Express;
   let ines: Agent;
-  before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    ines = await signIn(app, 'ines.d');
-  });
+  before(async () => ({ ids, app, ines } = await appOnDemo('ines')));
 
   it('is where a youth lands: GET / brings them here', async () => {
     const res = await ines.get('/');
@@ -103,6 +99,7 @@ describe('GET /me: a youth’s own journey', () => {
     const g = await assessedGroup(ids, []);
     await testDb()('groups').where({ id: g.groupId }).update({ departure_date: '2099-01-01' });
     const youth = await testDb()('youths').where({ user_id: ids.youthUsers['ines.d'] }).first('id');
+    // Straight in: the peer-leader path, the only one that enrols a youth a second time, takes only youths back from a trip.
     await testDb()('enrolments').insert({ group_id: g.groupId, youth_id: youth.id, enrolled_on: '2026-01-10', created_at: new Date().toISOString() });
     const now = await ines.get('/me');
     expect(visibleText(now.text)).to.include('Mes autres groupes').and.include('Rencontre des jeunes de Sadiola');

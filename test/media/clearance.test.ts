@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
-import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { appOnDemo, csrfFrom, postForm, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
+import { youthOf } from '../participants/fixtures.js';
 
 /**
  * A medium cleared beyond the group (restitution events, public) was cleared as it was: the adults read
@@ -10,24 +10,18 @@ import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
  */
 describe('editing a medium cleared beyond the group', () => {
   let ids: DemoIds;
-  let app: Express;
   let elodie: Agent;
   let lucas: Agent;
   let admin: Agent;
 
   const byCaption = (caption: string) => testDb()('media').where({ caption }).first();
-  const youthId = async (firstName: string): Promise<number> =>
-    (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': ids.groups.bafou, 'youths.first_name': firstName }).first('youths.id')).id;
+  const youthId = (firstName: string) => youthOf(testDb(), ids.groups.bafou, firstName);
   const mediaShownAtEvents = async (): Promise<string> => {
     const html = (await elodie.get(`/groups/${ids.groups.bafou}/restitution`)).text;
     return [...html.matchAll(/<div class="event-media">[\s\S]*?<\/div>/g)].map((m) => visibleText(m[0])).join(' | ');
   };
 
-  before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    [elodie, lucas, admin] = await Promise.all([signIn(app, DEMO_ACCOUNTS.elodie.email), signIn(app, 'lucas.v'), signIn(app, DEMO_ACCOUNTS.admin.email)]);
-  });
+  before(async () => ({ ids, elodie, lucas, admin } = await appOnDemo('elodie', 'lucas', 'admin')));
 
   it('warns on the form, before saving, that changing the caption or text withdraws the clearance', async () => {
     const mine = await byCaption('Mon avant');

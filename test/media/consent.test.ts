@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import dayjs from 'dayjs';
-import { resetToDemo, testDb } from '../support/database.js';
+import { testDb } from '../support/database.js';
+import { usersOnDemo } from '../support/accounts.js';
+import { refusalOf } from '../support/refusal.js';
 import { type DemoIds } from '../../src/demo/demo-data.js';
 import { effectiveLevel, groupConsents, recordConsent, youthsLackingConsent } from '../../src/media/consent.js';
 import { findMedium, recordMedium, setUseLevel, tagYouths, updateMedium, type MediumRow } from '../../src/media/medium.js';
 import type { ConsentShortfall } from '../../src/media/consent.js';
-import { Refusal } from '../../src/http/refusal.js';
 import { enrolled, newGroup, youth } from '../participants/fixtures.js';
 
 describe('image rights, enforced', () => {
@@ -20,8 +21,7 @@ describe('image rights, enforced', () => {
   const sixteen = () => dayjs().subtract(16, 'year').format('YYYY-MM-DD');
 
   before(async () => {
-    ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim' } as Express.User;
+    ({ ids, karim } = await usersOnDemo('karim'));
     group = await newGroup(testDb(), ids.users.karim);
     adult = await enrolled(testDb(), group, youth('Awa', 'Keita'));
     minor = await enrolled(testDb(), group, youth('Noah', 'Petit', { birthDate: sixteen() }));
@@ -43,14 +43,9 @@ describe('image rights, enforced', () => {
 
   it('refuses restitution use while a youth in it has no consent recorded, naming them', async () => {
     const m = await newMedium([adult.youth_id]);
-    let refused: unknown;
-    try {
-      await setUseLevel(testDb(), m, 'restitution');
-    } catch (err) {
-      refused = err;
-    }
-    expect(refused).to.be.instanceOf(Refusal).and.include({ field: 'useLevel', messageKey: 'media.errors.consent' });
-    expect((refused as Refusal<ConsentShortfall[]>).detail).to.deep.equal([{ youthId: adult.youth_id, name: 'Awa Keita', reason: 'none' }]);
+    const refused = await refusalOf<ConsentShortfall[]>(setUseLevel(testDb(), m, 'restitution'));
+    expect(refused).to.include({ field: 'useLevel', messageKey: 'media.errors.consent' });
+    expect(refused.detail).to.deep.equal([{ youthId: adult.youth_id, name: 'Awa Keita', reason: 'none' }]);
     expect((await findMedium(testDb(), group.id, m.id))!.use_level).to.equal('group');
   });
 
@@ -59,9 +54,8 @@ describe('image rights, enforced', () => {
     const m = await newMedium([adult.youth_id]);
     await setUseLevel(testDb(), m, 'restitution');
     expect((await findMedium(testDb(), group.id, m.id))!.use_level).to.equal('restitution');
-    const refused = await setUseLevel(testDb(), m, 'public').catch((e: unknown) => e);
-    expect(refused).to.be.instanceOf(Refusal);
-    expect((refused as Refusal<ConsentShortfall[]>).detail![0]!.reason).to.equal('level');
+    const refused = await refusalOf<ConsentShortfall[]>(setUseLevel(testDb(), m, 'public'));
+    expect(refused.detail![0]!.reason).to.equal('level');
   });
 
   it('does not count a minor’s consent beyond the group without their parents', async () => {
@@ -69,9 +63,8 @@ describe('image rights, enforced', () => {
     const [c] = await groupConsents(testDb(), group.id, [minor.youth_id]);
     expect(c).to.include({ effective: 'group', missingParental: true, minorToday: true });
     const m = await newMedium([minor.youth_id]);
-    const refused = await setUseLevel(testDb(), m, 'restitution').catch((e: unknown) => e);
-    expect(refused).to.be.instanceOf(Refusal);
-    expect((refused as Refusal<ConsentShortfall[]>).detail).to.deep.equal([{ youthId: minor.youth_id, name: 'Noah Petit', reason: 'parental' }]);
+    const refused = await refusalOf<ConsentShortfall[]>(setUseLevel(testDb(), m, 'restitution'));
+    expect(refused.detail).to.deep.equal([{ youthId: minor.youth_id, name: 'Noah Petit', reason: 'parental' }]);
 
     await recordConsent(testDb(), karim, minor, { level: 'public', parental: true });
     await setUseLevel(testDb(), m, 'public');
@@ -92,8 +85,8 @@ describe('image rights, enforced', () => {
     await setUseLevel(testDb(), m, 'public');
     const third = await enrolled(testDb(), group, youth('Lina', 'Morel'));
     const publicOne = (await findMedium(testDb(), group.id, m.id))!;
-    const refused = await tagYouths(testDb(), publicOne, [adult.youth_id, third.youth_id]).catch((e: unknown) => e);
-    expect(refused).to.be.instanceOf(Refusal).and.include({ field: 'useLevel', messageKey: 'media.errors.consent' });
+    const refused = await refusalOf(tagYouths(testDb(), publicOne, [adult.youth_id, third.youth_id]));
+    expect(refused).to.include({ field: 'useLevel', messageKey: 'media.errors.consent' });
     expect((await testDb()('media_youths').where({ medium_id: m.id })).map((r) => r.youth_id)).to.deep.equal([adult.youth_id]);
     // The same change with the level brought back to the group goes through, in one step.
     await updateMedium(testDb(), { user: karim, record: { group: { id: group.id, access: 'lead' }, uploadedBy: karim.id } }, publicOne, { moment: 'before', caption: 'Test', body: null, youth: [adult.youth_id, third.youth_id], useLevel: 'group' });
@@ -102,7 +95,7 @@ describe('image rights, enforced', () => {
 
   it('refuses to tag someone who is not in the group', async () => {
     const m = await newMedium();
-    expect(await tagYouths(testDb(), m, [outsider]).catch((e: unknown) => e)).to.be.instanceOf(Refusal).and.include({ field: 'youth', messageKey: 'media.errors.youth' });
+    expect(await refusalOf(tagYouths(testDb(), m, [outsider]))).to.include({ field: 'youth', messageKey: 'media.errors.youth' });
   });
 
   it('brings media back within what is allowed when a youth narrows their consent', async () => {

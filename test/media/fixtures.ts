@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Db } from '../../src/db/knex.js';
 import { recordMedium, type MediaKind } from '../../src/media/medium.js';
 import { pdfBytes } from '../support/sample-files.js';
+import { userFor } from '../support/accounts.js';
 
 /**
  * Real files for the media tests. The video and photo are made by Debian's ffmpeg, which the test
@@ -90,8 +91,7 @@ export async function storedMedium(
     writeFileSync(path.join(uploadDir, relative), bytes);
     return relative;
   };
-  const user = { id: uploadedBy } as Express.User;
-  return recordMedium(db, user, {
+  return recordMedium(db, await userFor(db, uploadedBy), {
     groupId, kind: m.kind, input: { moment: 'before', caption: m.caption, body: null },
     file: {
       path: store(m.ext, m.bytes), mime: m.mime, size: m.bytes.length, sha256: '', originalName: `fichier.${m.ext}`, durationSeconds: null,

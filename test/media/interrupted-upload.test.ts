@@ -1,8 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { buildApp } from '../support/http.js';
+import { buildApp, onFreePort, type Listening } from '../support/http.js';
 import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import { DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
 import { eventually, listFiles, makeMp4, requireFfmpeg, scratchDir, sleep } from './fixtures.js';
@@ -27,7 +26,7 @@ const tokenOf = (html: string): string => /name="csrf-token" content="([^"]+)"/.
 describe('an upload whose connection is cut half-way', function () {
   this.timeout(30_000);
   let ids: DemoIds;
-  let server: http.Server;
+  let server: Listening;
   let base: string;
   let port: number;
   let mp4: Buffer;
@@ -35,15 +34,12 @@ describe('an upload whose connection is cut half-way', function () {
   before(async () => {
     requireFfmpeg();
     ids = await resetToDemo();
-    server = buildApp().listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    port = (server.address() as AddressInfo).port;
-    base = `http://127.0.0.1:${port}`;
+    server = await onFreePort(http.createServer(buildApp()));
+    ({ port, baseUrl: base } = server);
     mp4 = readFileSync(makeMp4(scratchDir()));
   });
   after(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await server.close();
   });
 
   async function signedInYouth(): Promise<{ cookie: string; token: string }> {

@@ -1,71 +1,32 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
-import { resetToDemo, testDatabase, testDb } from '../support/database.js';
-import {
-  DESKTOP, horizontalOverflow, launchBrowser, openPage, PHONE, screenshot, signInThroughForm, startApp, type RunningApp, type WatchedPage,
-} from '../support/browser.js';
+import { testDatabase, testDb } from '../support/database.js';
+import { DESKTOP, horizontalOverflow, PHONE, screenshot, seen, signInThroughForm, useBrowserSession } from '../support/browser.js';
 import { elfExecutable, makeJpeg, makeMp4, requireFfmpeg, scratchDir, storedMedium } from './fixtures.js';
-
-const seen = async (page: Page): Promise<string> => (await page.locator('body').innerText()).replace(/\u00a0/g, ' ');
-
 
 describe('youths’ media, in a browser', function () {
   this.timeout(120_000);
-  let app: RunningApp;
-  let browser: Browser;
   let ids: DemoIds;
   let dir: string;
   let video: string;
-  let opened: WatchedPage[] = [];
-  // The upload script shows the server's refusal (422) or a cut connection in the page: the browser logs
-  // those as failed loads, which in the test that provokes them are the expected outcome, not a broken page.
-  let expectedFailures = 0;
 
-  before(async () => {
+  before(() => {
     requireFfmpeg();
-    ids = await resetToDemo();
     dir = scratchDir();
     // Big enough (a few hundred kilobytes) for the progress bar to be seen on a slow connection.
     video = makeMp4(dir, 'avant.mp4', { seconds: 4, size: '640x360' });
-    browser = await launchBrowser();
-    app = await startApp();
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  afterEach(async function () {
-    const provoked = /Failed to load resource: (the server responded with a status of 422 \(Unprocessable Entity\)|net::ERR_CONNECTION_RESET) \(http:[^)]*\/media\?_csrf=/;
-    const all = opened.flatMap((w) => w.problems);
-    const problems = all.filter((p) => !provoked.test(p));
-    expect(all.length - problems.length, 'failed uploads logged by the browser').to.equal(expectedFailures);
-    expectedFailures = 0;
-    // What the page looked like when a test failed, to see why.
-    if (this.currentTest?.state === 'failed') {
-      for (const [i, w] of opened.entries()) await screenshot(w.page, `failed-media-${i}`).catch(() => undefined);
-    }
-    await Promise.all(opened.map((w) => w.context.close()));
-    opened = [];
-    if (this.currentTest?.state === 'passed') {
-      expect(problems, 'errors reported by the pages').to.deep.equal([]);
-      expect(app.serverErrors, 'errors logged by the server').to.deep.equal([]);
-    }
-  });
-
-  const open = async (options: BrowserContextOptions): Promise<Page> => {
-    const w = await openPage(browser, options);
-    opened.push(w);
-    return w.page;
-  };
-  const url = (p: string) => `${app.baseUrl}${p}`;
+  const session = useBrowserSession((demo) => (ids = demo));
+  const open = session.open;
+  const url = session.url;
   const noSidewaysScroll = async (page: Page, what: string) => expect(await horizontalOverflow(page), `sideways scrolling on ${what}`).to.equal(0);
 
   it('on a phone: a youth films her “before” video, watches it upload and finds it in the group', async () => {
     const page = await open(PHONE);
-    await signInThroughForm(page, (p: string) => `${app.baseUrl}${p}`, 'ines.d');
+    await signInThroughForm(page, url, 'ines.d');
     await page.goto(url(`/groups/${ids.groups.sadiola}`));
     await noSidewaysScroll(page, 'the group page with its media card');
     await screenshot(page, 'phone-media-group-card');
@@ -119,7 +80,7 @@ describe('youths’ media, in a browser', function () {
     const photo = await storedMedium(testDb(), uploadDir, ids.groups.sadiola, ines, { kind: 'photo', mime: 'image/jpeg', ext: 'jpg', bytes: readFileSync(makeJpeg(dir)), caption: 'Photo sandbox' });
     const clip = await storedMedium(testDb(), uploadDir, ids.groups.sadiola, ines, { kind: 'video', mime: 'video/mp4', ext: 'mp4', bytes: readFileSync(video), caption: 'Vidéo sandbox' });
     const page = await open(PHONE);
-    await signInThroughForm(page, (p: string) => `${app.baseUrl}${p}`, 'ines.d');
+    await signInThroughForm(page, url, 'ines.d');
     const shown = () => page.locator('img').first().evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth, () => 0));
     const plays = () => page.locator('video').first().evaluate((v: HTMLVideoElement) => new Promise<number>((resolve) => {
       if (v.readyState >= 1) resolve(v.duration);
@@ -139,19 +100,21 @@ describe('youths’ media, in a browser', function () {
     await page.goto(url(`${base}/${clip}/file`));
     expect(await plays(), 'the video opened on its own').to.be.closeTo(4, 0.5);
     // A file opened on its own is no page of the app, with no icon link: the browser asks /favicon.ico.
-    for (const w of opened) w.problems = w.problems.filter((p) => !p.includes('/favicon.ico'));
+    session.expectProblems(/\/favicon\.ico/);
   });
 
   it('on a phone: the page says clearly when a file is refused, too big, or the connection drops', async () => {
     const page = await open(PHONE);
-    await signInThroughForm(page, (p: string) => `${app.baseUrl}${p}`, 'ines.d');
+    await signInThroughForm(page, url, 'ines.d');
     await page.goto(url(`/groups/${ids.groups.sadiola}/media/new`));
     const fake = path.join(dir, 'vacances.mp4');
     writeFileSync(fake, elfExecutable());
     await page.getByLabel('Légende (facultatif)').fill('Mes vacances');
     await page.getByLabel('Vidéo, photo ou son').setInputFiles(fake);
     await page.getByRole('button', { name: 'Envoyer' }).click();
-    expectedFailures = 2; // this refusal, and the cut connection below
+    // The upload script shows the server's refusal (422) and the cut connection below in the page: the
+    // browser logs them as failed loads, which here are the expected outcome, not a broken page.
+    session.expectProblems(/Failed to load resource: (the server responded with a status of 422 \(Unprocessable Entity\)|net::ERR_CONNECTION_RESET) \(http:[^)]*\/media\?_csrf=/, 2);
     const problem = page.getByRole('alert').filter({ hasText: 'il est refusé' });
     await problem.waitFor();
     expect(await problem.innerText()).to.include('Ce fichier n’est pas une vidéo, une photo, un son ou un PDF : il est refusé.');
@@ -182,7 +145,7 @@ describe('youths’ media, in a browser', function () {
   for (const [size, options] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
     it(`on a ${size}: the worker tags who is in a video, is stopped by a missing consent, records it, and sees the before/after pages`, async () => {
       const page = await open(options);
-      await signInThroughForm(page, (p: string) => `${app.baseUrl}${p}`, DEMO_ACCOUNTS.karim.email);
+      await signInThroughForm(page, url, DEMO_ACCOUNTS.karim.email);
       const medium = await testDb()('media').where({ group_id: ids.groups.sadiola, kind: 'video' }).orderBy('id').first('id');
       const consentsBefore = (await testDb()('image_consents').max('id as id').first())!.id as number;
       await page.goto(url(`/groups/${ids.groups.sadiola}/media/${medium.id}`));
@@ -228,7 +191,7 @@ describe('youths’ media, in a browser', function () {
 
       // A youth back from Bafou reads his own before and after.
       const youthPage = await open(options);
-      await signInThroughForm(youthPage, (p: string) => `${app.baseUrl}${p}`, 'lucas.v');
+      await signInThroughForm(youthPage, url, 'lucas.v');
       await youthPage.goto(url(`/groups/${ids.groups.bafou}/before-after`));
       await youthPage.getByRole('link', { name: 'Lucas Vermeersch' }).click();
       await youthPage.getByRole('heading', { name: 'Avant / après — Lucas Vermeersch' }).waitFor();

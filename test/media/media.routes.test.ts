@@ -2,25 +2,23 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Express } from 'express';
-import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDatabase, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { appOnDemo, csrfFrom, postForm, visibleText, type Agent } from '../support/http.js';
+import { testDatabase, testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
 import { mediaProbe } from '../../src/media/media-probe.js';
 import { keepUploadedMedium } from '../../src/media/medium-file.js';
 import { findMedium } from '../../src/media/medium.js';
-import { listFiles, makeMp4, requireFfmpeg, scratchDir, storedPhoto } from './fixtures.js';
+import { listFiles, makeMp4, requireFfmpeg, scratchDir, storedMedium, storedPhoto } from './fixtures.js';
+import { enrolmentOf, youthOf } from '../participants/fixtures.js';
 
 const uploadDir = () => testDatabase().config.uploadDir;
-const youthId = async (groupId: number, firstName: string): Promise<number> =>
-  (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': groupId, 'youths.first_name': firstName }).first('youths.id')).id;
-const enrolmentId = async (groupId: number, firstName: string): Promise<number> =>
-  (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': groupId, 'youths.first_name': firstName }).first('enrolments.id')).id;
+const youthId = (groupId: number, firstName: string) => youthOf(testDb(), groupId, firstName);
+const enrolmentId = (groupId: number, firstName: string) => enrolmentOf(testDb(), groupId, firstName);
 const mediumByCaption = async (caption: string) => testDb()('media').where({ caption }).first();
 
 describe('media pages', () => {
   let ids: DemoIds;
-  let app: Express;
   let karim: Agent;
   let ines: Agent;
   let lucas: Agent;
@@ -28,11 +26,7 @@ describe('media pages', () => {
   let photoId: number;
 
   before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    [karim, ines, lucas, director] = await Promise.all([
-      signIn(app, DEMO_ACCOUNTS.karim.email), signIn(app, 'ines.d'), signIn(app, 'lucas.v'), signIn(app, DEMO_ACCOUNTS.director.email),
-    ]);
+    ({ ids, karim, ines, lucas, director } = await appOnDemo('karim', 'ines', 'lucas', 'director'));
     photoId = await storedPhoto(testDb(), uploadDir(), ids.groups.sadiola, ids.youthUsers['ines.d']!, 'Photo d’Inès');
   });
 
@@ -258,13 +252,7 @@ describe('media pages', () => {
       requireFfmpeg();
       const dir = scratchDir();
       const mp4 = readFileSync(makeMp4(dir));
-      const relative = `media/2026/${randomUUID()}.mp4`;
-      mkdirSync(path.dirname(path.join(uploadDir(), relative)), { recursive: true });
-      writeFileSync(path.join(uploadDir(), relative), mp4);
-      await testDb()('media').insert({
-        group_id: ids.groups.bafou, kind: 'video', moment: 'before', caption: 'Vidéo avant Bafou', stored_path: relative, mime: 'video/mp4',
-        size_bytes: mp4.length, sha256: '', uploaded_by: ids.youthUsers['lucas.v'], use_level: 'group', created_at: '2020-01-01T00:00:00.000Z', updated_at: '2020-01-01T00:00:00.000Z',
-      });
+      await storedMedium(testDb(), uploadDir(), ids.groups.bafou, ids.youthUsers['lucas.v']!, { kind: 'video', mime: 'video/mp4', ext: 'mp4', bytes: mp4, caption: 'Vidéo avant Bafou' });
       const html = (await lucas.get(`/groups/${ids.groups.bafou}/before-after`)).text;
       const before = visibleText(/<section class="card before-after-side side-before"[\s\S]*?<\/section>/.exec(html)![0]);
       expect(before).to.include('Vidéo avant Bafou').and.not.include('Mon avant');
@@ -297,8 +285,7 @@ describe('media pages', () => {
       const tmp = path.join(uploadDir(), 'tmp', `${randomUUID()}.part`);
       mkdirSync(path.dirname(tmp), { recursive: true });
       writeFileSync(tmp, bytes);
-      const user = { id: ids.users.karim, role: 'worker' } as Express.User;
-      const id = await keepUploadedMedium(testDb(), uploadDir(), probe, user, ids.groups.sadiola, {
+      const id = await keepUploadedMedium(testDb(), uploadDir(), probe, await userFor(testDb(), ids.users.karim), ids.groups.sadiola, {
         tempPath: tmp, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), head: bytes.subarray(0, 4100), originalName: 'a.mp4',
       }, { ext: 'mp4', mime: 'video/mp4' }, 'video', { moment: 'during', caption: 'Sans outils', body: null });
       const m = (await findMedium(testDb(), ids.groups.sadiola, id))!;
@@ -314,8 +301,7 @@ describe('media pages', () => {
       const tmp = path.join(uploadDir(), 'tmp', `${randomUUID()}.part`);
       writeFileSync(tmp, 'x');
       const before = listFiles(uploadDir());
-      const user = { id: ids.users.karim, role: 'worker' } as Express.User;
-      const failed = await keepUploadedMedium(testDb(), uploadDir(), probe, user, 999999, {
+      const failed = await keepUploadedMedium(testDb(), uploadDir(), probe, await userFor(testDb(), ids.users.karim), 999999, {
         tempPath: tmp, size: 1, sha256: '', head: Buffer.from('x'), originalName: 'a.jpg',
       }, { ext: 'jpg', mime: 'image/jpeg' }, 'photo', { moment: 'during', caption: null, body: null }).catch((e: unknown) => e);
       expect(failed).to.be.instanceOf(Error);

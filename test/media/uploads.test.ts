@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDatabase, testDb } from '../support/database.js';
+import { appOnDemo, buildApp, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDatabase, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { elfExecutable, listFiles, makeJpeg, makeM4a, makeMp4, minimalPdf, requireFfmpeg, scratchDir } from './fixtures.js';
 
@@ -43,10 +43,7 @@ describe('uploading media (POST /groups/:id/media)', function () {
 
   before(async () => {
     requireFfmpeg();
-    ids = await resetToDemo();
-    app = buildApp();
-    ines = await signIn(app, 'ines.d');
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
+    ({ ids, app, ines, karim } = await appOnDemo('ines', 'karim'));
     dir = scratchDir();
     mp4 = readFileSync(makeMp4(dir));
   });

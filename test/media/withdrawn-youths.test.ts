@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDatabase, testDb } from '../support/database.js';
+import { appOnDemo, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDatabase, testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { rejoin, withdraw } from '../../src/participants/withdrawal.js';
 import type { YouthFile } from '../../src/participants/participant.js';
@@ -16,15 +17,13 @@ import { storedPhoto } from './fixtures.js';
 describe('the media of a youth who left the project', () => {
   let ids: DemoIds;
   let app: Express;
-  let karimUser: Express.User;
   let lea: { userId: number; enrolment: YouthFile; agent: Agent; photo: number };
   let chloe: { userId: number; enrolment: YouthFile; agent: Agent; photo: number };
   const base = () => `/groups/${ids.groups.sadiola}`;
 
   before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    karimUser = { id: ids.users.karim, role: 'worker', displayName: 'Karim' } as Express.User;
+    ({ ids, app } = await appOnDemo());
+    const karimUser = await userFor(testDb(), ids.users.karim);
     const uploadDir = testDatabase().config.uploadDir;
     const left = async (firstName: string, username: string, staysInTouch: boolean) => {
       const { userId, enrolment } = await youthWithAccount(testDb(), ids.groups.sadiola, firstName, username);

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Express } from 'express';
-import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { appOnDemo, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 
 /**
@@ -15,11 +15,7 @@ describe('POST /groups/:id/calendar/renew: a new calendar link', () => {
   let karim: Agent;
   const tokenOf = async (groupId: number): Promise<string> => (await testDb()('groups').where({ id: groupId }).first('calendar_token')).calendar_token;
 
-  before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-  });
+  before(async () => ({ ids, app, karim } = await appOnDemo('karim')));
 
   it('a lead makes a new link: the old one answers 404, the new one serves the sessions, and who and when is recorded', async () => {
     const meetings = `/groups/${ids.groups.sadiola}/meetings`;

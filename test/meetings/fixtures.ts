@@ -1,49 +1,51 @@
 import { testDb } from '../support/database.js';
+import { userFor } from '../support/accounts.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
-import type { AttendanceStatus, MeetingRow } from '../../src/meetings/meeting.js';
-
-const now = () => new Date().toISOString();
-const idOf = (row: unknown): number => Number(typeof row === 'object' && row ? (row as { id: number }).id : row);
+import { findMeeting, planMeeting, type AttendanceStatus, type MeetingRow } from '../../src/meetings/meeting.js';
+import { rejoin, withdraw } from '../../src/participants/withdrawal.js';
+import { enrolled, newGroup, youth, type Phase } from '../participants/fixtures.js';
 
 /**
  * A small group of its own, led by Karim, so a test can shape attendance without disturbing the demo
- * groups: youths enrolled on the given days, and a helper for sessions with their registers.
+ * groups: youths enrolled on the given days (those in `staying` prepare without being meant to leave),
+ * and helpers for sessions with their registers and for youths who leave.
  */
-export async function smallGroup(ids: DemoIds, youths: Record<string, string>, phase = 'preparation') {
+export async function smallGroup(ids: DemoIds, youths: Record<string, string>, staying: string[] = []) {
   const db = testDb();
-  const groupId = idOf(
-    (await db('groups').insert({
-      name: 'Groupe témoin', structure_id: ids.structures['Mission locale du Douaisis'], destination_country: 'SN', phase,
-      departure_date: '2027-06-01', return_date: '2027-06-20', created_at: now(), updated_at: now(),
-    }).returning('id'))[0],
-  );
-  await db('group_workers').insert({ group_id: groupId, user_id: ids.users.karim, role: 'lead' });
+  const karim = await userFor(db, ids.users.karim);
+  const { id: groupId } = await newGroup(db, ids.users.karim, {
+    name: 'Groupe témoin', structure: 'Mission locale du Douaisis', country: 'SN', departureDate: '2027-06-01', returnDate: '2027-06-20',
+  });
+  const files: Record<string, { enrolment_id: number; group_id: number }> = {};
   const enrolments: Record<string, number> = {};
   for (const [first, enrolledOn] of Object.entries(youths)) {
-    const youthId = idOf((await db('youths').insert({ first_name: first, last_name: 'Témoin', birth_date: '2005-01-01', created_at: now() }).returning('id'))[0]);
-    enrolments[first] = idOf((await db('enrolments').insert({ group_id: groupId, youth_id: youthId, enrolled_on: enrolledOn, created_at: now() }).returning('id'))[0]);
+    files[first] = await enrolled(db, { id: groupId }, youth(first, 'Témoin', { birthDate: '2005-01-01', departing: !staying.includes(first) }), enrolledOn);
+    enrolments[first] = files[first]!.enrolment_id;
   }
 
-  /** A session on `day`; with `register`, its register as taken (names → status). */
-  async function meeting(day: string, opts: { phase?: string; register?: Record<string, AttendanceStatus>; time?: string } = {}): Promise<MeetingRow> {
-    const id = idOf(
-      (await db('meetings').insert({
-        group_id: groupId, starts_at: `${day}T${opts.time ?? '18:00'}`, duration_minutes: 120, type: 'project', phase: opts.phase ?? 'preparation',
-        register_taken_at: opts.register ? now() : null, created_at: now(),
-      }).returning('id'))[0],
-    );
-    for (const [first, status] of Object.entries(opts.register ?? {})) {
-      await db('attendance').insert({ meeting_id: id, enrolment_id: enrolments[first], status, recorded_at: now() });
+  /** A session on `day`, planned as the form plans it; with `register`, its register as taken (names → status). */
+  async function meeting(day: string, opts: { phase?: Phase; register?: Record<string, AttendanceStatus>; time?: string } = {}): Promise<MeetingRow> {
+    const id = await planMeeting(db, karim, groupId, {
+      date: day, time: opts.time ?? '18:00', durationMinutes: 120, place: null, type: 'project', phase: opts.phase ?? 'preparation', notes: null,
+    });
+    if (opts.register) {
+      // Written as given, a partial register too (a youth with no line): recordAttendance takes whole registers only.
+      const now = new Date().toISOString();
+      for (const [first, status] of Object.entries(opts.register)) {
+        await db('attendance').insert({ meeting_id: id, enrolment_id: enrolments[first], status, recorded_at: now });
+      }
+      await db('meetings').where({ id }).update({ register_taken_at: now });
     }
-    return db('meetings').where({ id }).first();
+    return (await findMeeting(db, groupId, id))!;
   }
 
-  async function withdraw(first: string, on: string, rejoinedOn: string | null = null): Promise<void> {
-    await db('withdrawals').insert({ enrolment_id: enrolments[first], phase: 'preparation', withdrawn_on: on, reason: 'job', rejoined_on: rejoinedOn, created_at: now() });
-    if (!rejoinedOn) await db('enrolments').where({ id: enrolments[first] }).update({ status: 'withdrawn' });
+  /** The youth leaves on `on`, and comes back on `rejoinedOn` if given. */
+  async function leave(first: string, on: string, rejoinedOn: string | null = null): Promise<void> {
+    await withdraw(db, karim, files[first]!, { reason: 'job', note: null, withdrawnOn: on, staysInTouch: false });
+    if (rejoinedOn) await rejoin(db, files[first]!, rejoinedOn);
   }
 
-  return { groupId, enrolments, meeting, withdraw };
+  return { groupId, enrolments, meeting, withdraw: leave };
 }
 
 /** The demo Sadiola group's ten participants (those of its registers), by first name; not its peer leader. */

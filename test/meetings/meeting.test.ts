@@ -1,31 +1,19 @@
 import { expect } from 'chai';
-import { resetToDemo, testDb } from '../support/database.js';
+import { testDb } from '../support/database.js';
+import { usersOnDemo } from '../support/accounts.js';
+import { refusalOf } from '../support/refusal.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
-import { findById, toSessionUser } from '../../src/users/user.js';
 import {
   attendanceForGate, attendanceRates, consecutiveUnexcusedAbsences, deleteMeeting, localToday, MeetingForm,
   recordAttendance, registerFor, type AttendanceStatus,
 } from '../../src/meetings/meeting.js';
-import { Refusal } from '../../src/http/refusal.js';
 import { parseForm } from '../../src/http/validation.js';
 import { sadiolaEnrolments, smallGroup } from './fixtures.js';
-
-async function refusal(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-}
 
 describe('preparation sessions (model)', () => {
   let ids: DemoIds;
   let karim: Express.User;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = toSessionUser((await findById(testDb(), ids.users.karim))!);
-  });
+  before(async () => ({ ids, karim } = await usersOnDemo('karim')));
 
   describe('attendanceRates', () => {
     it('counts present and late as attended, leaves excused out, and counts absent against', async () => {
@@ -115,8 +103,8 @@ describe('preparation sessions (model)', () => {
       const g = await smallGroup(ids, { Awa: '2026-01-01' });
       const m = await g.meeting('2026-02-01');
       const inès = (await sadiolaEnrolments(ids)).Inès!;
-      const err = await refusal(recordAttendance(testDb(), karim, m, new Map<number, AttendanceStatus>([[g.enrolments.Awa!, 'present'], [inès, 'absent']])));
-      expect(err).to.be.instanceOf(Refusal).and.include({ field: '_form', messageKey: 'meetings.register.unknownYouth' });
+      const refused = await refusalOf(recordAttendance(testDb(), karim, m, new Map<number, AttendanceStatus>([[g.enrolments.Awa!, 'present'], [inès, 'absent']])));
+      expect(refused).to.include({ field: '_form', messageKey: 'meetings.register.unknownYouth' });
       expect(await testDb()('attendance').where({ meeting_id: m.id })).to.deep.equal([]);
       expect((await testDb()('meetings').where({ id: m.id }).first()).register_taken_at).to.equal(null);
     });
@@ -124,8 +112,8 @@ describe('preparation sessions (model)', () => {
     it('refuses a register that leaves out a youth expected that day', async () => {
       const g = await smallGroup(ids, { Awa: '2026-01-01', Bruno: '2026-01-01' });
       const m = await g.meeting('2026-02-01');
-      const err = await refusal(recordAttendance(testDb(), karim, m, new Map([[g.enrolments.Awa!, 'present' as AttendanceStatus]])));
-      expect(err).to.be.instanceOf(Refusal).and.deep.include({ field: '_form', messageKey: 'meetings.register.missing', detail: [g.enrolments.Bruno] });
+      const refused = await refusalOf(recordAttendance(testDb(), karim, m, new Map([[g.enrolments.Awa!, 'present' as AttendanceStatus]])));
+      expect(refused).to.deep.include({ field: '_form', messageKey: 'meetings.register.missing', detail: [g.enrolments.Bruno] });
       expect(await testDb()('attendance').where({ meeting_id: m.id })).to.deep.equal([]);
     });
 
@@ -136,15 +124,15 @@ describe('preparation sessions (model)', () => {
       const back = await g.meeting('2026-03-01');
       expect((await registerFor(testDb(), away)).map((l) => l.first_name)).to.deep.equal(['Awa']);
       expect((await registerFor(testDb(), back)).map((l) => l.first_name)).to.deep.equal(['Awa', 'Bruno']);
-      const err = await refusal(recordAttendance(testDb(), karim, away, new Map<number, AttendanceStatus>([[g.enrolments.Awa!, 'present'], [g.enrolments.Bruno!, 'absent']])));
-      expect(err).to.be.instanceOf(Refusal).and.include({ field: '_form', messageKey: 'meetings.register.unknownYouth' });
+      const refused = await refusalOf(recordAttendance(testDb(), karim, away, new Map<number, AttendanceStatus>([[g.enrolments.Awa!, 'present'], [g.enrolments.Bruno!, 'absent']])));
+      expect(refused).to.include({ field: '_form', messageKey: 'meetings.register.unknownYouth' });
     });
 
     it('waits for the day of the session', async () => {
       const g = await smallGroup(ids, { Awa: '2026-01-01' });
       const m = await g.meeting('2099-01-01');
-      const err = await refusal(recordAttendance(testDb(), karim, m, new Map([[g.enrolments.Awa!, 'present' as AttendanceStatus]])));
-      expect(err).to.be.instanceOf(Refusal).and.include({ field: '_form', messageKey: 'meetings.register.notYet' });
+      const refused = await refusalOf(recordAttendance(testDb(), karim, m, new Map([[g.enrolments.Awa!, 'present' as AttendanceStatus]])));
+      expect(refused).to.include({ field: '_form', messageKey: 'meetings.register.notYet' });
     });
   });
 
@@ -188,8 +176,8 @@ describe('preparation sessions (model)', () => {
       expect(await testDb()('meetings').where({ id: empty.id }).first()).to.equal(undefined);
 
       const held = await g.meeting('2026-02-08', { register: { Awa: 'present' } });
-      const err = await refusal(deleteMeeting(testDb(), held, { confirmLosingRegister: false }));
-      expect(err).to.be.instanceOf(Refusal).and.include({ field: 'confirm', messageKey: 'meetings.delete.needsConfirmation' });
+      const refused = await refusalOf(deleteMeeting(testDb(), held, { confirmLosingRegister: false }));
+      expect(refused).to.include({ field: 'confirm', messageKey: 'meetings.delete.needsConfirmation' });
       expect(await testDb()('attendance').where({ meeting_id: held.id })).to.have.length(1);
       await deleteMeeting(testDb(), held, { confirmLosingRegister: true });
       expect(await testDb()('meetings').where({ id: held.id }).first()).to.equal(undefined);

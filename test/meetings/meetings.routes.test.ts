@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Express } from 'express';
-import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { appOnDemo, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { localToday, type MeetingRow } from '../../src/meetings/meeting.js';
 import { sadiolaEnrolments } from './fixtures.js';
@@ -20,11 +20,7 @@ describe('preparation sessions (pages)', () => {
   let ids: DemoIds;
   let app: Express;
   let karim: Agent;
-  before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-  });
+  before(async () => ({ ids, app, karim } = await appOnDemo('karim')));
 
   describe('GET /groups/:id/meetings', () => {
     it('shows the worker the sessions to come and past, the registers to take, the rates and the youths to call', async () => {

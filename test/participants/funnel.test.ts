@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import dayjs from 'dayjs';
-import { resetToDemo, testDb } from '../support/database.js';
+import { testDb } from '../support/database.js';
+import { usersOnDemo } from '../support/accounts.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { groupFunnel, restitutionParticipants, type GroupFunnel } from '../../src/participants/funnel.js';
 import { rejoin, withdraw } from '../../src/participants/withdrawal.js';
@@ -14,10 +15,7 @@ const leavers = (f: GroupFunnel) => Object.fromEntries(f.steps.map((s) => [s.key
 describe('the funnel of a group', () => {
   let ids: DemoIds;
   let karim: Express.User;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
-  });
+  before(async () => ({ ids, karim } = await usersOnDemo('karim')));
 
   /**
    * Ten youths: three leave during the preparation for known reasons, one leaves and comes back before the

@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import dayjs from 'dayjs';
 import request from 'supertest';
 import type { Express } from 'express';
-import { buildApp, csrfFrom, csrfToken, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDatabase, testDb } from '../support/database.js';
+import { appOnDemo, csrfFrom, csrfToken, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDatabase, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { enrolmentOf } from './fixtures.js';
 
@@ -22,11 +22,7 @@ describe('youths in a group, through the pages', () => {
   let ids: DemoIds;
   let app: Express;
   let karim: Agent;
-  before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-  });
+  before(async () => ({ ids, app, karim } = await appOnDemo('karim')));
 
   const sadiola = () => `/groups/${ids.groups.sadiola}`;
 

@@ -1,31 +1,20 @@
 import { expect } from 'chai';
 import dayjs from 'dayjs';
-import { resetToDemo, testDb } from '../support/database.js';
+import { testDb } from '../support/database.js';
+import { usersOnDemo } from '../support/accounts.js';
+import { refusalOf } from '../support/refusal.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { parseForm } from '../../src/http/validation.js';
 import { findYouthFile, listGroupYouths } from '../../src/participants/participant.js';
-import { Refusal } from '../../src/http/refusal.js';
 import { rejoin, withdraw, withdrawalHistory, withdrawForm } from '../../src/participants/withdrawal.js';
 import { enrolled, newGroup, putInPhase, youth } from './fixtures.js';
 
 const today = () => dayjs().format('YYYY-MM-DD');
 
-async function refusal(action: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await action();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
 describe('leaving the project and coming back', () => {
   let ids: DemoIds;
   let karim: Express.User;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
-  });
+  before(async () => ({ ids, karim } = await usersOnDemo('karim')));
 
   describe('withdraw', () => {
     it('keeps the youth in the group history with the phase and the reason', async () => {
@@ -49,8 +38,7 @@ describe('leaving the project and coming back', () => {
       const file = await enrolled(testDb(), group, youth('Hugo', 'Martin'));
       const input = { reason: 'job' as const, note: null, withdrawnOn: today(), staysInTouch: false };
       await withdraw(testDb(), karim, file, input);
-      const refused = await refusal(() => withdraw(testDb(), karim, file, input));
-      expect(refused).to.be.instanceOf(Refusal);
+      const refused = await refusalOf(withdraw(testDb(), karim, file, input));
       expect(refused).to.include({ field: '_form', messageKey: 'participants.errors.alreadyWithdrawn', status: 409 });
       expect(await withdrawalHistory(testDb(), file.enrolment_id)).to.have.length(1);
     });
@@ -98,8 +86,7 @@ describe('leaving the project and coming back', () => {
     it('refuses a youth who never left', async () => {
       const group = await newGroup(testDb(), ids.users.karim);
       const file = await enrolled(testDb(), group, youth('Lou', 'Garnier'));
-      const refused = await refusal(() => rejoin(testDb(), file));
-      expect(refused).to.be.instanceOf(Refusal);
+      const refused = await refusalOf(rejoin(testDb(), file));
       expect(refused).to.include({ field: '_form', messageKey: 'participants.errors.notWithdrawn' });
     });
 

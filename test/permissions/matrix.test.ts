@@ -8,9 +8,9 @@ import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { createAccount } from '../../src/users/user.js';
 import { ROW_TABLES, ROLES, ITERATION_ORDER, resolvePath, type Who } from './rows/index.js';
 import { mediaRows } from './rows/media.js';
-import { afterProjectFixtures } from './rows/restitution.js';
+import { recordsForEveryRoute } from './fixtures.js';
 import { giveScan } from '../documents/fixtures.js';
-import { findById, toSessionUser } from '../../src/users/user.js';
+import { userFor } from '../support/accounts.js';
 import { storedPhoto } from '../media/fixtures.js';
 import { withdrawnYouthRows } from './rows/withdrawn-youths.js';
 import { youthWithAccount } from '../participants/fixtures.js';
@@ -63,15 +63,9 @@ describe('permission matrix: every route for every role', () => {
     app = buildApp();
     // An account of its own for the admin routes to act on, so deactivating it disturbs no one else.
     targetUserId = (await createAccount(testDb(), { role: 'youth', displayName: 'Cible Matrice' })).id;
-    // A co-lead, a funder and an accompanying adult in Sadiola, for the routes that remove them.
-    const coLead = await createAccount(testDb(), { role: 'worker', displayName: 'Co Référent', email: 'co@tremplin.test', password: 'co-referent-1' });
-    await testDb()('group_workers').insert({ group_id: ids.groups.sadiola, user_id: coLead.id, role: 'co_lead' });
-    await testDb()('group_funders').insert({ group_id: ids.groups.sadiola, name: 'Région', scheme: 'DRAPP', amount_cents: 150000 });
-    await testDb()('group_companions').insert({ group_id: ids.groups.sadiola, name: 'Élu Jeunesse', role: 'élu' });
-    await afterProjectFixtures(testDb(), ids.groups.sadiola);
+    await recordsForEveryRoute(testDb(), ids.groups.sadiola, ids.youthUsers['ines.d']!);
     // A scan of Inès's passport, so the download route has a file to send.
-    await giveScan(testDb(), testDatabase().config.uploadDir, toSessionUser((await findById(testDb(), ids.users.karim))!), ids.groups.sadiola, Number((await testDb()('enrolments').where({ group_id: ids.groups.sadiola }).orderBy('id').first('id')).id));
-    await storedPhoto(testDb(), testDatabase().config.uploadDir, ids.groups.sadiola, ids.youthUsers['ines.d']!);
+    await giveScan(testDb(), testDatabase().config.uploadDir, ids.users.karim, ids.groups.sadiola, Number((await testDb()('enrolments').where({ group_id: ids.groups.sadiola }).orderBy('id').first('id')).id));
   });
 
   it('lists every route the app answers, and no route that does not exist', () => {
@@ -133,7 +127,7 @@ describe('permission matrix: youths who left the project', () => {
   before(async () => {
     ids = await resetToDemo();
     app = buildApp();
-    const karim = toSessionUser((await findById(testDb(), ids.users.karim))!);
+    const karim = await userFor(testDb(), ids.users.karim);
     for (const [name, firstName, login, staysInTouch] of [['inTouch', 'Léa', 'matrix.lea', true], ['outOfTouch', 'Chloé', 'matrix.chloe', false]] as const) {
       const { userId, enrolment } = await youthWithAccount(testDb(), ids.groups.sadiola, firstName, login);
       const mediumId = await storedPhoto(testDb(), testDatabase().config.uploadDir, ids.groups.sadiola, userId);

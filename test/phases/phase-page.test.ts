@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import { buildApp, signIn, visibleText } from '../support/http.js';
 import { resetToDemo, testDb } from '../support/database.js';
-import { DEMO_ACCOUNTS, DEMO_GROUPS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
-import { hashPassword } from '../../src/auth/passwords.js';
-import { nowIso } from '../../src/db/time.js';
+import { DEMO_ACCOUNTS, DEMO_GROUPS, type DemoIds } from '../../src/demo/demo-data.js';
+import { youthWithAccount } from '../participants/fixtures.js';
 
 /**
  * The phase page of Sadiola (in preparation) as Inès, a youth of the group, sees it. The departure gate
@@ -93,12 +92,7 @@ describe('GET /groups/:id/phase: what a youth reads of the others', () => {
   it('a youth reads nothing of the follow-ups on the phase page of a group back home', async () => {
     // "Finir le dispensaire" is a year after its return, with follow-ups planned, done and late; Sofiane
     // gets an account for the test.
-    const db = testDb();
-    const [u] = await db('users').insert({
-      role: 'youth', username: 'sofiane.a', display_name: 'Sofiane Amrani', password_hash: await hashPassword(DEMO_PASSWORD),
-      active: true, created_at: nowIso(), updated_at: nowIso(),
-    }).returning('id');
-    await db('youths').where({ first_name: 'Sofiane', last_name: 'Amrani' }).update({ user_id: typeof u === 'object' ? u.id : u });
+    await youthWithAccount(testDb(), ids.groups.dispensaire, 'Sofiane', 'sofiane.a');
     const lead = await phasePage(DEMO_ACCOUNTS.karim.email, ids.groups.dispensaire);
     expect(lead).to.include('Suivis à 1, 3, 6 et 12 mois planifiés').and.include('Suivis faits à temps');
     const youth = await phasePage('sofiane.a', ids.groups.dispensaire);

@@ -1,45 +1,32 @@
 import { expect } from 'chai';
 import { buildApp, postForm, signIn, visibleText } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { testDb } from '../support/database.js';
+import { userFor, usersOnDemo } from '../support/accounts.js';
+import { refusalOf } from '../support/refusal.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
-import { findById } from '../../src/users/user.js';
-import { toSessionUser } from '../../src/users/user.js';
 import { advancePhase, approveDeparture, departureGate, type DepartureGate } from '../../src/phases/phase.js';
-import { Refusal } from '../../src/http/refusal.js';
 import type { GroupRow } from '../../src/groups/group.js';
+import { recordAttendance, type AttendanceStatus } from '../../src/meetings/meeting.js';
 import { papersReady } from '../documents/fixtures.js';
-
-const now = () => new Date().toISOString();
+import { smallGroup } from '../meetings/fixtures.js';
 
 /**
  * A small group in preparation: 3 youths meant to leave, 1 staying home, 5 preparation sessions held (2026, Feb to June),
  * and every paper the trip to Senegal asks for checked (passport, insurance, image rights): these tests are about attendance
  * and approval; the gate's papers are tested in test/documents/.
  */
-async function preparedGroup(ids: DemoIds, attendance: Record<string, string[]>) {
+async function preparedGroup(ids: DemoIds, attendance: Record<string, AttendanceStatus[]>) {
   const db = testDb();
-  const [g] = await db('groups').insert({
-    name: 'Groupe témoin', structure_id: ids.structures['Mission locale du Douaisis'], destination_country: 'SN', phase: 'preparation',
-    departure_date: '2027-06-01', return_date: '2027-06-20', min_attendance_pct: 60, created_at: now(), updated_at: now(),
-  }).returning('id');
-  const groupId = typeof g === 'object' ? g.id : g;
-  await db('group_workers').insert({ group_id: groupId, user_id: ids.users.karim, role: 'lead' });
-  const enrolments: Record<string, number> = {};
-  for (const [first, departing] of [['Awa', true], ['Bruno', true], ['Célia', true], ['Dylan', false]] as const) {
-    const [y] = await db('youths').insert({ first_name: first, last_name: 'Témoin', birth_date: '2005-01-01', created_at: now() }).returning('id');
-    const [e] = await db('enrolments').insert({ group_id: groupId, youth_id: typeof y === 'object' ? y.id : y, enrolled_on: '2026-01-01', departing, created_at: now() }).returning('id');
-    enrolments[first] = typeof e === 'object' ? e.id : e;
-  }
+  const g = await smallGroup(ids, { Awa: '2026-01-01', Bruno: '2026-01-01', Célia: '2026-01-01', Dylan: '2026-01-01' }, ['Dylan']);
+  const karim = await userFor(db, ids.users.karim);
   for (let i = 0; i < 5; i++) {
-    const [m] = await db('meetings').insert({ group_id: groupId, starts_at: `2026-0${i + 2}-10T18:00`, duration_minutes: 120, type: 'project', phase: 'preparation', register_taken_at: now(), created_at: now() }).returning('id');
-    const meetingId = typeof m === 'object' ? m.id : m;
+    const meeting = await g.meeting(`2026-0${i + 2}-10`);
     // Everyone came unless the test says otherwise.
-    for (const [first, enrolmentId] of Object.entries(enrolments)) {
-      await db('attendance').insert({ meeting_id: meetingId, enrolment_id: enrolmentId, status: attendance[first]?.[i] ?? 'present', recorded_at: now() });
-    }
+    const register = Object.entries(g.enrolments).map(([first, id]): [number, AttendanceStatus] => [id, attendance[first]?.[i] ?? 'present']);
+    await recordAttendance(db, karim, meeting, new Map(register));
   }
-  await papersReady(db, groupId);
-  return { groupId, enrolments };
+  await papersReady(db, g.groupId);
+  return { groupId: g.groupId, enrolments: g.enrolments };
 }
 
 const loadGroup = async (id: number): Promise<GroupRow> => testDb()('groups').where({ id }).first();
@@ -48,11 +35,7 @@ describe('the phases of a group', () => {
   let ids: DemoIds;
   let karim: Express.User;
   let director: Express.User;
-  before(async () => {
-    ids = await resetToDemo();
-    karim = toSessionUser((await findById(testDb(), ids.users.karim))!);
-    director = toSessionUser((await findById(testDb(), ids.users.director))!);
-  });
+  before(async () => ({ ids, karim, director } = await usersOnDemo('karim', 'director')));
 
   describe('the departure gate', () => {
     it('names, youth by youth, whose attendance is under the minimum, and asks for the approval', async () => {
@@ -73,14 +56,8 @@ describe('the phases of a group', () => {
 
     it('refuses the move to departure and shows exactly what is missing', async () => {
       const { groupId } = await preparedGroup(ids, { Awa: ['absent', 'absent', 'absent', 'present', 'present'] });
-      let refused: unknown;
-      try {
-        await advancePhase(testDb(), karim, await loadGroup(groupId), 'departure', null);
-      } catch (e) {
-        refused = e;
-      }
-      expect(refused).to.be.instanceOf(Refusal);
-      expect((refused as Refusal<DepartureGate>).detail!.youths[0]!.firstName).to.equal('Awa');
+      const refused = await refusalOf<DepartureGate>(advancePhase(testDb(), karim, await loadGroup(groupId), 'departure', null));
+      expect(refused.detail!.youths[0]!.firstName).to.equal('Awa');
       expect((await loadGroup(groupId)).phase).to.equal('preparation');
 
       const agent = await signIn(buildApp(), DEMO_ACCOUNTS.karim.email);
@@ -117,13 +94,7 @@ describe('the phases of a group', () => {
     });
 
     it('is refused to a director for a group not in preparation', async () => {
-      let refused: unknown;
-      try {
-        await approveDeparture(testDb(), director, await loadGroup(ids.groups.maroc), null);
-      } catch (e) {
-        refused = e;
-      }
-      expect(refused).to.be.instanceOf(Refusal);
+      await refusalOf(approveDeparture(testDb(), director, await loadGroup(ids.groups.maroc), null));
     });
   });
 

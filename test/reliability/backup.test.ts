@@ -11,6 +11,7 @@ import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import { buildApp, csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
 import { envFor, runCli, scratchDatabase } from '../support/processes.js';
 import { pdfBytes } from '../documents/fixtures.js';
+import { enrolmentOf } from '../participants/fixtures.js';
 
 async function rowCounts(db: Db): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -47,7 +48,7 @@ describe('npm run backup / npm run restore', function () {
     const source = testDatabase().config;
     const app = buildApp();
     const karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
-    const ines = await enrolmentOf(ids.groups.sadiola, 'Inès');
+    const ines = await enrolmentOf(testDb(), ids.groups.sadiola, 'Inès');
     const papers = `/groups/${ids.groups.sadiola}/youths/${ines}/documents`;
     const token = csrfFrom((await karim.get('/groups')).text);
     const sent = await karim
@@ -139,9 +140,4 @@ describe('npm run backup / npm run restore', function () {
     expect(existsSync(path.join(tmp, 'never-uploads'))).to.equal(false);
   });
 });
-
-async function enrolmentOf(groupId: number, firstName: string): Promise<number> {
-  const row = await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': groupId, 'youths.first_name': firstName }).first('enrolments.id');
-  return Number(row.id);
-}
 

@@ -9,6 +9,7 @@ import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import { csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
 import { jpegBytes, pdfBytes } from '../documents/fixtures.js';
+import { enrolmentOf } from '../participants/fixtures.js';
 
 function filesUnder(dir: string, prefix = ''): string[] {
   if (!existsSync(path.join(dir, prefix))) return [];
@@ -86,7 +87,7 @@ describe('a full disk during an upload', function () {
   });
 
   it('refuses a scan of a paper the same way, in English for an English reader', async () => {
-    const enrolment = (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ 'enrolments.group_id': ids.groups.sadiola, 'youths.first_name': 'Samir' }).first('enrolments.id')).id;
+    const enrolment = await enrolmentOf(testDb(), ids.groups.sadiola, 'Samir');
     const before = filesUnder(mountPoint);
     const docsBefore = await testDb()('youth_documents').where({ enrolment_id: enrolment, kind: 'passport_or_id' }).first();
     const token = csrfFrom((await karim.get('/groups')).text);

@@ -1,15 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 import { httpServer } from '../../src/http/timeouts.js';
 import { DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
-import { buildApp } from '../support/http.js';
+import { buildApp, onFreePort, type Listening } from '../support/http.js';
 import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import { BrowserSession, envFor, kill9, scratchDatabase, startServer } from '../support/processes.js';
 import { eventually, listFiles, makeMp4, requireFfmpeg, scratchDir, sleep } from '../media/fixtures.js';
@@ -59,7 +57,7 @@ describe('slow clients, on a real server', function () {
   this.timeout(30_000);
   const env = { REQUEST_TIMEOUT_SECONDS: '1', UPLOAD_IDLE_TIMEOUT_SECONDS: '1' };
   let ids: DemoIds;
-  let server: http.Server;
+  let server: Listening;
   let port: number;
   let base: string;
   let mp4: Buffer;
@@ -68,16 +66,12 @@ describe('slow clients, on a real server', function () {
     requireFfmpeg();
     ids = await resetToDemo();
     const app = buildApp(env);
-    server = httpServer(app, loadConfig({ NODE_ENV: 'test', ...env }));
-    server.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    port = (server.address() as AddressInfo).port;
-    base = `http://127.0.0.1:${port}`;
+    server = await onFreePort(httpServer(app, loadConfig({ NODE_ENV: 'test', ...env })));
+    ({ port, baseUrl: base } = server);
     mp4 = readFileSync(makeMp4(scratchDir(), 'lent.mp4', { seconds: 2, size: '160x120' }));
   });
   after(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await server.close();
   });
 
   async function signedInYouth(): Promise<{ cookie: string; token: string }> {

@@ -154,6 +154,7 @@ describe('a youth enrolled in two groups, in two situations', () => {
     // Oumar, employed when he joined Kawara, comes back into Bafou as a peer leader while in training.
     const oumar = await db('youths').where({ first_name: 'Oumar' }).first('id');
     const bafou = await db('groups').where({ name: 'Chantier à Bafou' }).first('id');
+    // Straight in, with the situation he joins in: enrolPeerLeader would read it from a follow-up, which the figures would count too.
     await db('enrolments').insert({
       group_id: bafou.id, youth_id: oumar.id, role: 'peer_leader', status: 'enrolled', enrolled_on: '2025-01-10', situation_at_enrolment: 'training', created_at: new Date().toISOString(),
     });

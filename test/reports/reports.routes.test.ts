@@ -1,31 +1,16 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, signIn, visibleText, type Agent } from '../support/http.js';
+import { signIn, visibleText, type Agent } from '../support/http.js';
 import { testDb } from '../support/database.js';
-import { FIXTURE_YOUTH_NAMES, LOGINS, SADIOLA_NAME, loadReportFixture, type ReportFixture } from './fixture.js';
-import { pdfText } from './pdf-text.js';
-
-const binary = (res: { on: (e: string, cb: (c?: Buffer) => void) => void } & { setEncoding?: unknown }, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c?: Buffer) => chunks.push(c!));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-
-/** The cells of a CSV export: BOM stripped, CRLF lines, `;` separators (no quoted separators in these tables). */
-function csvRows(text: string): string[][] {
-  return text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).map((l) => l.split(';'));
-}
+import { appOnReportFixture, FIXTURE_YOUTH_NAMES, LOGINS, SADIOLA_NAME, type ReportFixture } from './fixture.js';
+import { binary, csvRows, pdfText } from './exports.js';
 
 describe('GET /reports and its exports', () => {
   let app: Express;
   let fx: ReportFixture;
   let director: Agent;
 
-  before(async () => {
-    fx = await loadReportFixture(testDb());
-    app = buildApp();
-    director = await signIn(app, LOGINS.director);
-  });
+  before(async () => ({ fx, app, director } = await appOnReportFixture('director')));
 
   it('shows the figures of the year with links to the youths behind them', async () => {
     const res = await director.get('/reports?year=2024');

@@ -1,17 +1,11 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, signIn, visibleText, type Agent } from '../support/http.js';
+import { signIn, visibleText, type Agent } from '../support/http.js';
 import { testDb } from '../support/database.js';
-import { LOGINS, loadReportFixture, type ReportFixture } from './fixture.js';
-import { pdfText } from './pdf-text.js';
-
-const binary = (res: { on: (e: string, cb: (c?: Buffer) => void) => void }, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c?: Buffer) => chunks.push(c!));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-
-const csvRows = (text: string): string[][] => text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).map((l) => l.split(';'));
+import { userFor } from '../support/accounts.js';
+import { recordEvent } from '../../src/restitution/restitution.js';
+import { appOnReportFixture, LOGINS, type ReportFixture } from './fixture.js';
+import { binary, csvRows, pdfText } from './exports.js';
 
 /** The rows of one section's table on the page, each cell as the reader reads it. */
 function pageRows(html: string, key: string): string[][] {
@@ -31,11 +25,7 @@ describe('small counts for whoever may not read names', () => {
   let fx: ReportFixture;
   let admin: Agent;
 
-  before(async () => {
-    fx = await loadReportFixture(testDb());
-    app = buildApp();
-    admin = await signIn(app, LOGINS.admin);
-  });
+  before(async () => ({ fx, app, admin } = await appOnReportFixture('admin')));
 
   it('an admin reads "< 3" for the withdrawals of one group in the page, the CSV and the PDF alike', async () => {
     const query = `group=${fx.groups.sadiola}`;
@@ -82,7 +72,9 @@ describe('small counts for whoever may not read names', () => {
 
   it('an admin reads "< 3" on the page of the groups behind a figure as in the groups CSV', async () => {
     // Kawara presented the project once, to two people.
-    await testDb()('restitution_events').insert({ group_id: fx.groups.kawara, held_on: '2023-10-01', type: 'school', audience_total: 2, created_at: '2023-10-01T10:00:00.000Z', updated_at: '2023-10-01T10:00:00.000Z' });
+    await recordEvent(testDb(), await userFor(testDb(), fx.users.elodie), { id: fx.groups.kawara }, {
+      heldOn: '2023-10-01', type: 'school', place: null, audienceTotal: 2, audienceYouths: null, audienceAdults: null, notes: null, presenter: [], medium: [],
+    });
     try {
       const csv = csvRows((await admin.get('/reports/export/groups.csv')).text);
       const kawara = csv.find((r) => r[0] === 'Jumelage Kawara')!;

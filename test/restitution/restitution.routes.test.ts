@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { buildApp, postForm, signIn, visibleText, type Agent } from '../support/http.js';
-import { resetToDemo, testDb } from '../support/database.js';
+import { appOnDemo, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { enrolmentOf } from '../participants/fixtures.js';
 
@@ -13,9 +13,7 @@ describe('restitution (pages)', () => {
   let elodie: Agent;
   let bafou: string;
   before(async () => {
-    ids = await resetToDemo();
-    app = buildApp();
-    elodie = await signIn(app, DEMO_ACCOUNTS.elodie.email);
+    ({ ids, app, elodie } = await appOnDemo('elodie'));
     bafou = `/groups/${ids.groups.bafou}`;
   });
 

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { ROOT } from '../../src/config.js';
@@ -8,6 +7,7 @@ import { createApp } from '../../src/app.js';
 import { expect } from 'chai';
 import { DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
 import { resetToDemo, testDatabase } from './database.js';
+import { onFreePort } from './http.js';
 
 /**
  * What the end-to-end tests need: the real app listening on a free port of the loopback interface, on the
@@ -39,27 +39,14 @@ export async function startApp(): Promise<RunningApp> {
   const serverErrors: string[] = [];
   // The port is known only once listening, and the app builds its absolute links from PUBLIC_URL.
   const server = http.createServer();
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const { baseUrl, close } = await onFreePort(server);
   const app = createApp({
-    config: { ...t.config, publicUrl: `http://127.0.0.1:${port}` },
+    config: { ...t.config, publicUrl: baseUrl },
     db: t.db,
     log: (msg, err) => serverErrors.push(`${msg} ${err instanceof Error ? err.stack : String(err ?? '')}`),
   });
   server.on('request', app);
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    serverErrors,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
+  return { baseUrl, serverErrors, close };
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -134,16 +121,23 @@ export interface BrowserSession {
   url(path: string): string;
   /** A new watched page (its own browser context) of the given size. */
   open(options: BrowserContextOptions): Promise<Page>;
+  /**
+   * For the current test only: what the pages report that matches `pattern` is what the test provokes (a
+   * refused upload, a cut connection), not breakage; with `count`, exactly that many must be reported.
+   */
+  expectProblems(pattern: RegExp, count?: number): void;
 }
 
 /**
  * The hooks every browser test needs, for the `describe` it is called in: the demo data, a browser and the
- * app on a port; after each test, the pages and the server must have reported no error.
+ * app on a port; after each test, the pages and the server must have reported no error (a failed test
+ * leaves a screenshot of each of its pages in test/artifacts/, to see why).
  */
 export function useBrowserSession(onReset?: (ids: DemoIds) => void): BrowserSession {
   let app: RunningApp | undefined;
   let browser: Browser | undefined;
   let opened: WatchedPage[] = [];
+  let expected: { pattern: RegExp; count?: number }[] = [];
   before(async function () {
     this.timeout(120_000);
     const ids = await resetToDemo();
@@ -156,10 +150,21 @@ export function useBrowserSession(onReset?: (ids: DemoIds) => void): BrowserSess
     await app?.close();
   });
   afterEach(async function () {
-    const problems = opened.flatMap((w) => w.problems);
+    let problems = opened.flatMap((w) => w.problems);
+    const provoked = expected.map(({ pattern, count }) => {
+      const matching = problems.filter((p) => pattern.test(p));
+      problems = problems.filter((p) => !pattern.test(p));
+      return { pattern, count, seen: matching.length };
+    });
+    if (this.currentTest?.state === 'failed') {
+      const name = this.currentTest.title.replace(/[^\p{L}\d]+/gu, '-').slice(0, 60);
+      for (const [i, w] of opened.entries()) await screenshot(w.page, `failed-${name}-${i}`).catch(() => undefined);
+    }
     await Promise.all(opened.map((w) => w.context.close()));
     opened = [];
+    expected = [];
     if (this.currentTest?.state === 'passed') {
+      for (const { pattern, count, seen } of provoked) if (count !== undefined) expect(seen, `problems provoked (${pattern})`).to.equal(count);
       expect(problems, 'errors reported by the pages').to.deep.equal([]);
       expect(app!.serverErrors, 'errors logged by the server').to.deep.equal([]);
     }
@@ -170,6 +175,9 @@ export function useBrowserSession(onReset?: (ids: DemoIds) => void): BrowserSess
       const w = await openPage(browser!, options);
       opened.push(w);
       return w.page;
+    },
+    expectProblems: (pattern, count) => {
+      expected.push({ pattern, count });
     },
   };
 }

@@ -92,7 +92,8 @@ export async function emptyDatabase(db: Db): Promise<void> {
   for (const table of TABLES_IN_DELETE_ORDER) await db(table).del();
 }
 
-async function listTables(db: Db): Promise<string[]> {
+/** Every table of the database, knex's own included. */
+export async function listTables(db: Db): Promise<string[]> {
   if (db.client.config.client === 'pg') {
     const r = await db.raw("select tablename from pg_tables where schemaname = 'public'");
     return r.rows.map((x: { tablename: string }) => x.tablename);

@@ -17,3 +17,13 @@ export async function pdfText(data: Buffer): Promise<string> {
   await doc.destroy();
   return pages.join('\n').replace(/[ \t]+/g, ' ');
 }
+
+/** A superagent parser keeping the body as bytes, for a PDF: `.buffer(true).parse(binary as never)`. */
+export const binary = (res: { on: (e: string, cb: (c?: Buffer) => void) => void }, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c?: Buffer) => chunks.push(c!));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
+/** The cells of a CSV export: BOM stripped, CRLF lines, `;` separators (no quoted separators in these tables). */
+export const csvRows = (text: string): string[][] => text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).map((l) => l.split(';'));

@@ -1,0 +1,20 @@
+import type { Db } from '../../src/db/knex.js';
+import { addCoLead, addCompanion, addFunder } from '../../src/groups/group.js';
+import { createAccount } from '../../src/users/user.js';
+import { testDatabase } from '../support/database.js';
+import { storedPhoto } from '../media/fixtures.js';
+import { afterProjectFixtures } from './rows/restitution.js';
+
+/**
+ * A record of every kind a group route can name, made as the app's pages make them: a co-lead (a worker
+ * account of its own), a funder and an accompanying adult for the routes that remove them; restitution
+ * events and follow-ups (see afterProjectFixtures); a photo with its file, uploaded by `photographer`.
+ */
+export async function recordsForEveryRoute(db: Db, groupId: number, photographer: number): Promise<void> {
+  const coLead = await createAccount(db, { role: 'worker', displayName: `Co-référent ${groupId}`, email: `co.${groupId}@tremplin.test`, password: 'co-referent-1' });
+  await addCoLead(db, groupId, coLead.id);
+  await addFunder(db, groupId, { funderName: 'Région', scheme: 'DRAPP', amount: 150000 });
+  await addCompanion(db, groupId, { companionName: 'Élu Jeunesse', companionRole: 'élu' });
+  await afterProjectFixtures(db, groupId);
+  await storedPhoto(db, testDatabase().config.uploadDir, groupId, photographer);
+}
