@@ -135,7 +135,7 @@ describe('missingDocuments, the question of the departure gate', () => {
     ids = await resetToDemo();
     const db = testDb();
     const [g] = await db('groups').insert({
-      name: 'Kayes 2027', structure_id: ids.structures['Mission locale Sambre-Avesnois'], destination_country: 'ML', phase: 'preparation',
+      name: 'Kayes 2027', structure_id: ids.structures['Mission locale du Douaisis'], destination_country: 'ML', phase: 'preparation',
       departure_date: '2027-06-01', return_date: '2027-06-20', created_at: nowIso(), updated_at: nowIso(),
     }).returning('id');
     groupId = Number(typeof g === 'object' ? g.id : g);
