@@ -17,8 +17,8 @@ describe('peer leaders: one youth, one file, several groups', () => {
 
   before(async () => {
     ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
-    elodie = { id: ids.users.elodie, role: 'worker', displayName: 'Élodie Martin', email: null, username: null, locale: null };
+    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null, structureId: null, networkId: null };
+    elodie = { id: ids.users.elodie, role: 'worker', displayName: 'Élodie Martin', email: null, username: null, locale: null, structureId: null, networkId: null };
   });
 
   it('shows the demo peer leader’s history: the dispensary group as participant, then Sadiola as peer leader', async () => {

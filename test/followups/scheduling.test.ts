@@ -17,7 +17,7 @@ describe('after-project follow-ups: planning', () => {
   let karim: Express.User;
   before(async () => {
     ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
+    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null, structureId: null, networkId: null };
   });
 
   /** A group back from its stay on 2030-07-20: five youths, of whom two left before the departure. */

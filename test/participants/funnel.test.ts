@@ -16,7 +16,7 @@ describe('the funnel of a group', () => {
   let karim: Express.User;
   before(async () => {
     ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
+    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null, structureId: null, networkId: null };
   });
 
   /**

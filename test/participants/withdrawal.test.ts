@@ -24,7 +24,7 @@ describe('leaving the project and coming back', () => {
   let karim: Express.User;
   before(async () => {
     ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
+    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null, structureId: null, networkId: null };
   });
 
   describe('withdraw', () => {

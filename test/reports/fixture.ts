@@ -58,15 +58,15 @@ export async function loadReportFixture(db: Db): Promise<ReportFixture> {
   const now = '2024-01-01T09:00:00.000Z';
   const hash = await hashPassword(DEMO_PASSWORD);
   const id = async (table: string, row: Record<string, unknown>) => insertedId((await db(table).insert(row).returning('id'))[0]);
+  const structure = await id('structures', { name: 'Mission locale du Douaisis', town: 'Douai', created_at: now });
   const user = (role: string, email: string, name: string) =>
-    id('users', { role, email, display_name: name, password_hash: hash, active: true, created_at: now, updated_at: now });
+    id('users', { role, email, display_name: name, password_hash: hash, active: true, structure_id: structure, created_at: now, updated_at: now });
   const users = {
     director: await user('director', LOGINS.director, 'Françoise Delcroix'),
     admin: await user('admin', LOGINS.admin, 'Alice Admin'),
     karim: await user('worker', LOGINS.karim, 'Karim Benali'),
     elodie: await user('worker', LOGINS.elodie, 'Élodie Martin'),
   };
-  const structure = await id('structures', { name: 'Mission locale du Douaisis', town: 'Douai', created_at: now });
   const group = async (name: string, country: string, departure: string, back: string, phase: string, lead: number) => {
     const g = await id('groups', {
       name, structure_id: structure, destination_country: country, departure_date: departure, return_date: back, phase,

@@ -28,7 +28,7 @@ describe('restitution events and people reached', () => {
   let karim: Express.User;
   before(async () => {
     ids = await resetToDemo();
-    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null };
+    karim = { id: ids.users.karim, role: 'worker', displayName: 'Karim Benali', email: null, username: null, locale: null, structureId: null, networkId: null };
   });
 
   describe('the event form', () => {
