@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
 import { resetToDemo, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { createAccount } from '../../src/users/user.js';
 
 /**
  * A medium cleared beyond the group (restitution events, public) was cleared as it was: the adults read
@@ -26,7 +27,9 @@ describe('editing a medium cleared beyond the group', () => {
   before(async () => {
     ids = await resetToDemo();
     app = buildApp();
-    [elodie, lucas, admin] = await Promise.all([signIn(app, DEMO_ACCOUNTS.elodie.email), signIn(app, 'lucas.v'), signIn(app, DEMO_ACCOUNTS.admin.email)]);
+    // Bafou is the MJC's: its admin reads its audit log.
+    await createAccount(testDb(), { role: 'admin', displayName: 'Admin MJC', email: 'admin.mjc@clearance.test', password: 'admin-mjc-1' }, { structureId: ids.structures["MJC d'Halluin"] });
+    [elodie, lucas, admin] = await Promise.all([signIn(app, DEMO_ACCOUNTS.elodie.email), signIn(app, 'lucas.v'), signIn(app, 'admin.mjc@clearance.test', 'admin-mjc-1')]);
   });
 
   it('warns on the form, before saving, that changing the caption or text withdraws the clearance', async () => {
@@ -53,6 +56,9 @@ describe('editing a medium cleared beyond the group', () => {
     expect(JSON.parse(line.details)).to.deep.equal({ from: 'public', changed: ['body'] });
     expect(visibleText((await admin.get('/admin/audit')).text))
       .to.include('Lucas Vermeersch a modifié un média autorisé au-delà du groupe : il revient au groupe').and.include('(il était « Public »)');
+    // Another structure's admin reads nothing of it.
+    const other = await signIn(app, DEMO_ACCOUNTS.admin.email);
+    expect(visibleText((await other.get('/admin/audit')).text)).not.to.include('Lucas Vermeersch');
   });
 
   it('the lead who changes the caption takes it back to the group too, whatever level the form still said', async () => {

@@ -102,6 +102,26 @@ describe('the outcome dashboard on the known fixture', () => {
     expect(peek.funnel.enrolled).to.equal(0);
   });
 
+  it('gives a director their structure\'s figures only, whatever the filter asks', async () => {
+    const now = new Date().toISOString();
+    const [row] = await testDb()('structures').insert({ name: 'MJC d’ailleurs', created_at: now }).returning('id');
+    const elsewhere = typeof row === 'object' ? row.id : row;
+    const [g] = await testDb()('groups').insert({ name: 'Groupe d’ailleurs', structure_id: elsewhere, destination_country: 'SN', departure_date: '2024-05-01', phase: 'after', created_at: now, updated_at: now }).returning('id');
+    const other = typeof g === 'object' ? g.id : g;
+    try {
+      const all = await computeDashboard(testDb(), director, {}, TODAY);
+      expect(all.groups.total).to.equal(3);
+      expect((await computeDashboard(testDb(), director, { structure: elsewhere }, TODAY)).groups.total).to.equal(0);
+      expect((await computeDashboard(testDb(), director, { group: other }, TODAY)).groups.total).to.equal(0);
+      expect((await listFigureGroups(testDb(), director, {}, 'all')).map((x) => x.name)).not.to.include('Groupe d’ailleurs');
+      // The other structure's director reads it, and nothing of this one.
+      expect((await computeDashboard(testDb(), { ...director, structureId: elsewhere }, {}, TODAY)).groups.total).to.equal(1);
+    } finally {
+      await testDb()('groups').where({ id: other }).del();
+      await testDb()('structures').where({ id: elsewhere }).del();
+    }
+  });
+
   it('lists exactly the youths a figure counts', async () => {
     const names = async (fig: Parameters<typeof listFigureYouths>[3]) =>
       (await listFigureYouths(testDb(), director, { year: 2024 }, fig, TODAY)).map((y) => `${y.first_name} ${y.last_name}`).sort();
