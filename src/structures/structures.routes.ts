@@ -1,4 +1,5 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { requireCan, requireSignedIn, signedIn } from '../auth/guards.js';
 import { notFound } from '../http/errors.js';
@@ -78,51 +79,40 @@ export function structuresRoutes(db: Db): Router {
     res.redirect(303, `/platform/structures/${posted.result}/admins/new`);
   });
 
-  const renderAccountForm = (res: Response, status: number, page: { heading: string; intro: string; action: string }, values: Record<string, string>, errors: FormErrors) =>
-    res.status(status).render('structures/account-new', { title: page.heading, ...page, values, errors });
+  /**
+   * A first account opened from the platform: a structure's admin, a network's coordinator. `path` is where
+   * its form posts, under the record it belongs to; `load` finds that record (404), `create` opens the account.
+   */
+  const accountPages = <R extends { id: number; name: string }>(path: string, load: (req: Request) => Promise<R>, page: (res: Response, record: R) => { heading: string; intro: string },
+    create: (record: R, input: z.infer<typeof PlatformAccountForm>) => Promise<unknown>, done: string) => {
+    const render = (res: Response, record: R, status: number, values: Record<string, string>, errors: FormErrors) => {
+      const shown = page(res, record);
+      res.status(status).render('structures/account-new', { title: shown.heading, ...shown, action: path.replace(/:\w+/, String(record.id)), values, errors });
+    };
+    router.get(`${path}/new`, ...platform, async (req, res) => {
+      render(res, await load(req), 200, {}, {});
+    });
+    router.post(path, ...platform, async (req, res) => {
+      const record = await load(req);
+      const posted = await submitForm(req, PlatformAccountForm, (f) => create(record, f), (again) => render(res, record, again.status, again.values, again.errors));
+      if (!posted.ok) return;
+      flash(req, 'notice', done);
+      res.redirect(303, '/platform');
+    });
+  };
 
-  const adminPage = (res: Response, structure: { id: number; name: string }) => ({
-    heading: res.locals.t('structures.form.adminTitle', { structure: structure.name }),
-    intro: res.locals.t('structures.form.adminIntro'),
-    action: `/platform/structures/${structure.id}/admins`,
-  });
+  accountPages('/platform/structures/:structureId/admins', (req) => structureFor(db, req), (res, structure) => ({
+    heading: res.locals.t('structures.form.adminTitle', { structure: structure.name }), intro: res.locals.t('structures.form.adminIntro'),
+  }), (structure, f) => createStructureAdmin(db, structure, f), 'structures.platform.adminCreated');
 
-  router.get('/platform/structures/:structureId/admins/new', ...platform, async (req, res) => {
-    renderAccountForm(res, 200, adminPage(res, await structureFor(db, req)), {}, {});
-  });
-
-  router.post('/platform/structures/:structureId/admins', ...platform, async (req, res) => {
-    const structure = await structureFor(db, req);
-    const posted = await submitForm(req, PlatformAccountForm, (f) => createStructureAdmin(db, structure, f), (again) =>
-      renderAccountForm(res, again.status, adminPage(res, structure), again.values, again.errors));
-    if (!posted.ok) return;
-    flash(req, 'notice', 'structures.platform.adminCreated');
-    res.redirect(303, '/platform');
-  });
-
-  const coordinatorPage = (res: Response, network: { id: number; name: string }) => ({
-    heading: res.locals.t('structures.form.coordinatorTitle', { network: network.name }),
-    intro: res.locals.t('structures.form.coordinatorIntro'),
-    action: `/platform/networks/${network.id}/coordinators`,
-  });
-
-  router.get('/platform/networks/:networkId/coordinators/new', ...platform, async (req, res) => {
-    renderAccountForm(res, 200, coordinatorPage(res, await networkFor(db, req)), {}, {});
-  });
-
-  router.post('/platform/networks/:networkId/coordinators', ...platform, async (req, res) => {
-    const network = await networkFor(db, req);
-    const posted = await submitForm(req, PlatformAccountForm, (f) => createCoordinator(db, network, f), (again) =>
-      renderAccountForm(res, again.status, coordinatorPage(res, network), again.values, again.errors));
-    if (!posted.ok) return;
-    flash(req, 'notice', 'structures.platform.coordinatorCreated');
-    res.redirect(303, '/platform');
-  });
+  accountPages('/platform/networks/:networkId/coordinators', (req) => networkFor(db, req), (res, network) => ({
+    heading: res.locals.t('structures.form.coordinatorTitle', { network: network.name }), intro: res.locals.t('structures.form.coordinatorIntro'),
+  }), (network, f) => createCoordinator(db, network, f), 'structures.platform.coordinatorCreated');
 
   // ---------------------------------------------------------------------------------------------------
   // A structure's own choice: being named to its network
 
-  const renderSettings = async (req: Parameters<typeof ownStructure>[1], res: Response, status: number, values: Record<string, string> | null, errors: FormErrors) => {
+  const renderSettings = async (req: Request, res: Response, status: number, values: Record<string, string> | null, errors: FormErrors) => {
     const structure = await ownStructure(db, req);
     res.status(status).render('structures/settings', {
       title: res.locals.t('structures.settings.title'), structure, errors,
