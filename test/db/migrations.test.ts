@@ -38,7 +38,7 @@ describe('migrations', () => {
 });
 
 describe('migration: every account into a structure, networks', () => {
-  const STRUCTURES = '20261203090000_structures_and_networks';
+  const STRUCTURES = '20261204090000_structures_and_networks';
   let t: TestDatabase;
   let ids: DemoIds;
   let tables: string[];
