@@ -192,7 +192,8 @@ export async function loadDemoData(db: Db): Promise<DemoIds> {
 }
 
 export function demoLogins(): string[] {
-  const staff = Object.values(DEMO_ACCOUNTS).map((a) => `  ${a.role.padEnd(14)} ${a.email}${a.structure ? `  (${a.structure})` : ''}`);
+  const where = (a: (typeof DEMO_ACCOUNTS)[keyof typeof DEMO_ACCOUNTS]) => a.structure ?? (a.role === 'coordinator' ? DEMO_NETWORK : null);
+  const staff = Object.values(DEMO_ACCOUNTS).map((a) => `  ${a.role.padEnd(14)} ${a.email}${where(a) ? `  (${where(a)})` : ''}`);
   const youths = DEMO_GROUPS.flatMap((g) => g.youths.filter((y) => y[4]).map((y) => `  ${'youth'.padEnd(14)} ${y[4]}  (${g.structure})`));
   return [...staff, ...youths, `  password for all: ${DEMO_PASSWORD}`];
 }

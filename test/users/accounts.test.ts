@@ -60,10 +60,12 @@ describe('accounts, managed by the admin of their structure', () => {
       expect(youth.status).to.equal(303);
     });
 
-    it('refuses an unknown role', async () => {
+    it('refuses an unknown role, and the platform\'s roles: a structure admin opens its structure\'s accounts only', async () => {
       const agent = await signIn(buildApp(), DEMO_ACCOUNTS.admin.email);
-      const res = await postForm(agent, '/admin/users', { role: 'superuser', displayName: 'X', email: 'x@example.org', password: 'long-enough-1' }, '/admin/users/new');
-      expect(res.status).to.equal(422);
+      for (const role of ['superuser', 'coordinator', 'platform_admin']) {
+        const res = await postForm(agent, '/admin/users', { role, displayName: 'X', email: `${role}@example.org`, password: 'long-enough-1' }, '/admin/users/new');
+        expect(res.status, role).to.equal(422);
+      }
     });
   });
 
