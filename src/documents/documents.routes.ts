@@ -176,8 +176,8 @@ export function documentsRoutes(db: Db, config: Config): Router {
     res.render('documents/audit', { title: res.locals.t('documents.audit.title'), log, choices, filter, page, query });
   });
 
-  router.get('/admin/retention', requireSignedIn, requireCan('viewRetention'), async (_req, res) => {
-    const overview = await retentionOverview(db, config.retentionDays);
+  router.get('/admin/retention', requireSignedIn, requireCan('viewRetention'), async (req, res) => {
+    const overview = await retentionOverview(db, signedIn(req).structureId, config.retentionDays);
     res.render('documents/retention', { title: res.locals.t('documents.retention.title'), overview, retentionDays: config.retentionDays, purgedKinds: PURGED_KINDS });
   });
 
