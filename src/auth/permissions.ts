@@ -13,6 +13,11 @@ export interface GroupRecord {
   standing?: YouthStanding | null;
 }
 
+/** A group with the structure it belongs to, for the questions whose answer depends on it. */
+export interface StructureGroupRecord extends GroupRecord {
+  structure_id: number;
+}
+
 export interface AccountRecord {
   id: number;
   role: Role;
@@ -51,8 +56,9 @@ const rules = {
   createGroup: (u) => isWorker(u),
   viewGroup: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),
   editGroup: (u, g: GroupRecord) => leadsGroup(u, g),
-  // Cloning makes a new group led by the one who clones it, from a group they lead.
-  cloneGroup: (u, g: GroupRecord) => leadsGroup(u, g),
+  // Cloning makes a new group of the same structure led by the one who clones it, from a group they lead: a
+  // co-lead lent by another structure does not start this structure's next project.
+  cloneGroup: (u, g: StructureGroupRecord) => leadsGroup(u, g) && g.structure_id === u.structureId,
   // Youths' files (birth date, phone, emergency contact, why they left) are for the adults in charge.
   viewYouthFiles: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
   manageYouths: (u, g: GroupRecord) => leadsGroup(u, g),

@@ -379,8 +379,9 @@ export function listActiveWorkers(db: Db, group: Pick<GroupRow, 'id' | 'structur
 
 /**
  * A co-lead is a worker of the group's structure, picked from the list; or a worker of another structure of
- * the same network, lent to the group by its lead, who types that worker's e-mail: the only way a worker
- * reaches another structure's group, and always this explicit act of the group's side.
+ * the same network, lent to the group by one of its leads of the group's own structure, who types that
+ * worker's e-mail: the only way a worker reaches another structure's group, and always this explicit act of
+ * the group's side (a worker lent to it lends nobody else).
  */
 export const CoLeadForm = z
   .object({
@@ -389,7 +390,8 @@ export const CoLeadForm = z
   })
   .refine((f) => f.workerUserId !== null || f.lentEmail !== null, { path: ['workerUserId'], message: 'validation.required' });
 
-export async function addCoLead(db: Db, group: Pick<GroupRow, 'id' | 'structure_id'>, f: z.infer<typeof CoLeadForm>): Promise<void> {
+export async function addCoLead(db: Db, by: Express.User, group: Pick<GroupRow, 'id' | 'structure_id'>, f: z.infer<typeof CoLeadForm>): Promise<void> {
+  if (f.workerUserId === null && by.structureId !== group.structure_id) throw new Refusal('lentEmail', 'groups.workersForm.lendersOnly');
   const userId = f.workerUserId !== null ? await workerOfStructure(db, group, f.workerUserId) : await workerLentFromNetwork(db, group, f.lentEmail!);
   const already = await db('group_workers').where({ group_id: group.id, user_id: userId }).first();
   if (already) throw new Refusal(f.workerUserId !== null ? 'workerUserId' : 'lentEmail', 'groups.workersForm.already');

@@ -70,10 +70,10 @@ export function groupsRoutes(db: Db): Router {
 
   // The small lists of the edit page: each form re-renders the whole page with its own errors on failure.
   // Adding twice by a double click adds once (oncePerForm); removing is idempotent already.
-  const listAction = <S extends z.ZodType>(schema: S, act: (group: ScopedGroup, data: z.infer<S>) => Promise<void>, done: string) =>
+  const listAction = <S extends z.ZodType>(schema: S, act: (group: ScopedGroup, data: z.infer<S>, user: Express.User) => Promise<void>, done: string) =>
     async (req: Request, res: Response) => {
-      const { group } = await groupFor(db, req, 'editGroup');
-      const posted = await submitForm(req, schema, (f) => oncePerForm(db, req, () => act(group, f)), (again) =>
+      const { user, group } = await groupFor(db, req, 'editGroup');
+      const posted = await submitForm(req, schema, (f) => oncePerForm(db, req, () => act(group, f, user)), (again) =>
         renderEdit(res, group, again.status, { ...groupFormValues(group), ...again.values }, again.errors));
       if (!posted.ok) return;
       if (posted.result) flash(req, 'notice', done);
@@ -82,7 +82,7 @@ export function groupsRoutes(db: Db): Router {
 
   router.post('/groups/:id/funders', requireSignedIn, listAction(FunderForm, (g, f) => addFunder(db, g.id, f), 'groups.funders.added'));
   router.post('/groups/:id/companions', requireSignedIn, listAction(CompanionForm, (g, f) => addCompanion(db, g, f), 'groups.companions.added'));
-  router.post('/groups/:id/workers', requireSignedIn, listAction(CoLeadForm, (g, f) => addCoLead(db, g, f), 'groups.workersForm.added'));
+  router.post('/groups/:id/workers', requireSignedIn, listAction(CoLeadForm, (g, f, user) => addCoLead(db, user, g, f), 'groups.workersForm.added'));
 
   const removal = (remove: (groupId: number, itemId: number) => Promise<boolean>, param: string, done: string) =>
     async (req: Request, res: Response) => {

@@ -165,6 +165,11 @@ describe('groups', () => {
       // Her own director does not read the group for that: it stays the mission locale's.
       const mjc = await signIn(app, DEMO_ACCOUNTS.directorMjc.email);
       expect((await mjc.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(404);
+      // Lent to this group, she does not start the mission locale's next project from it, nor lend it anyone.
+      expect((await elodie.get(`/groups/${ids.groups.dispensaire}/clone`)).status).to.equal(403);
+      const relent = await postForm(elodie, `/groups/${ids.groups.dispensaire}/workers`, { lentEmail: DEMO_ACCOUNTS.karim.email }, edit);
+      expect(relent.status).to.equal(422);
+      expect(visibleText(relent.text)).to.include('Seul·e un·e animateur·rice de la structure du groupe peut y prêter');
       await postForm(karim, `/groups/${ids.groups.dispensaire}/workers/${ids.users.elodie}/delete`, {}, edit);
     });
 
