@@ -391,7 +391,7 @@ export const CoLeadForm = z
   .refine((f) => f.workerUserId !== null || f.lentEmail !== null, { path: ['workerUserId'], message: 'validation.required' });
 
 export async function addCoLead(db: Db, by: Express.User, group: Pick<GroupRow, 'id' | 'structure_id'>, f: z.infer<typeof CoLeadForm>): Promise<void> {
-  if (f.workerUserId === null && by.structureId !== group.structure_id) throw new Refusal('lentEmail', 'groups.workersForm.lendersOnly');
+  if (f.workerUserId === null && by.structureId !== group.structure_id) throw new Refusal('_form', 'groups.workersForm.lendersOnly');
   const userId = f.workerUserId !== null ? await workerOfStructure(db, group, f.workerUserId) : await workerLentFromNetwork(db, group, f.lentEmail!);
   const already = await db('group_workers').where({ group_id: group.id, user_id: userId }).first();
   if (already) throw new Refusal(f.workerUserId !== null ? 'workerUserId' : 'lentEmail', 'groups.workersForm.already');
