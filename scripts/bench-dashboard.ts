@@ -107,8 +107,9 @@ async function bench(name: string, env: Record<string, string>): Promise<Result>
   try {
     await prepare(db, name);
     const director = await db('users').where({ email: LARGE_NETWORK_LOGINS.director }).first('id');
-    const scope = { role: 'director' as const, userId: Number(director.id) };
     const structure = await db('structures').orderBy('id').first('id');
+    // A director reads their own structure's groups (the first one's, in the large network).
+    const scope = { role: 'director' as const, userId: Number(director.id), structureId: Number(structure.id) };
     const filters = { year: new Date().getFullYear() - 3, structure: Number(structure.id) };
     const rows: Record<string, number> = {};
     for (const table of ['groups', 'youths', 'attendance', 'follow_ups', 'restitution_events']) {

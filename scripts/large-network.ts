@@ -28,7 +28,7 @@ const TABLES_IN_DELETE_ORDER = [
   'follow_ups', 'restitution_media', 'restitution_presenters', 'restitution_events', 'audit_log', 'youth_documents', 'group_requirements',
   'media_youths', 'media', 'image_consents', 'assessment_answers', 'assessments', 'sessions', 'one_time_codes', 'attendance', 'meetings',
   'departure_approvals', 'phase_transitions', 'withdrawals', 'enrolments', 'youths', 'group_funders', 'group_companions', 'group_workers',
-  'groups', 'structures', 'users',
+  'groups', 'users', 'structures', 'networks',
 ];
 
 const SEQUENCED = ['users', 'structures', 'groups', 'youths', 'enrolments', 'withdrawals', 'meetings', 'restitution_events', 'follow_ups', 'assessments'];
@@ -78,19 +78,20 @@ export async function loadLargeNetwork(db: Db, size: LargeNetworkSize = LARGE_NE
 
   // Each table's rows, in insertion order.
   const t: Record<string, Row[]> = {
-    users: [], structures: [], groups: [], group_workers: [], youths: [], enrolments: [], withdrawals: [], meetings: [], attendance: [],
+    structures: [], users: [], groups: [], group_workers: [], youths: [], enrolments: [], withdrawals: [], meetings: [], attendance: [],
     restitution_events: [], restitution_presenters: [], follow_ups: [], assessments: [], assessment_answers: [],
   };
   const hash = await hashPassword(DEMO_PASSWORD);
-  const user = (role: string, email: string, name: string) => {
+  // The director and the admin are of the first structure; the workers spread over all of them.
+  const user = (role: string, email: string, name: string, structureId = 1) => {
     const id = t.users!.length + 1;
-    t.users!.push({ id, role, email, display_name: name, password_hash: hash, active: true, created_at: iso, updated_at: iso });
+    t.users!.push({ id, role, email, display_name: name, password_hash: hash, active: true, structure_id: structureId, created_at: iso, updated_at: iso });
     return id;
   };
+  STRUCTURES.forEach((name, i) => t.structures!.push({ id: i + 1, name, town: name.split(' ').pop(), created_at: iso }));
   user('director', LARGE_NETWORK_LOGINS.director, 'Françoise Delcroix');
   user('admin', LARGE_NETWORK_LOGINS.admin, 'Alice Admin');
-  const workers = Array.from({ length: 40 }, (_, i) => user('worker', `animateur${i + 1}@reseau.test`, `${pick(FIRST)} ${pick(LAST)} (${i + 1})`));
-  STRUCTURES.forEach((name, i) => t.structures!.push({ id: i + 1, name, town: name.split(' ').pop(), created_at: iso }));
+  const workers = Array.from({ length: 40 }, (_, i) => user('worker', `animateur${i + 1}@reseau.test`, `${pick(FIRST)} ${pick(LAST)} (${i + 1})`, 1 + (i % STRUCTURES.length)));
 
   const competences: { id: number }[] = await db('competences').orderBy('position').select('id');
   const start = today.subtract(10, 'year');

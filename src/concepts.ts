@@ -4,6 +4,7 @@ import { storageMessages } from './http/storage.messages.js';
 import { home } from './home/index.js';
 import { auth } from './auth/index.js';
 import { users } from './users/index.js';
+import { structures } from './structures/index.js';
 import { groups } from './groups/index.js';
 import { participants } from './participants/index.js';
 import { phases } from './phases/index.js';
@@ -18,7 +19,7 @@ import { reports } from './reports/index.js';
 
 /** Every concept of the app, once: their routes are mounted in this order, their messages make the catalog. */
 export const CONCEPTS: Concept[] = [
-  home, auth, users, groups, participants, phases, meetings, documents, media, assessments, journey, restitution, followUps, reports,
+  home, auth, users, structures, groups, participants, phases, meetings, documents, media, assessments, journey, restitution, followUps, reports,
 ];
 
 export const catalog = buildCatalog([storageMessages, ...CONCEPTS.flatMap((c) => c.messages)]);

@@ -11,6 +11,10 @@ declare global {
       email: string | null;
       username: string | null;
       locale: string | null;
+      /** The structure the account belongs to; null for the platform admin and a network coordinator. */
+      structureId: number | null;
+      /** A coordinator's network. */
+      networkId: number | null;
     }
     interface Request {
       lang: Language;

@@ -145,12 +145,13 @@ export function authRoutes(db: Db, passport: AppPassport, opts: { maxFailures: n
   router.post('/setup', async (req, res) => {
     // Once any account exists this page is gone: nobody can use it to make themselves admin.
     if ((await countUsers(db)) > 0) throw notFound();
-    const posted = await submitForm(req, FirstAdminForm, (f) => createAccount(db, { role: 'admin', ...f }), (again) =>
+    // The first account belongs to no structure: it is the platform's, and opens the structures.
+    const posted = await submitForm(req, FirstAdminForm, (f) => createAccount(db, { role: 'platform_admin', ...f }), (again) =>
       renderSetup(res, again.status, again.values, again.errors));
     if (!posted.ok) return;
     await signIn(req, toSessionUser(posted.result));
     flash(req, 'notice', 'auth.setupDone');
-    res.redirect(303, '/admin/users');
+    res.redirect(303, '/platform');
   });
 
   // codeKnown: the code was found good, so the form keeps carrying it hidden.

@@ -13,6 +13,11 @@ export interface GroupRecord {
   standing?: YouthStanding | null;
 }
 
+/** A group with the structure it belongs to, for the questions whose answer depends on it. */
+export interface StructureGroupRecord extends GroupRecord {
+  structure_id: number;
+}
+
 export interface AccountRecord {
   id: number;
   role: Role;
@@ -51,8 +56,9 @@ const rules = {
   createGroup: (u) => isWorker(u),
   viewGroup: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),
   editGroup: (u, g: GroupRecord) => leadsGroup(u, g),
-  // Cloning makes a new group led by the one who clones it, from a group they lead.
-  cloneGroup: (u, g: GroupRecord) => leadsGroup(u, g),
+  // Cloning makes a new group of the same structure led by the one who clones it, from a group they lead: a
+  // co-lead lent by another structure does not start this structure's next project.
+  cloneGroup: (u, g: StructureGroupRecord) => leadsGroup(u, g) && g.structure_id === u.structureId,
   // Youths' files (birth date, phone, emergency contact, why they left) are for the adults in charge.
   viewYouthFiles: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
   manageYouths: (u, g: GroupRecord) => leadsGroup(u, g),
@@ -104,18 +110,28 @@ const rules = {
   recordFollowUp: (u, g: GroupRecord) => leadsGroup(u, g),
   // Bringing back a youth of an earlier group (one the worker can see) as peer leader of a group they lead.
   enrolPeerLeader: (u, g: GroupRecord) => leadsGroup(u, g),
-  // The outcome dashboard: directors and admins read every group's figures; a worker reads the same figures
-  // for the groups they lead (the report queries narrow to them). The names behind a figure are for those who
-  // may open youths' files (not the admin); exports for funders are the directors' and admins' business.
+  // The outcome dashboard: a director and the structure's admin read the figures of every group of their
+  // structure; a worker reads the same figures for the groups they lead (the report queries narrow to them).
+  // The names behind a figure are for those who may open youths' files (not the admin); exports for funders
+  // are the directors' and admins' business.
   readDashboard: (u) => u.role === 'director' || u.role === 'admin' || isWorker(u),
   readReportYouths: (u) => u.role === 'director' || isWorker(u),
   exportReports: (u) => u.role === 'director' || u.role === 'admin',
   viewAuditLog: (u) => u.role === 'admin',
   viewRetention: (u) => u.role === 'admin' || u.role === 'director',
-  manageAccounts: (u) => u.role === 'admin',
+  // The structure's admin manages the structure's accounts; an admin placed in no structure has none.
+  manageAccounts: (u) => u.role === 'admin' && u.structureId !== null,
   // An admin must not lock themselves out by deactivating their own account.
   deactivateAccount: (u, a: AccountRecord) => u.role === 'admin' && a.id !== u.id,
   issueYouthCode: (u, a: AccountRecord) => u.role === 'admin' && a.role === 'youth',
+  // A structure's own choices about itself (being named to its network): its admin's.
+  manageStructure: (u) => u.role === 'admin' && u.structureId !== null,
+  // The network's figures, structure by structure: its coordinator's, figures only — no name of a youth,
+  // a group or a worker, and the small counts hidden (the coordinator may not read youths' names).
+  readNetwork: (u) => u.role === 'coordinator' && u.networkId !== null,
+  // Opening networks and structures and their first accounts. The platform's admin reads no youth data:
+  // its scope holds no group (src/groups/group.ts), so every group and youth page is a 404 for it.
+  managePlatform: (u) => u.role === 'platform_admin',
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof rules;

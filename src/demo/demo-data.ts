@@ -18,11 +18,24 @@ import { loadDemoRestitution } from './demo-restitution.js';
  */
 export const DEMO_PASSWORD = 'tremplin-demo';
 
+// Two structures of one regional network, as in the proceedings: the mission locale and the MJC.
+export const DEMO_NETWORK = 'Lianes coopération, Nord-Pas de Calais';
+const MISSION_LOCALE = 'Mission locale du Douaisis';
+const MJC = "MJC d'Halluin";
+
+/**
+ * Every staff login of the demo. Karim and Élodie lead the groups of their own structure; Élodie is also lent
+ * to the mission locale's group in Algeria as co-lead. The coordinator reads the network's figures, the
+ * platform's admin opens networks and structures.
+ */
 export const DEMO_ACCOUNTS = {
-  admin: { email: 'admin@tremplin.test', displayName: 'Alice Admin', role: 'admin' },
-  director: { email: 'direction@tremplin.test', displayName: 'Françoise Delcroix', role: 'director' },
-  karim: { email: 'karim@tremplin.test', displayName: 'Karim Benali', role: 'worker' },
-  elodie: { email: 'elodie@tremplin.test', displayName: 'Élodie Martin', role: 'worker' },
+  admin: { email: 'admin@tremplin.test', displayName: 'Alice Admin', role: 'admin', structure: MISSION_LOCALE },
+  director: { email: 'direction@tremplin.test', displayName: 'Françoise Delcroix', role: 'director', structure: MISSION_LOCALE },
+  karim: { email: 'karim@tremplin.test', displayName: 'Karim Benali', role: 'worker', structure: MISSION_LOCALE },
+  elodie: { email: 'elodie@tremplin.test', displayName: 'Élodie Martin', role: 'worker', structure: MJC },
+  directorMjc: { email: 'direction.mjc@tremplin.test', displayName: 'Nadia Desmet', role: 'director', structure: MJC },
+  coordinator: { email: 'coordination@tremplin.test', displayName: 'Hélène Vasseur', role: 'coordinator', structure: null },
+  platform: { email: 'plateforme@tremplin.test', displayName: 'Paul Plateforme', role: 'platform_admin', structure: null },
 } as const;
 
 type DemoGroupKey = 'sadiola' | 'dispensaire' | 'bafou' | 'maroc' | 'kawara' | 'algerie';
@@ -45,17 +58,13 @@ interface DemoGroup {
 }
 
 const STRUCTURES: [string, string][] = [
-  ['Mission locale Sambre-Avesnois', 'Maubeuge'],
-  ['Mission locale du Douaisis', 'Douai'],
-  ["MJC d'Halluin", 'Halluin'],
-  ['STAJ Nord Artois', 'Valenciennes'],
-  ['Ville du Portel', 'Le Portel'],
-  ['Ville de Roubaix', 'Roubaix'],
+  [MISSION_LOCALE, 'Douai'],
+  [MJC, 'Halluin'],
 ];
 
 export const DEMO_GROUPS: DemoGroup[] = [
   {
-    key: 'sadiola', name: 'Rencontre des jeunes de Sadiola', structure: 'Mission locale du Douaisis',
+    key: 'sadiola', name: 'Rencontre des jeunes de Sadiola', structure: MISSION_LOCALE,
     country: 'ML', place: 'Sadiola', partner: 'Mairie de Sadiola, avec la CC Cœur d’Ostrevent',
     theme: 'Rencontre et projet commun avec les jeunes de Sadiola', phase: 'preparation', departsIn: 120, days: 18,
     lead: 'karim',
@@ -66,7 +75,7 @@ export const DEMO_GROUPS: DemoGroup[] = [
     ],
   },
   {
-    key: 'dispensaire', name: 'Finir le dispensaire et la classe', structure: 'Mission locale Sambre-Avesnois',
+    key: 'dispensaire', name: 'Finir le dispensaire et la classe', structure: MISSION_LOCALE,
     country: 'ML', place: 'Kayes', partner: 'Association Kayes Solidarité', theme: 'Finir un dispensaire et une salle de classe',
     phase: 'after', departsIn: -400, days: 21, lead: 'karim',
     youths: [
@@ -76,7 +85,7 @@ export const DEMO_GROUPS: DemoGroup[] = [
     ],
   },
   {
-    key: 'bafou', name: 'Échange avec la MJC de Bafou', structure: "MJC d'Halluin", country: 'CM', place: 'Bafou',
+    key: 'bafou', name: 'Échange avec la MJC de Bafou', structure: MJC, country: 'CM', place: 'Bafou',
     partner: 'MJC de Bafou (jumelage Nkong-Zem)', theme: 'Théâtre et vidéo avec les jeunes de Bafou',
     phase: 'restitution', departsIn: -140, days: 21, lead: 'elodie',
     youths: [
@@ -85,7 +94,7 @@ export const DEMO_GROUPS: DemoGroup[] = [
     ],
   },
   {
-    key: 'maroc', name: 'Maison de quartier au Maroc', structure: 'STAJ Nord Artois', country: 'MA', place: 'Azrou',
+    key: 'maroc', name: 'Maison de quartier au Maroc', structure: MJC, country: 'MA', place: 'Azrou',
     partner: 'Association des jeunes d’Azrou', theme: 'Chantier et éducation à la solidarité internationale',
     phase: 'stay', departsIn: -10, days: 21, lead: 'elodie',
     youths: [
@@ -94,7 +103,7 @@ export const DEMO_GROUPS: DemoGroup[] = [
     ],
   },
   {
-    key: 'kawara', name: 'Jumelage Le Portel – Kawara', structure: 'Ville du Portel', country: 'BF', place: 'Kawara',
+    key: 'kawara', name: 'Jumelage Le Portel – Kawara', structure: MJC, country: 'BF', place: 'Kawara',
     partner: 'Comité de jumelage de Kawara', theme: 'Appel à projets jeunes : école et jardin maraîcher',
     phase: 'departure', departsIn: 18, days: 15, lead: 'elodie',
     youths: [
@@ -103,7 +112,7 @@ export const DEMO_GROUPS: DemoGroup[] = [
     ],
   },
   {
-    key: 'algerie', name: 'Construire parasismique en Algérie', structure: 'Ville de Roubaix', country: 'DZ', place: 'Boumerdès',
+    key: 'algerie', name: 'Construire parasismique en Algérie', structure: MISSION_LOCALE, country: 'DZ', place: 'Boumerdès',
     partner: 'Lycée technique de Boumerdès', theme: 'Former et apprendre la construction parasismique',
     phase: 'return', departsIn: -35, days: 20, lead: 'karim', coLead: 'elodie',
     youths: [
@@ -118,6 +127,7 @@ export interface DemoIds {
   youthUsers: Record<string, number>;
   groups: Record<DemoGroupKey, number>;
   structures: Record<string, number>;
+  network: number;
 }
 
 export async function loadDemoData(db: Db): Promise<DemoIds> {
@@ -129,14 +139,16 @@ export async function loadDemoData(db: Db): Promise<DemoIds> {
       const [r] = await trx(table).insert(row).returning('id');
       return insertedId(r);
     };
-    const ids: DemoIds = { users: {} as DemoIds['users'], youthUsers: {}, groups: {} as DemoIds['groups'], structures: {} };
+    const network = await insertId('networks', { name: DEMO_NETWORK, created_at: now });
+    const ids: DemoIds = { users: {} as DemoIds['users'], youthUsers: {}, groups: {} as DemoIds['groups'], structures: {}, network };
+    for (const [name, town] of STRUCTURES) ids.structures[name] = await insertId('structures', { name, town, network_id: network, created_at: now });
     for (const [key, a] of Object.entries(DEMO_ACCOUNTS) as [keyof typeof DEMO_ACCOUNTS, (typeof DEMO_ACCOUNTS)[keyof typeof DEMO_ACCOUNTS]][]) {
       ids.users[key] = await insertId('users', {
         role: a.role, email: a.email, display_name: a.displayName, password_hash: passwordHash, active: true,
+        structure_id: a.structure ? ids.structures[a.structure] : null, network_id: a.role === 'coordinator' ? network : null,
         created_at: now, updated_at: now,
       });
     }
-    for (const [name, town] of STRUCTURES) ids.structures[name] = await insertId('structures', { name, town, created_at: now });
     for (const g of DEMO_GROUPS) {
       const departure = today.add(g.departsIn, 'day');
       const groupId = await insertId('groups', {
@@ -154,7 +166,7 @@ export async function loadDemoData(db: Db): Promise<DemoIds> {
         if (username) {
           userId = await insertId('users', {
             role: 'youth', username, display_name: `${first} ${last}`, password_hash: passwordHash, active: true,
-            created_at: now, updated_at: now,
+            structure_id: ids.structures[g.structure], created_at: now, updated_at: now,
           });
           ids.youthUsers[username] = userId;
         }
@@ -180,7 +192,8 @@ export async function loadDemoData(db: Db): Promise<DemoIds> {
 }
 
 export function demoLogins(): string[] {
-  const staff = Object.values(DEMO_ACCOUNTS).map((a) => `  ${a.role.padEnd(9)} ${a.email}`);
-  const youths = DEMO_GROUPS.flatMap((g) => g.youths.filter((y) => y[4]).map((y) => `  youth     ${y[4]}`));
+  const where = (a: (typeof DEMO_ACCOUNTS)[keyof typeof DEMO_ACCOUNTS]) => a.structure ?? (a.role === 'coordinator' ? DEMO_NETWORK : null);
+  const staff = Object.values(DEMO_ACCOUNTS).map((a) => `  ${a.role.padEnd(14)} ${a.email}${where(a) ? `  (${where(a)})` : ''}`);
+  const youths = DEMO_GROUPS.flatMap((g) => g.youths.filter((y) => y[4]).map((y) => `  ${'youth'.padEnd(14)} ${y[4]}  (${g.structure})`));
   return [...staff, ...youths, `  password for all: ${DEMO_PASSWORD}`];
 }

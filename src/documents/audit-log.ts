@@ -53,6 +53,8 @@ export interface AuditRow {
 export const AUDIT_PAGE_SIZE = 50;
 
 export interface AuditFilter {
+  /** The structure whose groups' rows are read: its admin reads no other structure's log. */
+  structureId: number | null;
   groupId?: number;
   userId?: number;
   page: number;
@@ -61,7 +63,7 @@ export interface AuditFilter {
 /** A page of the log, newest first, with the names a reader needs (group, youth) looked up in two queries. */
 export async function listAudit(db: Db, filter: AuditFilter): Promise<{ rows: AuditRow[]; total: number; pages: number }> {
   const base = () => {
-    const q = db('audit_log');
+    const q = db('audit_log').whereIn('audit_log.group_id', groupsOf(db, filter.structureId));
     if (filter.groupId) q.where('audit_log.group_id', filter.groupId);
     if (filter.userId) q.where('audit_log.user_id', filter.userId);
     return q;
@@ -93,11 +95,14 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<{ rows: Au
   return { rows, total, pages };
 }
 
-/** The groups and people that appear in the log, for the filters. */
-export async function auditFilterChoices(db: Db): Promise<{ groups: { id: number; name: string }[]; users: { id: number; name: string }[] }> {
+const groupsOf = (db: Db, structureId: number | null) => db('groups').where('structure_id', structureId ?? -1).select('id');
+
+/** The groups and people that appear in the structure's log, for the filters. */
+export async function auditFilterChoices(db: Db, structureId: number | null): Promise<{ groups: { id: number; name: string }[]; users: { id: number; name: string }[] }> {
+  const inStructure = () => db('audit_log').whereIn('group_id', groupsOf(db, structureId));
   const [groups, users] = await Promise.all([
-    db('groups').whereIn('id', db('audit_log').whereNotNull('group_id').distinct('group_id')).orderBy('name').select('id', 'name'),
-    db('users').whereIn('id', db('audit_log').whereNotNull('user_id').distinct('user_id')).orderBy('display_name').select('id', 'display_name as name'),
+    db('groups').whereIn('id', inStructure().distinct('group_id')).orderBy('name').select('id', 'name'),
+    db('users').whereIn('id', inStructure().whereNotNull('user_id').distinct('user_id')).orderBy('display_name').select('id', 'display_name as name'),
   ]);
   return { groups, users };
 }

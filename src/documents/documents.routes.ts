@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import { requireCan, requireSignedIn } from '../auth/guards.js';
+import { requireCan, requireSignedIn, signedIn } from '../auth/guards.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
@@ -161,16 +161,17 @@ export function documentsRoutes(db: Db, config: Config): Router {
 
   router.get('/admin/audit', requireSignedIn, requireCan('viewAuditLog'), async (req, res) => {
     const int = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : undefined);
-    const filter = { groupId: int(req.query.group), userId: int(req.query.user), page: int(req.query.page) ?? 1 };
-    const [log, choices] = await Promise.all([listAudit(db, filter), auditFilterChoices(db)]);
+    const { structureId } = signedIn(req);
+    const filter = { structureId, groupId: int(req.query.group), userId: int(req.query.user), page: int(req.query.page) ?? 1 };
+    const [log, choices] = await Promise.all([listAudit(db, filter), auditFilterChoices(db, structureId)]);
     const page = Math.min(Math.max(1, filter.page), log.pages);
     const query = (p: number) =>
       '?' + new URLSearchParams({ ...(filter.groupId ? { group: String(filter.groupId) } : {}), ...(filter.userId ? { user: String(filter.userId) } : {}), page: String(p) }).toString();
     res.render('documents/audit', { title: res.locals.t('documents.audit.title'), log, choices, filter, page, query });
   });
 
-  router.get('/admin/retention', requireSignedIn, requireCan('viewRetention'), async (_req, res) => {
-    const overview = await retentionOverview(db, config.retentionDays);
+  router.get('/admin/retention', requireSignedIn, requireCan('viewRetention'), async (req, res) => {
+    const overview = await retentionOverview(db, signedIn(req).structureId, config.retentionDays);
     res.render('documents/retention', { title: res.locals.t('documents.retention.title'), overview, retentionDays: config.retentionDays, purgedKinds: PURGED_KINDS });
   });
 

@@ -50,10 +50,12 @@ export interface RetentionGroup {
  * What the retention page shows: the scans the next purge deletes (groups back for longer than the
  * retention), then the groups whose scans will go later, with the day. Counts only: no youth's name.
  */
-export async function retentionOverview(db: Db, retentionDays: number, today: string = todayIso()): Promise<{ due: RetentionGroup[]; later: RetentionGroup[] }> {
+export async function retentionOverview(db: Db, structureId: number | null, retentionDays: number, today: string = todayIso()): Promise<{ due: RetentionGroup[]; later: RetentionGroup[] }> {
   const rows: { group_id: number; group_name: string; return_date: string | null; kind: Kind; n: number | string }[] = await db('youth_documents')
     .join('enrolments', 'enrolments.id', 'youth_documents.enrolment_id')
     .join('groups', 'groups.id', 'enrolments.group_id')
+    // The structure's own groups: its admin and its director read no other structure's.
+    .where('groups.structure_id', structureId ?? -1)
     .whereNotNull('youth_documents.scan_path')
     .whereIn('youth_documents.kind', PURGED_KINDS)
     .whereNotNull('groups.return_date')

@@ -35,14 +35,26 @@ export interface GroupRow {
 export type ScopedGroup = GroupRow & GroupRecord & { structure_name: string };
 
 /**
+ * The structure whose every group a user reads: a director's (the structure's admin reads the same groups'
+ * figures, never their pages). Null for everyone else, who reach groups one by one or not at all.
+ */
+export function structureReadBy(user: Express.User): number | null {
+  return user.role === 'director' || user.role === 'admin' ? user.structureId : null;
+}
+
+/**
  * The groups a user may see, with how they reach each one. Every group page starts from here, so a group
- * outside a user's scope is simply not found.
+ * outside a user's scope is simply not found: a director reads their structure's groups; a worker the groups
+ * they lead or co-lead (in another structure too, when its lead took them on as co-lead); a youth the groups
+ * they are enrolled in. The structure's admin, a network's coordinator and the platform's admin reach none.
  */
 export function scopedGroups(db: Db, user: Express.User): Knex.QueryBuilder {
   const q = db('groups').join('structures', 'structures.id', 'groups.structure_id');
   switch (user.role) {
     case 'director':
-      return q.select('groups.*', 'structures.name as structure_name', db.raw("'director' as access"));
+      return q
+        .where('groups.structure_id', structureReadBy(user) ?? -1)
+        .select('groups.*', 'structures.name as structure_name', db.raw("'director' as access"));
     case 'worker':
       return q
         .join('group_workers', function () {
@@ -123,8 +135,6 @@ const text = (max: number) => z.string().trim().max(max, { message: 'validation.
 export const GroupForm = z
   .object({
     name: text(160).min(1, { message: 'validation.required' }),
-    structureId: z.string().optional(),
-    newStructure: optionalText(160),
     destinationCountry: z
       .string()
       .trim()
@@ -145,30 +155,16 @@ export const GroupForm = z
   })
   .superRefine((f, ctx) => {
     if (f.returnDate < f.departureDate) ctx.addIssue({ code: 'custom', path: ['returnDate'], message: 'groups.form.returnBeforeDeparture' });
-    if (!f.newStructure && !/^\d+$/.test(f.structureId ?? '')) ctx.addIssue({ code: 'custom', path: ['structureId'], message: 'groups.form.structureRequired' });
   });
 export type GroupInput = z.infer<typeof GroupForm>;
 
-export interface StructureRow {
-  id: number;
-  name: string;
-  town: string | null;
-}
-
-export function listStructures(db: Db): Promise<StructureRow[]> {
-  return db('structures').orderBy('name').select('id', 'name', 'town');
-}
-
-async function structureFor(trx: Db, input: GroupInput): Promise<number> {
-  if (input.newStructure) {
-    const existing = await trx('structures').whereRaw('lower(name) = lower(?)', [input.newStructure]).first('id');
-    if (existing) return existing.id;
-    const [row] = await trx('structures').insert({ name: input.newStructure, created_at: nowIso() }).returning('id');
-    return insertedId(row);
-  }
-  const found = await trx('structures').where({ id: Number(input.structureId) }).first('id');
-  if (!found) throw new Refusal('structureId', 'groups.form.structureRequired');
-  return found.id;
+/**
+ * A group belongs to the structure of the worker who creates it: structures (and their names) are opened by
+ * the platform's admin, not typed on a group's form.
+ */
+function structureOfCreator(user: Express.User): number {
+  if (user.structureId === null) throw new Refusal('_form', 'groups.form.noStructure');
+  return user.structureId;
 }
 
 const groupColumns = (input: GroupInput) => columnsFrom(input, [
@@ -181,7 +177,7 @@ export async function createGroup(db: Db, user: Express.User, input: GroupInput)
     const now = nowIso();
     const [row] = await trx('groups')
       .insert({
-        ...groupColumns(input), structure_id: await structureFor(trx, input), phase: 'preparation',
+        ...groupColumns(input), structure_id: structureOfCreator(user), phase: 'preparation',
         created_by: user.id, created_at: now, updated_at: now,
       })
       .returning('id');
@@ -192,17 +188,13 @@ export async function createGroup(db: Db, user: Express.User, input: GroupInput)
 }
 
 export async function updateGroup(db: Db, group: GroupRow, input: GroupInput): Promise<void> {
-  await db.transaction(async (trx) => {
-    await trx('groups')
-      .where({ id: group.id })
-      .update({ ...groupColumns(input), structure_id: await structureFor(trx, input), updated_at: nowIso() });
-  });
+  await db('groups').where({ id: group.id }).update({ ...groupColumns(input), updated_at: nowIso() });
 }
 
 /** What the edit form shows for a group that exists. */
 export function groupFormValues(group: GroupRow & { min_attendance_pct?: number }): Record<string, string> {
   return {
-    ...formValuesFrom(group, ['name', 'structureId', 'destinationCountry', 'destinationPlace', 'partnerName', 'partnerContact', 'theme', 'departureDate', 'returnDate']),
+    ...formValuesFrom(group, ['name', 'destinationCountry', 'destinationPlace', 'partnerName', 'partnerContact', 'theme', 'departureDate', 'returnDate']),
     minAttendancePct: String(group.min_attendance_pct ?? 60),
   };
 }
@@ -287,12 +279,12 @@ export const CompanionForm = z
   .refine((f) => /^\d+$/.test(f.companionUserId ?? '') || Boolean(f.companionName), { path: ['companionName'], message: 'groups.companions.whoRequired' });
 
 /** An accompanying adult: a worker of the app, or someone outside it known by name (an elected official...). */
-export async function addCompanion(db: Db, groupId: number, f: z.infer<typeof CompanionForm>): Promise<void> {
+export async function addCompanion(db: Db, group: GroupRow, f: z.infer<typeof CompanionForm>): Promise<void> {
   const userId = /^\d+$/.test(f.companionUserId ?? '') ? Number(f.companionUserId) : null;
-  if (userId && !(await db('users').where({ id: userId, role: 'worker', active: true }).first('id'))) {
+  if (userId && !(await workersOfGroupStructure(db, group).where('users.id', userId).first('users.id'))) {
     throw new Refusal('companionUserId', 'groups.companions.unknownWorker');
   }
-  await db('group_companions').insert({ group_id: groupId, user_id: userId, name: userId ? null : f.companionName, role: f.companionRole });
+  await db('group_companions').insert({ group_id: group.id, user_id: userId, name: userId ? null : f.companionName, role: f.companionRole });
 }
 
 export async function removeCompanion(db: Db, groupId: number, companionId: number): Promise<boolean> {
@@ -307,18 +299,60 @@ export function listCompanions(db: Db, groupId: number): Promise<{ id: number; u
     .select('group_companions.id', 'group_companions.user_id', db.raw('coalesce(users.display_name, group_companions.name) as name'), 'group_companions.role');
 }
 
-export function listActiveWorkers(db: Db): Promise<{ id: number; display_name: string }[]> {
-  return db('users').where({ role: 'worker', active: true }).orderBy('display_name').select('id', 'display_name');
+/**
+ * The workers a group's lead picks from: the active workers of the group's structure, and those already
+ * working in the group (a co-lead lent by another structure may go on the trip too).
+ */
+function workersOfGroupStructure(db: Db, group: Pick<GroupRow, 'id' | 'structure_id'>): Knex.QueryBuilder {
+  return db('users')
+    .where({ 'users.role': 'worker', 'users.active': true })
+    .where(function () {
+      this.where('users.structure_id', group.structure_id)
+        .orWhereExists(db('group_workers').whereRaw('group_workers.user_id = users.id').where('group_workers.group_id', group.id));
+    });
 }
 
-export const CoLeadForm = z.object({ workerUserId: z.string().regex(/^\d+$/, { message: 'validation.required' }).transform(Number) });
+export function listActiveWorkers(db: Db, group: Pick<GroupRow, 'id' | 'structure_id'>): Promise<{ id: number; display_name: string }[]> {
+  return workersOfGroupStructure(db, group).orderBy('users.display_name').select('users.id', 'users.display_name');
+}
 
-export async function addCoLead(db: Db, groupId: number, userId: number): Promise<void> {
-  const worker = await db('users').where({ id: userId, role: 'worker', active: true }).first('id');
+/**
+ * A co-lead is a worker of the group's structure, picked from the list; or a worker of another structure of
+ * the same network, lent to the group by one of its leads of the group's own structure, who types that
+ * worker's e-mail: the only way a worker reaches another structure's group, and always this explicit act of
+ * the group's side (a worker lent to it lends nobody else).
+ */
+export const CoLeadForm = z
+  .object({
+    workerUserId: z.string().optional().transform((v) => (v && /^\d+$/.test(v) ? Number(v) : null)),
+    lentEmail: z.string().trim().toLowerCase().max(254, { message: 'validation.tooLong' }).optional().transform((v) => v || null),
+  })
+  .refine((f) => f.workerUserId !== null || f.lentEmail !== null, { path: ['workerUserId'], message: 'validation.required' });
+
+export async function addCoLead(db: Db, by: Express.User, group: Pick<GroupRow, 'id' | 'structure_id'>, f: z.infer<typeof CoLeadForm>): Promise<void> {
+  if (f.workerUserId === null && by.structureId !== group.structure_id) throw new Refusal('_form', 'groups.workersForm.lendersOnly');
+  const userId = f.workerUserId !== null ? await workerOfStructure(db, group, f.workerUserId) : await workerLentFromNetwork(db, group, f.lentEmail!);
+  const already = await db('group_workers').where({ group_id: group.id, user_id: userId }).first();
+  if (already) throw new Refusal(f.workerUserId !== null ? 'workerUserId' : 'lentEmail', 'groups.workersForm.already');
+  await db('group_workers').insert({ group_id: group.id, user_id: userId, role: 'co_lead' });
+}
+
+async function workerOfStructure(db: Db, group: Pick<GroupRow, 'structure_id'>, userId: number): Promise<number> {
+  const worker = await db('users').where({ id: userId, role: 'worker', active: true, structure_id: group.structure_id }).first('id');
   if (!worker) throw new Refusal('workerUserId', 'groups.companions.unknownWorker');
-  const already = await db('group_workers').where({ group_id: groupId, user_id: userId }).first();
-  if (already) throw new Refusal('workerUserId', 'groups.workersForm.already');
-  await db('group_workers').insert({ group_id: groupId, user_id: userId, role: 'co_lead' });
+  return Number(worker.id);
+}
+
+// Whether the e-mail is unknown or the worker's structure is outside the network, the answer is the same:
+// the form tells nobody which e-mails have an account elsewhere.
+async function workerLentFromNetwork(db: Db, group: Pick<GroupRow, 'structure_id'>, email: string): Promise<number> {
+  const worker = await db('users')
+    .join('structures as theirs', 'theirs.id', 'users.structure_id')
+    .join('structures as ours', 'ours.network_id', 'theirs.network_id')
+    .where({ 'users.email': email, 'users.role': 'worker', 'users.active': true, 'ours.id': group.structure_id })
+    .first('users.id');
+  if (!worker) throw new Refusal('lentEmail', 'groups.workersForm.notInNetwork');
+  return Number(worker.id);
 }
 
 /** Only co-leads can be removed: a group always keeps its lead. */

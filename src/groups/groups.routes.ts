@@ -15,7 +15,7 @@ import type { FormErrors } from '../http/validation.js';
 import { COUNTRY_CODES } from './countries.js';
 import {
   addCoLead, addCompanion, addFunder, CloneForm, cloneGroup, CoLeadForm, CompanionForm, createGroup, FunderForm, GroupForm,
-  groupFormValues, listActiveWorkers, listCompanions, listFunders, listStructures,
+  groupFormValues, listActiveWorkers, listCompanions, listFunders,
   listVisibleGroups, listWorkers, removeCoLead, removeCompanion, removeFunder, updateGroup, type ScopedGroup,
 } from './group.js';
 import { groupFor } from './scope.js';
@@ -34,13 +34,8 @@ export function groupsRoutes(db: Db): Router {
     res.render('groups/index', { title: res.locals.t('groups.title'), groups, phases: PHASES });
   });
 
-  const formLocals = async () => ({
-    structures: await listStructures(db),
-    countries: COUNTRY_CODES,
-  });
-
-  const renderNew = async (res: Response, status: number, values: Record<string, string>, errors: FormErrors) =>
-    res.status(status).render('groups/new', { title: res.locals.t('groups.form.newTitle'), values, errors, ...(await formLocals()) });
+  const renderNew = (res: Response, status: number, values: Record<string, string>, errors: FormErrors) =>
+    res.status(status).render('groups/new', { title: res.locals.t('groups.form.newTitle'), values, errors, countries: COUNTRY_CODES });
 
   router.get('/groups/new', requireSignedIn, requireCan('createGroup'), async (_req, res) => {
     await renderNew(res, 200, { minAttendancePct: '60', destinationCountry: '', submissionToken: newSubmissionToken() }, {});
@@ -58,10 +53,10 @@ export function groupsRoutes(db: Db): Router {
 
   const renderEdit = async (res: Response, group: ScopedGroup, status: number, values: Record<string, string>, errors: FormErrors) => {
     const [funders, companions, workers, activeWorkers] = await Promise.all([
-      listFunders(db, group.id), listCompanions(db, group.id), listWorkers(db, group.id), listActiveWorkers(db),
+      listFunders(db, group.id), listCompanions(db, group.id), listWorkers(db, group.id), listActiveWorkers(db, group),
     ]);
     res.status(status).render('groups/edit', {
-      title: res.locals.t('groups.form.editTitle'), group, values, errors, funders, companions, workers, activeWorkers, ...(await formLocals()),
+      title: res.locals.t('groups.form.editTitle'), group, values, errors, funders, companions, workers, activeWorkers, countries: COUNTRY_CODES,
     });
   };
 
@@ -81,10 +76,10 @@ export function groupsRoutes(db: Db): Router {
 
   // The small lists of the edit page: each form re-renders the whole page with its own errors on failure.
   // Adding twice by a double click adds once (oncePerForm); removing is idempotent already.
-  const listAction = <S extends z.ZodType>(schema: S, act: (group: ScopedGroup, data: z.infer<S>) => Promise<void>, done: string) =>
+  const listAction = <S extends z.ZodType>(schema: S, act: (group: ScopedGroup, data: z.infer<S>, user: Express.User) => Promise<void>, done: string) =>
     async (req: Request, res: Response) => {
-      const { group } = await groupFor(db, req, 'editGroup');
-      const posted = await submitForm(req, schema, (f) => oncePerForm(db, req, () => act(group, f)), (again) =>
+      const { user, group } = await groupFor(db, req, 'editGroup');
+      const posted = await submitForm(req, schema, (f) => oncePerForm(db, req, () => act(group, f, user)), (again) =>
         renderEdit(res, group, again.status, { ...groupFormValues(group), ...again.values }, again.errors));
       if (!posted.ok) return;
       if (posted.result) flash(req, 'notice', done);
@@ -92,8 +87,8 @@ export function groupsRoutes(db: Db): Router {
     };
 
   router.post('/groups/:id/funders', requireSignedIn, listAction(FunderForm, (g, f) => addFunder(db, g.id, f), 'groups.funders.added'));
-  router.post('/groups/:id/companions', requireSignedIn, listAction(CompanionForm, (g, f) => addCompanion(db, g.id, f), 'groups.companions.added'));
-  router.post('/groups/:id/workers', requireSignedIn, listAction(CoLeadForm, (g, f) => addCoLead(db, g.id, f.workerUserId), 'groups.workersForm.added'));
+  router.post('/groups/:id/companions', requireSignedIn, listAction(CompanionForm, (g, f) => addCompanion(db, g, f), 'groups.companions.added'));
+  router.post('/groups/:id/workers', requireSignedIn, listAction(CoLeadForm, (g, f, user) => addCoLead(db, user, g, f), 'groups.workersForm.added'));
 
   const removal = (remove: (groupId: number, itemId: number) => Promise<boolean>, param: string, done: string) =>
     async (req: Request, res: Response) => {

@@ -26,9 +26,14 @@ export interface Agenda {
   documentsDue: DueItem[];
 }
 
-/** Where a day starts that is not on the agenda: the admin's on the accounts, a youth's on their own journey. */
+/**
+ * Where a day starts that is not on the agenda: the admin's on the accounts, a youth's on their own journey,
+ * a network's coordinator on its figures, the platform's admin on its networks and structures.
+ */
 export function startPageFor(user: Express.User): string | null {
   if (user.role === 'admin') return '/admin/users';
+  if (user.role === 'coordinator') return '/network';
+  if (user.role === 'platform_admin') return '/platform';
   // A youth's day starts on their own journey: their group's phase, sessions, papers and before/after.
   if (user.role === 'youth') return '/me';
   return null;

@@ -12,6 +12,8 @@ export const en: Messages = {
   roles: {
     admin: 'Admin', director: 'Director', worker: 'Youth worker', youth: 'Youth',
     admin_plural: 'Admins', director_plural: 'Directors', worker_plural: 'Youth workers', youth_plural: 'Youths',
+    coordinator: 'Network coordinator', platform_admin: 'Platform admin',
+    coordinator_plural: 'Network coordinators', platform_admin_plural: 'Platform admins',
   },
   validation: {
     required: 'Required.',

@@ -11,6 +11,8 @@ export const fr = {
   roles: {
     admin: 'Admin', director: 'Directeur·rice', worker: 'Animateur·rice', youth: 'Jeune',
     admin_plural: 'Admins', director_plural: 'Directions', worker_plural: 'Animateur·rices', youth_plural: 'Jeunes',
+    coordinator: 'Coordination de réseau', platform_admin: 'Admin de la plateforme',
+    coordinator_plural: 'Coordinations de réseau', platform_admin_plural: 'Admins de la plateforme',
   },
   validation: {
     required: 'À remplir.',

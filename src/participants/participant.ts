@@ -289,7 +289,9 @@ export async function openYouthAccount(
   const { userId, created } = await db.transaction(async (trx) => {
     const youth = await trx('youths').where({ id: file.youth_id }).first('user_id');
     if (youth?.user_id) return { userId: youth.user_id as number, created: false };
-    const account = await createAccount(trx, { role: 'youth', displayName });
+    // The youth's account belongs to the structure of the group that opens it.
+    const group = await trx('groups').where({ id: file.group_id }).first('structure_id');
+    const account = await createAccount(trx, { role: 'youth', displayName }, { structureId: group?.structure_id ?? null });
     // Conditional, so two clicks at once cannot give the youth two accounts: the second one rolls back.
     const linked = await trx('youths').where({ id: file.youth_id }).whereNull('user_id').update({ user_id: account.id });
     if (linked !== 1) throw new Error('the youth got an account in the meantime');

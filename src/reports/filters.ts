@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Knex } from 'knex';
 import { isCountryCode } from '../groups/countries.js';
 import { isRealDate } from '../http/validation.js';
+import { structureReadBy } from '../groups/group.js';
 
 /**
  * What a director narrows the outcome figures to: the year of departure (or a period of departure dates,
@@ -73,22 +74,33 @@ export function filterQuery(filters: ReportFilters, extra: Record<string, string
 
 export const hasFilters = (f: ReportFilters): boolean => FILTER_KEYS.some((k) => f[k] !== undefined);
 
-/** Who asks: a worker's figures cover the groups they lead or co-lead, a director's (and an admin's) every group. */
+/**
+ * Who asks: a worker's figures cover the groups they lead or co-lead; a director's (and the structure's
+ * admin's) every group of one structure, `structureId` — for a network's coordinator, the structure of the
+ * column being computed.
+ */
 export interface ReportScope {
   role: Express.User['role'];
   userId: number;
+  structureId: number | null;
 }
+
+/** A user's own figures: the structure they read whole, as the group pages decide it (`structureReadBy`). */
+export const reportScopeOf = (user: Express.User): ReportScope => ({ role: user.role, userId: user.id, structureId: structureReadBy(user) });
 
 /**
  * Narrows a query that has the groups table under the alias `g` to the scope and the filters. Every figure
- * goes through here, so a worker can never count a group that is not theirs.
+ * goes through here, so a worker can never count a group that is not theirs, nor a director a group of
+ * another structure.
  */
 export function whereGroups(q: Knex.QueryBuilder, scope: ReportScope, f: ReportFilters): Knex.QueryBuilder {
   if (scope.role === 'worker') {
     q.whereExists(function () {
       this.select(this.client.raw('1')).from('group_workers as gws').whereRaw('gws.group_id = g.id').andWhere('gws.user_id', scope.userId);
     });
-  } else if (scope.role !== 'director' && scope.role !== 'admin') {
+  } else if (scope.structureId !== null) {
+    q.where('g.structure_id', scope.structureId);
+  } else {
     q.whereRaw('1 = 0');
   }
   if (f.year !== undefined) q.where('g.departure_date', '>=', `${f.year}-01-01`).andWhere('g.departure_date', '<', `${f.year + 1}-01-01`);

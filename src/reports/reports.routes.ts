@@ -12,14 +12,12 @@ import { SITUATIONS } from '../participants/participant.js';
 import { ENGAGEMENTS, MILESTONES } from '../followups/followup.js';
 import { byYouth, computeDashboard, GROUP_FIGURES, listFigureGroups, listFigureYouths } from './dashboard.js';
 import { SITUATION_MOMENTS, type YouthFigure } from './who-counts.js';
-import { filterOptions, filterQuery, parseFilters, FILTER_KEYS, type FilterOptions, type ReportFilters, type ReportScope } from './filters.js';
+import { filterOptions, filterQuery, parseFilters, reportScopeOf as scopeOf, FILTER_KEYS, type FilterOptions, type ReportFilters } from './filters.js';
 import { dashboardTables, formatCell, groupsTable, TABLE_KEYS, type ReportTable } from './tables.js';
 import { chartSvg } from './charts.js';
 import { tableCsv } from './report-csv.js';
 import { namedPdfTables, pdfSubtitle, renderReportPdf } from './report-pdf.js';
 import { countShown, hidesSmallCounts, reportTablesFor } from './small-counts.js';
-
-const scopeOf = (user: Express.User): ReportScope => ({ role: user.role, userId: user.id });
 
 const YouthFigureSchema = z.object({
   figure: z.enum(['enrolled', 'prepared', 'departed', 'returned', 'withdrawn', 'inTouch', 'presented', 'overdue', 'missingAfter', 'followUpDue', 'followUpDone', 'situation', 'jobOrTraining', 'engaged', 'assessed']).default('enrolled'),

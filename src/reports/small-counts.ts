@@ -22,6 +22,12 @@ const hidden = (cell: Cell): Cell =>
 /** A count as a page that writes its numbers itself shows it (the groups behind a figure). */
 export const countShown = (hide: boolean) => (n: number): string => (hide && isSmallCount(n) ? SMALL_COUNT_TEXT : String(n));
 
+/**
+ * A ratio over a small count tells as much as the count ("100 %" of one youth is that youth's situation):
+ * for a reader who does not see small counts, it is not shown either.
+ */
+export const ratioShown = (hide: boolean) => (ratio: number | null, base: number): number | null => (hide && isSmallCount(base) ? null : ratio);
+
 /** The tables with their small counts hidden, or as they are for a reader who may read names. */
 export function reportTablesFor(tables: ReportTable[], hide: boolean): ReportTable[] {
   if (!hide) return tables;

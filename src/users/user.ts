@@ -6,8 +6,13 @@ import { hashPassword, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { endSessionsOf } from '../auth/session-store.js';
 import { Refusal } from '../http/refusal.js';
 
+/**
+ * The roles of a structure's own accounts (its admin manages them), and the two above the structures: the
+ * coordinator of a network, who reads its figures, and the platform's admin, who opens networks and structures.
+ */
 export const ROLES = ['admin', 'director', 'worker', 'youth'] as const;
-export type Role = (typeof ROLES)[number];
+export const PLATFORM_ROLES = ['platform_admin', 'coordinator'] as const;
+export type Role = (typeof ROLES)[number] | (typeof PLATFORM_ROLES)[number];
 export const STAFF_ROLES = ['admin', 'director', 'worker'] as const;
 
 export interface UserRow {
@@ -19,6 +24,9 @@ export interface UserRow {
   password_hash: string | null;
   active: boolean | number;
   locale: string | null;
+  /** Null only for the platform's accounts: the platform admin, and a coordinator (who has `network_id`). */
+  structure_id: number | null;
+  network_id: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -31,6 +39,8 @@ export function toSessionUser(row: UserRow): Express.User {
     email: row.email,
     username: row.username,
     locale: row.locale,
+    structureId: row.structure_id === null || row.structure_id === undefined ? null : Number(row.structure_id),
+    networkId: row.network_id === null || row.network_id === undefined ? null : Number(row.network_id),
   };
 }
 
@@ -51,10 +61,16 @@ export async function countUsers(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export function listAccounts(db: Db, filter: { role?: Role } = {}): Promise<UserRow[]> {
-  const q = db<UserRow>('users').orderBy([{ column: 'role' }, { column: 'display_name' }]);
+/** A structure's accounts: what its admin lists and manages. */
+export function listAccounts(db: Db, structureId: number | null, filter: { role?: Role } = {}): Promise<UserRow[]> {
+  const q = db<UserRow>('users').where('structure_id', structureId ?? -1).orderBy([{ column: 'role' }, { column: 'display_name' }]);
   if (filter.role) q.where('role', filter.role);
   return q;
+}
+
+/** An account of this structure, or nothing: its admin reaches no other structure's accounts. */
+export function findInStructure(db: Db, structureId: number | null, id: number): Promise<UserRow | undefined> {
+  return db<UserRow>('users').where({ id, structure_id: structureId ?? -1 }).first();
 }
 
 const trimmed = (max: number) => z.string().trim().max(max, { message: 'validation.tooLong' });
@@ -80,10 +96,20 @@ export type NewAccount = z.infer<typeof NewAccountForm>;
 
 export const FirstAdminForm = z.object({ displayName, email, password });
 
-export async function createAccount(db: Db, account: NewAccount): Promise<UserRow> {
+/** Where an account belongs: a structure, or for a coordinator a network. */
+export interface Placement {
+  structureId?: number | null;
+  networkId?: number | null;
+}
+
+export type AccountToCreate = NewAccount | { role: 'platform_admin' | 'coordinator'; displayName: string; email: string; password: string };
+
+export async function createAccount(db: Db, account: AccountToCreate, place: Placement = {}): Promise<UserRow> {
   const now = nowIso();
   const row = {
     role: account.role,
+    structure_id: place.structureId ?? null,
+    network_id: place.networkId ?? null,
     display_name: account.displayName,
     email: account.role === 'youth' ? null : account.email,
     password_hash: account.role === 'youth' ? null : await hashPassword(account.password),
@@ -131,4 +157,3 @@ export async function setCredentials(db: Db, id: number, name: string, pass: str
   }
 }
 
-export { isUniqueViolation };

@@ -16,8 +16,8 @@ export function usersRoutes(db: Db, sessions: KnexSessionStore, config: Config):
   const admin = [requireSignedIn, requireCan('manageAccounts')];
 
   router.get('/admin/users', ...admin, async (req, res) => {
-    const role = ROLES.includes(req.query.role as Role) ? (req.query.role as Role) : undefined;
-    const accounts = await listAccounts(db, { role });
+    const role = (ROLES as readonly string[]).includes(String(req.query.role)) ? (req.query.role as Role) : undefined;
+    const accounts = await listAccounts(db, signedIn(req).structureId, { role });
     res.render('users/index', { title: res.locals.t('users.title'), accounts, role, roles: ROLES });
   });
 
@@ -29,7 +29,8 @@ export function usersRoutes(db: Db, sessions: KnexSessionStore, config: Config):
   });
 
   router.post('/admin/users', ...admin, async (req, res) => {
-    const posted = await submitForm(req, NewAccountForm, (f) => createAccount(db, f), (again) => renderNew(res, again.status, again.values, again.errors));
+    const posted = await submitForm(req, NewAccountForm, (f) => createAccount(db, f, { structureId: signedIn(req).structureId }), (again) =>
+      renderNew(res, again.status, again.values, again.errors));
     if (!posted.ok) return;
     const account = posted.result;
     // A youth's account has no password yet: it is opened with the one-time code on the sheet shown next.

@@ -123,7 +123,9 @@ describe('self-assessment pages', () => {
     });
 
     it('is for the adults in charge: the director reads it, a youth of the group may not', async () => {
-      expect((await (await signIn(app, DEMO_ACCOUNTS.director.email)).get(`/groups/${ids.groups.bafou}/assessments`)).status).to.equal(200);
+      expect((await (await signIn(app, DEMO_ACCOUNTS.directorMjc.email)).get(`/groups/${ids.groups.bafou}/assessments`)).status).to.equal(200);
+      // Bafou is the MJC's: the mission locale's director does not find it.
+      expect((await (await signIn(app, DEMO_ACCOUNTS.director.email)).get(`/groups/${ids.groups.bafou}/assessments`)).status).to.equal(404);
       expect((await ines.get(`/groups/${ids.groups.sadiola}/assessments`)).status).to.equal(403);
       expect((await karim.get(`/groups/${ids.groups.bafou}/assessments`)).status).to.equal(404);
     });

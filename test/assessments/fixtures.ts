@@ -17,7 +17,7 @@ export async function assessedGroup(ids: DemoIds, firstNames: string[]) {
   const db = testDb();
   const karim = await userFor(db, ids.users.karim);
   const group = await newGroup(db, ids.users.karim, {
-    name: `Groupe évalué ${Math.random().toString(36).slice(2, 7)}`, structure: 'Mission locale du Douaisis', country: 'SN',
+    name: `Groupe évalué ${Math.random().toString(36).slice(2, 7)}`, country: 'SN',
     departureDate: '2027-06-01', returnDate: '2027-06-20',
   });
   const youths: Record<string, { enrolmentId: number; userId: number; user: Express.User; username: string }> = {};

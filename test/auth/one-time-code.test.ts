@@ -10,11 +10,15 @@ import { DEMO_ACCOUNTS } from '../../src/demo/demo-data.js';
 
 describe('one-time codes for youths', () => {
   let adminId: number;
+  let structureId: number;
   before(async () => {
-    adminId = (await resetToDemo()).users.admin;
+    const ids = await resetToDemo();
+    adminId = ids.users.admin;
+    structureId = ids.structures['Mission locale du Douaisis']!;
   });
 
-  const newYouth = async (name: string) => (await createAccount(testDb(), { role: 'youth', displayName: name })).id;
+  // A youth of the admin's structure: the admin reaches no other structure's accounts.
+  const newYouth = async (name: string) => (await createAccount(testDb(), { role: 'youth', displayName: name }, { structureId })).id;
 
   /** The admin issues a new code through the pages and reads it off the sheet. */
   async function agentSheet(admin: Awaited<ReturnType<typeof signIn>>, userId: number): Promise<string> {

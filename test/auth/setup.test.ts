@@ -4,7 +4,7 @@ import { buildApp, postForm, visibleText } from '../support/http.js';
 import { countUsers } from '../../src/users/user.js';
 import { emptyDatabase, resetToDemo, testDb } from '../support/database.js';
 
-describe('first run: creating the first admin', () => {
+describe('first run: creating the platform\'s admin', () => {
   before(async () => {
     await emptyDatabase(testDb());
   });
@@ -27,14 +27,16 @@ describe('first run: creating the first admin', () => {
     expect(await countUsers(testDb())).to.equal(0);
   });
 
-  it('creates the admin, signs them in, and is gone afterwards', async () => {
+  it('creates the platform\'s admin (in no structure), signs them in, and is gone afterwards', async () => {
     const app = buildApp();
     const agent = request.agent(app);
     const res = await postForm(agent, '/setup', { displayName: 'Ana Admin', email: 'Ana@Example.org', password: 'un-long-mot-de-passe' }, '/setup');
     expect(res.status).to.equal(303);
-    expect(res.headers.location).to.equal('/admin/users');
-    const page = await agent.get('/admin/users');
-    expect(visibleText(page.text)).to.include('Ana Admin').and.include('ana@example.org');
+    expect(res.headers.location).to.equal('/platform');
+    const page = await agent.get('/platform');
+    expect(page.status).to.equal(200);
+    expect(visibleText(page.text)).to.include('Compte admin créé. Bienvenue !').and.include('Réseaux et structures');
+    expect(await testDb()('users').where({ email: 'ana@example.org' }).first('role', 'structure_id', 'network_id')).to.deep.equal({ role: 'platform_admin', structure_id: null, network_id: null });
     expect((await request(app).get('/setup')).status).to.equal(404);
     const again = await postForm(request.agent(app), '/setup', { displayName: 'Intrus', email: 'intrus@example.org', password: 'un-long-mot-de-passe' }, '/login');
     expect(again.status).to.equal(404);

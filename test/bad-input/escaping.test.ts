@@ -58,7 +58,7 @@ describe('bad input: markup and formulas shown everywhere as text', function () 
     groupId = ids.groups.sadiola;
     const group = await testDb()('groups').where({ id: groupId }).first();
     await send(karim, `/groups/${groupId}/edit`, `/groups/${groupId}`, {
-      name: `${SCRIPT} Sadiola`, structureId: String(group.structure_id), destinationCountry: 'ML', destinationPlace: IMG, partnerName: SCRIPT,
+      name: `${SCRIPT} Sadiola`, destinationCountry: 'ML', destinationPlace: IMG, partnerName: SCRIPT,
       theme: IMG, departureDate: group.departure_date, returnDate: group.return_date, minAttendancePct: '60',
     });
     const youth = await send(karim, `/groups/${groupId}/youths/new`, `/groups/${groupId}/youths`, { firstName: SCRIPT, lastName: IMG, birthDate: '2007-07-07', referredBy: SCRIPT });
@@ -70,10 +70,12 @@ describe('bad input: markup and formulas shown everywhere as text', function () 
       notes: `${SCRIPT}\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Injecté;x,y\\`,
     });
     meetingId = Number((await testDb()('meetings').where({ group_id: groupId }).orderBy('id', 'desc').first('id')).id);
-    // Groups whose names are formulas, for the funders' spreadsheet.
-    for (const [i, name] of FORMULAS.entries()) {
+    // Groups whose names are formulas, for the funders' spreadsheet, in a structure named like one (the
+    // platform's admin types structures' names).
+    await testDb()('structures').where({ id: group.structure_id }).update({ name: '=1+1' });
+    for (const name of FORMULAS) {
       await send(karim, '/groups/new', '/groups', {
-        name, newStructure: i === 0 ? '=1+1' : '', structureId: String(group.structure_id), destinationCountry: 'SN', theme: SCRIPT,
+        name, destinationCountry: 'SN', theme: SCRIPT,
         departureDate: '2027-05-01', returnDate: '2027-05-20', minAttendancePct: '60',
       });
     }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { migrateLatest, migrationConfig, rollbackAll } from '../../src/db/migrate.js';
-import { loadDemoData } from '../../src/demo/demo-data.js';
+import { loadDemoData, type DemoIds } from '../../src/demo/demo-data.js';
 
 async function tableNames(t: TestDatabase): Promise<string[]> {
   if (t.config.database.client === 'pg') {
@@ -54,5 +54,79 @@ describe('migrations', () => {
     await migrateLatest(t.db);
     expect(await t.db.schema.hasColumn('groups', 'creation_token')).to.equal(false);
     expect(await rows()).to.deep.equal(before);
+  });
+});
+
+describe('migration: every account into a structure, networks', () => {
+  const STRUCTURES = '20261204090000_structures_and_networks';
+  let t: TestDatabase;
+  let ids: DemoIds;
+  let tables: string[];
+  let countsBefore: Record<string, number>;
+  let accountsBefore: Record<string, unknown>[];
+  let structuresBefore: Record<string, unknown>[];
+  let groupsBefore: Record<string, unknown>[];
+  let tie: number;
+
+  const counts = async () => Object.fromEntries(await Promise.all(tables.map(async (n) => [n, Number((await t.db(n).count({ n: '*' }))[0]!.n)] as const)));
+  const rows = (table: string) => t.db(table).orderBy('id').select('*');
+  const structureOf = async (userId: number) => (await t.db('users').where({ id: userId }).first('structure_id')).structure_id as number | null;
+
+  // A copy of the demo as an installation has it today: the demo loaded, this migration undone, and the
+  // two accounts today's demo does not have (the coordinator, the platform's admin) taken out.
+  before(async () => {
+    t = await createTestDatabase();
+    await migrateLatest(t.db);
+    ids = await loadDemoData(t.db);
+    await t.db.migrate.down({ ...migrationConfig(), name: STRUCTURES });
+    await t.db('users').whereIn('id', [ids.users.coordinator, ids.users.platform]).del();
+    // A worker with one group in each structure: the tie goes to the lowest structure id.
+    const [row] = await t.db('users').insert({ role: 'worker', email: 'egal@tremplin.test', display_name: 'Égal Partout', active: true, created_at: 'x', updated_at: 'x' }).returning('id');
+    tie = Number(typeof row === 'object' ? row.id : row);
+    await t.db('group_workers').insert([{ group_id: ids.groups.bafou, user_id: tie, role: 'co_lead' }, { group_id: ids.groups.sadiola, user_id: tie, role: 'co_lead' }]);
+    tables = (await tableNames(t)).filter((n) => !n.startsWith('knex_'));
+    countsBefore = await counts();
+    accountsBefore = await rows('users');
+    structuresBefore = await rows('structures');
+    groupsBefore = await rows('groups');
+    await migrateLatest(t.db);
+  });
+  after(async () => {
+    await t.drop();
+  });
+
+  it('keeps every row of every table, and moves no group', async () => {
+    expect(await counts()).to.deep.equal(countsBefore);
+    expect(await rows('groups')).to.deep.equal(groupsBefore);
+  });
+
+  it('gives every account but the platform\'s a structure', async () => {
+    const unplaced = await t.db('users').whereNull('structure_id').whereNotIn('role', ['platform_admin', 'coordinator']).pluck('display_name');
+    expect(unplaced).to.deep.equal([]);
+    expect(await t.db('users').count({ n: '*' }).then((r) => Number(r[0]!.n))).to.be.greaterThan(5);
+  });
+
+  it('places each account in the structure holding most of its groups, and the others in the one holding most groups', async () => {
+    const douaisis = ids.structures['Mission locale du Douaisis']!;
+    const mjc = ids.structures["MJC d'Halluin"]!;
+    // Karim leads three groups of the mission locale; Élodie three of the MJC and co-leads one of the mission locale.
+    expect(await structureOf(ids.users.karim)).to.equal(douaisis);
+    expect(await structureOf(ids.users.elodie)).to.equal(mjc);
+    expect(await structureOf(tie)).to.equal(Math.min(douaisis, mjc));
+    // Youths by the groups they are enrolled in.
+    expect(await structureOf(ids.youthUsers['ines.d']!)).to.equal(douaisis);
+    expect(await structureOf(ids.youthUsers['lucas.v']!)).to.equal(mjc);
+    // Both structures hold three groups: the directors and the admin, in none, go to the lowest id.
+    for (const account of [ids.users.director, ids.users.directorMjc, ids.users.admin]) expect(await structureOf(account)).to.equal(Math.min(douaisis, mjc));
+  });
+
+  it('undoes itself with down(), leaving the data as it was, and applies again', async () => {
+    await t.db.migrate.down({ ...migrationConfig(), name: STRUCTURES });
+    expect(await rows('users')).to.deep.equal(accountsBefore);
+    expect(await rows('structures')).to.deep.equal(structuresBefore);
+    expect(await tableNames(t)).not.to.include('networks');
+    expect(await migrateLatest(t.db)).to.deep.equal([STRUCTURES]);
+    expect(await structureOf(ids.users.elodie)).to.equal(ids.structures["MJC d'Halluin"]);
+    expect(await counts()).to.deep.equal(countsBefore);
   });
 });

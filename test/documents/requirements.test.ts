@@ -137,7 +137,7 @@ describe('missingDocuments, the question of the departure gate', () => {
     ids = await resetToDemo();
     const db = testDb();
     ({ id: groupId } = await newGroup(db, ids.users.karim, {
-      name: 'Kayes 2027', structure: 'Mission locale Sambre-Avesnois', country: 'ML', departureDate: '2027-06-01', returnDate: '2027-06-20',
+      name: 'Kayes 2027', country: 'ML', departureDate: '2027-06-01', returnDate: '2027-06-20',
     }));
     for (const [first, birthDate, departing] of [['Awa', '2005-01-01', true], ['Bilal', '2010-02-01', true], ['Célia', '2005-03-01', true], ['Dylan', '2005-04-01', false]] as const) {
       enrolments[first] = (await enrolled(db, { id: groupId }, youth(first, 'Témoin', { birthDate, departing }), '2026-09-01')).enrolment_id;

@@ -32,21 +32,25 @@ describe('retention of scans', () => {
     await giveScan(testDb(), uploadDir(), ids.users.karim, ids.groups.algerie, walid, 'passport_or_id');
   });
 
-  it('shows what the next purge removes, group by group, and what comes later with its day', async () => {
-    const { due, later } = await retentionOverview(testDb(), 90);
-    expect(due.map((g) => [g.group_name, g.counts, g.total])).to.deep.equal([['Échange avec la MJC de Bafou', { passport_or_id: 1, visa: 1 }, 2]]);
+  it('shows what the next purge removes, group by group, and what comes later with its day, structure by structure', async () => {
+    const mjc = await retentionOverview(testDb(), ids.structures["MJC d'Halluin"]!, 90);
+    expect(mjc.due.map((g) => [g.group_name, g.counts, g.total])).to.deep.equal([['Échange avec la MJC de Bafou', { passport_or_id: 1, visa: 1 }, 2]]);
+    expect(mjc.later).to.deep.equal([]);
+    const { due, later } = await retentionOverview(testDb(), ids.structures['Mission locale du Douaisis']!, 90);
+    expect(due).to.deep.equal([]);
     expect(later.map((g) => g.group_name)).to.deep.equal(['Construire parasismique en Algérie']);
     const algerie = await testDb()('groups').where({ id: ids.groups.algerie }).first('return_date');
     const purgeOn = new Date(`${algerie.return_date}T00:00:00Z`);
     purgeOn.setUTCDate(purgeOn.getUTCDate() + 91);
     expect(later[0]!.purge_on).to.equal(purgeOn.toISOString().slice(0, 10));
 
-    const director = await signIn(buildApp(), DEMO_ACCOUNTS.director.email);
+    const director = await signIn(buildApp(), DEMO_ACCOUNTS.directorMjc.email);
     const page = visibleText((await director.get('/admin/retention')).text);
     expect(page).to.include('Conservation des scans').and.include('90 jours après le retour');
     expect(page).to.include('Au prochain effacement (2 scans)').and.include('Échange avec la MJC de Bafou').and.include('Passeport / CNI : 1');
-    expect(page).to.include('Plus tard (1 scan)').and.include('Construire parasismique en Algérie');
-    expect(page).to.not.include('Lucas');
+    expect(page).to.not.include('Lucas').and.not.include('Construire parasismique en Algérie');
+    const other = visibleText((await (await signIn(buildApp(), DEMO_ACCOUNTS.director.email)).get('/admin/retention')).text);
+    expect(other).to.include('Plus tard (1 scan)').and.include('Construire parasismique en Algérie').and.not.include('Échange avec la MJC de Bafou');
   });
 
   it('deletes identity, visa and health scans after the retention, keeps the status and the dates, and says so in the audit log', async () => {

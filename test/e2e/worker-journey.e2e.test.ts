@@ -25,7 +25,6 @@ describe('a youth worker runs a new group from a phone', function () {
     await page.goto(session.url('/groups'));
     await page.getByRole('link', { name: 'Nouveau groupe' }).click();
     await page.getByLabel('Nom du projet').fill('Jardin partagé à Kawara');
-    await page.getByLabel('Structure qui porte le projet').selectOption({ label: 'Ville du Portel (Le Portel)' });
     await page.getByLabel('Pays').selectOption('BF');
     await page.getByLabel('Ville ou lieu').fill('Kawara');
     const departure = dayjs().add(4, 'month');

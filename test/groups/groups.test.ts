@@ -5,9 +5,10 @@ import { userFor } from '../support/accounts.js';
 import { addFunder } from '../../src/groups/group.js';
 import { enrolmentsExpectedOn, findMeeting, planMeeting, recordAttendance } from '../../src/meetings/meeting.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { createAccount } from '../../src/users/user.js';
 
 const validGroup = (overrides: Record<string, string> = {}) => ({
-  name: 'Chantier école à Kawara', structureId: '', newStructure: 'MJC de Saint-Omer', destinationCountry: 'BF',
+  name: 'Chantier école à Kawara', destinationCountry: 'BF',
   destinationPlace: 'Kawara', partnerName: 'Comité de jumelage', partnerContact: 'contact@kawara.example', theme: 'Une école',
   departureDate: '2027-07-01', returnDate: '2027-07-20', minAttendancePct: '70', ...overrides,
 });
@@ -24,22 +25,30 @@ describe('groups', () => {
       expect(text).not.to.include('Échange avec la MJC de Bafou');
     });
 
-    it('shows a director every group', async () => {
+    it('shows a director every group of their structure, and none of another structure', async () => {
       const director = await signIn(buildApp(), DEMO_ACCOUNTS.director.email);
       const text = visibleText((await director.get('/groups')).text);
-      for (const name of ['Rencontre des jeunes de Sadiola', 'Échange avec la MJC de Bafou', 'Jumelage Le Portel – Kawara']) expect(text).to.include(name);
+      for (const name of ['Rencontre des jeunes de Sadiola', 'Finir le dispensaire et la classe', 'Construire parasismique en Algérie']) expect(text).to.include(name);
+      for (const name of ['Échange avec la MJC de Bafou', 'Jumelage Le Portel – Kawara']) expect(text).not.to.include(name);
+      const mjc = visibleText((await (await signIn(buildApp(), DEMO_ACCOUNTS.directorMjc.email)).get('/groups')).text);
+      expect(mjc).to.include('Échange avec la MJC de Bafou').and.include('Jumelage Le Portel – Kawara').and.not.include('Rencontre des jeunes de Sadiola');
+    });
+
+    it('is a 404 for a director on a group of another structure', async () => {
+      const director = await signIn(buildApp(), DEMO_ACCOUNTS.director.email);
+      expect((await director.get(`/groups/${ids.groups.bafou}`)).status).to.equal(404);
+      expect((await director.get(`/groups/${ids.groups.sadiola}`)).status).to.equal(200);
     });
   });
 
   describe('POST /groups', () => {
-    it('creates the group with its new structure, led by the worker who created it', async () => {
+    it('creates the group in the structure of the worker who created it, led by them', async () => {
       const res = await postForm(karim, '/groups', validGroup(), '/groups/new');
       expect(res.status).to.equal(303);
       const id = Number(res.headers.location!.split('/').pop());
       const group = await testDb()('groups').where({ id }).first();
       expect(group).to.include({ name: 'Chantier école à Kawara', destination_country: 'BF', phase: 'preparation', min_attendance_pct: 70 });
-      const structure = await testDb()('structures').where({ id: group.structure_id }).first();
-      expect(structure.name).to.equal('MJC de Saint-Omer');
+      expect(group.structure_id).to.equal(ids.structures['Mission locale du Douaisis']);
       expect(await testDb()('group_workers').where({ group_id: id }).select('user_id', 'role')).to.deep.equal([{ user_id: ids.users.karim, role: 'lead' }]);
       const page = visibleText((await karim.get(res.headers.location!)).text);
       expect(page).to.include('Groupe créé.').and.include('Burkina Faso');
@@ -50,27 +59,34 @@ describe('groups', () => {
       expect(res.status).to.equal(422);
       const text = visibleText(res.text);
       expect(text).to.include('Cette date n’existe pas.');
-      expect(res.text).to.include('value="Projet &lt;Maroc&gt;"').and.include('value="2027-02-30"').and.include('value="MJC de Saint-Omer"');
+      expect(res.text).to.include('value="Projet &lt;Maroc&gt;"').and.include('value="2027-02-30"').and.include('value="Comité de jumelage"');
       const ok = await postForm(karim, '/groups', validGroup({ departureDate: '2027-03-01', returnDate: '2027-02-10' }), '/groups/new');
       expect(ok.status).to.equal(422);
       expect(visibleText(ok.text)).to.include('Le retour doit être après le départ.');
     });
 
-    it('asks for a country from the list and a structure', async () => {
-      const res = await postForm(karim, '/groups', validGroup({ destinationCountry: 'XX', newStructure: '' }), '/groups/new');
+    it('asks for a country from the list', async () => {
+      const res = await postForm(karim, '/groups', validGroup({ destinationCountry: 'XX' }), '/groups/new');
       expect(res.status).to.equal(422);
-      expect(visibleText(res.text)).to.include('Choisissez un pays dans la liste.').and.include('Choisissez la structure ou écrivez son nom.');
+      expect(visibleText(res.text)).to.include('Choisissez un pays dans la liste.');
+    });
+
+    it('ignores a structure sent with the form: the group stays in the worker\'s', async () => {
+      const res = await postForm(karim, '/groups', validGroup({ structureId: String(ids.structures["MJC d'Halluin"]), newStructure: 'MJC de Saint-Omer' }), '/groups/new');
+      expect(res.status).to.equal(303);
+      const group = await testDb()('groups').where({ id: Number(res.headers.location!.split('/').pop()) }).first('structure_id');
+      expect(group.structure_id).to.equal(ids.structures['Mission locale du Douaisis']);
+      expect(await testDb()('structures').where({ name: 'MJC de Saint-Omer' }).first()).to.equal(undefined);
     });
   });
 
   describe('POST /groups/:id', () => {
     it('saves the changes of the lead worker', async () => {
-      const res = await postForm(karim, `/groups/${ids.groups.sadiola}`, validGroup({ name: 'Sadiola 2027', structureId: '', newStructure: 'Mission locale du Douaisis', destinationCountry: 'ML' }), `/groups/${ids.groups.sadiola}/edit`);
+      const res = await postForm(karim, `/groups/${ids.groups.sadiola}`, validGroup({ name: 'Sadiola 2027', destinationCountry: 'ML' }), `/groups/${ids.groups.sadiola}/edit`);
       expect(res.status).to.equal(303);
       const group = await testDb()('groups').where({ id: ids.groups.sadiola }).first();
       expect(group.name).to.equal('Sadiola 2027');
-      // An existing structure typed again is found, not created twice.
-      expect(await testDb()('structures').where({ name: 'Mission locale du Douaisis' }).count<{ n: number }[]>({ n: '*' }).then((r) => Number(r[0]!.n))).to.equal(1);
+      expect(group.structure_id).to.equal(ids.structures['Mission locale du Douaisis']);
     });
 
     it('is not found for a worker of other groups, and forbidden to a youth of the group', async () => {
@@ -99,30 +115,74 @@ describe('groups', () => {
       expect(res.text).to.include('value="beaucoup"');
     });
 
-    it('names accompanying adults from the app or from outside it', async () => {
-      await postForm(karim, `/groups/${ids.groups.sadiola}/companions`, { companionUserId: String(ids.users.elodie), companionName: '', companionRole: 'animatrice' }, `/groups/${ids.groups.sadiola}/edit`);
-      await postForm(karim, `/groups/${ids.groups.sadiola}/companions`, { companionUserId: '', companionName: 'Jean Dupont', companionRole: 'élu à la jeunesse' }, `/groups/${ids.groups.sadiola}/edit`);
-      const empty = await postForm(karim, `/groups/${ids.groups.sadiola}/companions`, { companionUserId: '', companionName: '' }, `/groups/${ids.groups.sadiola}/edit`);
+    it('names accompanying adults from the app (a worker of the group) or from outside it', async () => {
+      // Élodie, of the MJC, co-leads the mission locale's group in Algeria: she may go with it.
+      const edit = `/groups/${ids.groups.algerie}/edit`;
+      await postForm(karim, `/groups/${ids.groups.algerie}/companions`, { companionUserId: String(ids.users.elodie), companionName: '', companionRole: 'animatrice' }, edit);
+      await postForm(karim, `/groups/${ids.groups.algerie}/companions`, { companionUserId: '', companionName: 'Jean Dupont', companionRole: 'élu à la jeunesse' }, edit);
+      const empty = await postForm(karim, `/groups/${ids.groups.algerie}/companions`, { companionUserId: '', companionName: '' }, edit);
       expect(empty.status).to.equal(422);
-      const page = visibleText((await karim.get(`/groups/${ids.groups.sadiola}`)).text);
+      const page = visibleText((await karim.get(`/groups/${ids.groups.algerie}`)).text);
       expect(page).to.include('Élodie Martin animatrice').and.include('Jean Dupont élu à la jeunesse');
     });
 
-    it('adds a co-lead who then sees the group, and removes them; the lead cannot be removed', async () => {
+    it('offers the workers of the group\'s structure only, and refuses a worker of another structure', async () => {
+      const edit = visibleText((await karim.get(`/groups/${ids.groups.sadiola}/edit`)).text);
+      expect(edit).not.to.include('Élodie Martin');
+      const res = await postForm(karim, `/groups/${ids.groups.sadiola}/companions`, { companionUserId: String(ids.users.elodie), companionName: '' }, `/groups/${ids.groups.sadiola}/edit`);
+      expect(res.status).to.equal(422);
+    });
+
+    it('adds a co-lead of the structure who then sees the group, and removes them; the lead cannot be removed', async () => {
       const app = buildApp();
-      const elodie = await signIn(app, DEMO_ACCOUNTS.elodie.email);
-      expect((await elodie.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(404);
-      const add = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers`, { workerUserId: String(ids.users.elodie) }, `/groups/${ids.groups.dispensaire}/edit`);
+      const douaisis = ids.structures['Mission locale du Douaisis']!;
+      const nora = await createAccount(testDb(), { role: 'worker', displayName: 'Nora Ait', email: 'nora@douaisis.test', password: 'nora-douaisis-1' }, { structureId: douaisis });
+      const agent = await signIn(app, 'nora@douaisis.test', 'nora-douaisis-1');
+      expect((await agent.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(404);
+      const add = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers`, { workerUserId: String(nora.id) }, `/groups/${ids.groups.dispensaire}/edit`);
       expect(add.status).to.equal(303);
-      expect((await elodie.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(200);
-      const again = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers`, { workerUserId: String(ids.users.elodie) }, `/groups/${ids.groups.dispensaire}/edit`);
+      expect((await agent.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(200);
+      const again = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers`, { workerUserId: String(nora.id) }, `/groups/${ids.groups.dispensaire}/edit`);
       expect(again.status).to.equal(422);
       expect(visibleText(again.text)).to.include('Cette personne suit déjà le groupe.');
       const lead = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers/${ids.users.karim}/delete`, {}, `/groups/${ids.groups.dispensaire}/edit`);
       expect(lead.status).to.equal(404);
-      const remove = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers/${ids.users.elodie}/delete`, {}, `/groups/${ids.groups.dispensaire}/edit`);
+      const remove = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers/${nora.id}/delete`, {}, `/groups/${ids.groups.dispensaire}/edit`);
       expect(remove.status).to.equal(303);
+      expect((await agent.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(404);
+    });
+
+    it('lends a worker of another structure of the network by their e-mail, never by the list', async () => {
+      const app = buildApp();
+      const elodie = await signIn(app, DEMO_ACCOUNTS.elodie.email);
+      const edit = `/groups/${ids.groups.dispensaire}/edit`;
+      const picked = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers`, { workerUserId: String(ids.users.elodie) }, edit);
+      expect(picked.status).to.equal(422);
       expect((await elodie.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(404);
+      const lent = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers`, { lentEmail: ` ${DEMO_ACCOUNTS.elodie.email.toUpperCase()} ` }, edit);
+      expect(lent.status).to.equal(303);
+      expect((await elodie.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(200);
+      // Her own director does not read the group for that: it stays the mission locale's.
+      const mjc = await signIn(app, DEMO_ACCOUNTS.directorMjc.email);
+      expect((await mjc.get(`/groups/${ids.groups.dispensaire}`)).status).to.equal(404);
+      // Lent to this group, she does not start the mission locale's next project from it, nor lend it anyone.
+      expect((await elodie.get(`/groups/${ids.groups.dispensaire}/clone`)).status).to.equal(403);
+      const relent = await postForm(elodie, `/groups/${ids.groups.dispensaire}/workers`, { lentEmail: DEMO_ACCOUNTS.karim.email }, edit);
+      expect(relent.status).to.equal(422);
+      expect(visibleText(relent.text)).to.include('Seul·e un·e animateur·rice de la structure du groupe peut y prêter');
+      await postForm(karim, `/groups/${ids.groups.dispensaire}/workers/${ids.users.elodie}/delete`, {}, edit);
+    });
+
+    it('does not lend a worker of a structure outside the network, and says no more than for an unknown e-mail', async () => {
+      const [row] = await testDb()('structures').insert({ name: 'MJC de Saint-Omer', town: 'Saint-Omer', created_at: new Date().toISOString() }).returning('id');
+      const elsewhere = typeof row === 'object' ? row.id : row;
+      await createAccount(testDb(), { role: 'worker', displayName: 'Hors Réseau', email: 'hors@saint-omer.test', password: 'hors-reseau-1' }, { structureId: elsewhere });
+      const edit = `/groups/${ids.groups.dispensaire}/edit`;
+      const outside = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers`, { lentEmail: 'hors@saint-omer.test' }, edit);
+      const unknown = await postForm(karim, `/groups/${ids.groups.dispensaire}/workers`, { lentEmail: 'personne@nulle-part.test' }, edit);
+      expect([outside.status, unknown.status]).to.deep.equal([422, 422]);
+      expect(visibleText(outside.text)).to.include('Aucun·e animateur·rice d’une structure de votre réseau n’a cet e-mail.');
+      expect(outside.text).to.include('value="hors@saint-omer.test"');
     });
 
     it('cannot remove a funder of another group through this one', async () => {

@@ -1,8 +1,11 @@
 import { expect } from 'chai';
-import { appOnDemo, csrfFrom, postForm, visibleText, type Agent } from '../support/http.js';
+import type { Express } from 'express';
+import { appOnDemo, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
 import { testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { youthOf } from '../participants/fixtures.js';
+import { DEMO_LOGINS } from '../support/accounts.js';
+import { createAccount } from '../../src/users/user.js';
 
 /**
  * A medium cleared beyond the group (restitution events, public) was cleared as it was: the adults read
@@ -13,6 +16,7 @@ describe('editing a medium cleared beyond the group', () => {
   let elodie: Agent;
   let lucas: Agent;
   let admin: Agent;
+  let app: Express;
 
   const byCaption = (caption: string) => testDb()('media').where({ caption }).first();
   const youthId = (firstName: string) => youthOf(testDb(), ids.groups.bafou, firstName);
@@ -21,7 +25,12 @@ describe('editing a medium cleared beyond the group', () => {
     return [...html.matchAll(/<div class="event-media">[\s\S]*?<\/div>/g)].map((m) => visibleText(m[0])).join(' | ');
   };
 
-  before(async () => ({ ids, elodie, lucas, admin } = await appOnDemo('elodie', 'lucas', 'admin')));
+  before(async () => {
+    ({ ids, app, elodie, lucas } = await appOnDemo('elodie', 'lucas'));
+    // Bafou is the MJC's: its admin reads its audit log.
+    await createAccount(testDb(), { role: 'admin', displayName: 'Admin MJC', email: 'admin.mjc@clearance.test', password: 'admin-mjc-1' }, { structureId: ids.structures["MJC d'Halluin"] });
+    admin = await signIn(app, 'admin.mjc@clearance.test', 'admin-mjc-1');
+  });
 
   it('warns on the form, before saving, that changing the caption or text withdraws the clearance', async () => {
     const mine = await byCaption('Mon avant');
@@ -47,6 +56,9 @@ describe('editing a medium cleared beyond the group', () => {
     expect(JSON.parse(line.details)).to.deep.equal({ from: 'public', changed: ['body'] });
     expect(visibleText((await admin.get('/admin/audit')).text))
       .to.include('Lucas Vermeersch a modifié un média autorisé au-delà du groupe : il revient au groupe').and.include('(il était « Public »)');
+    // Another structure's admin reads nothing of it.
+    const other = await signIn(app, DEMO_LOGINS.admin);
+    expect(visibleText((await other.get('/admin/audit')).text)).not.to.include('Lucas Vermeersch');
   });
 
   it('the lead who changes the caption takes it back to the group too, whatever level the form still said', async () => {

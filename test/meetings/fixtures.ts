@@ -14,7 +14,7 @@ export async function smallGroup(ids: DemoIds, youths: Record<string, string>, s
   const db = testDb();
   const karim = await userFor(db, ids.users.karim);
   const { id: groupId } = await newGroup(db, ids.users.karim, {
-    name: 'Groupe témoin', structure: 'Mission locale du Douaisis', country: 'SN', departureDate: '2027-06-01', returnDate: '2027-06-20',
+    name: 'Groupe témoin', country: 'SN', departureDate: '2027-06-01', returnDate: '2027-06-20',
   });
   const files: Record<string, { enrolment_id: number; group_id: number }> = {};
   const enrolments: Record<string, number> = {};

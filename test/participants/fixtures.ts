@@ -20,18 +20,15 @@ export function youth(firstName: string, lastName: string, overrides: Partial<Yo
 
 export interface GroupChoices {
   name?: string;
-  /** The group's structure, by name: typed in the form's "new structure" field, which finds it or makes it. The first structure otherwise. */
-  structure?: string;
   country?: string;
   departureDate?: string;
   returnDate?: string;
 }
 
-/** A fresh group sent through the new-group form's schema, created by the given worker who then leads it, in preparation. */
+/** A fresh group sent through the new-group form's schema, created by the given worker who then leads it, in preparation, in their structure. */
 export async function newGroup(db: Db, leadUserId: number, choices: GroupChoices = {}): Promise<{ id: number; phase: Phase }> {
   const form = parseForm(GroupForm, {
     name: choices.name ?? `Groupe de test ${Math.random().toString(36).slice(2, 8)}`,
-    ...(choices.structure ? { newStructure: choices.structure } : { structureId: String((await db('structures').first('id')).id) }),
     destinationCountry: choices.country ?? 'ML', departureDate: choices.departureDate ?? '2030-07-01', returnDate: choices.returnDate ?? '2030-07-20',
     minAttendancePct: '60',
   });

@@ -1,5 +1,6 @@
 import type { Db } from '../../src/db/knex.js';
-import { addCoLead, addCompanion, addFunder } from '../../src/groups/group.js';
+import { addCoLead, addCompanion, addFunder, type GroupRow } from '../../src/groups/group.js';
+import { leadOf } from '../support/accounts.js';
 import { createAccount } from '../../src/users/user.js';
 import { testDatabase } from '../support/database.js';
 import { storedPhoto } from '../media/fixtures.js';
@@ -11,10 +12,11 @@ import { afterProjectFixtures } from './rows/restitution.js';
  * events and follow-ups (see afterProjectFixtures); a photo with its file, uploaded by `photographer`.
  */
 export async function recordsForEveryRoute(db: Db, groupId: number, photographer: number): Promise<void> {
-  const coLead = await createAccount(db, { role: 'worker', displayName: `Co-référent ${groupId}`, email: `co.${groupId}@tremplin.test`, password: 'co-referent-1' });
-  await addCoLead(db, groupId, coLead.id);
+  const group: GroupRow = await db('groups').where({ id: groupId }).first();
+  const coLead = await createAccount(db, { role: 'worker', displayName: `Co-référent ${groupId}`, email: `co.${groupId}@tremplin.test`, password: 'co-referent-1' }, { structureId: group.structure_id });
+  await addCoLead(db, await leadOf(db, groupId), group, { workerUserId: coLead.id, lentEmail: null });
   await addFunder(db, groupId, { funderName: 'Région', scheme: 'DRAPP', amount: 150000 });
-  await addCompanion(db, groupId, { companionName: 'Élu Jeunesse', companionRole: 'élu' });
+  await addCompanion(db, group, { companionName: 'Élu Jeunesse', companionRole: 'élu' });
   await afterProjectFixtures(db, groupId);
   await storedPhoto(db, testDatabase().config.uploadDir, groupId, photographer);
 }

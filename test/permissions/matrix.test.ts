@@ -20,8 +20,9 @@ import { withdraw } from '../../src/participants/withdrawal.js';
  * Every route × every role, against the table below. A route the app answers but the table does not list
  * fails the first test, so a new route cannot ship without deciding who may use it.
  *
- * Who is who: the worker leads "Rencontre des jeunes de Sadiola"; the other worker leads other groups;
- * the youth is enrolled in Sadiola, the other youth in Bafou. Group routes are asked about Sadiola.
+ * Who is who: the worker leads "Rencontre des jeunes de Sadiola", a group of the mission locale; the other
+ * worker leads the MJC's groups; the youth is enrolled in Sadiola, the other youth in Bafou (the MJC's); the
+ * other director and the other admin are the MJC's (see rows/index.ts). Group routes are asked about Sadiola.
  * POSTs carry a valid CSRF token and an empty form, so an allowed user gets 422 (or 303 when the action
  * needs no input), a forbidden one 403, a record out of scope 404, an anonymous visitor 303 to sign in.
  * The rows live in rows/<concept>.ts, one table per domain concept.
@@ -38,6 +39,7 @@ describe('permission matrix: every route for every role', () => {
   let targetUserId: number;
   const agents = new Map<Who, Agent>();
 
+  const OTHER_ADMIN = { email: 'admin.mjc@tremplin.test', password: 'admin-mjc-matrice' };
   const logins: Record<Exclude<Who, 'anonymous'>, string> = {
     admin: DEMO_ACCOUNTS.admin.email,
     director: DEMO_ACCOUNTS.director.email,
@@ -45,12 +47,16 @@ describe('permission matrix: every route for every role', () => {
     otherWorker: DEMO_ACCOUNTS.elodie.email,
     youth: 'ines.d',
     otherYouth: 'lucas.v',
+    otherDirector: DEMO_ACCOUNTS.directorMjc.email,
+    otherAdmin: OTHER_ADMIN.email,
+    coordinator: DEMO_ACCOUNTS.coordinator.email,
+    platformAdmin: DEMO_ACCOUNTS.platform.email,
   };
 
   async function agentFor(who: Who): Promise<Agent> {
     let agent = agents.get(who);
     if (!agent) {
-      agent = who === 'anonymous' ? request.agent(app) : await signIn(app, logins[who]);
+      agent = who === 'anonymous' ? request.agent(app) : await signIn(app, logins[who], who === 'otherAdmin' ? OTHER_ADMIN.password : undefined);
       agents.set(who, agent);
     }
     return agent;
@@ -61,8 +67,11 @@ describe('permission matrix: every route for every role', () => {
   before(async () => {
     ids = await resetToDemo();
     app = buildApp();
+    const douaisis = { structureId: ids.structures['Mission locale du Douaisis'] };
     // An account of its own for the admin routes to act on, so deactivating it disturbs no one else.
-    targetUserId = (await createAccount(testDb(), { role: 'youth', displayName: 'Cible Matrice' })).id;
+    targetUserId = (await createAccount(testDb(), { role: 'youth', displayName: 'Cible Matrice' }, douaisis)).id;
+    // The MJC's admin, for the questions asked of the mission locale's accounts from another structure.
+    await createAccount(testDb(), { role: 'admin', displayName: 'Admin MJC', ...OTHER_ADMIN }, { structureId: ids.structures["MJC d'Halluin"] });
     await recordsForEveryRoute(testDb(), ids.groups.sadiola, ids.youthUsers['ines.d']!);
     // A scan of Inès's passport, so the download route has a file to send.
     await giveScan(testDb(), testDatabase().config.uploadDir, ids.users.karim, ids.groups.sadiola, Number((await testDb()('enrolments').where({ group_id: ids.groups.sadiola }).orderBy('id').first('id')).id));

@@ -52,16 +52,17 @@ describe(`two instances sharing one database (${process.env.DATABASE_URL ? 'Post
   });
 
   it('an account deactivated through one is signed out on the other at its next request', async () => {
-    const elodie = await signIn(two, DEMO_ACCOUNTS.elodie.email);
-    expect((await elodie.get('/groups')).status).to.equal(200);
+    // Karim and the admin are of the same structure: the admin manages his account.
+    const karim = await signIn(two, DEMO_ACCOUNTS.karim.email);
+    expect((await karim.get('/groups')).status).to.equal(200);
     const admin = await signIn(one, DEMO_ACCOUNTS.admin.email);
     try {
-      expect((await postForm(admin, `/admin/users/${ids.users.elodie}/deactivate`, {}, '/admin/users')).status).to.equal(303);
-      const res = await elodie.get('/groups');
+      expect((await postForm(admin, `/admin/users/${ids.users.karim}/deactivate`, {}, '/admin/users')).status).to.equal(303);
+      const res = await karim.get('/groups');
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal('/login');
     } finally {
-      await postForm(admin, `/admin/users/${ids.users.elodie}/activate`, {}, '/admin/users');
+      await postForm(admin, `/admin/users/${ids.users.karim}/activate`, {}, '/admin/users');
     }
   });
 

@@ -15,7 +15,7 @@ describe('the outcome dashboard on the known fixture', () => {
 
   before(async () => {
     fx = await loadReportFixture(testDb());
-    director = { role: 'director', userId: fx.users.director };
+    director = { role: 'director', userId: fx.users.director, structureId: fx.structure };
     d2024 = await computeDashboard(testDb(), director, { year: 2024 }, TODAY);
   });
 
@@ -94,12 +94,32 @@ describe('the outcome dashboard on the known fixture', () => {
   });
 
   it('gives a worker the same figures for their own groups only', async () => {
-    const karim = await computeDashboard(testDb(), { role: 'worker', userId: fx.users.karim }, {}, TODAY);
+    const karim = await computeDashboard(testDb(), { role: 'worker', userId: fx.users.karim, structureId: null }, {}, TODAY);
     expect(karim.funnel).to.deep.equal(d2024.funnel);
     expect(karim.groups.total).to.equal(1);
     // Asking for another worker's group gives nothing, not their figures.
-    const peek = await computeDashboard(testDb(), { role: 'worker', userId: fx.users.karim }, { group: fx.groups.kawara }, TODAY);
+    const peek = await computeDashboard(testDb(), { role: 'worker', userId: fx.users.karim, structureId: null }, { group: fx.groups.kawara }, TODAY);
     expect(peek.funnel.enrolled).to.equal(0);
+  });
+
+  it('gives a director their structure\'s figures only, whatever the filter asks', async () => {
+    const now = new Date().toISOString();
+    const [row] = await testDb()('structures').insert({ name: 'MJC d’ailleurs', created_at: now }).returning('id');
+    const elsewhere = typeof row === 'object' ? row.id : row;
+    const [g] = await testDb()('groups').insert({ name: 'Groupe d’ailleurs', structure_id: elsewhere, destination_country: 'SN', departure_date: '2024-05-01', phase: 'after', created_at: now, updated_at: now }).returning('id');
+    const other = typeof g === 'object' ? g.id : g;
+    try {
+      const all = await computeDashboard(testDb(), director, {}, TODAY);
+      expect(all.groups.total).to.equal(3);
+      expect((await computeDashboard(testDb(), director, { structure: elsewhere }, TODAY)).groups.total).to.equal(0);
+      expect((await computeDashboard(testDb(), director, { group: other }, TODAY)).groups.total).to.equal(0);
+      expect((await listFigureGroups(testDb(), director, {}, 'all')).map((x) => x.name)).not.to.include('Groupe d’ailleurs');
+      // The other structure's director reads it, and nothing of this one.
+      expect((await computeDashboard(testDb(), { ...director, structureId: elsewhere }, {}, TODAY)).groups.total).to.equal(1);
+    } finally {
+      await testDb()('groups').where({ id: other }).del();
+      await testDb()('structures').where({ id: elsewhere }).del();
+    }
   });
 
   it('lists exactly the youths a figure counts', async () => {
@@ -120,9 +140,10 @@ describe('the outcome dashboard on the known fixture', () => {
 describe('the dashboard funnel and the group funnel', () => {
   it('agree on every demo group (the same withdrawal rule, written twice)', async () => {
     const ids = await resetToDemo();
-    const director: ReportScope = { role: 'director', userId: ids.users.director };
     for (const id of Object.values(ids.groups)) {
-      const group = await testDb()('groups').where({ id }).first('id', 'phase');
+      const group = await testDb()('groups').where({ id }).first('id', 'phase', 'structure_id');
+      // Each group is read by a director of its own structure.
+      const director: ReportScope = { role: 'director', userId: ids.users.director, structureId: group.structure_id };
       const funnel = await groupFunnel(testDb(), group);
       const d = await computeDashboard(testDb(), director, { group: id });
       const steps = Object.fromEntries(funnel.steps.map((s) => [s.key, s.count]));
@@ -136,7 +157,8 @@ describe('the dashboard funnel and the group funnel', () => {
 
   it('shows the ordinary demo with figures in every section', async () => {
     const ids = await resetToDemo();
-    const d = await computeDashboard(testDb(), { role: 'director', userId: ids.users.director }, {});
+    const structureId = (await testDb()('users').where({ id: ids.users.director }).first('structure_id')).structure_id;
+    const d = await computeDashboard(testDb(), { role: 'director', userId: ids.users.director, structureId }, {});
     expect(d.funnel.departed).to.be.greaterThan(0);
     expect(d.withdrawn.total).to.be.greaterThan(0);
     expect(d.attendance.counted).to.be.greaterThan(0);
@@ -149,7 +171,7 @@ describe('a youth enrolled in two groups, in two situations', () => {
   it('is counted once in the situations known at enrolment, and once in a job or training', async () => {
     const db = testDb();
     const fx = await loadReportFixture(db);
-    const director: ReportScope = { role: 'director', userId: fx.users.director };
+    const director: ReportScope = { role: 'director', userId: fx.users.director, structureId: fx.structure };
     const before = (await computeDashboard(db, director, {}, TODAY)).situations[0]!;
     // Oumar, employed when he joined Kawara, comes back into Bafou as a peer leader while in training.
     const oumar = await db('youths').where({ first_name: 'Oumar' }).first('id');

@@ -3,6 +3,7 @@ import type { Db } from '../../src/db/knex.js';
 import { insertedId } from '../../src/db/knex.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { createAccount } from '../../src/users/user.js';
+import { createStructure } from '../../src/structures/structure.js';
 import type { Situation } from '../../src/participants/participant.js';
 import { withdraw, type WithdrawalReason } from '../../src/participants/withdrawal.js';
 import { findMeeting, planMeeting, recordAttendance, type AttendanceStatus } from '../../src/meetings/meeting.js';
@@ -64,8 +65,9 @@ export const SADIOLA_NAME = 'Échanges à Sadiola « Cœur d’Ostrevent »';
 export async function loadReportFixture(db: Db): Promise<ReportFixture> {
   await emptyDatabase(db);
   const now = '2024-01-01T09:00:00.000Z';
+  const structure = await createStructure(db, { name: 'Mission locale du Douaisis', town: 'Douai', networkId: null, namedInNetwork: true });
   const user = async (role: 'director' | 'admin' | 'worker', email: string, displayName: string) =>
-    (await createAccount(db, { role, email, displayName, password: DEMO_PASSWORD })).id;
+    (await createAccount(db, { role, email, displayName, password: DEMO_PASSWORD }, { structureId: structure })).id;
   const users = {
     director: await user('director', LOGINS.director, 'Françoise Delcroix'),
     admin: await user('admin', LOGINS.admin, 'Alice Admin'),
@@ -74,12 +76,11 @@ export async function loadReportFixture(db: Db): Promise<ReportFixture> {
   };
   const karim = await userFor(db, users.karim);
   const group = (name: string, country: string, departureDate: string, returnDate: string, lead: number) =>
-    newGroup(db, lead, { name, structure: 'Mission locale du Douaisis', country, departureDate, returnDate });
+    newGroup(db, lead, { name, country, departureDate, returnDate });
   const sadiolaGroup = await group(SADIOLA_NAME, 'ML', '2024-03-01', '2024-03-20', users.karim);
   const bafouGroup = await group('Chantier à Bafou', 'CM', '2025-06-01', '2025-06-20', users.elodie);
   const kawaraGroup = await group('Jumelage Kawara', 'BF', '2023-07-01', '2023-07-20', users.elodie);
   const groups = { sadiola: sadiolaGroup.id, bafou: bafouGroup.id, kawara: kawaraGroup.id };
-  const structure = Number((await db('groups').where({ id: groups.sadiola }).first('structure_id')).structure_id);
   const enrol = async (groupId: number, first: string, last: string, situation: string | null) =>
     (await enrolled(db, { id: groupId }, youth(first, last, { birthDate: '2005-05-05', situation: situation as Situation | null }), '2023-09-01')).enrolment_id;
 

@@ -12,15 +12,23 @@ import { mediaRows } from './media.js';
 import { assessmentsRows } from './assessments.js';
 import { journeyRows } from './journey.js';
 import { reportsRows } from './reports.js';
+import { structuresRows } from './structures.js';
 
-export const ROLES = ['anonymous', 'admin', 'director', 'worker', 'otherWorker', 'youth', 'otherYouth'] as const;
+/**
+ * The admin, the director, the worker and the youth are of the mission locale (structure A), whose Sadiola
+ * group every record belongs to. The other worker, the other youth, the other director and the other admin
+ * are of the MJC (structure B, in the same network): on every record of A they find nothing (404), as a
+ * director or an admin of A would on B's. The coordinator (of the network) and the platform's admin belong
+ * to no structure: no group, no youth, no account of a structure is theirs to open.
+ */
+export const ROLES = ['anonymous', 'admin', 'director', 'worker', 'otherWorker', 'youth', 'otherYouth', 'otherDirector', 'otherAdmin', 'coordinator', 'platformAdmin'] as const;
 export type Who = (typeof ROLES)[number];
 
 // The worker who leads the group goes last: an action they are allowed to do (deleting a session, say)
 // must not change what the others are asked about before their turn.
-export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'worker'];
+export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'otherDirector', 'otherAdmin', 'coordinator', 'platformAdmin', 'worker'];
 
-export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows];
+export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows];
 
 export interface MatrixContext {
   ids: DemoIds;
@@ -51,6 +59,8 @@ export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Pro
     eventId: async () => (await db('restitution_events').where({ group_id: group }).orderBy('id').first('id'))?.id,
     followUpId: async () => (await db('follow_ups').join('enrolments', 'enrolments.id', 'follow_ups.enrolment_id').where('enrolments.group_id', group).orderBy('follow_ups.id').first('follow_ups.id'))?.id,
     table: async () => 'funnel',
+    structureId: async () => (await db('groups').where({ id: group }).first('structure_id'))?.structure_id,
+    networkId: async () => ctx.ids.network,
     token: async () => (await db('groups').where({ id: group }).first('calendar_token'))?.calendar_token,
   };
   let out = path;

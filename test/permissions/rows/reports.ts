@@ -2,11 +2,11 @@
 // for their own groups (200, narrowed by the queries, see test/reports). The names behind a figure are for
 // those who may open youths' files (not the admin: 403). Exports for funders are the directors' and the
 // admins' (a worker: 403). Youths never see the dashboard.
-//                                              anon admin dir  work oWork youth oYouth
+//                                              anon admin dir  work oWork youth oYouth oDir oAdm coord pAdm
 export const reportsRows: Record<string, readonly number[]> = {
-  'GET /reports':                              [303, 200, 200, 200, 200, 403, 403],
-  'GET /reports/youths':                       [303, 403, 200, 200, 200, 403, 403],
-  'GET /reports/groups':                       [303, 200, 200, 200, 200, 403, 403],
-  'GET /reports/export/:table.csv':            [303, 200, 200, 403, 403, 403, 403],
-  'GET /reports/report.pdf':                   [303, 200, 200, 403, 403, 403, 403],
+  'GET /reports':                              [303, 200, 200, 200, 200, 403, 403, 200, 200, 403, 403],
+  'GET /reports/youths':                       [303, 403, 200, 200, 200, 403, 403, 200, 403, 403, 403],
+  'GET /reports/groups':                       [303, 200, 200, 200, 200, 403, 403, 200, 200, 403, 403],
+  'GET /reports/export/:table.csv':            [303, 200, 200, 403, 403, 403, 403, 200, 200, 403, 403],
+  'GET /reports/report.pdf':                   [303, 200, 200, 403, 403, 403, 403, 200, 200, 403, 403],
 };

@@ -7,14 +7,14 @@ import { leadOf } from '../../support/accounts.js';
 // them; the director reads; anyone outside the group finds nothing (404).
 // :eventId is one of two events the matrix gives Sadiola in its before() (see afterProjectFixtures): the
 // lead's delete removes one, and the empty forms change nothing.
-//                                                        anon admin dir  work oWork youth oYouth
+//                                                        anon admin dir  work oWork youth oYouth oDir oAdm coord pAdm
 export const restitutionRows: Record<string, readonly number[]> = {
-  'GET /groups/:id/restitution':                         [303, 404, 200, 200, 404, 200, 404],
-  'GET /groups/:id/restitution/new':                     [303, 404, 403, 200, 404, 403, 404],
-  'POST /groups/:id/restitution':                        [303, 404, 403, 422, 404, 403, 404],
-  'GET /groups/:id/restitution/:eventId/edit':           [303, 404, 403, 200, 404, 403, 404],
-  'POST /groups/:id/restitution/:eventId':               [303, 404, 403, 422, 404, 403, 404],
-  'POST /groups/:id/restitution/:eventId/delete':        [303, 404, 403, 303, 404, 403, 404],
+  'GET /groups/:id/restitution':                         [303, 404, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  'GET /groups/:id/restitution/new':                     [303, 404, 403, 200, 404, 403, 404, 404, 404, 404, 404],
+  'POST /groups/:id/restitution':                        [303, 404, 403, 422, 404, 403, 404, 404, 404, 404, 404],
+  'GET /groups/:id/restitution/:eventId/edit':           [303, 404, 403, 200, 404, 403, 404, 404, 404, 404, 404],
+  'POST /groups/:id/restitution/:eventId':               [303, 404, 403, 422, 404, 403, 404, 404, 404, 404, 404],
+  'POST /groups/:id/restitution/:eventId/delete':        [303, 404, 403, 303, 404, 403, 404, 404, 404, 404, 404],
 };
 
 /**
