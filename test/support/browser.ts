@@ -198,3 +198,32 @@ export async function signInThroughForm(page: Page, url: (path: string) => strin
   await page.getByRole('button', { name: 'Entrer' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
+
+/** What a flow costs the person on the phone: each tap on the screen, each field they fill or choose, each page the phone loads. */
+export interface Steps {
+  taps: number;
+  fields: number;
+  pageLoads: number;
+}
+
+/**
+ * Counts, from now on, what the person does on this page: taps (trusted clicks, as a finger makes them),
+ * fields changed (a text typed or an option chosen: a native picker's own taps are not in the page) and
+ * pages loaded (main-frame documents: a form answered with a redirect loads one page).
+ */
+export async function countSteps(page: Page): Promise<() => Steps> {
+  const steps: Steps = { taps: 0, fields: 0, pageLoads: 0 };
+  await page.exposeBinding('__tremplinStep', (_source, kind: 'tap' | 'field') => {
+    if (kind === 'tap') steps.taps += 1;
+    else steps.fields += 1;
+  });
+  await page.addInitScript(() => {
+    const step = (window as unknown as { __tremplinStep: (kind: string) => void }).__tremplinStep;
+    document.addEventListener('click', (e) => e.isTrusted && step('tap'), true);
+    document.addEventListener('change', () => step('field'), true);
+  });
+  page.on('load', () => {
+    steps.pageLoads += 1;
+  });
+  return () => ({ ...steps });
+}

@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import dayjs from 'dayjs';
+import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { countSteps, PHONE, signInThroughForm, useBrowserSession } from '../support/browser.js';
+
+// What the worker's flows cost on a phone, counted as the person does them: when a flow changes, these
+// figures change with it and the change's note gives them before and after.
+describe('what a worker’s flows cost on a phone', function () {
+  this.timeout(120_000);
+  let ids: DemoIds;
+  const session = useBrowserSession((demo) => {
+    ids = demo;
+  });
+
+  it('creating a group, from the group list to its page: 2 taps, 5 fields, 3 page loads', async () => {
+    const page = await session.open(PHONE);
+    await signInThroughForm(page, session.url, DEMO_ACCOUNTS.karim.email);
+    const steps = await countSteps(page);
+    await page.goto(session.url('/groups'));
+    await page.getByRole('link', { name: 'Nouveau groupe' }).click();
+    await page.getByLabel('Nom du projet').fill('Jardin partagé à Kawara');
+    await page.getByLabel('Pays').selectOption('BF');
+    await page.getByLabel('Ville ou lieu').fill('Kawara');
+    await page.getByLabel('Date de départ prévue').fill(dayjs().add(4, 'month').format('YYYY-MM-DD'));
+    await page.getByLabel('Date de retour prévue').fill(dayjs().add(4, 'month').add(15, 'day').format('YYYY-MM-DD'));
+    await page.getByRole('button', { name: 'Créer le groupe' }).click();
+    await page.getByRole('heading', { name: 'Jardin partagé à Kawara', level: 1 }).waitFor();
+    expect(steps()).to.deep.equal({ taps: 2, fields: 5, pageLoads: 3 });
+  });
+
+  it('lending a worker of another structure as co-lead, from the group page: 2 taps, 1 field, 3 page loads', async () => {
+    const page = await session.open(PHONE);
+    await signInThroughForm(page, session.url, DEMO_ACCOUNTS.karim.email);
+    const steps = await countSteps(page);
+    await page.goto(session.url(`/groups/${ids.groups.dispensaire}`));
+    await page.getByRole('link', { name: 'Modifier' }).first().click();
+    await page.getByLabel('Ou un·e animateur·rice d’une autre structure du réseau (prêt·e au groupe)').fill(DEMO_ACCOUNTS.elodie.email);
+    await page.locator('form[action$="/workers"]').getByRole('button', { name: 'Ajouter' }).click();
+    await page.getByText('Co-référent·e ajouté·e.').waitFor();
+    expect(steps()).to.deep.equal({ taps: 2, fields: 1, pageLoads: 3 });
+  });
+});
