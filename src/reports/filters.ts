@@ -148,3 +148,21 @@ export async function filterOptions(db: Knex, scope: ReportScope, f: ReportFilte
     workers: (workers as { id: unknown; display_name: string }[]).map((r) => ({ id: Number(r.id), name: r.display_name })),
   };
 }
+
+/** The filters in words, for the page and the PDF: "Année de départ : 2024 · Pays : Mali". */
+export function filterWords(f: ReportFilters, options: Pick<FilterOptions, 'structures' | 'groups' | 'workers'>, t: (key: string, options?: Record<string, unknown>) => string, countryName: (c: string) => string, formatDate: (d: string) => string): string {
+  const parts: string[] = [];
+  for (const key of FILTER_KEYS) {
+    const v = f[key];
+    if (v === undefined) continue;
+    const shown =
+      key === 'structure' ? options.structures.find((s) => s.id === v)?.name
+      : key === 'group' ? options.groups.find((g) => g.id === v)?.name
+      : key === 'worker' ? options.workers.find((w) => w.id === v)?.name
+      : key === 'country' ? countryName(String(v))
+      : key === 'from' || key === 'to' ? formatDate(String(v))
+      : String(v);
+    parts.push(t('reports.filters.item', { label: t(`reports.filters.${key}`), value: shown ?? String(v) }));
+  }
+  return parts.length ? t('reports.filters.summary', { list: parts.join(' · ') }) : t('reports.filters.none');
+}

@@ -1,7 +1,11 @@
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { today as todayIso } from '../db/time.js';
+import { SITUATIONS, type Situation } from '../participants/participant.js';
 import { computeDashboard } from '../reports/dashboard.js';
+import { parseFilters, type ParsedFilters, type ReportFilters } from '../reports/filters.js';
+import { ratioShown, reportTablesFor } from '../reports/small-counts.js';
+import type { Cell, ReportTable } from '../reports/tables.js';
 import type { StructureRow } from './structure.js';
 
 /**
@@ -19,7 +23,33 @@ export interface StructureColumn {
   /** People reached at restitution events, per youth who departed. */
   reachedPerDeparted: number | null;
   /** At the 6-month follow-up: the youths whose situation is known, and those of them in a job or training. */
-  atSixMonths: { known: number; jobOrTraining: number; share: number | null };
+  atSixMonths: { known: number; jobOrTraining: number; share: number | null; bySituation: Record<Situation, number> };
+}
+
+/**
+ * The report filters that mean something across structures: when the groups departed and where to. A
+ * structure, a group or a worker would name what the network's figures never name.
+ */
+export const NETWORK_FILTER_KEYS = ['year', 'from', 'to', 'country'] as const;
+export type NetworkFilters = Pick<ReportFilters, (typeof NETWORK_FILTER_KEYS)[number]>;
+
+/** The report's own parsing, keeping the network's filters only (any other parameter is ignored). */
+export function parseNetworkFilters(query: Record<string, unknown>): ParsedFilters & { filters: NetworkFilters } {
+  const kept = Object.fromEntries(NETWORK_FILTER_KEYS.filter((k) => k in query).map((k) => [k, query[k]]));
+  return parseFilters(kept);
+}
+
+/** The years and countries of departure across the network's groups, for the filter form. */
+export async function networkFilterOptions(db: Db, networkId: number): Promise<{ years: number[]; countries: string[] }> {
+  const groups = () => db({ g: 'groups' }).join({ s: 'structures' }, 's.id', 'g.structure_id').where('s.network_id', networkId);
+  const [years, countries] = await Promise.all([
+    groups().whereNotNull('g.departure_date').distinct(db.raw('substr(g.departure_date, 1, 4) as year')),
+    groups().distinct('g.destination_country').orderBy('g.destination_country'),
+  ]);
+  return {
+    years: (years as { year: string }[]).map((r) => Number(r.year)).filter(Number.isFinite).sort((a, b) => b - a),
+    countries: (countries as { destination_country: string }[]).map((r) => r.destination_country),
+  };
 }
 
 /** A, B, ..., Z, AA, AB...: as many letters as there are structures. */
@@ -38,14 +68,14 @@ export function letterFor(index: number): string {
  * The network's structures, named ones first by name, then the others in the order they joined: the
  * letters say nothing of a name, and stay the same from one visit to the next.
  */
-export async function networkFigures(db: Db, coordinator: Express.User, networkId: number, today: string = todayIso()): Promise<StructureColumn[]> {
+export async function networkFigures(db: Db, coordinator: Express.User, networkId: number, filters: NetworkFilters = {}, today: string = todayIso()): Promise<StructureColumn[]> {
   const structures: StructureRow[] = await db('structures').where({ network_id: networkId }).orderBy('id').select('id', 'name', 'named_in_network');
   const named = structures.filter((s) => Boolean(s.named_in_network)).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
   const unnamed = structures.filter((s) => !s.named_in_network);
   const columns: StructureColumn[] = [];
   // One structure at a time: each dashboard already runs its queries side by side.
   for (const [i, s] of [...named, ...unnamed].entries()) {
-    const d = await computeDashboard(db, { role: coordinator.role, userId: coordinator.id, structureId: toNumber(s.id) }, {}, today);
+    const d = await computeDashboard(db, { role: coordinator.role, userId: coordinator.id, structureId: toNumber(s.id) }, filters, today);
     const six = d.situations.find((x) => x.at === '6');
     columns.push({
       name: s.named_in_network ? s.name : null,
@@ -53,8 +83,43 @@ export async function networkFigures(db: Db, coordinator: Express.User, networkI
       groups: d.groups.total,
       departed: d.funnel.departed,
       reachedPerDeparted: d.restitution.perDeparted,
-      atSixMonths: { known: six?.known ?? 0, jobOrTraining: six?.jobOrTraining ?? 0, share: six?.share ?? null },
+      atSixMonths: {
+        known: six?.known ?? 0, jobOrTraining: six?.jobOrTraining ?? 0, share: six?.share ?? null,
+        bySituation: Object.fromEntries(SITUATIONS.map((k) => [k, six?.bySituation[k] ?? 0])) as Record<Situation, number>,
+      },
     });
   }
   return columns;
+}
+
+type T = (key: string, options?: Record<string, unknown>) => string;
+
+/**
+ * The structures side by side as one table, for the page, the CSV and the PDF alike: a coordinator may not
+ * read youths' names, so its small counts are hidden as the anonymised report hides them, and a ratio over
+ * a small count is not given either (it would tell the count).
+ */
+export function networkTable(columns: StructureColumn[], t: T): ReportTable {
+  const ratio = ratioShown(true);
+  const count = (value: number): Cell => ({ value, kind: 'count' });
+  const table: ReportTable = {
+    key: 'network',
+    title: t('structures.network.title'),
+    description: '',
+    headers: [
+      t('structures.network.structure'), t('structures.network.groups'), t('structures.network.departed'), t('structures.network.reachedPerDeparted'),
+      t('structures.network.knownAtSixMonths'), t('structures.network.atSixMonths'),
+      ...SITUATIONS.map((k) => t('structures.network.situationAtSixMonths', { situation: t(`participants.situations.${k}`) })),
+    ],
+    rows: columns.map((c) => [
+      { value: c.name ?? t('structures.network.anonymous', { letter: c.letter }), kind: 'text' },
+      count(c.groups),
+      count(c.departed),
+      { value: ratio(c.reachedPerDeparted, c.departed), kind: 'avg' },
+      count(c.atSixMonths.known),
+      { value: ratio(c.atSixMonths.share, c.atSixMonths.known), kind: 'pct' },
+      ...SITUATIONS.map((k) => count(c.atSixMonths.bySituation[k])),
+    ]),
+  };
+  return reportTablesFor([table], true)[0]!;
 }
