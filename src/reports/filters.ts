@@ -83,6 +83,11 @@ export interface ReportScope {
   role: Express.User['role'];
   userId: number;
   structureId: number | null;
+  /**
+   * A coordinator's whole network, read in one pass with the figures grouped by structure (the network's
+   * comparison): each structure's line counts what that structure's own dashboard counts.
+   */
+  networkId?: number | null;
 }
 
 /** A user's own figures: the structure they read whole, as the group pages decide it (`structureReadBy`). */
@@ -100,6 +105,10 @@ export function whereGroups(q: Knex.QueryBuilder, scope: ReportScope, f: ReportF
     });
   } else if (scope.structureId !== null) {
     q.where('g.structure_id', scope.structureId);
+  } else if (scope.role === 'coordinator' && scope.networkId) {
+    q.whereIn('g.structure_id', function () {
+      this.select('sn.id').from('structures as sn').where('sn.network_id', scope.networkId!);
+    });
   } else {
     q.whereRaw('1 = 0');
   }

@@ -5,7 +5,7 @@ import { binary, csvRows, pdfText } from '../reports/exports.js';
 import { DEMO_ACCOUNTS, DEMO_GROUPS, type DemoIds } from '../../src/demo/demo-data.js';
 import { computeDashboard } from '../../src/reports/dashboard.js';
 import { insertedId } from '../../src/db/knex.js';
-import { letterFor } from '../../src/structures/network.js';
+import { letterFor, networkFigures } from '../../src/structures/network.js';
 import { countShown } from '../../src/reports/small-counts.js';
 
 const DOUAISIS = 'Mission locale du Douaisis';
@@ -40,6 +40,24 @@ describe('the network compared and exported', () => {
 
   const dashboardOf = (structure: string, filters: Parameters<typeof computeDashboard>[2]) =>
     computeDashboard(testDb(), { role: 'director', userId: ids.users.director, structureId: ids.structures[structure]! }, filters);
+
+  for (const filters of [{}, { year: 0 }] as const) {
+    it(`reads the whole network at once, each line as the structure's own dashboard${'year' in filters ? ' (one year)' : ''}`, async () => {
+      const f = 'year' in filters ? { year } : {};
+      const lines = await networkFigures(testDb(), { id: ids.users.coordinator, role: 'coordinator' }, ids.network, f);
+      expect(lines.map((l) => l.name)).to.have.members([DOUAISIS, MJC]);
+      for (const line of lines) {
+        const d = await dashboardOf(line.name!, f);
+        const six = d.situations.find((x) => x.at === '6')!;
+        expect(line, line.name!).to.deep.equal({
+          name: line.name, letter: null, groups: d.groups.total, departed: d.funnel.departed, reachedPerDeparted: d.restitution.perDeparted,
+          atSixMonths: { known: six.known, jobOrTraining: six.jobOrTraining, share: six.share, bySituation: six.bySituation },
+        });
+      }
+      // Unfiltered, the demo has something to compare in every column.
+      if (!('year' in filters)) expect(lines.some((l) => l.atSixMonths.known > 0 && l.reachedPerDeparted !== null)).to.equal(true);
+    });
+  }
 
   it('narrows every structure to the year of departure, as its own dashboard does', async () => {
     const res = await coordinator.get(`/network?year=${year}`);
