@@ -5,14 +5,14 @@ import { SITUATIONS, type Situation } from '../participants/participant.js';
 import { gathered, ratio } from '../reports/figures.js';
 import { situationsByStructure } from '../reports/follow-up-figures.js';
 import { parseFilters, whereGroups, type ParsedFilters, type ReportFilters } from '../reports/filters.js';
-import { countWhere, youthsIn } from '../reports/who-counts.js';
+import { countByStructure } from '../reports/who-counts.js';
 import { ratioShown, reportTablesFor } from '../reports/small-counts.js';
 import type { Cell, ReportTable } from '../reports/tables.js';
 import type { StructureRow } from './structure.js';
 
 /**
- * What a network's coordinator reads: the structures side by side, each with the dashboard's own figures
- * computed over its groups alone. Figures only: no youth, no group, no worker is named, and a structure
+ * What a network's coordinator reads: the structures side by side, each with the figures its own dashboard
+ * gives. Figures only: no youth, no group, no worker is named, and a structure
  * that keeps its name from its network appears by a letter.
  */
 export interface StructureColumn {
@@ -80,7 +80,7 @@ export async function networkFigures(db: Db, coordinator: Pick<Express.User, 'id
   const figures = await gathered({
     structures: db('structures').where({ network_id: networkId }).orderBy('id').select('id', 'name', 'named_in_network') as Promise<StructureRow[]>,
     groups: whereGroups(db({ g: 'groups' }), q.scope, filters).groupBy('g.structure_id').select('g.structure_id', db.raw('count(*) as n')) as Promise<{ structure_id: unknown; n: unknown }[]>,
-    departed: youthsIn(db, q.scope, filters, today).groupBy('g.structure_id').select('g.structure_id', countWhere(db, { figure: 'departed' }, today, 'n')) as Promise<{ structure_id: unknown; n: unknown }[]>,
+    departed: countByStructure(db, q.scope, filters, { figure: 'departed' }, today) as Promise<{ structure_id: unknown; n: unknown }[]>,
     reached: whereGroups(db({ r: 'restitution_events' }).join({ g: 'groups' }, 'g.id', 'r.group_id'), q.scope, filters)
       .groupBy('g.structure_id').select('g.structure_id', db.raw('coalesce(sum(r.audience_total), 0) as n')) as Promise<{ structure_id: unknown; n: unknown }[]>,
     sixMonths: situationsByStructure(q, 6),
