@@ -9,6 +9,12 @@
  *   - computeDashboard() filtered on one year and one structure;
  *   - one real GET /reports over HTTP as the director (sign-in through the form, filters form, charts, view).
  * Prints a table, and as its last line `dashboard: X ms (sqlite), Y ms (postgres)` (the unfiltered median).
+ *
+ * `--national`: on PostgreSQL only, in the database `tremplin_national` next to BENCH_POSTGRES_URL (built
+ * with `npm run demo:large -- --national`'s generator when it is missing, or with `--rebuild`), times one
+ * structure's whole dashboard (its director's, target under 50 ms) and the national network's page, its 400
+ * structures side by side (its coordinator's, target under 500 ms). Last line:
+ * `national dashboard: structure X ms, network Y ms (postgres, N groups)`.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +26,8 @@ import { createDb, type Db } from '../src/db/knex.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { createApp } from '../src/app.js';
 import { computeDashboard } from '../src/reports/dashboard.js';
-import { LARGE_NETWORK, LARGE_NETWORK_LOGINS, loadLargeNetwork } from './large-network.js';
+import { LARGE_NETWORK, LARGE_NETWORK_LOGINS, loadLargeNetwork, NATIONAL_NETWORK } from './large-network.js';
+import { networkFigures } from '../src/structures/network.js';
 import { DEMO_PASSWORD } from '../src/demo/demo-data.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -28,8 +35,10 @@ const WARMUP = 2;
 const TARGET_MS = 150;
 const SQLITE_FILE = process.env.BENCH_SQLITE_FILE ?? path.join(ROOT, 'data', 'large.sqlite');
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const PG_DATABASE = 'tremplin_bench_large';
+const national = process.argv.includes('--national');
+const PG_DATABASE = national ? 'tremplin_national' : 'tremplin_bench_large';
 const rebuild = process.argv.includes('--rebuild');
+const NATIONAL_TARGETS = { structure: 50, network: 500 };
 
 interface Result {
   name: string;
@@ -138,7 +147,39 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
+/** The national network: one structure's dashboard, then the network's page across its structures. */
+async function benchNational(): Promise<void> {
+  if (!(await postgresReachable())) throw new Error(`${POSTGRES_URL} does not answer: --national runs on PostgreSQL`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${PG_DATABASE}`;
+  const db = createDb(loadConfig({ NODE_ENV: 'test', DATABASE_URL: url.toString() }).database);
+  try {
+    await migrateLatest(db);
+    const [row] = await db('groups').count({ n: '*' });
+    if (rebuild || Number(row?.n) < NATIONAL_NETWORK.groups) {
+      console.log('postgres: building the national network (about 10,000 groups, 400 structures)…');
+      const { ms } = await loadLargeNetwork(db, NATIONAL_NETWORK);
+      console.log(`postgres: built in ${(ms / 1000).toFixed(1)} s`);
+    }
+    const director = await db('users').where({ email: LARGE_NETWORK_LOGINS.director }).first('id', 'structure_id');
+    const coordinator = await db('users').where({ email: LARGE_NETWORK_LOGINS.coordinator }).first('id', 'network_id');
+    const [groups] = await db('groups').count({ n: '*' });
+    const [structures] = await db('structures').where({ network_id: coordinator.network_id }).count({ n: '*' });
+    const scope = { role: 'director' as const, userId: Number(director.id), structureId: Number(director.structure_id) };
+    const structure = await timed(() => computeDashboard(db, scope, {}));
+    const network = await timed(() => networkFigures(db, { id: Number(coordinator.id), role: 'coordinator' }, Number(coordinator.network_id)));
+    const f = (xs: number[]) => `${median(xs).toFixed(1)} ms (fastest ${Math.min(...xs).toFixed(1)}, slowest ${Math.max(...xs).toFixed(1)})`;
+    console.log(`median of ${RUNS} runs after ${WARMUP} warm-up; load average now: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} on ${os.cpus().length} CPUs`);
+    console.log(`one structure's dashboard (target ${NATIONAL_TARGETS.structure} ms): ${f(structure)}`);
+    console.log(`the network's ${Number(structures?.n)} structures side by side (target ${NATIONAL_TARGETS.network} ms): ${f(network)}`);
+    console.log(`national dashboard: structure ${median(structure).toFixed(0)} ms, network ${median(network).toFixed(0)} ms (postgres, ${Number(groups?.n)} groups)`);
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(): Promise<void> {
+  if (national) return benchNational();
   if (!existsSync(SQLITE_FILE)) console.log(`sqlite: ${SQLITE_FILE} is missing, it will be built`);
   const results: Result[] = [await bench('sqlite', { SQLITE_FILE })];
   let pg: Result | null = null;

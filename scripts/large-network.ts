@@ -17,11 +17,22 @@ export interface LargeNetworkSize {
   groups: number;
   youthsPerGroup: number;
   meetingsPerGroup: number;
+  /** How many structures share the groups: the twelve named ones, or that many numbered missions locales in one network. */
+  structures?: number;
 }
 
 export const LARGE_NETWORK: LargeNetworkSize = { groups: 1000, youthsPerGroup: 11, meetingsPerGroup: 23 };
 
-export const LARGE_NETWORK_LOGINS = { director: 'direction@reseau.test', admin: 'admin@reseau.test', worker: 'animateur1@reseau.test' };
+/**
+ * `--national`: ten times the regional network, across 400 structures of one national network (about 440
+ * missions locales in France), with its coordinator: about 10,000 groups, 100,000 youths, 2,000,000
+ * attendance lines.
+ */
+export const NATIONAL_NETWORK: LargeNetworkSize = { groups: 10000, youthsPerGroup: 11, meetingsPerGroup: 23, structures: 400 };
+
+export const LARGE_NETWORK_LOGINS = {
+  director: 'direction@reseau.test', admin: 'admin@reseau.test', worker: 'animateur1@reseau.test', coordinator: 'coordination@reseau.test',
+};
 
 // Children before parents, so foreign keys never object when the tables are emptied.
 const TABLES_IN_DELETE_ORDER = [
@@ -31,7 +42,7 @@ const TABLES_IN_DELETE_ORDER = [
   'groups', 'users', 'structures', 'networks',
 ];
 
-const SEQUENCED = ['users', 'structures', 'groups', 'youths', 'enrolments', 'withdrawals', 'meetings', 'restitution_events', 'follow_ups', 'assessments'];
+const SEQUENCED = ['networks', 'users', 'structures', 'groups', 'youths', 'enrolments', 'withdrawals', 'meetings', 'restitution_events', 'follow_ups', 'assessments'];
 
 /** A small seeded generator (mulberry32): the same network every run, so benchmarks compare like with like. */
 function random(seed: number): () => number {
@@ -78,20 +89,28 @@ export async function loadLargeNetwork(db: Db, size: LargeNetworkSize = LARGE_NE
 
   // Each table's rows, in insertion order.
   const t: Record<string, Row[]> = {
-    structures: [], users: [], groups: [], group_workers: [], youths: [], enrolments: [], withdrawals: [], meetings: [], attendance: [],
+    networks: [], structures: [], users: [], groups: [], group_workers: [], youths: [], enrolments: [], withdrawals: [], meetings: [], attendance: [],
     restitution_events: [], restitution_presenters: [], follow_ups: [], assessments: [], assessment_answers: [],
   };
   const hash = await hashPassword(DEMO_PASSWORD);
   // The director and the admin are of the first structure; the workers spread over all of them.
-  const user = (role: string, email: string, name: string, structureId = 1) => {
+  const user = (role: string, email: string, name: string, structureId: number | null = 1, networkId: number | null = null) => {
     const id = t.users!.length + 1;
-    t.users!.push({ id, role, email, display_name: name, password_hash: hash, active: true, structure_id: structureId, created_at: iso, updated_at: iso });
+    t.users!.push({ id, role, email, display_name: name, password_hash: hash, active: true, structure_id: structureId, network_id: networkId, created_at: iso, updated_at: iso });
     return id;
   };
-  STRUCTURES.forEach((name, i) => t.structures!.push({ id: i + 1, name, town: name.split(' ').pop(), created_at: iso }));
+  const structureNames = size.structures ? Array.from({ length: size.structures }, (_, i) => `Mission locale n° ${i + 1}`) : STRUCTURES;
+  t.networks!.push({ id: 1, name: size.structures ? 'Réseau national des missions locales' : 'Lianes coopération, Nord-Pas de Calais', created_at: iso });
+  structureNames.forEach((name, i) => t.structures!.push({ id: i + 1, name, town: name.split(' ').pop(), network_id: 1, named_in_network: i % 10 !== 9, created_at: iso }));
   user('director', LARGE_NETWORK_LOGINS.director, 'Françoise Delcroix');
   user('admin', LARGE_NETWORK_LOGINS.admin, 'Alice Admin');
-  const workers = Array.from({ length: 40 }, (_, i) => user('worker', `animateur${i + 1}@reseau.test`, `${pick(FIRST)} ${pick(LAST)} (${i + 1})`, 1 + (i % STRUCTURES.length)));
+  user('coordinator', LARGE_NETWORK_LOGINS.coordinator, 'Hélène Vasseur', null, 1);
+  // Groups are led by workers of their own structure: two per structure at least, 40 for the regional network.
+  const workerCount = Math.max(40, structureNames.length * 2);
+  const workers = Array.from({ length: workerCount }, (_, i) => user('worker', `animateur${i + 1}@reseau.test`, `${pick(FIRST)} ${pick(LAST)} (${i + 1})`, 1 + (i % structureNames.length)));
+  const byStructure = new Map<number, number[]>();
+  workers.forEach((w, i) => byStructure.set(1 + (i % structureNames.length), [...(byStructure.get(1 + (i % structureNames.length)) ?? []), w]));
+  const workersOf = (structureId: number) => byStructure.get(structureId)!;
 
   const competences: { id: number }[] = await db('competences').orderBy('position').select('id');
   const start = today.subtract(10, 'year');
@@ -114,15 +133,16 @@ export async function loadLargeNetwork(db: Db, size: LargeNetworkSize = LARGE_NE
     const back = departure.add(days, 'day');
     const phase = phaseOf(departure, back);
     const [country, place] = pick(DESTINATIONS);
-    const structureId = 1 + Math.floor(rnd() * STRUCTURES.length);
-    const lead = pick(workers);
+    const structureId = 1 + Math.floor(rnd() * structureNames.length);
+    const own = workersOf(structureId);
+    const lead = pick(own);
     t.groups!.push({
       id: g, name: `${place} ${departure.year()} — groupe ${g}`, structure_id: structureId, destination_country: country, destination_place: place,
       departure_date: day(departure), return_date: day(back), phase, min_attendance_pct: 60, created_by: lead, created_at: iso, updated_at: iso,
     });
     t.group_workers!.push({ group_id: g, user_id: lead, role: 'lead' });
     if (chance(0.3)) {
-      const co = pick(workers);
+      const co = pick(own);
       if (co !== lead) t.group_workers!.push({ group_id: g, user_id: co, role: 'co_lead' });
     }
 

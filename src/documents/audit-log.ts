@@ -11,12 +11,14 @@ import { nowIso } from '../db/time.js';
 export const AUDIT_ACTIONS = [
   'document.upload', 'document.check', 'document.reject', 'document.download', 'document.scanPurged', 'requirements.update',
   'medium.clearanceWithdrawn',
+  // A network's figures taken away (CSV, PDF) by its coordinator: figures only, but they leave the app.
+  'network.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   groupId?: number | null;
-  subjectType?: 'youth_document' | 'group' | 'medium';
+  subjectType?: 'youth_document' | 'group' | 'medium' | 'network';
   subjectId?: number | null;
   details?: Record<string, unknown>;
 }

@@ -83,6 +83,11 @@ export interface ReportScope {
   role: Express.User['role'];
   userId: number;
   structureId: number | null;
+  /**
+   * A coordinator's whole network, read in one pass with the figures grouped by structure (the network's
+   * comparison): each structure's line counts what that structure's own dashboard counts.
+   */
+  networkId?: number | null;
 }
 
 /** A user's own figures: the structure they read whole, as the group pages decide it (`structureReadBy`). */
@@ -100,6 +105,10 @@ export function whereGroups(q: Knex.QueryBuilder, scope: ReportScope, f: ReportF
     });
   } else if (scope.structureId !== null) {
     q.where('g.structure_id', scope.structureId);
+  } else if (scope.role === 'coordinator' && scope.networkId) {
+    q.whereIn('g.structure_id', function () {
+      this.select('sn.id').from('structures as sn').where('sn.network_id', scope.networkId!);
+    });
   } else {
     q.whereRaw('1 = 0');
   }
@@ -147,4 +156,22 @@ export async function filterOptions(db: Knex, scope: ReportScope, f: ReportFilte
     groups: (groups as { id: unknown; name: string }[]).map((r) => ({ id: Number(r.id), name: r.name })),
     workers: (workers as { id: unknown; display_name: string }[]).map((r) => ({ id: Number(r.id), name: r.display_name })),
   };
+}
+
+/** The filters in words, for the page and the PDF: "Année de départ : 2024 · Pays : Mali". */
+export function filterWords(f: ReportFilters, options: Pick<FilterOptions, 'structures' | 'groups' | 'workers'>, t: (key: string, options?: Record<string, unknown>) => string, countryName: (c: string) => string, formatDate: (d: string) => string): string {
+  const parts: string[] = [];
+  for (const key of FILTER_KEYS) {
+    const v = f[key];
+    if (v === undefined) continue;
+    const shown =
+      key === 'structure' ? options.structures.find((s) => s.id === v)?.name
+      : key === 'group' ? options.groups.find((g) => g.id === v)?.name
+      : key === 'worker' ? options.workers.find((w) => w.id === v)?.name
+      : key === 'country' ? countryName(String(v))
+      : key === 'from' || key === 'to' ? formatDate(String(v))
+      : String(v);
+    parts.push(t('reports.filters.item', { label: t(`reports.filters.${key}`), value: shown ?? String(v) }));
+  }
+  return parts.length ? t('reports.filters.summary', { list: parts.join(' · ') }) : t('reports.filters.none');
 }

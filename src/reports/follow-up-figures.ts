@@ -71,3 +71,25 @@ export async function followUpFigures({ db, scope, filters, today }: FigureQuery
     },
   };
 }
+
+/**
+ * The situations at one milestone for each structure of the scope at once (a network's comparison): a
+ * youth counts once per structure, as in that structure's own `followUpFigures`.
+ */
+export async function situationsByStructure({ db, scope, filters, today }: FigureQuery, milestone: number): Promise<Map<number, Dashboard['situations'][number]>> {
+  const flags = milestoneFlags(today).filter(([name]) => name === 'known' || name === 'jt' || name.startsWith('s_'));
+  const rows: Record<string, unknown>[] = await db.from(
+    enrolmentsIn(db, scope, filters)
+      .join({ f: 'follow_ups' }, 'f.enrolment_id', 'e.id')
+      .where('f.milestone_months', milestone)
+      .groupBy('g.structure_id', 'e.youth_id')
+      .select('g.structure_id', 'e.youth_id', ...flags.map((flag) => maxOf(db, flag)))
+      .as('t'),
+  )
+    .groupBy('t.structure_id')
+    .select('t.structure_id', ...flags.map((flag) => sumOf(db, flag)));
+  return new Map(rows.map((r) => [toNumber(r.structure_id), {
+    at: String(milestone) as Dashboard['situations'][number]['at'], known: toNumber(r.known), jobOrTraining: toNumber(r.jt), share: ratio(toNumber(r.jt), toNumber(r.known)),
+    bySituation: Object.fromEntries(SITUATIONS.map((x) => [x, toNumber(r[`s_${x}`])])) as Record<Situation, number>,
+  }]));
+}

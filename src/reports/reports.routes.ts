@@ -12,7 +12,7 @@ import { SITUATIONS } from '../participants/participant.js';
 import { ENGAGEMENTS, MILESTONES } from '../followups/followup.js';
 import { byYouth, computeDashboard, GROUP_FIGURES, listFigureGroups, listFigureYouths } from './dashboard.js';
 import { SITUATION_MOMENTS, type YouthFigure } from './who-counts.js';
-import { filterOptions, filterQuery, parseFilters, reportScopeOf as scopeOf, FILTER_KEYS, type FilterOptions, type ReportFilters } from './filters.js';
+import { filterOptions, filterQuery, filterWords, parseFilters, reportScopeOf as scopeOf } from './filters.js';
 import { dashboardTables, formatCell, groupsTable, TABLE_KEYS, type ReportTable } from './tables.js';
 import { chartSvg } from './charts.js';
 import { tableCsv } from './report-csv.js';
@@ -34,24 +34,6 @@ const GroupFigureSchema = z.object({ figure: z.enum(GROUP_FIGURES).default('all'
 
 // A figure over ten years can hold thousands of youths: the page lists the first ones, by name.
 const LIST_LIMIT = 2000;
-
-/** The filters in words, for the page and the PDF: "Année de départ : 2024 · Pays : Mali". */
-function filterWords(f: ReportFilters, options: FilterOptions, t: Request['t'], countryName: (c: string) => string, formatDate: (d: string) => string): string {
-  const parts: string[] = [];
-  for (const key of FILTER_KEYS) {
-    const v = f[key];
-    if (v === undefined) continue;
-    const shown =
-      key === 'structure' ? options.structures.find((s) => s.id === v)?.name
-      : key === 'group' ? options.groups.find((g) => g.id === v)?.name
-      : key === 'worker' ? options.workers.find((w) => w.id === v)?.name
-      : key === 'country' ? countryName(String(v))
-      : key === 'from' || key === 'to' ? formatDate(String(v))
-      : String(v);
-    parts.push(t('reports.filters.item', { label: t(`reports.filters.${key}`), value: shown ?? String(v) }));
-  }
-  return parts.length ? t('reports.filters.summary', { list: parts.join(' · ') }) : t('reports.filters.none');
-}
 
 export function reportsRoutes(db: Db): Router {
   const router = Router();

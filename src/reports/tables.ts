@@ -42,7 +42,7 @@ export const TABLE_KEYS = [
   'summary', 'phases', 'funnel', 'withdrawals', 'withdrawal-phases', 'attendance', 'readiness', 'restitution',
   'followups', 'situations', 'engagement', 'assessments', 'missing',
 ] as const;
-export type TableKey = (typeof TABLE_KEYS)[number] | 'groups';
+export type TableKey = (typeof TABLE_KEYS)[number] | 'groups' | 'network';
 
 type T = (key: string, options?: Record<string, unknown>) => string;
 

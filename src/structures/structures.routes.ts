@@ -6,9 +6,14 @@ import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
 import type { FormErrors } from '../http/validation.js';
-import { formatCell } from '../reports/tables.js';
-import { countShown, hidesSmallCounts, ratioShown } from '../reports/small-counts.js';
-import { networkFigures } from './network.js';
+import { today } from '../db/time.js';
+import { countryNamer, dateFormatter } from '../http/i18n.js';
+import { recordAudit } from '../documents/audit-log.js';
+import { filterQuery, filterWords } from '../reports/filters.js';
+import { tableCsv } from '../reports/report-csv.js';
+import { pdfSubtitle, renderReportPdf } from '../reports/report-pdf.js';
+import { formatCell, type Cell } from '../reports/tables.js';
+import { networkFigures, networkFilterOptions, networkTable, parseNetworkFilters } from './network.js';
 import { networkFor, ownStructure, structureFor } from './scope.js';
 import {
   createCoordinator, createNetwork, createStructure, createStructureAdmin, findNetwork, listNetworks, NetworkForm, platformOverview,
@@ -22,23 +27,48 @@ export function structuresRoutes(db: Db): Router {
   // ---------------------------------------------------------------------------------------------------
   // The network's figures, for its coordinator
 
-  router.get('/network', requireSignedIn, requireCan('readNetwork'), async (req, res) => {
+  /** The network's figures with the filters of the request: the page and its two exports read the same. */
+  const networkReport = async (req: Request) => {
     const user = signedIn(req);
     const network = await findNetwork(db, user.networkId!);
     if (!network) throw notFound();
-    const hide = hidesSmallCounts(user, req.query);
-    const count = countShown(hide);
-    const ratio = ratioShown(hide);
-    const number = (value: number | null, kind: 'avg' | 'pct') => formatCell({ value, kind }, req.lang);
-    const columns = (await networkFigures(db, user, network.id)).map((c) => ({
-      label: c.name ?? res.locals.t('structures.network.anonymous', { letter: c.letter }),
-      groups: count(c.groups),
-      departed: count(c.departed),
-      reachedPerDeparted: number(ratio(c.reachedPerDeparted, c.departed), 'avg'),
-      atSixMonths: number(ratio(c.atSixMonths.share, c.atSixMonths.known), 'pct'),
-      atSixMonthsOf: res.locals.t('structures.network.ofKnown', { part: count(c.atSixMonths.jobOrTraining), known: count(c.atSixMonths.known) }),
-    }));
-    res.render('structures/network', { title: res.locals.t('structures.network.title'), network, columns });
+    const parsed = parseNetworkFilters(req.query as Record<string, unknown>);
+    const table = networkTable(await networkFigures(db, user, network.id, parsed.filters), req.t as never);
+    const words = filterWords(parsed.filters, { structures: [], groups: [], workers: [] }, req.t as never, countryNamer(req.lang), dateFormatter(req.lang));
+    return { user, network, ...parsed, table, words };
+  };
+
+  router.get('/network', requireSignedIn, requireCan('readNetwork'), async (req, res) => {
+    const { network, table, values, errors, filters, words } = await networkReport(req);
+    res.status(Object.keys(errors).length ? 422 : 200).render('structures/network', {
+      title: res.locals.t('structures.network.title'), network, table, values, errors, filterSummary: words, query: filterQuery(filters),
+      options: await networkFilterOptions(db, network.id), formatCell: (cell: Cell) => formatCell(cell, req.lang),
+    });
+  });
+
+  // For the regional funder. Each download is in the audit log: who took the network's figures, when, filtered how.
+  const exported = (user: Express.User, networkId: number, format: 'csv' | 'pdf', filters: object) =>
+    recordAudit(db, user, 'network.export', { subjectType: 'network', subjectId: networkId, details: { format, filters } });
+  const download = (res: Response, type: string, filename: string, body: string | Buffer) => {
+    res.set('Content-Type', type).set('Content-Disposition', `attachment; filename="${filename}"`).send(body);
+  };
+
+  router.get('/network/export.csv', requireSignedIn, requireCan('readNetwork'), async (req, res) => {
+    const { user, network, table, filters, errors } = await networkReport(req);
+    if (Object.keys(errors).length) return res.status(422).type('text/plain').send(res.locals.t('reports.filters.problem'));
+    await exported(user, network.id, 'csv', filters);
+    download(res, 'text/csv; charset=utf-8', `tremplin-reseau-${today()}.csv`, tableCsv(table, req.lang));
+  });
+
+  router.get('/network/report.pdf', requireSignedIn, requireCan('readNetwork'), async (req, res) => {
+    const { user, network, table, filters, errors, words } = await networkReport(req);
+    if (Object.keys(errors).length) return res.status(422).type('text/plain').send(res.locals.t('reports.filters.problem'));
+    const pdf = await renderReportPdf({
+      title: req.t('structures.network.pdfTitle', { network: network.name }), subtitle: pdfSubtitle(words, true, req.t as never, req.lang),
+      tables: [table], lang: req.lang, chartValue: (v) => formatCell({ value: v, kind: 'count' }, req.lang),
+    });
+    await exported(user, network.id, 'pdf', filters);
+    download(res, 'application/pdf', `tremplin-reseau-${today()}.pdf`, pdf);
   });
 
   // ---------------------------------------------------------------------------------------------------
