@@ -98,7 +98,7 @@ describe('one youth, one history across structures', () => {
       const same = await postForm(elodie, `${fromB}/link`, { otherEnrolmentId: String(lucas) }, fromB);
       expect(same.status).to.equal(422);
       expect(visibleText(same.text)).to.include('Cette fiche est de la même structure');
-      expect(await testDb()('youth_links').count('* as n').first()).to.deep.include({ n: 0 });
+      expect(Number((await testDb()('youth_links').count('* as n').first())!.n)).to.equal(0);
     });
 
     it('links the two files for the worker who sees both, with who and when: one account for the youth', async () => {
