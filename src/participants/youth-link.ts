@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
-import { insertedId, toNumber } from '../db/knex.js';
+import { insertedId, isPostgres, toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { can } from '../auth/permissions.js';
 import { scopedGroups } from '../groups/group.js';
@@ -31,6 +31,14 @@ export interface YouthLinkRow {
   closed_was_active: boolean;
   linked_by: number | null;
   linked_at: string;
+}
+
+/**
+ * Two links of one file made at once would both find it free: on PostgreSQL the files' rows are locked
+ * for the transaction. SQLite lets one writing transaction through at a time, and refuses the other.
+ */
+async function lockFiles(trx: Db, youthIds: number[]): Promise<void> {
+  if (isPostgres(trx)) await trx('youths').whereIn('id', youthIds).orderBy('id').forUpdate().select('id');
 }
 
 /** The link a file is in now, from either side; undone links stay as history. */
@@ -137,6 +145,7 @@ export async function linkYouthFiles(db: Db, user: Express.User, file: YouthFile
   if (other.structure_id === group.structure_id) throw refused('participants.link.errors.sameStructure');
   if (other.youth_id === file.youth_id) throw refused('participants.link.errors.sameFile');
   return db.transaction(async (trx) => {
+    await lockFiles(trx, [file.youth_id, other.youth_id]);
     if ((await activeLinkOf(trx, file.youth_id)) || (await activeLinkOf(trx, other.youth_id))) throw refused('participants.link.errors.alreadyLinked');
     const youths: { id: number; user_id: number | null }[] = await trx('youths').whereIn('id', [file.youth_id, other.youth_id]).select('id', 'user_id');
     const accountIds = [...new Set(youths.map((y) => y.user_id).filter((id): id is number => id !== null).map(Number))];
@@ -170,6 +179,9 @@ export async function unlinkYouthFile(db: Db, user: Express.User, file: YouthFil
   const seen = await filesInScope(db, user).where({ 'other.youth_id': otherYouthId, 'groups.structure_id': otherStructureId });
   if (!seen.some((r: { group_id: number; access: string }) => mayLinkIn(user, r))) throw notFound();
   await db.transaction(async (trx) => {
+    await lockFiles(trx, [link.youth_id, link.other_youth_id]);
+    // Undone by someone else in the meantime: each file has its account back already.
+    if (!(await trx('youth_links').where({ id: link.id }).whereNull('undone_at').first('id'))) return;
     const closed = link.closed_user_id ? await trx('users').where({ id: link.closed_user_id }).first('id', 'structure_id') : undefined;
     for (const [youthId, structureId] of [[link.youth_id, link.structure_id], [link.other_youth_id, link.other_structure_id]] as const) {
       const youth = await trx('youths').where({ id: youthId }).first('user_id');

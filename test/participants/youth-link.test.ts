@@ -203,6 +203,19 @@ describe('one youth, one history across structures', () => {
       await signIn(app, 'kenza.mjc');
     });
 
+    it('makes one link of a file linked twice at once', async () => {
+      const db = testDb();
+      const elodieUser = await userFor(db, ids.users.elodie);
+      const nassimB = await enrolled(db, { id: ids.groups.kawara }, youth('Nassim', 'Ould Ali'));
+      const kawara = (await db('groups').where({ id: ids.groups.kawara }).first())!;
+      const [nassim, sonia] = await Promise.all(['Nassim', 'Sonia'].map(async (n) => otherFileFor(db, elodieUser, await enrolmentOf(db, ids.groups.algerie, n))));
+      const results = await Promise.allSettled([nassim!, sonia!].map((other) => linkYouthFiles(db, elodieUser, nassimB, kawara, other)));
+      expect(results.map((r) => r.status).sort()).to.deep.equal(['fulfilled', 'rejected']);
+      const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+      expect(refused.reason.messageKey).to.equal('participants.link.errors.alreadyLinked');
+      expect(Number((await db('youth_links').whereNull('undone_at').where('youth_id', nassimB.youth_id).count({ n: '*' }))[0]!.n)).to.equal(1);
+    });
+
     it('opens one account for linked files that had none, and leaves it with the structure that opened it on undo', async () => {
       const db = testDb();
       const elodieUser = await userFor(db, ids.users.elodie);
