@@ -236,11 +236,14 @@ describe('one youth, one history across structures', () => {
 
 describe('migration: links between youth files', () => {
   const LINKS = '20261205093000_youth_links';
-  let t: TestDatabase;
-  after(async () => t?.drop());
+  const made: TestDatabase[] = [];
+  afterEach(async () => {
+    for (const d of made.splice(0)) await d.drop();
+  });
 
   it('undoes itself with down(): a shared account stays with the first file, each account on one file again; and applies again', async () => {
-    t = await createTestDatabase();
+    const t = await createTestDatabase();
+    made.push(t);
     await migrateLatest(t.db);
     const ids = await loadDemoData(t.db);
     const elodie = await userFor(t.db, ids.users.elodie);
@@ -262,5 +265,38 @@ describe('migration: links between youth files', () => {
     await migrateLatest(t.db);
     expect(await t.db.schema.hasTable('youth_links')).to.equal(true);
     await t.db('youths').where({ id: walidB.youth_id }).update({ user_id: userId });
+  });
+
+  it('splits a file that was in two structures into one file per structure, linked; and makes it one again with down()', async () => {
+    const t = await createTestDatabase();
+    made.push(t);
+    await migrateLatest(t.db);
+    const ids = await loadDemoData(t.db);
+    await t.db.migrate.down({ ...migrationConfig(), name: LINKS });
+    // As a lent worker could do before: Walid's one file enrolled as peer leader in the MJC's Kawara group,
+    // named in a photo of that group.
+    const walidA = (await t.db('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ group_id: ids.groups.algerie, first_name: 'Walid' }).first('enrolments.youth_id')).youth_id;
+    const [enrolmentRow] = await t.db('enrolments').insert({ group_id: ids.groups.kawara, youth_id: walidA, role: 'peer_leader', status: 'enrolled', enrolled_on: '2026-11-02', departing: true, created_at: 'x' }).returning('id');
+    const inKawara = Number(typeof enrolmentRow === 'object' ? enrolmentRow.id : enrolmentRow);
+    const [mediumRow] = await t.db('media').insert({ group_id: ids.groups.kawara, kind: 'report', moment: 'after', body: 'Relais', uploaded_by: ids.users.elodie, youth_id: walidA, created_at: 'x', updated_at: 'x' }).returning('id');
+    const medium = Number(typeof mediumRow === 'object' ? mediumRow.id : mediumRow);
+    await t.db('media_youths').insert({ medium_id: medium, youth_id: walidA });
+    const youthsBefore = await t.db('youths').orderBy('id').select('*');
+
+    await migrateLatest(t.db);
+    const copy = (await t.db('enrolments').where({ id: inKawara }).first('youth_id')).youth_id;
+    expect(copy).not.to.equal(walidA);
+    const [original, copied] = await Promise.all([walidA, copy].map((id) => t.db('youths').where({ id }).first()));
+    expect({ ...copied, id: walidA }).to.deep.equal(original);
+    expect((await t.db('media').where({ id: medium }).first('youth_id')).youth_id).to.equal(copy);
+    expect(await t.db('media_youths').where({ medium_id: medium }).pluck('youth_id')).to.deep.equal([copy]);
+    expect(await t.db('enrolments').where({ youth_id: walidA }).pluck('group_id')).to.deep.equal([ids.groups.algerie]);
+    const link = await t.db('youth_links').first();
+    expect(link).to.include({ youth_id: walidA, other_youth_id: copy, structure_id: ids.structures['Mission locale du Douaisis'], other_structure_id: ids.structures["MJC d'Halluin"], linked_by: null });
+
+    await t.db.migrate.down({ ...migrationConfig(), name: LINKS });
+    expect(await t.db('youths').orderBy('id').select('*')).to.deep.equal(youthsBefore);
+    expect((await t.db('enrolments').where({ id: inKawara }).first('youth_id')).youth_id).to.equal(walidA);
+    expect(await t.db('media_youths').where({ medium_id: medium }).pluck('youth_id')).to.deep.equal([walidA]);
   });
 });
