@@ -148,6 +148,14 @@ describe('one youth, one history across structures', () => {
         expect((await (await signIn(app, login)).get(`/groups/${ids.groups.algerie}/youths/${walidA}`)).status).to.equal(404);
       }
     });
+
+    it('shows the mission locale’s director nothing the MJC recorded either', async () => {
+      const pages = await crawl(await signIn(app, DEMO_ACCOUNTS.director.email));
+      expect([...pages.keys()]).to.include(`/groups/${ids.groups.algerie}/youths/${walidA}`);
+      for (const [path, body] of pages) {
+        for (const marker of ['Jumelage Le Portel – Kawara', MJC_FILE.phone, MJC_FILE.emergencyName]) expect(visibleText(body), path).not.to.include(marker);
+      }
+    });
   });
 
   describe('POST /groups/:id/youths/:enrolmentId/unlink', () => {
