@@ -132,6 +132,10 @@ const rules = {
   // Opening networks and structures and their first accounts. The platform's admin reads no youth data:
   // its scope holds no group (src/groups/group.ts), so every group and youth page is a 404 for it.
   managePlatform: (u) => u.role === 'platform_admin',
+  // Saying that a file of this group and a file of another structure are one youth: a lead of this group,
+  // who must see the other file through their own scope too (src/participants/youth-link.ts). Never a
+  // director: linking shows a structure's file to someone of another.
+  linkYouthFiles: (u, g: GroupRecord) => leadsGroup(u, g),
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof rules;

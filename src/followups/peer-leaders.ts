@@ -28,6 +28,7 @@ export interface HistoryEntry {
   role: 'participant' | 'peer_leader';
   status: 'enrolled' | 'withdrawn';
   enrolled_on: string;
+  structure_id: number;
   /** Restitution events they presented at with this group. */
   events_presented: number;
 }
@@ -41,9 +42,9 @@ export async function youthHistory(db: Db, youthId: number): Promise<HistoryEntr
     .orderByRaw('coalesce(groups.departure_date, enrolments.enrolled_on), enrolments.id')
     .select(
       'enrolments.id as enrolment_id', 'groups.id as group_id', 'groups.name as group_name', 'groups.phase', 'groups.departure_date',
-      'groups.return_date', 'enrolments.role', 'enrolments.status', 'enrolments.enrolled_on', presented,
+      'groups.return_date', 'enrolments.role', 'enrolments.status', 'enrolments.enrolled_on', 'groups.structure_id', presented,
     );
-  return rows.map((r: HistoryEntry) => ({ ...r, events_presented: toNumber(r.events_presented) }));
+  return rows.map((r: HistoryEntry) => ({ ...r, structure_id: toNumber(r.structure_id), events_presented: toNumber(r.events_presented) }));
 }
 
 export interface CandidateYouth {
@@ -61,12 +62,15 @@ export interface CandidateGroup {
 
 /**
  * The youths a worker may bring into a group as peer leaders: those still in a group the worker can see
- * that is back from its stay, and not in the target group already.
+ * that is back from its stay, of the same structure, and not in the target group already. A youth of
+ * another structure gets a file of this structure (enrolled, then linked: src/participants/youth-link.ts):
+ * one file across structures would show this structure what the other recorded about them.
  */
 export async function peerLeaderCandidates(db: Db, user: Express.User, targetGroupId: number): Promise<CandidateGroup[]> {
   const groups: { id: number; name: string; phase: Phase }[] = await scopedGroups(db, user)
     .whereIn('groups.phase', BACK)
     .whereNot('groups.id', targetGroupId)
+    .where('groups.structure_id', db('groups as target').where('target.id', targetGroupId).select('target.structure_id'))
     .orderByRaw('groups.return_date desc, groups.name');
   if (!groups.length) return [];
   const youths: (CandidateYouth & { group_id: number })[] = await db('enrolments')
@@ -84,11 +88,15 @@ export async function peerLeaderCandidates(db: Db, user: Express.User, targetGro
     .filter((g) => g.youths.length);
 }
 
-/** The groups a worker leads that a youth could join as peer leader: not left yet, and without this youth. */
-export async function peerLeaderTargets(db: Db, user: Express.User, youthId: number): Promise<{ id: number; name: string }[]> {
+/**
+ * The groups a worker leads that a youth could join as peer leader: of the structure of the youth's file
+ * (`structureId`), not left yet, and without this youth.
+ */
+export async function peerLeaderTargets(db: Db, user: Express.User, youthId: number, structureId: number): Promise<{ id: number; name: string }[]> {
   if (user.role !== 'worker') return [];
   return scopedGroups(db, user)
     .whereIn('groups.phase', GROUP_OPEN_TO_PEER_LEADERS)
+    .where('groups.structure_id', structureId)
     .whereNotExists(db('enrolments').whereRaw('enrolments.group_id = groups.id').where('enrolments.youth_id', youthId))
     .orderByRaw('groups.departure_date, groups.name')
     .clearSelect()
@@ -142,12 +150,15 @@ export interface YouthGroupsPanel {
 }
 
 /** The youth's file page: their groups and roles, and where the reader could bring them back as peer leader. */
-export async function youthGroupsPanel(db: Db, user: Express.User, youthId: number): Promise<YouthGroupsPanel> {
+export async function youthGroupsPanel(db: Db, user: Express.User, youthId: number, group: { structure_id: number }): Promise<YouthGroupsPanel> {
   const [history, visible, targets] = await Promise.all([
     youthHistory(db, youthId),
     scopedGroups(db, user).clearSelect().select('groups.id'),
-    peerLeaderTargets(db, user, youthId),
+    peerLeaderTargets(db, user, youthId, group.structure_id),
   ]);
   const seen = new Set(visible.map((g: { id: number }) => g.id));
-  return { history: history.map((h) => ({ ...h, visible: seen.has(h.group_id) })), targets };
+  // A file that went into another structure's group before files were kept per structure: that group is
+  // named only to those who see it.
+  const shown = history.filter((h) => seen.has(h.group_id) || h.structure_id === group.structure_id);
+  return { history: shown.map((h) => ({ ...h, visible: seen.has(h.group_id) })), targets };
 }

@@ -10,6 +10,7 @@ import { parseId } from '../http/params.js';
 import { issueCode, type IssuedCode } from '../auth/one-time-code.js';
 import { createAccount } from '../users/user.js';
 import type { Phase } from '../phases/order.js';
+import { linkedYouthId } from './youth-link.js';
 
 /** What the youth was doing when they joined: read again after the project, to see what changed. */
 export const SITUATIONS = ['job_seeking', 'training', 'school', 'employed', 'other'] as const;
@@ -289,12 +290,20 @@ export async function openYouthAccount(
   const { userId, created } = await db.transaction(async (trx) => {
     const youth = await trx('youths').where({ id: file.youth_id }).first('user_id');
     if (youth?.user_id) return { userId: youth.user_id as number, created: false };
+    // A file linked to another structure's file shares its account: the youth has one.
+    const linkedId = await linkedYouthId(trx, file.youth_id);
+    const linkedFile = linkedId === null ? undefined : await trx('youths').where({ id: linkedId }).first('user_id');
+    if (linkedFile?.user_id) {
+      await trx('youths').where({ id: file.youth_id }).update({ user_id: linkedFile.user_id });
+      return { userId: linkedFile.user_id as number, created: false };
+    }
     // The youth's account belongs to the structure of the group that opens it.
     const group = await trx('groups').where({ id: file.group_id }).first('structure_id');
     const account = await createAccount(trx, { role: 'youth', displayName }, { structureId: group?.structure_id ?? null });
     // Conditional, so two clicks at once cannot give the youth two accounts: the second one rolls back.
-    const linked = await trx('youths').where({ id: file.youth_id }).whereNull('user_id').update({ user_id: account.id });
-    if (linked !== 1) throw new Error('the youth got an account in the meantime');
+    const opened = await trx('youths').where({ id: file.youth_id }).whereNull('user_id').update({ user_id: account.id });
+    if (opened !== 1) throw new Error('the youth got an account in the meantime');
+    if (linkedId !== null) await trx('youths').where({ id: linkedId }).whereNull('user_id').update({ user_id: account.id });
     return { userId: account.id, created: true };
   });
   const account = await db('users').where({ id: userId }).first('active', 'display_name');

@@ -23,6 +23,7 @@ import { enrolmentFor } from './scope.js';
 import { rejoin, withdraw, withdrawalHistory, withdrawForm, WITHDRAWAL_REASONS } from './withdrawal.js';
 import { importSentList, IMPORT_FIELDS, MAX_IMPORT_BYTES, type ImportProblem, type SentList } from './youth-import.js';
 import { youthGroupsPanel } from '../followups/peer-leaders.js';
+import { linkCandidates, LinkForm, linkPanel, linkYouthFiles, otherFileFor, unlinkYouthFile } from './youth-link.js';
 
 const fullName = (file: YouthFile) => `${file.first_name} ${file.last_name}`;
 const situationOptions = (t: Response['locals']['t']) => SITUATIONS.map((s) => ({ value: s, label: t(`participants.situations.${s}`) }));
@@ -105,10 +106,12 @@ export function participantsRoutes(db: Db, config: Config): Router {
 
   router.get('/groups/:id/youths/:enrolmentId', requireSignedIn, async (req, res) => {
     const { user, group, file } = await enrolmentFor(db, req, 'viewYouthFiles');
-    const [history, account, groupsPanel] = await Promise.all([withdrawalHistory(db, file.enrolment_id), youthAccountStatus(db, file), youthGroupsPanel(db, user, file.youth_id)]);
+    const [history, account, groupsPanel, link] = await Promise.all([
+      withdrawalHistory(db, file.enrolment_id), youthAccountStatus(db, file), youthGroupsPanel(db, user, file.youth_id, group), linkPanel(db, user, file, group),
+    ]);
     res.render('participants/show', {
       title: res.locals.t('participants.file.title', { name: fullName(file) }),
-      group, file, history, account, groupsPanel,
+      group, file, history, account, groupsPanel, link,
       ageToday: ageOn(file.birth_date, today()),
       minorAtDeparture: isMinorAt(file.birth_date, group.departure_date),
       ageAtDeparture: group.departure_date ? ageOn(file.birth_date, group.departure_date) : null,
@@ -163,6 +166,43 @@ export function participantsRoutes(db: Db, config: Config): Router {
     try {
       await rejoin(db, file);
       flash(req, 'notice', 'participants.rejoin.done', { name: fullName(file) });
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      flash(req, 'alert', err.messageKey);
+    }
+    res.redirect(303, paths.groupYouth(group.id, file.enrolment_id));
+  });
+
+  // ---- one youth in two structures -----------------------------------------------------------------
+
+  const renderLink = async (res: Response, user: Express.User, group: ScopedGroup, file: YouthFile, page: FormPage) =>
+    res.status(page.status ?? 200).render('participants/link', {
+      title: res.locals.t('participants.link.title', { name: fullName(file) }),
+      group, file, values: page.values, errors: page.errors, candidates: await linkCandidates(db, user, group),
+    });
+
+  router.get('/groups/:id/youths/:enrolmentId/link', requireSignedIn, async (req, res) => {
+    const { user, group, file } = await enrolmentFor(db, req, 'linkYouthFiles');
+    await renderLink(res, user, group, file, blank({}));
+  });
+
+  router.post('/groups/:id/youths/:enrolmentId/link', requireSignedIn, async (req, res) => {
+    const { user, group, file } = await enrolmentFor(db, req, 'linkYouthFiles');
+    const posted = await submitForm(
+      req, LinkForm,
+      async (f) => linkYouthFiles(db, user, file, group, await otherFileFor(db, user, f.otherEnrolmentId)),
+      (again) => renderLink(res, user, group, file, again),
+    );
+    if (!posted.ok) return;
+    flash(req, 'notice', 'participants.link.done');
+    res.redirect(303, paths.groupYouth(group.id, file.enrolment_id));
+  });
+
+  router.post('/groups/:id/youths/:enrolmentId/unlink', requireSignedIn, async (req, res) => {
+    const { user, group, file } = await enrolmentFor(db, req, 'linkYouthFiles');
+    try {
+      await unlinkYouthFile(db, user, file);
+      flash(req, 'notice', 'participants.link.undone');
     } catch (err) {
       if (!isRefusal(err)) throw err;
       flash(req, 'alert', err.messageKey);

@@ -66,14 +66,26 @@ describe('peer leaders: one youth, one file, several groups', () => {
     expect(await refusal(enrolPeerLeader(testDb(), karim, later, dylan))).to.equal('followups.peerLeader.errors.groupLeft');
   });
 
-  it('offers to bring a youth back only into groups the worker leads that have not left', async () => {
+  it('offers to bring a youth back only into groups the worker leads that have not left, in the structure of their file', async () => {
+    const missionLocale = ids.structures['Mission locale du Douaisis']!;
     const dylan = await youthOf(testDb(), ids.groups.dispensaire, 'Dylan');
-    const targets = (await peerLeaderTargets(testDb(), karim, dylan)).map((g) => g.name);
+    const targets = (await peerLeaderTargets(testDb(), karim, dylan, missionLocale)).map((g) => g.name);
     expect(targets).to.include('Rencontre des jeunes de Sadiola');
     expect(targets).not.to.include('Finir le dispensaire et la classe');
-    expect((await peerLeaderTargets(testDb(), elodie, dylan)).map((g) => g.name)).to.deep.equal(['Jumelage Le Portel – Kawara']);
+    // Élodie leads the MJC's Kawara group: a youth of the mission locale comes there with a file of the MJC, linked.
+    expect((await peerLeaderTargets(testDb(), elodie, dylan, missionLocale)).map((g) => g.name)).to.deep.equal([]);
+    expect((await peerLeaderTargets(testDb(), elodie, dylan, ids.structures["MJC d'Halluin"]!)).map((g) => g.name)).to.deep.equal(['Jumelage Le Portel – Kawara']);
     const aicha = await youthOf(testDb(), ids.groups.dispensaire, 'Aïcha');
-    expect((await peerLeaderTargets(testDb(), karim, aicha)).map((g) => g.name)).not.to.include('Rencontre des jeunes de Sadiola');
+    expect((await peerLeaderTargets(testDb(), karim, aicha, missionLocale)).map((g) => g.name)).not.to.include('Rencontre des jeunes de Sadiola');
+  });
+
+  it('does not offer the youths of another structure’s group, even to a worker lent to it', async () => {
+    // Élodie co-leads the mission locale's Algeria group (back) and leads the MJC's Kawara group.
+    const kawara = { id: ids.groups.kawara, phase: 'departure' as const };
+    const candidates = await peerLeaderCandidates(testDb(), elodie, kawara.id);
+    expect(candidates.map((g) => g.group_name)).not.to.include('Construire parasismique en Algérie');
+    const algerian = await youthOf(testDb(), ids.groups.algerie, (await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where('enrolments.group_id', ids.groups.algerie).first('youths.first_name')).first_name);
+    expect((await refusalOf(enrolPeerLeader(testDb(), elodie, kawara, algerian))).messageKey).to.equal('followups.peerLeader.errors.unknown');
   });
 
   it('knows a peer leader and a youth who presented, to tick on their next follow-up', async () => {

@@ -72,7 +72,7 @@ const TABLES_IN_DELETE_ORDER = [
   'audit_log', 'youth_documents', 'group_requirements',
   'media_youths', 'media', 'image_consents',
   'assessment_answers', 'assessments', 'competences',
-  'form_submissions', 'failed_attempts', 'sessions', 'one_time_codes', 'attendance', 'meetings', 'departure_approvals', 'phase_transitions', 'withdrawals',
+  'form_submissions', 'failed_attempts', 'sessions', 'one_time_codes', 'attendance', 'meetings', 'departure_approvals', 'phase_transitions', 'withdrawals', 'youth_links',
   'enrolments', 'youths', 'group_funders', 'group_companions', 'group_workers', 'groups', 'users', 'structures', 'networks',
 ];
 

@@ -16,4 +16,9 @@ export const participantsRows: Record<string, readonly number[]> = {
   'POST /groups/:id/youths/:enrolmentId/rejoin':         [303, 404, 403, 303, 404, 403, 404, 404, 404, 404, 404],
   'POST /groups/:id/youths/:enrolmentId/account':        [303, 404, 403, 303, 404, 403, 404, 404, 404, 404, 404],
   'GET /groups/:id/youths/:enrolmentId/account':         [303, 404, 403, 200, 404, 403, 404, 404, 404, 404, 404],
+  // Linking her file to a file of another structure is the lead's, never the director's: the empty form
+  // chooses no file (422); undoing a link she does not have only says so (303).
+  'GET /groups/:id/youths/:enrolmentId/link':            [303, 404, 403, 200, 404, 403, 404, 404, 404, 404, 404],
+  'POST /groups/:id/youths/:enrolmentId/link':           [303, 404, 403, 422, 404, 403, 404, 404, 404, 404, 404],
+  'POST /groups/:id/youths/:enrolmentId/unlink':         [303, 404, 403, 303, 404, 403, 404, 404, 404, 404, 404],
 };
