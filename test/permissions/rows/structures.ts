@@ -16,4 +16,5 @@ export const structuresRows: Record<string, readonly number[]> = {
   'POST /platform/networks/:networkId/coordinators':                  [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422],
   'GET /admin/structure':                                             [303, 200, 403, 403, 403, 403, 403, 403, 200, 403, 403],
   'POST /admin/structure':                                            [303, 422, 403, 403, 403, 403, 403, 403, 422, 403, 403],
+  'POST /admin/structure/settings':                                   [303, 422, 403, 403, 403, 403, 403, 403, 422, 403, 403],
 };

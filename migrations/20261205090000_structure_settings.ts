@@ -1,0 +1,40 @@
+import type { Knex } from 'knex';
+
+/**
+ * A structure's own settings, which were the installation's: how long scans are kept (null: RETENTION_DAYS),
+ * which follow-up milestones it plans (null: all of them), its SMS sender name, its address and logo on the
+ * report PDFs. Each change is a row of structure_setting_changes: who, when, what it became.
+ *
+ * Plain ALTER TABLE on SQLite (see 20261204090000_structures_and_networks): no table is rebuilt.
+ */
+const COLUMNS = ['retention_days', 'follow_up_milestones', 'sms_sender', 'address', 'logo_path', 'logo_mime'] as const;
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('structures', (t) => {
+    t.integer('retention_days');
+    t.string('follow_up_milestones', 20);
+    t.string('sms_sender', 11);
+    t.text('address');
+    t.string('logo_path', 200);
+    t.string('logo_mime', 20);
+  });
+  await knex.schema.createTable('structure_setting_changes', (t) => {
+    t.increments('id');
+    t.integer('structure_id').notNullable().references('id').inTable('structures').onDelete('CASCADE');
+    t.string('setting', 40).notNullable();
+    t.text('value');
+    t.integer('changed_by').references('id').inTable('users').onDelete('SET NULL');
+    // Kept as it was when the change was made: the account may be renamed or closed later.
+    t.string('changed_by_name', 160);
+    t.string('at', 30).notNullable();
+    t.index(['structure_id', 'at']);
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('structure_setting_changes');
+  for (const column of COLUMNS) {
+    if (knex.client.config.client !== 'pg') await knex.raw(`alter table structures drop column ${column}`);
+    else await knex.schema.alterTable('structures', (t) => t.dropColumn(column));
+  }
+}

@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { appOnDemo, postForm, visibleText, type Agent } from '../support/http.js';
+import { testDb } from '../support/database.js';
+import type { DemoIds } from '../../src/demo/demo-data.js';
+import { parseForm } from '../../src/http/validation.js';
+import { SettingsForm, settingsOf } from '../../src/structures/settings.js';
+
+const DOUAISIS = 'Mission locale du Douaisis';
+const MJC = "MJC d'Halluin";
+
+describe('a structure\'s settings', () => {
+  let ids: DemoIds;
+  let admin: Agent;
+  before(async () => ({ ids, admin } = await appOnDemo('admin')));
+
+  const save = (fields: Record<string, string | string[]>) =>
+    postForm(admin, '/admin/structure/settings', fields as Record<string, string>, '/admin/structure');
+
+  describe('GET /admin/structure', () => {
+    it('shows the installation\'s retention as the default, every milestone planned, and no change yet', async () => {
+      const res = await admin.get('/admin/structure');
+      expect(res.status).to.equal(200);
+      const text = visibleText(res.text);
+      expect(text).to.include('Réglages de la structure').and.include('Vide : 90 jours').and.include('Aucun réglage modifié pour l’instant.');
+      for (const m of [1, 3, 6, 12]) expect(res.text).to.match(new RegExp(`name="milestones" value="${m}"[^>]*checked`));
+    });
+  });
+
+  describe('POST /admin/structure/settings', () => {
+    it('saves the structure\'s own settings and records each change with who made it', async () => {
+      const res = await save({ retentionDays: '30', milestones: ['3', '12'], smsSender: 'ML Douai', address: '12 rue de la Mairie\n59500 Douai' });
+      expect(res.status).to.equal(303);
+      expect(await settingsOf(testDb(), ids.structures[DOUAISIS]!)).to.deep.equal({
+        retentionDays: 30, milestones: [3, 12], smsSender: 'ML Douai', address: '12 rue de la Mairie\n59500 Douai',
+      });
+      const changes = await testDb()('structure_setting_changes').where({ structure_id: ids.structures[DOUAISIS]! }).orderBy('id').select('setting', 'value', 'changed_by', 'changed_by_name');
+      expect(changes).to.deep.equal([
+        { setting: 'retentionDays', value: '30', changed_by: ids.users.admin, changed_by_name: 'Alice Admin' },
+        { setting: 'milestones', value: '3,12', changed_by: ids.users.admin, changed_by_name: 'Alice Admin' },
+        { setting: 'smsSender', value: 'ML Douai', changed_by: ids.users.admin, changed_by_name: 'Alice Admin' },
+        { setting: 'address', value: '12 rue de la Mairie\n59500 Douai', changed_by: ids.users.admin, changed_by_name: 'Alice Admin' },
+      ]);
+      const page = visibleText((await admin.get('/admin/structure')).text);
+      expect(page).to.include('Alice Admin : conservation des scans → 30').and.include('suivis planifiés → 3,12');
+      // The other structure of the network keeps the installation's settings.
+      expect(await settingsOf(testDb(), ids.structures[MJC]!)).to.deep.equal({ retentionDays: null, milestones: [1, 3, 6, 12], smsSender: null, address: null });
+    });
+
+    it('records only what changed; an empty retention is back to the installation\'s', async () => {
+      const last = async () => Number((await testDb()('structure_setting_changes').max({ id: 'id' }).first())!.id);
+      const before = await last();
+      expect((await save({ retentionDays: '', milestones: ['3', '12'], smsSender: 'ML Douai', address: '12 rue de la Mairie\n59500 Douai' })).status).to.equal(303);
+      expect(await testDb()('structure_setting_changes').where('id', '>', before).select('setting', 'value')).to.deep.equal([{ setting: 'retentionDays', value: null }]);
+      expect((await settingsOf(testDb(), ids.structures[DOUAISIS]!)).retentionDays).to.equal(null);
+    });
+
+    it('refuses a form without any milestone, an SMS sender off the rules and a retention that is no number, keeping the input', async () => {
+      const res = await save({ retentionDays: 'trois', smsSender: '0612345678', address: 'Place du Marché' });
+      expect(res.status).to.equal(422);
+      const text = visibleText(res.text);
+      expect(text).to.include('Choisissez au moins un suivi.').and.include('De 3 à 11 caractères : lettres sans accent, chiffres et espaces, avec au moins une lettre.');
+      expect(res.text).to.include('value="trois"').and.include('value="0612345678"').and.include('Place du Marché');
+      expect(res.text).to.not.match(/name="milestones" value="\d+"[^>]*checked/);
+      expect((await settingsOf(testDb(), ids.structures[DOUAISIS]!)).smsSender).to.equal('ML Douai');
+    });
+
+    it('keeps the milestones ticked when another field is refused', async () => {
+      const res = await save({ retentionDays: '5000', milestones: ['1', '6'] });
+      expect(res.status).to.equal(422);
+      expect(visibleText(res.text)).to.include('Entre 0 et 3650 jours.');
+      expect(res.text).to.match(/name="milestones" value="1"[^>]*checked/).and.match(/name="milestones" value="6"[^>]*checked/);
+      expect(res.text).to.not.match(/name="milestones" value="3"[^>]*checked/);
+    });
+  });
+
+  describe('the SMS sender name', () => {
+    const sender = (smsSender: string) => {
+      const form = parseForm(SettingsForm, { milestones: '6', smsSender });
+      return form.ok ? form.data.smsSender : form.errors.smsSender;
+    };
+    it('takes 3 to 11 letters, digits and spaces with at least one letter', () => {
+      expect(sender('MJC')).to.equal('MJC');
+      expect(sender('  Tremplin 2 ')).to.equal('Tremplin 2');
+      expect(sender('ML Douaisis')).to.equal('ML Douaisis');
+      expect(sender('')).to.equal(null);
+    });
+    it('refuses a name too short or too long, of digits only, with accents or signs', () => {
+      for (const bad of ['ML', 'Mission Locale', '59500', 'Élan', 'MJC-Halluin']) expect(sender(bad), bad).to.be.a('string').and.match(/^(structures\.settingsForm\.smsSenderRules|validation\.tooLong)$/);
+    });
+  });
+});
