@@ -1,6 +1,9 @@
+import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
+import { Refusal } from '../http/refusal.js';
+import { detectType, discard, keepFile, storedFilePath, type ReceivedFile } from '../http/uploads.js';
 import { checkboxList, optionalText } from '../http/validation.js';
 import { isMilestone, MILESTONES, plannedMilestones, type Milestone } from '../followups/followup.js';
 
@@ -105,4 +108,64 @@ export interface SettingChange {
 export function settingsHistory(db: Db, structureId: number, limit = 20): Promise<SettingChange[]> {
   return db('structure_setting_changes').where({ structure_id: structureId }).orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit)
     .select('setting', 'value', 'changed_by_name', 'at');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The logo at the top of the report PDFs
+
+/** The logo's types, decided from its bytes (pdfkit draws these two), and the extension it is stored with. */
+export const LOGO_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg' };
+/** A letterhead logo, not a photo: 2 MB is plenty and keeps the PDF light. */
+export const LOGO_MAX_BYTES = 2 * 1024 * 1024;
+
+export interface StoredLogo {
+  path: string;
+  mime: string;
+}
+
+export async function logoOf(db: Db, uploadDir: string, structureId: number): Promise<(StoredLogo & { absolute: string }) | null> {
+  const row: { logo_path: string | null; logo_mime: string | null } | undefined = await db('structures').where({ id: structureId }).first('logo_path', 'logo_mime');
+  if (!row?.logo_path || !row.logo_mime) return null;
+  return { path: row.logo_path, mime: row.logo_mime, absolute: storedFilePath(uploadDir, row.logo_path) };
+}
+
+/**
+ * Replaces the structure's logo with the file received: a PNG or a JPEG by its content, whatever its name
+ * says. Stored under UPLOAD_DIR with a generated name; the previous file is removed once the new one is
+ * recorded. Refused, the file received is removed.
+ */
+export async function setLogo(db: Db, uploadDir: string, user: Express.User, structureId: number, file: ReceivedFile | undefined): Promise<void> {
+  if (!file) throw new Refusal('logo', 'structures.settingsForm.logoRequired');
+  const type = await detectType(file);
+  const ext = type && LOGO_TYPES[type.mime];
+  if (!type || !ext) {
+    await discard(file);
+    throw new Refusal('logo', 'structures.settingsForm.logoType');
+  }
+  const previous = await logoOf(db, uploadDir, structureId);
+  await keepFile(uploadDir, 'logos', file, ext, (stored) => db.transaction(async (trx) => {
+    await trx('structures').where({ id: structureId }).update({ logo_path: stored, logo_mime: type.mime });
+    await recordSettingChange(trx, user, structureId, 'logo', type.mime);
+  }));
+  if (previous) await rm(previous.absolute, { force: true });
+}
+
+/** What the report PDFs print at their top for a structure: its name, its address, its logo's bytes. */
+export interface Letterhead {
+  name: string;
+  address: string | null;
+  logo: Buffer | null;
+}
+
+/** The signed-in user's structure's letterhead; none for an account of no structure (a coordinator, the platform), nor for a structure with neither address nor logo. */
+export async function letterheadOf(db: Db, uploadDir: string, structureId: number | null): Promise<Letterhead | null> {
+  if (structureId === null) return null;
+  const row: { name: string; address: string | null } | undefined = await db('structures').where({ id: structureId }).first('name', 'address');
+  if (!row) return null;
+  const logo = await logoOf(db, uploadDir, structureId);
+  // A logo file gone from the disk (a restored database, a moved folder) leaves the report without it.
+  const bytes = logo ? await readFile(logo.absolute).catch(() => null) : null;
+  // Nothing chosen: the report stays as it was before structures had a letterhead.
+  if (!row.address && !bytes) return null;
+  return { name: row.name, address: row.address, logo: bytes };
 }

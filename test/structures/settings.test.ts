@@ -1,9 +1,12 @@
 import { expect } from 'chai';
-import { appOnDemo, postForm, visibleText, type Agent } from '../support/http.js';
-import { testDb } from '../support/database.js';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { appOnDemo, csrfToken, postForm, visibleText, type Agent } from '../support/http.js';
+import { testDatabase, testDb } from '../support/database.js';
+import { pdfBytes, pngBytes } from '../support/sample-files.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { parseForm } from '../../src/http/validation.js';
-import { SettingsForm, settingsOf } from '../../src/structures/settings.js';
+import { LOGO_MAX_BYTES, SettingsForm, settingsOf } from '../../src/structures/settings.js';
 
 const DOUAISIS = 'Mission locale du Douaisis';
 const MJC = "MJC d'Halluin";
@@ -86,6 +89,47 @@ describe('a structure\'s settings', () => {
     });
     it('refuses a name too short or too long, of digits only, with accents or signs', () => {
       for (const bad of ['ML', 'Mission Locale', '59500', 'Élan', 'MJC-Halluin']) expect(sender(bad), bad).to.be.a('string').and.match(/^(structures\.settingsForm\.smsSenderRules|validation\.tooLong)$/);
+    });
+  });
+
+  describe('POST /admin/structure/logo', () => {
+    const uploadDir = () => testDatabase().config.uploadDir;
+    const send = async (bytes: Buffer, filename: string, contentType: string) =>
+      admin.post(`/admin/structure/logo?_csrf=${encodeURIComponent(await csrfToken(admin, '/admin/structure'))}`).attach('logo', bytes, { filename, contentType });
+    const stored = async () => (await testDb()('structures').where({ id: ids.structures[DOUAISIS]! }).first('logo_path', 'logo_mime'));
+    const tempFiles = () => (existsSync(path.join(uploadDir(), 'tmp')) ? readdirSync(path.join(uploadDir(), 'tmp')) : []);
+
+    it('refuses a file that is no PNG nor JPEG whatever its name says, and keeps nothing of it', async () => {
+      const res = await send(pdfBytes(), 'logo.png', 'image/png');
+      expect(res.status).to.equal(422);
+      expect(visibleText(res.text)).to.include('Le fichier n’est ni un PNG ni un JPEG.');
+      expect(await stored()).to.deep.equal({ logo_path: null, logo_mime: null });
+      expect(tempFiles()).to.deep.equal([]);
+      expect((await admin.get('/admin/structure/logo')).status).to.equal(404);
+    });
+
+    it('refuses a picture over the size limit', async () => {
+      const res = await send(Buffer.concat([pngBytes(), Buffer.alloc(LOGO_MAX_BYTES)]), 'grand.png', 'image/png');
+      expect(res.status).to.equal(413);
+      expect(visibleText(res.text)).to.include('L’image est trop lourde.');
+      expect(tempFiles()).to.deep.equal([]);
+    });
+
+    it('keeps a PNG under a generated name, shows it through the app to its admin, and replaces the previous one', async () => {
+      expect((await send(pngBytes(), '../../etc/logo.jpg', 'image/jpeg')).status).to.equal(303);
+      const first = await stored();
+      expect(first.logo_mime).to.equal('image/png');
+      expect(first.logo_path).to.match(/^logos\/\d{4}\/[0-9a-f-]{36}\.png$/);
+      expect((await admin.get('/admin/structure')).text).to.include('src="/admin/structure/logo"');
+      const shown = await admin.get('/admin/structure/logo');
+      expect(shown.status).to.equal(200);
+      expect(shown.headers['content-type']).to.equal('image/png');
+
+      expect((await send(pngBytes(8, 8), 'autre.png', 'image/png')).status).to.equal(303);
+      expect(existsSync(path.join(uploadDir(), first.logo_path))).to.equal(false);
+      expect(existsSync(path.join(uploadDir(), (await stored()).logo_path))).to.equal(true);
+      const logged = await testDb()('structure_setting_changes').where({ setting: 'logo' }).select('value', 'changed_by');
+      expect(logged).to.deep.equal([{ value: 'image/png', changed_by: ids.users.admin }, { value: 'image/png', changed_by: ids.users.admin }]);
     });
   });
 });

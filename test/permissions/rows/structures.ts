@@ -17,4 +17,7 @@ export const structuresRows: Record<string, readonly number[]> = {
   'GET /admin/structure':                                             [303, 200, 403, 403, 403, 403, 403, 403, 200, 403, 403],
   'POST /admin/structure':                                            [303, 422, 403, 403, 403, 403, 403, 403, 422, 403, 403],
   'POST /admin/structure/settings':                                   [303, 422, 403, 403, 403, 403, 403, 403, 422, 403, 403],
+  // No structure of the demo has a logo: its admin finds none (404), nobody else may ask.
+  'POST /admin/structure/logo':                                       [303, 422, 403, 403, 403, 403, 403, 403, 422, 403, 403],
+  'GET /admin/structure/logo':                                        [303, 404, 403, 403, 403, 403, 403, 403, 404, 403, 403],
 };
