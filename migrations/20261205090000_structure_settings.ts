@@ -5,6 +5,11 @@ import type { Knex } from 'knex';
  * which follow-up milestones it plans (null: all of them), its SMS sender name, its address and logo on the
  * report PDFs. Each change is a row of structure_setting_changes: who, when, what it became.
  *
+ * The papers a new group asks for: a network's rules (network_paper_rules, set by its coordinator or the
+ * platform) over the built-in rules per destination, and a structure's over its network's. A kind without a
+ * row is as the level below says; a row says 'always' or 'never'. A network's changes are rows of
+ * network_setting_changes.
+ *
  * Plain ALTER TABLE on SQLite (see 20261204090000_structures_and_networks): no table is rebuilt.
  */
 const COLUMNS = ['retention_days', 'follow_up_milestones', 'sms_sender', 'address', 'logo_path', 'logo_mime'] as const;
@@ -29,9 +34,30 @@ export async function up(knex: Knex): Promise<void> {
     t.string('at', 30).notNullable();
     t.index(['structure_id', 'at']);
   });
+  for (const [table, owner, target] of [['network_paper_rules', 'network_id', 'networks'], ['structure_paper_rules', 'structure_id', 'structures']] as const) {
+    await knex.schema.createTable(table, (t) => {
+      t.integer(owner).notNullable().references('id').inTable(target).onDelete('CASCADE');
+      t.string('kind', 30).notNullable();
+      t.string('asked', 10).notNullable();
+      t.primary([owner, 'kind']);
+    });
+  }
+  await knex.schema.createTable('network_setting_changes', (t) => {
+    t.increments('id');
+    t.integer('network_id').notNullable().references('id').inTable('networks').onDelete('CASCADE');
+    t.string('setting', 40).notNullable();
+    t.text('value');
+    t.integer('changed_by').references('id').inTable('users').onDelete('SET NULL');
+    t.string('changed_by_name', 160);
+    t.string('at', 30).notNullable();
+    t.index(['network_id', 'at']);
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('network_setting_changes');
+  await knex.schema.dropTable('structure_paper_rules');
+  await knex.schema.dropTable('network_paper_rules');
   await knex.schema.dropTable('structure_setting_changes');
   for (const column of COLUMNS) {
     if (knex.client.config.client !== 'pg') await knex.raw(`alter table structures drop column ${column}`);

@@ -132,6 +132,8 @@ const rules = {
   // Opening networks and structures and their first accounts. The platform's admin reads no youth data:
   // its scope holds no group (src/groups/group.ts), so every group and youth page is a 404 for it.
   managePlatform: (u) => u.role === 'platform_admin',
+  // The papers the network's structures ask for by default: its coordinator's (and the platform's, on its pages).
+  setNetworkPapers: (u) => u.role === 'coordinator' && u.networkId !== null,
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof rules;

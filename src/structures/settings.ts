@@ -20,7 +20,7 @@ export interface StructureSettings {
   address: string | null;
 }
 
-export const SETTINGS = ['retentionDays', 'milestones', 'smsSender', 'address', 'logo'] as const;
+export const SETTINGS = ['retentionDays', 'milestones', 'smsSender', 'address', 'logo', 'papers'] as const;
 export type Setting = (typeof SETTINGS)[number];
 
 interface SettingsRow {
@@ -71,7 +71,7 @@ export function settingsFormValues(s: StructureSettings): Record<string, string>
   return { retentionDays: s.retentionDays === null ? '' : String(s.retentionDays), smsSender: s.smsSender ?? '', address: s.address ?? '' };
 }
 
-const stored = (s: StructureSettings): Record<Exclude<Setting, 'logo'>, string | null> => ({
+const stored = (s: StructureSettings): Record<Exclude<Setting, 'logo' | 'papers'>, string | null> => ({
   retentionDays: s.retentionDays === null ? null : String(s.retentionDays),
   milestones: s.milestones.join(','),
   smsSender: s.smsSender,

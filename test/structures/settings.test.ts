@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { appOnDemo, csrfToken, postForm, visibleText, type Agent } from '../support/http.js';
+import { appOnDemo, csrfToken, postForm, signIn, visibleText, type Agent } from '../support/http.js';
 import { testDatabase, testDb } from '../support/database.js';
 import { pdfBytes, pngBytes } from '../support/sample-files.js';
-import type { DemoIds } from '../../src/demo/demo-data.js';
+import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
+import { KINDS } from '../../src/documents/requirements.js';
+import { networkPaperRules, structurePaperRules } from '../../src/structures/papers.js';
 import { parseForm } from '../../src/http/validation.js';
 import { LOGO_MAX_BYTES, SettingsForm, settingsOf } from '../../src/structures/settings.js';
 
@@ -14,7 +16,8 @@ const MJC = "MJC d'Halluin";
 describe('a structure\'s settings', () => {
   let ids: DemoIds;
   let admin: Agent;
-  before(async () => ({ ids, admin } = await appOnDemo('admin')));
+  let app: Parameters<typeof signIn>[0];
+  before(async () => ({ ids, app, admin } = await appOnDemo('admin')));
 
   const save = (fields: Record<string, string | string[]>) =>
     postForm(admin, '/admin/structure/settings', fields as Record<string, string>, '/admin/structure');
@@ -130,6 +133,38 @@ describe('a structure\'s settings', () => {
       expect(existsSync(path.join(uploadDir(), (await stored()).logo_path))).to.equal(true);
       const logged = await testDb()('structure_setting_changes').where({ setting: 'logo' }).select('value', 'changed_by');
       expect(logged).to.deep.equal([{ value: 'image/png', changed_by: ids.users.admin }, { value: 'image/png', changed_by: ids.users.admin }]);
+    });
+  });
+
+  describe('the papers asked for', () => {
+    const papersForm = (choices: Record<string, string>) => Object.fromEntries(KINDS.map((k) => [`paper_${k}`, choices[k] ?? 'inherit']));
+
+    it('lets the network\'s coordinator set the network\'s default list, which the structure\'s page then shows', async () => {
+      const coordinator = await signIn(app, DEMO_ACCOUNTS.coordinator.email);
+      const page = await coordinator.get('/network/papers');
+      expect(page.status).to.equal(200);
+      expect(visibleText(page.text)).to.include('Papiers de santé').and.include('selon la destination');
+      expect((await postForm(coordinator, '/network/papers', papersForm({ health: 'always' }), '/network/papers')).status).to.equal(303);
+      expect(await networkPaperRules(testDb(), ids.network)).to.deep.equal({ health: 'always' });
+      expect(visibleText((await admin.get('/admin/structure')).text)).to.include('Comme le réseau : toujours');
+    });
+
+    it('lets the structure\'s admin leave out a paper the network asks for, and refuses a choice it does not know, keeping the input', async () => {
+      const refused = await postForm(admin, '/admin/structure/papers', { ...papersForm({ health: 'never' }), paper_visa: 'sometimes' }, '/admin/structure');
+      expect(refused.status).to.equal(422);
+      expect(refused.text).to.match(/name="paper_health"[\s\S]*?<option value="never" selected/);
+      expect(await structurePaperRules(testDb(), ids.structures[DOUAISIS]!)).to.deep.equal({});
+      expect((await postForm(admin, '/admin/structure/papers', papersForm({ health: 'never' }), '/admin/structure')).status).to.equal(303);
+      expect(await structurePaperRules(testDb(), ids.structures[DOUAISIS]!)).to.deep.equal({ health: 'never' });
+      expect(visibleText((await admin.get('/admin/structure')).text)).to.include('papiers demandés → Papiers de santé : jamais');
+    });
+
+    it('lets the platform\'s admin set a network\'s list too', async () => {
+      const platform = await signIn(app, DEMO_ACCOUNTS.platform.email);
+      const path = `/platform/networks/${ids.network}/papers`;
+      expect((await platform.get(path)).status).to.equal(200);
+      expect((await postForm(platform, path, papersForm({ exit_authorisation: 'never' }), path)).status).to.equal(303);
+      expect(await networkPaperRules(testDb(), ids.network)).to.deep.equal({ exit_authorisation: 'never' });
     });
   });
 });
