@@ -23,35 +23,26 @@ export async function up(knex: Knex): Promise<void> {
     t.string('logo_path', 200);
     t.string('logo_mime', 20);
   });
-  await knex.schema.createTable('structure_setting_changes', (t) => {
-    t.increments('id');
-    t.integer('structure_id').notNullable().references('id').inTable('structures').onDelete('CASCADE');
-    t.string('setting', 40).notNullable();
-    t.text('value');
-    t.integer('changed_by').references('id').inTable('users').onDelete('SET NULL');
-    // Kept as it was when the change was made: the account may be renamed or closed later.
-    t.string('changed_by_name', 160);
-    t.string('at', 30).notNullable();
-    t.index(['structure_id', 'at']);
-  });
-  for (const [table, owner, target] of [['network_paper_rules', 'network_id', 'networks'], ['structure_paper_rules', 'structure_id', 'structures']] as const) {
-    await knex.schema.createTable(table, (t) => {
+  const levels = [['structure', 'structure_id', 'structures'], ['network', 'network_id', 'networks']] as const;
+  for (const [level, owner, target] of levels) {
+    await knex.schema.createTable(`${level}_setting_changes`, (t) => {
+      t.increments('id');
+      t.integer(owner).notNullable().references('id').inTable(target).onDelete('CASCADE');
+      t.string('setting', 40).notNullable();
+      t.text('value');
+      t.integer('changed_by').references('id').inTable('users').onDelete('SET NULL');
+      // Kept as it was when the change was made: the account may be renamed or closed later.
+      t.string('changed_by_name', 160);
+      t.string('at', 30).notNullable();
+      t.index([owner, 'at']);
+    });
+    await knex.schema.createTable(`${level}_paper_rules`, (t) => {
       t.integer(owner).notNullable().references('id').inTable(target).onDelete('CASCADE');
       t.string('kind', 30).notNullable();
       t.string('asked', 10).notNullable();
       t.primary([owner, 'kind']);
     });
   }
-  await knex.schema.createTable('network_setting_changes', (t) => {
-    t.increments('id');
-    t.integer('network_id').notNullable().references('id').inTable('networks').onDelete('CASCADE');
-    t.string('setting', 40).notNullable();
-    t.text('value');
-    t.integer('changed_by').references('id').inTable('users').onDelete('SET NULL');
-    t.string('changed_by_name', 160);
-    t.string('at', 30).notNullable();
-    t.index(['network_id', 'at']);
-  });
 }
 
 export async function down(knex: Knex): Promise<void> {
