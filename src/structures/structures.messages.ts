@@ -85,7 +85,9 @@ export const structuresMessages = defineMessages(
       networkIntro: 'La liste par défaut des structures du réseau. Chacune peut laisser de côté un papier ou en demander un de plus. Les groupes déjà créés gardent leurs papiers.',
       structureIntro: 'Par défaut, comme le réseau. Laissez de côté un papier que le réseau demande, ou demandez-en un de plus. Les groupes déjà créés gardent leurs papiers.',
       aloneIntro: 'Par défaut, selon la destination. Les groupes déjà créés gardent leurs papiers.',
-      asNetwork: 'Comme le réseau : {{what}}',
+      asNetwork: 'Comme le réseau',
+      asDestination: 'Selon la destination',
+      networkSays: 'Le réseau : {{what}}',
       historyRule: '{{kind}} : {{asked}}',
       nav: 'Papiers demandés',
       asked: {
@@ -214,7 +216,9 @@ export const structuresMessages = defineMessages(
       networkIntro: 'The default list of the network’s organisations. Each may leave a paper out or ask for one more. Groups created already keep their papers.',
       structureIntro: 'By default, as the network says. Leave out a paper the network asks for, or ask for one more. Groups created already keep their papers.',
       aloneIntro: 'By default, as the destination requires. Groups created already keep their papers.',
-      asNetwork: 'As the network says: {{what}}',
+      asNetwork: 'As the network says',
+      asDestination: 'As the destination requires',
+      networkSays: 'The network: {{what}}',
       historyRule: '{{kind}}: {{asked}}',
       nav: 'Papers asked for',
       asked: {

@@ -143,10 +143,10 @@ describe('a structure\'s settings', () => {
       const coordinator = await signIn(app, DEMO_ACCOUNTS.coordinator.email);
       const page = await coordinator.get('/network/papers');
       expect(page.status).to.equal(200);
-      expect(visibleText(page.text)).to.include('Papiers de santé').and.include('selon la destination');
+      expect(visibleText(page.text)).to.include('Papiers de santé').and.include('Selon la destination');
       expect((await postForm(coordinator, '/network/papers', papersForm({ health: 'always' }), '/network/papers')).status).to.equal(303);
       expect(await networkPaperRules(testDb(), ids.network)).to.deep.equal({ health: 'always' });
-      expect(visibleText((await admin.get('/admin/structure')).text)).to.include('Comme le réseau : toujours');
+      expect(visibleText((await admin.get('/admin/structure')).text)).to.include('Papiers de santé Le réseau : toujours');
     });
 
     it('lets the structure\'s admin leave out a paper the network asks for, and refuses a choice it does not know, keeping the input', async () => {
