@@ -136,6 +136,8 @@ const rules = {
   // who must see the other file through their own scope too (src/participants/youth-link.ts). Never a
   // director: linking shows a structure's file to someone of another.
   linkYouthFiles: (u, g: GroupRecord) => leadsGroup(u, g),
+  // The papers the network's structures ask for by default: its coordinator's (and the platform's, on its pages).
+  setNetworkPapers: (u) => u.role === 'coordinator' && u.networkId !== null,
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof rules;

@@ -17,7 +17,7 @@ import { countNotLeaving, readinessOfGroup } from './readiness.js';
 import {
   ensureRequirements, isKind, requirementsFormValues, requirementsOf, resetRequirements, saveRequirements, RequirementsForm, HEALTH_DETAILS,
 } from './requirements.js';
-import { retentionOverview, PURGED_KINDS } from './retention.js';
+import { retentionOverview, structureRetentionDays, PURGED_KINDS } from './retention.js';
 import { papersFor, requiredPaperFor, type RequiredPaper, type YouthPapers } from './scope.js';
 import {
   CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, logDownload, SCAN_TYPES,
@@ -171,8 +171,10 @@ export function documentsRoutes(db: Db, config: Config): Router {
   });
 
   router.get('/admin/retention', requireSignedIn, requireCan('viewRetention'), async (req, res) => {
-    const overview = await retentionOverview(db, signedIn(req).structureId, config.retentionDays);
-    res.render('documents/retention', { title: res.locals.t('documents.retention.title'), overview, retentionDays: config.retentionDays, purgedKinds: PURGED_KINDS });
+    const { structureId } = signedIn(req);
+    const retentionDays = await structureRetentionDays(db, structureId, config.retentionDays);
+    const overview = await retentionOverview(db, structureId, retentionDays);
+    res.render('documents/retention', { title: res.locals.t('documents.retention.title'), overview, retentionDays, purgedKinds: PURGED_KINDS });
   });
 
   return router;

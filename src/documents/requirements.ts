@@ -40,8 +40,23 @@ const LEAD_DAYS: Record<Kind, number> = {
   image_rights: 60,
 };
 
-/** The rules a new group starts from, worked out from its destination. */
-export function defaultRequirements(country: string | null | undefined): Requirement[] {
+/**
+ * A network's word on one kind of paper over the built-in rules per destination, and a structure's over its
+ * network's: asked always, or never. A kind it says nothing of is as the level below decides.
+ */
+export const ASKED = ['always', 'never'] as const;
+export type Asked = (typeof ASKED)[number];
+export type PaperRules = Partial<Record<Kind, Asked>>;
+
+/**
+ * The rules a new group starts from: worked out from its destination, then each kind asked or left out as
+ * its structure (over its network) says.
+ */
+export function defaultRequirements(country: string | null | undefined, rules: PaperRules = {}): Requirement[] {
+  return builtInRequirements(country).map((r) => (rules[r.kind] ? { ...r, enabled: rules[r.kind] === 'always' } : r));
+}
+
+function builtInRequirements(country: string | null | undefined): Requirement[] {
   const d = destinationRules(country);
   return KINDS.map((kind): Requirement => {
     const base: Requirement = {
@@ -61,6 +76,27 @@ export function defaultRequirements(country: string | null | undefined): Require
         return base;
     }
   });
+}
+
+interface PaperRuleRow {
+  group_id: number;
+  kind: string;
+  asked: string;
+}
+
+/** The paper rules new requirements of these groups start from: their structure's over their network's. */
+export async function paperRulesOfGroups(db: Db, groupIds: number[]): Promise<Map<number, PaperRules>> {
+  const out = new Map<number, PaperRules>(groupIds.map((id) => [id, {}]));
+  if (!groupIds.length) return out;
+  const [network, own]: PaperRuleRow[][] = await Promise.all([
+    db('groups').join('structures', 'structures.id', 'groups.structure_id').join('network_paper_rules as r', 'r.network_id', 'structures.network_id')
+      .whereIn('groups.id', groupIds).select('groups.id as group_id', 'r.kind', 'r.asked'),
+    db('groups').join('structure_paper_rules as r', 'r.structure_id', 'groups.structure_id').whereIn('groups.id', groupIds).select('groups.id as group_id', 'r.kind', 'r.asked'),
+  ]);
+  for (const r of [...network, ...own]) {
+    if (isKind(r.kind) && (ASKED as readonly string[]).includes(r.asked)) out.get(Number(r.group_id))![r.kind] = r.asked as Asked;
+  }
+  return out;
 }
 
 interface RequirementRow {
@@ -100,23 +136,29 @@ const inKindOrder = (list: Requirement[]): Requirement[] => [...list].sort((a, b
 export async function requirementsOf(db: Db, groups: { id: number; destination_country: string }[]): Promise<Map<number, Requirement[]>> {
   const out = new Map<number, Requirement[]>();
   if (!groups.length) return out;
-  const rows: RequirementRow[] = await db('group_requirements').whereIn('group_id', groups.map((g) => g.id)).select('*');
+  const [rows, rules]: [RequirementRow[], Map<number, PaperRules>] = await Promise.all([
+    db('group_requirements').whereIn('group_id', groups.map((g) => g.id)).select('*'),
+    paperRulesOfGroups(db, groups.map((g) => g.id)),
+  ]);
   for (const g of groups) {
     const own = rows.filter((r) => Number(r.group_id) === g.id && (KINDS as readonly string[]).includes(r.kind)).map(fromRow);
     // A kind added to the app after the group's rules were written gets its default.
-    const missing = defaultRequirements(g.destination_country).filter((d) => !own.some((r) => r.kind === d.kind));
+    const missing = defaultRequirements(g.destination_country, rules.get(g.id)).filter((d) => !own.some((r) => r.kind === d.kind));
     out.set(g.id, inKindOrder([...own, ...missing]));
   }
   return out;
 }
 
 /**
- * Writes a group's rules from its destination's defaults the first time they are needed, so that the
- * worker adjusts the group's own copy. Two requests at once insert the same rows: the second is ignored.
+ * Writes a group's rules from its defaults (its destination's, as its structure's list narrows or extends
+ * them) the first time they are needed, so that the worker adjusts the group's own copy — and so that a
+ * later change of the structure's list leaves the group as it is. Two requests at once insert the same
+ * rows: the second is ignored.
  */
 export async function ensureRequirements(db: Db, group: { id: number; destination_country: string }): Promise<Requirement[]> {
   const existing: { kind: string }[] = await db('group_requirements').where({ group_id: group.id }).select('kind');
-  const toAdd = defaultRequirements(group.destination_country).filter((d) => !existing.some((e) => e.kind === d.kind));
+  const rules = (await paperRulesOfGroups(db, [group.id])).get(group.id);
+  const toAdd = defaultRequirements(group.destination_country, rules).filter((d) => !existing.some((e) => e.kind === d.kind));
   if (toAdd.length) {
     await db('group_requirements').insert(toAdd.map((r) => toRow(group.id, r, null))).onConflict(['group_id', 'kind']).ignore();
   }
@@ -206,7 +248,21 @@ export async function saveRequirements(db: Db, user: Express.User, group: { id: 
   });
 }
 
-/** Back to the destination's defaults (after the destination changed, say). */
+/** Back to the defaults: the destination's, as the structure's list says today (after the destination changed, say). */
 export async function resetRequirements(db: Db, user: Express.User, group: { id: number; destination_country: string }): Promise<void> {
-  await saveRequirements(db, user, group, defaultRequirements(group.destination_country));
+  const rules = (await paperRulesOfGroups(db, [group.id])).get(group.id);
+  await saveRequirements(db, user, group, defaultRequirements(group.destination_country, rules));
+}
+
+/**
+ * Writes the rules of every group of these structures that has none written yet, before their list of
+ * papers changes: the groups that exist keep the papers they were asking for; only new groups follow the
+ * new list.
+ */
+export async function keepGroupsRequirements(db: Db, structureIds: number[]): Promise<void> {
+  if (!structureIds.length) return;
+  const groups: { id: number; destination_country: string }[] = await db('groups').whereIn('structure_id', structureIds)
+    .whereNotExists(db('group_requirements').whereRaw('group_requirements.group_id = groups.id'))
+    .select('id', 'destination_country');
+  for (const g of groups) await ensureRequirements(db, { id: Number(g.id), destination_country: g.destination_country });
 }

@@ -8,7 +8,8 @@ import type { Kind } from './requirements.js';
 
 /**
  * Identity, visa and health scans are personal data the trip no longer needs once the group is back: they
- * are deleted `retentionDays` after the return date, by `npm run purge` and at each start-up. The row
+ * are deleted so many days after the return date — the group's structure's retention, or the installation's
+ * (RETENTION_DAYS) for a structure that did not choose one — by `npm run purge` and at each start-up. The row
  * stays — status, dates, who checked it — with `scan_purged_at` set; the deletion is in the audit log.
  * A parent's ID card is an identity paper like the youth's own, so it goes too. Insurance, exit
  * authorisations and image-rights consent are kept: they may be asked for after the trip.
@@ -19,21 +20,41 @@ export const PURGED_KINDS: Kind[] = ['passport_or_id', 'parent_id', 'visa', 'hea
 export const purgeCutoff = (retentionDays: number, today: string = todayIso()): string =>
   dayjs(today).subtract(retentionDays, 'day').format('YYYY-MM-DD');
 
+/** A structure's retention: its own, or the installation's when it chose none. */
+export const retentionOf = (structure: { retention_days: number | null }, defaultDays: number): number =>
+  structure.retention_days === null ? defaultDays : Number(structure.retention_days);
+
+/** The retention of one structure, for its retention page. */
+export async function structureRetentionDays(db: Db, structureId: number | null, defaultDays: number): Promise<number> {
+  const row: { retention_days: number | null } | undefined = structureId === null ? undefined : await db('structures').where({ id: structureId }).first('retention_days');
+  return row ? retentionOf(row, defaultDays) : defaultDays;
+}
+
 interface PurgeCandidate {
   id: number;
   kind: Kind;
   scan_path: string;
   group_id: number;
+  retention_days: number | null;
 }
 
-function candidates(db: Db, cutoff: string) {
+/**
+ * The scans past their group's structure's retention. The structures are few and so are their distinct
+ * retentions: one cutoff per retention, worked out here, keeps the date arithmetic out of SQL (SQLite and
+ * PostgreSQL say it differently).
+ */
+function candidates(db: Db, chosenDays: number[], defaultDays: number, today: string) {
   return db('youth_documents')
     .join('enrolments', 'enrolments.id', 'youth_documents.enrolment_id')
     .join('groups', 'groups.id', 'enrolments.group_id')
+    .join('structures', 'structures.id', 'groups.structure_id')
     .whereNotNull('youth_documents.scan_path')
     .whereIn('youth_documents.kind', PURGED_KINDS)
     .whereNotNull('groups.return_date')
-    .where('groups.return_date', '<', cutoff);
+    .where((w) => {
+      w.where((q) => q.whereNull('structures.retention_days').where('groups.return_date', '<', purgeCutoff(defaultDays, today)));
+      for (const d of chosenDays) w.orWhere((q) => q.where('structures.retention_days', d).where('groups.return_date', '<', purgeCutoff(d, today)));
+    });
 }
 
 export interface RetentionGroup {
@@ -82,14 +103,15 @@ export async function retentionOverview(db: Db, structureId: number | null, rete
 }
 
 /**
- * Deletes the scans past retention. Each file is removed first, then its row marked and the deletion
+ * Deletes the scans past their structure's retention (`defaultDays` for a structure that chose none). Each file is removed first, then its row marked and the deletion
  * logged in one transaction: if the process dies in between, the next purge finds the row again and
  * removing a file already gone is not an error. Returns how many scans were deleted.
  */
-export async function purgeExpiredScans(db: Db, uploadDir: string, retentionDays: number, today: string = todayIso()): Promise<number> {
-  const due: PurgeCandidate[] = await candidates(db, purgeCutoff(retentionDays, today))
+export async function purgeExpiredScans(db: Db, uploadDir: string, defaultDays: number, today: string = todayIso()): Promise<number> {
+  const chosen: { retention_days: number }[] = await db('structures').whereNotNull('retention_days').distinct('retention_days');
+  const due: PurgeCandidate[] = await candidates(db, chosen.map((r) => Number(r.retention_days)), defaultDays, today)
     .orderBy('youth_documents.id')
-    .select('youth_documents.id', 'youth_documents.kind', 'youth_documents.scan_path', 'groups.id as group_id');
+    .select('youth_documents.id', 'youth_documents.kind', 'youth_documents.scan_path', 'groups.id as group_id', 'structures.retention_days');
   let purged = 0;
   for (const doc of due) {
     await rm(storedFilePath(uploadDir, doc.scan_path), { force: true });
@@ -100,7 +122,7 @@ export async function purgeExpiredScans(db: Db, uploadDir: string, retentionDays
         .update({ scan_path: null, scan_mime: null, scan_size: null, scan_sha256: null, scan_name: null, scan_purged_at: now, updated_at: now });
       if (changed === 1) {
         await recordAudit(trx, null, 'document.scanPurged', {
-          groupId: Number(doc.group_id), subjectType: 'youth_document', subjectId: doc.id, details: { kind: doc.kind, retentionDays },
+          groupId: Number(doc.group_id), subjectType: 'youth_document', subjectId: doc.id, details: { kind: doc.kind, retentionDays: retentionOf(doc, defaultDays) },
         });
         purged++;
       }

@@ -15,6 +15,17 @@ import { SITUATIONS, type Situation } from '../participants/participant.js';
  */
 export const MILESTONES = [1, 3, 6, 12] as const;
 export type Milestone = (typeof MILESTONES)[number];
+export const isMilestone = (value: unknown): value is Milestone => (MILESTONES as readonly unknown[]).includes(value);
+
+/**
+ * The milestones a structure plans, from its `follow_up_milestones` column ("1,6,12"): a structure that never
+ * chose plans them all. Unknown numbers are left out rather than planned.
+ */
+export function plannedMilestones(stored: string | null | undefined): Milestone[] {
+  if (!stored) return [...MILESTONES];
+  const chosen = stored.split(',').map(Number).filter(isMilestone);
+  return chosen.length ? MILESTONES.filter((m) => chosen.includes(m)) : [...MILESTONES];
+}
 
 export const CONTRACTS = ['permanent', 'fixed_term', 'temp'] as const;
 export type Contract = (typeof CONTRACTS)[number];
@@ -94,13 +105,16 @@ export async function youthsToFollow(db: Db, groupId: number): Promise<number[]>
 export const dueDate = (returnDate: string, months: Milestone): string => dayjs(returnDate).add(months, 'month').format('YYYY-MM-DD');
 
 /**
- * Plans the follow-ups of a group that is back (phase return or later): 1, 3, 6 and 12 months after its
- * return date, for each youth it follows. Idempotent: what is planned already — and possibly rescheduled
+ * Plans the follow-ups of a group that is back (phase return or later): at the milestones its structure
+ * plans (1, 3, 6 and 12 months after its return date unless it chose fewer), for each youth it follows. Idempotent: what is planned already — and possibly rescheduled
  * or done — is left as it is; only what is missing (a youth who rejoined since, say) is added.
  * Returns how many follow-ups were added.
  */
 export async function scheduleFollowUps(db: Db, groupId: number): Promise<number> {
-  const group: { return_date: string | null; phase: Phase } | undefined = await db('groups').where({ id: groupId }).first('return_date', 'phase');
+  const group: { return_date: string | null; phase: Phase; follow_up_milestones: string | null } | undefined = await db('groups')
+    .join('structures', 'structures.id', 'groups.structure_id')
+    .where('groups.id', groupId)
+    .first('groups.return_date', 'groups.phase', 'structures.follow_up_milestones');
   if (!group?.return_date || !hasReturned(group.phase)) return 0;
   const enrolmentIds = await youthsToFollow(db, groupId);
   if (!enrolmentIds.length) return 0;
@@ -109,8 +123,9 @@ export async function scheduleFollowUps(db: Db, groupId: number): Promise<number
     .select('enrolment_id', 'milestone_months');
   const planned = new Set(existing.map((f) => `${f.enrolment_id}:${toNumber(f.milestone_months)}`));
   const now = nowIso();
+  const milestones = plannedMilestones(group.follow_up_milestones);
   const rows = enrolmentIds.flatMap((enrolment_id) =>
-    MILESTONES.filter((m) => !planned.has(`${enrolment_id}:${m}`)).map((m) => ({
+    milestones.filter((m) => !planned.has(`${enrolment_id}:${m}`)).map((m) => ({
       enrolment_id, milestone_months: m, due_on: dueDate(group.return_date!, m), created_at: now, updated_at: now,
     })),
   );

@@ -2,4 +2,4 @@ import type { Concept } from '../concept.js';
 import { reportsRoutes } from './reports.routes.js';
 import { reportsMessages } from './reports.messages.js';
 
-export const reports: Concept = { routes: ({ db }) => [reportsRoutes(db)], messages: [reportsMessages] };
+export const reports: Concept = { routes: ({ db, config }) => [reportsRoutes(db, config.uploadDir)], messages: [reportsMessages] };

@@ -4,6 +4,7 @@ import { countryNamer, dateFormatter, type Language } from '../http/i18n.js';
 import { chartLayout, reportChartLayout } from './charts.js';
 import { listFigureGroups, listFigureYouths } from './dashboard.js';
 import type { ReportFilters, ReportScope } from './filters.js';
+import type { Letterhead } from '../structures/settings.js';
 import { formatCell, groupsTable, type Cell, type ReportTable } from './tables.js';
 
 /**
@@ -18,6 +19,8 @@ export interface PdfReport {
   tables: ReportTable[];
   lang: string;
   chartValue: (v: number, unit: NonNullable<ReportTable['chart']>['unit']) => string;
+  /** The structure's name, address and logo above the title; null for a reader of no structure. */
+  letterhead: Letterhead | null;
 }
 
 type T = Parameters<typeof groupsTable>[1];
@@ -86,7 +89,8 @@ export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
     if (doc.y + h > bottom()) doc.addPage();
   };
 
-  doc.font('Helvetica-Bold').fontSize(18).fillColor(BRAND).text(report.title, MARGIN, MARGIN, { width });
+  const top = report.letterhead ? drawLetterhead(doc, report.letterhead, width) : MARGIN;
+  doc.font('Helvetica-Bold').fontSize(18).fillColor(BRAND).text(report.title, MARGIN, top, { width });
   doc.moveDown(0.3);
   doc.font('Helvetica').fontSize(10).fillColor(MUTED);
   for (const line of report.subtitle) doc.text(line, { width });
@@ -108,6 +112,26 @@ export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
   }
   doc.end();
   return done;
+}
+
+const LOGO_BOX: [number, number] = [140, 56];
+
+/** The logo at the top left, the structure's name and address beside it; returns where the title goes. */
+function drawLetterhead(doc: PDFKit.PDFDocument, head: Letterhead, width: number): number {
+  let textX = MARGIN;
+  if (head.logo) {
+    try {
+      doc.image(head.logo, MARGIN, MARGIN, { fit: LOGO_BOX });
+      textX = MARGIN + LOGO_BOX[0] + 12;
+    } catch {
+      // Its first bytes said PNG or JPEG but pdfkit cannot read the rest: the report goes out without it.
+    }
+  }
+  const textWidth = width - (textX - MARGIN);
+  doc.font('Helvetica-Bold').fontSize(11).fillColor(INK).text(head.name, textX, MARGIN, { width: textWidth });
+  if (head.address) doc.font('Helvetica').fontSize(9).fillColor(MUTED).text(head.address, textX, doc.y, { width: textWidth });
+  const bottomOfHead = Math.max(doc.y, textX === MARGIN ? 0 : MARGIN + LOGO_BOX[1]);
+  return bottomOfHead + 14;
 }
 
 function drawChart(doc: PDFKit.PDFDocument, chart: NonNullable<ReportTable['chart']>, report: PdfReport, room: (h: number) => void): void {

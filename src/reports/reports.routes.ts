@@ -18,6 +18,7 @@ import { chartSvg } from './charts.js';
 import { tableCsv } from './report-csv.js';
 import { namedPdfTables, pdfSubtitle, renderReportPdf } from './report-pdf.js';
 import { countShown, hidesSmallCounts, reportTablesFor } from './small-counts.js';
+import { letterheadOf } from '../structures/settings.js';
 
 const YouthFigureSchema = z.object({
   figure: z.enum(['enrolled', 'prepared', 'departed', 'returned', 'withdrawn', 'inTouch', 'presented', 'overdue', 'missingAfter', 'followUpDue', 'followUpDone', 'situation', 'jobOrTraining', 'engaged', 'assessed']).default('enrolled'),
@@ -35,7 +36,7 @@ const GroupFigureSchema = z.object({ figure: z.enum(GROUP_FIGURES).default('all'
 // A figure over ten years can hold thousands of youths: the page lists the first ones, by name.
 const LIST_LIMIT = 2000;
 
-export function reportsRoutes(db: Db): Router {
+export function reportsRoutes(db: Db, uploadDir: string): Router {
   const router = Router();
 
   const chartValue = (lang: string) => (v: number, unit: 'count' | 'avg' | 'pct') =>
@@ -127,7 +128,8 @@ export function reportsRoutes(db: Db): Router {
     const tables = reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), anonymised);
     if (!anonymised) tables.push(...(await namedPdfTables(db, scope, filters, req.t as never, req.lang)));
     const subtitle = pdfSubtitle(filterWords(filters, options, req.t, countryNamer(req.lang), dateFormatter(req.lang)), anonymised, req.t as never, req.lang);
-    const pdf = await renderReportPdf({ title: req.t('reports.pdf.title'), subtitle, tables, lang: req.lang, chartValue: chartValue(req.lang) });
+    const letterhead = await letterheadOf(db, uploadDir, user.structureId);
+    const pdf = await renderReportPdf({ title: req.t('reports.pdf.title'), subtitle, tables, lang: req.lang, chartValue: chartValue(req.lang), letterhead });
     sendDownload(res, 'application/pdf', `tremplin-rapport-${today()}${anonymised ? '-anonyme' : ''}.pdf`, pdf);
   });
 

@@ -17,7 +17,7 @@ import { networkFigures, networkFilterOptions, networkTable, parseNetworkFilters
 import { networkFor, ownStructure, structureFor } from './scope.js';
 import {
   createCoordinator, createNetwork, createStructure, createStructureAdmin, findNetwork, listNetworks, NetworkForm, platformOverview,
-  PlatformAccountForm, setNamedInNetwork, StructureForm, StructureSettingsForm,
+  PlatformAccountForm, StructureForm,
 } from './structure.js';
 
 export function structuresRoutes(db: Db): Router {
@@ -66,6 +66,8 @@ export function structuresRoutes(db: Db): Router {
     const pdf = await renderReportPdf({
       title: req.t('structures.network.pdfTitle', { network: network.name }), subtitle: pdfSubtitle(words, true, req.t as never, req.lang),
       tables: [table], lang: req.lang, chartValue: (v) => formatCell({ value: v, kind: 'count' }, req.lang),
+      // A network speaks for several structures: no one structure's letterhead.
+      letterhead: null,
     });
     await exported(user, network.id, 'pdf', filters);
     download(res, 'application/pdf', `tremplin-reseau-${today()}.pdf`, pdf);
@@ -138,30 +140,6 @@ export function structuresRoutes(db: Db): Router {
   accountPages('/platform/networks/:networkId/coordinators', (req) => networkFor(db, req), (res, network) => ({
     heading: res.locals.t('structures.form.coordinatorTitle', { network: network.name }), intro: res.locals.t('structures.form.coordinatorIntro'),
   }), (network, f) => createCoordinator(db, network, f), 'structures.platform.coordinatorCreated');
-
-  // ---------------------------------------------------------------------------------------------------
-  // A structure's own choice: being named to its network
-
-  const renderSettings = async (req: Request, res: Response, status: number, values: Record<string, string> | null, errors: FormErrors) => {
-    const structure = await ownStructure(db, req);
-    res.status(status).render('structures/settings', {
-      title: res.locals.t('structures.settings.title'), structure, errors,
-      values: values ?? { namedInNetwork: structure.named_in_network ? 'yes' : 'no' },
-    });
-  };
-
-  router.get('/admin/structure', requireSignedIn, requireCan('manageStructure'), async (req, res) => {
-    await renderSettings(req, res, 200, null, {});
-  });
-
-  router.post('/admin/structure', requireSignedIn, requireCan('manageStructure'), async (req, res) => {
-    const structure = await ownStructure(db, req);
-    const posted = await submitForm(req, StructureSettingsForm, (f) => setNamedInNetwork(db, structure.id, f.namedInNetwork), (again) =>
-      renderSettings(req, res, again.status, again.values, again.errors));
-    if (!posted.ok) return;
-    flash(req, 'notice', 'structures.settings.saved');
-    res.redirect(303, '/admin/structure');
-  });
 
   return router;
 }

@@ -71,6 +71,17 @@ describe('migration: every account into a structure, networks', () => {
 
   const counts = async () => Object.fromEntries(await Promise.all(tables.map(async (n) => [n, Number((await t.db(n).count({ n: '*' }))[0]!.n)] as const)));
   const rows = (table: string) => t.db(table).orderBy('id').select('*');
+  /**
+   * Undoes this migration, and before it those that came after it (they refer to its tables), the latest
+   * first. Returns the names undone, in the order they apply.
+   */
+  const undoStructures = async (): Promise<string[]> => {
+    const applied = async () => ((await t.db('knex_migrations').orderBy('id').select('name')) as { name: string }[]).map((m) => m.name);
+    const names = await applied();
+    const undone = names.slice(names.indexOf(STRUCTURES));
+    while ((await applied()).includes(STRUCTURES)) await t.db.migrate.down(migrationConfig());
+    return undone;
+  };
   const structureOf = async (userId: number) => (await t.db('users').where({ id: userId }).first('structure_id')).structure_id as number | null;
 
   // A copy of the demo as an installation has it today: the demo loaded, this migration undone, and the
@@ -79,7 +90,7 @@ describe('migration: every account into a structure, networks', () => {
     t = await createTestDatabase();
     await migrateLatest(t.db);
     ids = await loadDemoData(t.db);
-    await t.db.migrate.down({ ...migrationConfig(), name: STRUCTURES });
+    await undoStructures();
     await t.db('users').whereIn('id', [ids.users.coordinator, ids.users.platform]).del();
     // A worker with one group in each structure: the tie goes to the lowest structure id.
     const [row] = await t.db('users').insert({ role: 'worker', email: 'egal@tremplin.test', display_name: 'Égal Partout', active: true, created_at: 'x', updated_at: 'x' }).returning('id');
@@ -122,11 +133,12 @@ describe('migration: every account into a structure, networks', () => {
   });
 
   it('undoes itself with down(), leaving the data as it was, and applies again', async () => {
-    await t.db.migrate.down({ ...migrationConfig(), name: STRUCTURES });
+    const undone = await undoStructures();
     expect(await rows('users')).to.deep.equal(accountsBefore);
     expect(await rows('structures')).to.deep.equal(structuresBefore);
     expect(await tableNames(t)).not.to.include('networks');
-    expect(await migrateLatest(t.db)).to.deep.equal([STRUCTURES]);
+    expect(undone[0]).to.equal(STRUCTURES);
+    expect(await migrateLatest(t.db)).to.deep.equal(undone);
     expect(await structureOf(ids.users.elodie)).to.equal(ids.structures["MJC d'Halluin"]);
     expect(await counts()).to.deep.equal(countsBefore);
   });

@@ -17,6 +17,7 @@ describe('retention of scans', () => {
   let ids: DemoIds;
   const uploadDir = () => testDatabase().config.uploadDir;
   const firstEnrolment = async (groupId: number) => Number((await testDb()('enrolments').where({ group_id: groupId, status: 'enrolled' }).orderBy('id').first('id')).id);
+  const secondEnrolment = async (groupId: number) => Number((await testDb()('enrolments').where({ group_id: groupId, status: 'enrolled' }).orderBy('id').offset(1).first('id')).id);
   const paper = (enrolmentId: number, kind: Kind) => testDb()('youth_documents').where({ enrolment_id: enrolmentId, kind }).first();
   let lucas: number;
   let walid: number;
@@ -87,5 +88,24 @@ describe('retention of scans', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/documents/purge-cli.ts'], { cwd: ROOT, env });
     expect(stdout).to.include('scans deleted: 1');
     expect((await paper(walid, 'passport_or_id')).scan_path).to.equal(null);
+  });
+
+  it('keeps each structure\'s scans for its own retention, the environment\'s being the default', async () => {
+    const [nextAtBafou, nextAtAlgerie] = [await secondEnrolment(ids.groups.bafou), await secondEnrolment(ids.groups.algerie)];
+    await giveScan(testDb(), uploadDir(), ids.users.elodie, ids.groups.bafou, nextAtBafou, 'passport_or_id');
+    await giveScan(testDb(), uploadDir(), ids.users.karim, ids.groups.algerie, nextAtAlgerie, 'passport_or_id');
+    // Bafou (the MJC's) is back for about four months, Algeria (the mission locale's) for two weeks.
+    await testDb()('structures').where({ id: ids.structures["MJC d'Halluin"]! }).update({ retention_days: 400 });
+    await testDb()('structures').where({ id: ids.structures['Mission locale du Douaisis']! }).update({ retention_days: 3 });
+    expect(await purgeExpiredScans(testDb(), uploadDir(), 90)).to.equal(1);
+    expect((await paper(nextAtAlgerie, 'passport_or_id')).scan_path).to.equal(null);
+    expect((await paper(nextAtBafou, 'passport_or_id')).scan_path).to.be.a('string');
+    const logged = await testDb()('audit_log').where({ action: 'document.scanPurged' }).orderBy('id', 'desc').first('details');
+    expect(JSON.parse(logged.details)).to.deep.equal({ kind: 'passport_or_id', retentionDays: 3 });
+
+    const director = await signIn(buildApp(), DEMO_ACCOUNTS.directorMjc.email);
+    const page = visibleText((await director.get('/admin/retention')).text);
+    expect(page).to.include('400 jours après le retour').and.include('Plus tard (1 scan)');
+    await testDb()('structures').update({ retention_days: null });
   });
 });

@@ -9,6 +9,7 @@ import {
   dueFollowUps, followUpForm, followUpState, listFollowUps, recordFollowUp, scheduleFollowUps, youthsToFollow,
 } from '../../src/followups/followup.js';
 import { parseForm } from '../../src/http/validation.js';
+import { computeDashboard } from '../../src/reports/dashboard.js';
 import { enrolled, newGroup, putInPhase, youth } from '../participants/fixtures.js';
 
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -41,6 +42,23 @@ describe('after-project follow-ups: planning', () => {
     expect(await plannedFor(y.Awa!.enrolment_id)).to.deep.equal(['1: 2030-08-20', '3: 2030-10-20', '6: 2031-01-20', '12: 2031-07-20']);
     expect(await plannedFor(y.Bastien!.enrolment_id)).to.have.length(4);
     expect(await plannedFor(y.Eva!.enrolment_id)).to.have.length(4);
+  });
+
+  it('plans only the milestones the group\'s structure chose; the dashboard then counts nobody at 6 months and shows no share', async () => {
+    const structureId = (await testDb()('users').where({ id: ids.users.karim }).first('structure_id')).structure_id;
+    await testDb()('structures').where({ id: structureId }).update({ follow_up_milestones: '3,12' });
+    try {
+      const { group, y } = await groupBackWithFive();
+      await putInPhase(testDb(), group, 'stay');
+      await advancePhase(testDb(), karim, await testDb()('groups').where({ id: group.id }).first(), 'return', null);
+      expect(await plannedFor(y.Awa!.enrolment_id)).to.deep.equal(['3: 2030-10-20', '12: 2031-07-20']);
+
+      const dashboard = await computeDashboard(testDb(), { role: 'director', userId: ids.users.director, structureId: Number(structureId) }, { group: group.id });
+      expect(dashboard.followUps.map((m) => [m.milestone, m.due])).to.deep.equal([[1, 0], [3, 0], [6, 0], [12, 0]]);
+      expect(dashboard.situations.find((r) => r.at === '6')).to.include({ known: 0, jobOrTraining: 0, share: null });
+    } finally {
+      await testDb()('structures').where({ id: structureId }).update({ follow_up_milestones: null });
+    }
   });
 
   it('follows a youth who withdrew but stays in touch, and not one who was lost from view', async () => {

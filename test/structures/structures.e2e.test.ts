@@ -52,7 +52,8 @@ describe('networks and structures, on a phone', function () {
     await noSidewaysScroll(page, 'the structure page');
     await screenshot(page, 'phone-structure-settings');
     await page.getByLabel('Non, elle apparaît comme « Structure A, B… »').check();
-    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    // The page has the structure's settings' own forms below, each with its button.
+    await page.locator('form[action="/admin/structure"]').getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByText('Choix enregistré.').waitFor();
   });
 

@@ -73,7 +73,7 @@ const TABLES_IN_DELETE_ORDER = [
   'media_youths', 'media', 'image_consents',
   'assessment_answers', 'assessments', 'competences',
   'form_submissions', 'failed_attempts', 'sessions', 'one_time_codes', 'attendance', 'meetings', 'departure_approvals', 'phase_transitions', 'withdrawals', 'youth_links',
-  'enrolments', 'youths', 'group_funders', 'group_companions', 'group_workers', 'groups', 'users', 'structures', 'networks',
+  'enrolments', 'youths', 'group_funders', 'group_companions', 'group_workers', 'groups', 'structure_setting_changes', 'network_setting_changes', 'structure_paper_rules', 'network_paper_rules', 'users', 'structures', 'networks',
 ];
 
 /** Empties every table and loads the demo groups again: the named fixtures most tests start from. */

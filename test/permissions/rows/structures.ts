@@ -18,4 +18,14 @@ export const structuresRows: Record<string, readonly number[]> = {
   'POST /admin/structure':                                            [303, 422, 403, 403, 403, 403, 403, 403, 422, 403, 403],
   'GET /network/export.csv':                                          [303, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403],
   'GET /network/report.pdf':                                          [303, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403],
+  'POST /admin/structure/settings':                                   [303, 422, 403, 403, 403, 403, 403, 403, 422, 403, 403],
+  // No structure of the demo has a logo: its admin finds none (404), nobody else may ask.
+  'POST /admin/structure/logo':                                       [303, 422, 403, 403, 403, 403, 403, 403, 422, 403, 403],
+  'POST /admin/structure/papers':                                     [303, 422, 403, 403, 403, 403, 403, 403, 422, 403, 403],
+  // The network's default papers: its coordinator's, and the platform's for any network.
+  'GET /network/papers':                                              [303, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403],
+  'POST /network/papers':                                             [303, 403, 403, 403, 403, 403, 403, 403, 403, 422, 403],
+  'GET /platform/networks/:networkId/papers':                         [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+  'POST /platform/networks/:networkId/papers':                        [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422],
+  'GET /admin/structure/logo':                                        [303, 404, 403, 403, 403, 403, 403, 403, 404, 403, 403],
 };
