@@ -33,9 +33,12 @@ describe('one-time codes for youths', () => {
   describe('the model', () => {
     it('issues a readable code valid 14 days, stored only as a hash', async () => {
       const id = await newYouth('Aya Test');
+      const before = dayjs();
       const issued = await issueCode(testDb(), id, adminId);
+      const after = dayjs();
       expect(issued.code).to.match(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
-      expect(dayjs(issued.expiresAt).diff(dayjs(), 'day')).to.equal(13);
+      // Fourteen days from the moment it was issued (the test's clock reads before and after it).
+      expect(dayjs(issued.expiresAt).valueOf()).to.be.within(before.add(14, 'day').valueOf(), after.add(14, 'day').valueOf());
       const row = await testDb()('one_time_codes').where({ user_id: id }).first();
       expect(row.code_hash).to.have.length(64);
       expect(JSON.stringify(row)).not.to.include(issued.code.replace('-', ''));
