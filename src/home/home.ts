@@ -27,6 +27,18 @@ export interface Agenda {
 }
 
 /**
+ * The home page's sections, most urgent first: a youth who missed twice may be dropping out, a register not
+ * taken is forgotten by next week, a departure waits on someone; follow-ups and papers have their dates.
+ */
+export const HOME_SECTIONS = ['flagged', 'registers', 'approval', 'followups', 'documents', 'week'] as const;
+export type HomeSection = (typeof HOME_SECTIONS)[number];
+/** Lines each section shows before its "see all": what fits, with the others, in two screens of a phone. */
+export const FIRST_LINES = 2;
+
+/** The section whose "see all" was followed (`/?all=registers`), listed whole; any other value lists none. */
+export const sectionShownWhole = (asked: unknown): HomeSection | null => HOME_SECTIONS.find((s) => s === asked) ?? null;
+
+/**
  * Where a day starts that is not on the agenda: the admin's on the accounts, a youth's on their own journey,
  * a network's coordinator on its figures, the platform's admin on its networks and structures.
  */
