@@ -5,6 +5,7 @@ import { consecutiveUnexcusedAbsences, localNow, type AbsenceFlag } from '../mee
 import { departureGate } from '../phases/phase.js';
 import { documentsDue, type DueItem } from '../documents/readiness.js';
 import { dueFollowUps, type DueFollowUp } from '../followups/followup.js';
+import { settingsOf } from '../structures/settings.js';
 
 export interface AgendaMeeting {
   id: number;
@@ -78,7 +79,21 @@ export async function agendaFor(db: Db, user: Express.User): Promise<Agenda> {
     const gate = await departureGate(db, g);
     if (!gate.approval && gate.departingCount > 0 && gate.youths.length === 0) awaitingApproval.push(g);
   }
-  const followUpsDue = user.role === 'worker' ? await dueFollowUps(db, ids) : [];
+  const followUpsDue = user.role === 'worker' ? await owedFollowUps(db, groups) : [];
   const documentsDueSoon = user.role === 'worker' ? await documentsDue(db, groups) : [];
   return { thisWeek, registersToTake, flagged, awaitingApproval, followUpsDue, documentsDue: documentsDueSoon };
+}
+
+/**
+ * The follow-ups due, as the follow-ups page shows them: the latest round first (a 6-month call can still be
+ * made on time, a 1-month one missed in winter cannot), and none of a round the group's structure no longer
+ * plans — those calls are not owed.
+ */
+async function owedFollowUps(db: Db, groups: ScopedGroup[]): Promise<DueFollowUp[]> {
+  const structureIds = [...new Set(groups.map((g) => g.structure_id))];
+  const planned = new Map(await Promise.all(structureIds.map(async (id) => [id, (await settingsOf(db, id)).milestones] as const)));
+  const structureOf = new Map(groups.map((g) => [g.id, g.structure_id]));
+  return (await dueFollowUps(db, groups.map((g) => g.id)))
+    .filter((f) => planned.get(structureOf.get(f.group_id)!)!.includes(f.milestone_months))
+    .sort((a, b) => b.milestone_months - a.milestone_months || a.due_on.localeCompare(b.due_on));
 }
