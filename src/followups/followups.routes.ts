@@ -13,10 +13,12 @@ import { keptList, type FormErrors } from '../http/validation.js';
 import { paths } from '../http/paths.js';
 import { SITUATIONS } from '../participants/participant.js';
 import {
-  CONTRACTS, ENGAGEMENTS, followUpForm, followUpFormValues, followUpProgress, followUpState, listFollowUps, MILESTONES,
+  CONTRACTS, ENGAGEMENTS, followUpForm, followUpFormValues, followUpProgress, followUpState, listFollowUps,
   planFollowUps, recordFollowUp, rescheduleFollowUp, rescheduleForm, type Engagement, type FollowUpItem,
 } from './followup.js';
 import { followUpFor } from './scope.js';
+import { roundsByUrgency } from './rounds.js';
+import { settingsOf } from '../structures/settings.js';
 
 const keptEngagements = (body: unknown): Engagement[] =>
   keptList(body, 'engagement').filter((x): x is Engagement => (ENGAGEMENTS as readonly string[]).includes(x));
@@ -29,11 +31,11 @@ export function followUpsRoutes(db: Db): Router {
     const on = today();
     const [followUps, progress] = await Promise.all([listFollowUps(db, group.id, on), followUpProgress(db, group.id, on)]);
     const items = followUps.map((f) => ({ ...f, state: followUpState(f, on) }));
+    const { milestones } = await settingsOf(db, group.structure_id);
     res.render('followups/index', {
       title: res.locals.t('followups.titleOf', { group: group.name }),
       group, progress, engagements: ENGAGEMENTS,
-      toDo: items.filter((f) => f.state === 'overdue' || f.state === 'due').sort((a, b) => a.due_on.localeCompare(b.due_on)),
-      byMilestone: MILESTONES.map((m) => ({ months: m, items: items.filter((f) => f.milestone_months === m) })),
+      rounds: roundsByUrgency(items, milestones),
       isBack: hasReturned(group.phase),
     });
   });

@@ -19,6 +19,8 @@ export const homeMessages = defineMessages(
     awaitingApprovalDirector: 'Groupes prêts à partir : il ne manque que votre validation.',
     awaitingApprovalWorker: 'Vos groupes prêts à partir, en attente de la direction.',
     awaitingApprovalEmpty: 'Aucun groupe en attente.',
+    seeAll_one: 'Voir la liste ({{count}})',
+    seeAll_other: 'Voir les {{count}}',
   },
   {
     title: 'Home',
@@ -36,5 +38,7 @@ export const homeMessages = defineMessages(
     awaitingApprovalDirector: 'Groups ready to leave: only your approval is missing.',
     awaitingApprovalWorker: 'Your groups ready to leave, waiting for the director.',
     awaitingApprovalEmpty: 'No group waiting.',
+    seeAll_one: 'See the list ({{count}})',
+    seeAll_other: 'See all {{count}}',
   },
 );

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Db } from '../db/knex.js';
 import { requireSignedIn, signedIn } from '../auth/guards.js';
-import { agendaFor, startPageFor } from './home.js';
+import { agendaFor, FIRST_LINES, sectionShownWhole, startPageFor } from './home.js';
 
 /** Everyone lands where their day starts: workers and directors on what needs them now. */
 export function homeRoutes(db: Db): Router {
@@ -11,7 +11,7 @@ export function homeRoutes(db: Db): Router {
     const elsewhere = startPageFor(user);
     if (elsewhere) return res.redirect(303, elsewhere);
     const agenda = await agendaFor(db, user);
-    res.render('home/index', { title: res.locals.t('home.title'), agenda });
+    res.render('home/index', { title: res.locals.t('home.title'), agenda, whole: sectionShownWhole(req.query.all), firstLines: FIRST_LINES });
   });
   return router;
 }

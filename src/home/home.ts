@@ -5,6 +5,7 @@ import { consecutiveUnexcusedAbsences, localNow, type AbsenceFlag } from '../mee
 import { departureGate } from '../phases/phase.js';
 import { documentsDue, type DueItem } from '../documents/readiness.js';
 import { dueFollowUps, type DueFollowUp } from '../followups/followup.js';
+import { settingsOf } from '../structures/settings.js';
 
 export interface AgendaMeeting {
   id: number;
@@ -25,6 +26,18 @@ export interface Agenda {
   /** Papers due within 14 days or late, in the worker's groups that have not left yet. */
   documentsDue: DueItem[];
 }
+
+/**
+ * The home page's sections, most urgent first: a youth who missed twice may be dropping out, a register not
+ * taken is forgotten by next week, a departure waits on someone; follow-ups and papers have their dates.
+ */
+export const HOME_SECTIONS = ['flagged', 'registers', 'approval', 'followups', 'documents', 'week'] as const;
+export type HomeSection = (typeof HOME_SECTIONS)[number];
+/** Lines each section shows before its "see all": what fits, with the others, in two screens of a phone. */
+export const FIRST_LINES = 2;
+
+/** The section whose "see all" was followed (`/?all=registers`), listed whole; any other value lists none. */
+export const sectionShownWhole = (asked: unknown): HomeSection | null => HOME_SECTIONS.find((s) => s === asked) ?? null;
 
 /**
  * Where a day starts that is not on the agenda: the admin's on the accounts, a youth's on their own journey,
@@ -66,7 +79,21 @@ export async function agendaFor(db: Db, user: Express.User): Promise<Agenda> {
     const gate = await departureGate(db, g);
     if (!gate.approval && gate.departingCount > 0 && gate.youths.length === 0) awaitingApproval.push(g);
   }
-  const followUpsDue = user.role === 'worker' ? await dueFollowUps(db, ids) : [];
+  const followUpsDue = user.role === 'worker' ? await owedFollowUps(db, groups) : [];
   const documentsDueSoon = user.role === 'worker' ? await documentsDue(db, groups) : [];
   return { thisWeek, registersToTake, flagged, awaitingApproval, followUpsDue, documentsDue: documentsDueSoon };
+}
+
+/**
+ * The follow-ups due, as the follow-ups page shows them: the latest round first (a 6-month call can still be
+ * made on time, a 1-month one missed in winter cannot), and none of a round the group's structure no longer
+ * plans — those calls are not owed.
+ */
+async function owedFollowUps(db: Db, groups: ScopedGroup[]): Promise<DueFollowUp[]> {
+  const structureIds = [...new Set(groups.map((g) => g.structure_id))];
+  const planned = new Map(await Promise.all(structureIds.map(async (id) => [id, (await settingsOf(db, id)).milestones] as const)));
+  const structureOf = new Map(groups.map((g) => [g.id, g.structure_id]));
+  return (await dueFollowUps(db, groups.map((g) => g.id)))
+    .filter((f) => planned.get(structureOf.get(f.group_id)!)!.includes(f.milestone_months))
+    .sort((a, b) => b.milestone_months - a.milestone_months || a.due_on.localeCompare(b.due_on));
 }

@@ -315,7 +315,7 @@ describe('required papers (pages)', () => {
 
   describe('the worker’s home page', () => {
     it('lists the papers due within 14 days or late', async () => {
-      const text = visibleText((await karim.get('/')).text);
+      const text = visibleText((await karim.get('/?all=documents')).text);
       expect(text).to.include('Papiers à rendre (14 jours)').and.include('Yanis Mebarki').and.include('Passeport');
     });
   });

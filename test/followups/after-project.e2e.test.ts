@@ -41,7 +41,7 @@ describe('restitution and after the project, in a browser', function () {
       await screenshot(page, `${size}-restitution-new-errors`);
 
       await page.goto(session.url(`/groups/${ids.groups.dispensaire}/followups`));
-      expect(await seen(page)).to.include('À faire maintenant (5)');
+      expect(await seen(page)).to.include('À 12 mois (4 faits sur 9)');
       await noSidewaysScroll(page, 'the follow-ups');
       await screenshot(page, `${size}-followups-index`);
 

@@ -21,12 +21,15 @@ describe('after-project follow-ups (pages)', () => {
   });
 
   describe('the worker’s home page', () => {
-    it('lists the follow-ups overdue or due within 14 days', async () => {
+    it('lists the follow-ups overdue or due within 14 days, the first two and the way to them all', async () => {
       const text = visibleText((await karim.get('/')).text);
       expect(text).to.include('Suivis à faire (5)');
       const card = text.slice(text.indexOf('Suivis à faire'));
-      expect(card).to.include('Sarah Benoît en retard').and.include('Dylan Lemaire').and.include('Suivi à 12 mois');
-      expect(card.indexOf('Sarah')).to.be.lessThan(card.indexOf('Dylan'));
+      expect(card).to.include('Sarah Benoît en retard').and.include('Suivi à 12 mois').and.include('Voir les 5').and.not.include('Dylan Lemaire');
+      const all = visibleText((await karim.get('/?all=followups')).text);
+      const whole = all.slice(all.indexOf('Suivis à faire'));
+      expect(whole).to.include('Dylan Lemaire').and.not.include('Voir les 5');
+      expect(whole.indexOf('Sarah')).to.be.lessThan(whole.indexOf('Dylan'));
     });
 
     it('shows nothing to the worker of other groups', async () => {
@@ -36,18 +39,49 @@ describe('after-project follow-ups (pages)', () => {
   });
 
   describe('GET /groups/:id/followups', () => {
-    it('lists the follow-ups by milestone, what is overdue or due first, with situations and engagement', async () => {
+    it('shows the round due now first, what is overdue or due on top, and folds the other rounds with their count', async () => {
       const res = await karim.get(`${dispensaire}/followups`);
       expect(res.status).to.equal(200);
       const text = visibleText(res.text);
       expect(text).to.include('Suivis après-projet').and.include('31 faits sur 36');
-      expect(text).to.include('À faire maintenant (5)');
-      expect(text).to.include('À 1 mois (9/9)').and.include('À 12 mois (4/9)');
+      expect(text).to.include('À 12 mois (4 faits sur 9) à faire maintenant');
+      expect(text.indexOf('À 12 mois')).to.be.lessThan(text.indexOf('À 1 mois 9 faits sur 9'));
+      expect(text).to.include('À 3 mois 9 faits sur 9').and.include('À 6 mois 9 faits sur 9');
       expect(text).to.include('A créé une association').and.include('En formation').and.include('En emploi (CDD)');
       expect(text).to.include('a quitté le projet, garde le contact');
       expect(text).not.to.include('Nathan');
-      const twelve = text.slice(text.indexOf('À 12 mois'));
-      expect(twelve.indexOf('en retard')).to.be.lessThan(twelve.indexOf('fait le'));
+      // Those to call first, then the 4 done folded under their count.
+      expect(text).to.match(/À 12 mois \(4 faits sur 9\)[^]*en retard[^]*\b4 faits(?! sur)[^]*fait le/);
+    });
+
+    it('folds the older rounds still overdue under their count, the most recent first', async () => {
+      const enrolments = testDb()('enrolments').where({ group_id: ids.groups.dispensaire }).select('id');
+      const undone = await testDb()('follow_ups').whereIn('enrolment_id', enrolments).whereIn('milestone_months', [1, 3]).select('*');
+      try {
+        await testDb()('follow_ups').whereIn('id', undone.map((f) => f.id)).update({ done_on: null });
+        const text = visibleText((await karim.get(`${dispensaire}/followups`)).text);
+        expect(text.indexOf('À 12 mois (4 faits sur 9)')).to.be.lessThan(text.indexOf('À 3 mois 9 en retard'));
+        expect(text.indexOf('À 3 mois 9 en retard')).to.be.lessThan(text.indexOf('À 1 mois 9 en retard'));
+        expect(text.indexOf('À 1 mois 9 en retard')).to.be.lessThan(text.indexOf('À 6 mois 9 faits sur 9'));
+      } finally {
+        for (const f of undone) await testDb()('follow_ups').where({ id: f.id }).update({ done_on: f.done_on });
+      }
+    });
+
+    it('does not list as overdue the rounds the structure does not plan', async () => {
+      const group = await testDb()('groups').where({ id: ids.groups.dispensaire }).first('structure_id');
+      const sarah = await followUpOf('Sarah', 1);
+      try {
+        await testDb()('follow_ups').where({ id: sarah.id }).update({ done_on: null });
+        expect(visibleText((await karim.get(`${dispensaire}/followups`)).text)).to.include('À 1 mois 1 en retard');
+        await testDb()('structures').where({ id: group.structure_id }).update({ follow_up_milestones: '6,12' });
+        const text = visibleText((await karim.get(`${dispensaire}/followups`)).text);
+        expect(text).to.include('À 1 mois 8 faits sur 8');
+        expect(text).not.to.match(/À 1 mois \d+ en retard/);
+      } finally {
+        await testDb()('structures').where({ id: group.structure_id }).update({ follow_up_milestones: null });
+        await testDb()('follow_ups').where({ id: sarah.id }).update({ done_on: sarah.done_on });
+      }
     });
 
     it('lets the director read them, and keeps them from the youths', async () => {
