@@ -46,6 +46,7 @@ export const documentsMessages = defineMessages(
       notGiven: '$t(documents.kinds.{{kind}}) : pas encore rendu',
       notChecked: '$t(documents.kinds.{{kind}}) : rendu, pas encore vérifié',
       rejected: '$t(documents.kinds.{{kind}}) : refusé ({{reason}})',
+      notValid: '$t(documents.kinds.{{kind}}) : vérifié, pas valable pour le voyage ({{reason}})',
       passportExpires: 'Passeport : expire le {{date, datetime(dateStyle: long; timeZone: UTC)}}, il doit être valable jusqu’au {{until, datetime(dateStyle: long; timeZone: UTC)}}',
       expires: '$t(documents.kinds.{{kind}}) : valable jusqu’au {{date, datetime(dateStyle: long; timeZone: UTC)}}, il faut jusqu’au {{until, datetime(dateStyle: long; timeZone: UTC)}}',
       insuranceStartsLate: 'Assurance voyage : ne couvre qu’à partir du {{date, datetime(dateStyle: long; timeZone: UTC)}}, après le départ',
@@ -167,6 +168,10 @@ export const documentsMessages = defineMessages(
       button: 'Enregistrer',
       doneChecked: 'Papier vérifié.',
       doneRejected: 'Papier refusé. Le jeune voit pourquoi.',
+      doneInvalid: 'Papier vérifié, pas valable pour le voyage : il reste à rendre. Le jeune voit pourquoi.',
+      invalid: 'Vérifié, pas valable',
+      knownInvalid: 'Pas valable pour le voyage :',
+      invalidReason: 'Message pour le jeune (obligatoire pour un refus)',
     },
     errors: {
       scanRequired: 'Ajoute une photo ou un scan du papier.',
@@ -183,6 +188,8 @@ export const documentsMessages = defineMessages(
       reasonRequired: 'Dites pourquoi le papier est refusé.',
       nothingToCheck: 'Rien à vérifier : aucun papier n’a été rendu.',
       visaNotGranted: 'Un visa ne peut être vérifié qu’une fois accordé.',
+      notValid: 'Ce papier n’est pas bon pour le voyage (voir pourquoi ci-dessus) : choisissez « vérifié, pas valable » ou « refusé ».',
+      invalidReasonRequired: 'Dites pourquoi ce papier n’est pas valable.',
     },
     home: {
       title: 'Papiers à rendre (14 jours)',
@@ -208,7 +215,7 @@ export const documentsMessages = defineMessages(
       total_one: '{{count}} ligne',
       total_other: '{{count}} lignes',
       actions: {
-        document: { upload: 'a envoyé', check: 'a vérifié', reject: 'a refusé', download: 'a téléchargé', scanPurged: 'scan effacé' },
+        document: { upload: 'a envoyé', check: 'a vérifié', checkInvalid: 'a vérifié, pas valable', reject: 'a refusé', download: 'a téléchargé', scanPurged: 'scan effacé' },
         requirements: { update: 'a réglé les papiers demandés' },
         medium: { clearanceWithdrawn: 'a modifié un média autorisé au-delà du groupe : il revient au groupe' },
       },
@@ -273,6 +280,7 @@ export const documentsMessages = defineMessages(
       notGiven: '$t(documents.kinds.{{kind}}): not handed in yet',
       notChecked: '$t(documents.kinds.{{kind}}): handed in, not checked yet',
       rejected: '$t(documents.kinds.{{kind}}): refused ({{reason}})',
+      notValid: '$t(documents.kinds.{{kind}}): checked, not valid for the trip ({{reason}})',
       passportExpires: 'Passport: expires on {{date, datetime(dateStyle: long; timeZone: UTC)}}, it must be valid until {{until, datetime(dateStyle: long; timeZone: UTC)}}',
       expires: '$t(documents.kinds.{{kind}}): valid until {{date, datetime(dateStyle: long; timeZone: UTC)}}, needed until {{until, datetime(dateStyle: long; timeZone: UTC)}}',
       insuranceStartsLate: 'Travel insurance: covers only from {{date, datetime(dateStyle: long; timeZone: UTC)}}, after the departure',
@@ -394,6 +402,10 @@ export const documentsMessages = defineMessages(
       button: 'Save',
       doneChecked: 'Paper checked.',
       doneRejected: 'Paper refused. The youth sees why.',
+      doneInvalid: 'Paper checked, not valid for the trip: it is still to hand in. The youth sees why.',
+      invalid: 'Checked, not valid',
+      knownInvalid: 'Not valid for the trip:',
+      invalidReason: 'Message for the youth (needed to refuse)',
     },
     errors: {
       scanRequired: 'Add a photo or a scan of the paper.',
@@ -410,6 +422,8 @@ export const documentsMessages = defineMessages(
       reasonRequired: 'Say why the paper is refused.',
       nothingToCheck: 'Nothing to check: no paper was handed in.',
       visaNotGranted: 'A visa can only be checked once granted.',
+      notValid: 'This paper is not good for the trip (see why above): choose “checked, not valid” or “refused”.',
+      invalidReasonRequired: 'Say why this paper is not valid.',
     },
     home: {
       title: 'Papers due (14 days)',
@@ -435,7 +449,7 @@ export const documentsMessages = defineMessages(
       total_one: '{{count}} line',
       total_other: '{{count}} lines',
       actions: {
-        document: { upload: 'sent', check: 'checked', reject: 'refused', download: 'downloaded', scanPurged: 'scan deleted' },
+        document: { upload: 'sent', check: 'checked', checkInvalid: 'checked, not valid', reject: 'refused', download: 'downloaded', scanPurged: 'scan deleted' },
         requirements: { update: 'set the papers asked for' },
         medium: { clearanceWithdrawn: 'edited a medium cleared beyond the group: it is back to the group only' },
       },

@@ -20,11 +20,13 @@ import {
 import { retentionOverview, structureRetentionDays, PURGED_KINDS } from './retention.js';
 import { papersFor, requiredPaperFor, type RequiredPaper, type YouthPapers } from './scope.js';
 import {
-  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, logDownload, SCAN_TYPES,
-  type Evaluation,
+  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, knownInvalidity, logDownload, SCAN_TYPES,
+  type Evaluation, type MissingDocument,
 } from './youth-document.js';
 
 const paperPath = (p: RequiredPaper) => `${paths.groupYouthDocuments(p.group.id, p.file.enrolment_id)}#paper-${p.requirement.kind}`;
+
+type CheckedEvaluation = Evaluation & { invalidity: MissingDocument | null };
 
 function redirectWithFlash(req: Request, res: Response, message: string, url: string): void {
   flash(req, 'notice', message);
@@ -41,11 +43,13 @@ export function documentsRoutes(db: Db, config: Config): Router {
     form: { kind?: string; errors?: FormErrors; values?: Record<string, string> } = {},
   ) {
     const [rules, docs] = await Promise.all([requirementsOf(db, [p.group]), documentsOfEnrolments(db, [p.file.enrolment_id])]);
-    const papers: Evaluation[] = rules
+    // Each handed-in paper with what its dates already say against it, so the check form says it first.
+    const papers: CheckedEvaluation[] = rules
       .get(p.group.id)!
       .filter((r) => r.enabled)
       .map((r) => evaluate(r, p.file, p.group, docs.find((d) => d.kind === r.kind)))
-      .filter((e) => e.applies);
+      .filter((e) => e.applies)
+      .map((e) => ({ ...e, invalidity: e.doc ? knownInvalidity(e.requirement, p.file, p.group, e.doc) : null }));
     res.status(status).render('documents/youth', {
       title: p.user.id === p.file.user_id
         ? res.locals.t('documents.youth.mine')
@@ -137,10 +141,11 @@ export function documentsRoutes(db: Db, config: Config): Router {
   router.post('/groups/:id/youths/:enrolmentId/documents/:kind/status', requireSignedIn, async (req, res) => {
     const paper = await requiredPaperFor(db, req, 'checkYouthDocuments');
     const posted = await submitForm(req, CheckForm, (f) =>
-      checkDocument(db, paper.user, { ...paper.target, requirement: paper.requirement }, f.decision, f.reason), (again) =>
+      checkDocument(db, paper.user, { ...paper.target, requirement: paper.requirement, youth: paper.file, trip: paper.group }, f.decision, f.reason), (again) =>
       renderPapers(res, paper, again.status, { kind: `${paper.requirement.kind}-check`, ...again }));
     if (!posted.ok) return;
-    redirectWithFlash(req, res, posted.data.decision === 'checked' ? 'documents.check.doneChecked' : 'documents.check.doneRejected', paperPath(paper));
+    const done = { checked: 'documents.check.doneChecked', invalid: 'documents.check.doneInvalid', rejected: 'documents.check.doneRejected' }[posted.data.decision];
+    redirectWithFlash(req, res, done, paperPath(paper));
   });
 
   router.get('/groups/:id/youths/:enrolmentId/documents/:kind/scan', requireSignedIn, async (req, res) => {

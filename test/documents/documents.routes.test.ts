@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import dayjs from 'dayjs';
 import type { Express } from 'express';
 import { appOnDemo, buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
 import { testDatabase, testDb } from '../support/database.js';
 import { userFor } from '../support/accounts.js';
 import { recordAudit } from '../../src/documents/audit-log.js';
+import { missingDocuments } from '../../src/documents/readiness.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { jpegBytes, pdfBytes, pngBytes } from './fixtures.js';
 import { enrolmentOf, youthWithAccount } from '../participants/fixtures.js';
@@ -237,6 +239,41 @@ describe('required papers (pages)', () => {
       const checked = await postForm(karim, `${papersOf(mamadou)}/image_rights/status`, { decision: 'checked' }, papersOf(mamadou));
       expect(checked.status).to.equal(303);
       expect(await paperOf(mamadou, 'image_rights')).to.include({ status: 'checked', rejection_reason: null });
+    });
+
+    it('will not check as fine a passport that expires too soon: says why on the spot and records "checked, not valid", still missing at the gate', async () => {
+      const samir = await enrolmentOf(testDb(), ids.groups.sadiola, 'Samir');
+      const soon = dayjs().add(30, 'day').format('YYYY-MM-DD');
+      await upload(karim, samir, 'passport_or_id', { expiryDate: soon }, { bytes: pdfBytes(), name: 'p.pdf', type: 'application/pdf' });
+      const paperCard = (html: string) => visibleText(html.slice(html.indexOf('id="paper-passport_or_id"'), html.indexOf('</section>', html.indexOf('id="paper-passport_or_id"'))));
+
+      const shown = paperCard((await karim.get(papersOf(samir))).text);
+      expect(shown).to.include('Pas valable pour le voyage : Passeport : expire le');
+      expect(shown).to.include('Vérifié, pas valable').and.not.include('Bon pour le voyage');
+
+      const asFine = await postForm(karim, `${papersOf(samir)}/passport_or_id/status`, { decision: 'checked' }, papersOf(samir));
+      expect(asFine.status).to.equal(422);
+      expect(paperCard(asFine.text)).to.include('Ce papier n’est pas bon pour le voyage');
+      expect(await paperOf(samir, 'passport_or_id')).to.include({ status: 'received' });
+
+      const invalid = await postForm(karim, `${papersOf(samir)}/passport_or_id/status`, { decision: 'invalid', reason: 'Fais refaire ton passeport.' }, papersOf(samir));
+      expect(invalid.status).to.equal(303);
+      expect(await paperOf(samir, 'passport_or_id')).to.include({ status: 'invalid', rejection_reason: 'Fais refaire ton passeport.', checked_by: ids.users.karim });
+      const after = (await karim.get(papersOf(samir))).text;
+      expect(visibleText(after)).to.include('Papier vérifié, pas valable pour le voyage').and.not.include('Papier vérifié.');
+      expect(paperCard(after)).to.include('Pas valable').and.include('Fais refaire ton passeport.');
+      const gate = (await missingDocuments(testDb(), ids.groups.sadiola)).get(samir)!;
+      expect(gate.map((m) => m.key)).to.include('documents.missing.passportExpires');
+
+      // Once the group's dates no longer stand against it, the worker's finding still does.
+      await testDb()('youth_documents').where({ enrolment_id: samir, kind: 'passport_or_id' }).update({ expiry_date: '2099-12-31' });
+      expect((await missingDocuments(testDb(), ids.groups.sadiola)).get(samir)!.map((m) => m.key)).to.include('documents.missing.notValid');
+      const noReason = await postForm(karim, `${papersOf(samir)}/passport_or_id/status`, { decision: 'invalid' }, papersOf(samir));
+      expect(noReason.status).to.equal(422);
+      expect(visibleText(noReason.text)).to.include('Dites pourquoi ce papier n’est pas valable.');
+      const nowFine = await postForm(karim, `${papersOf(samir)}/passport_or_id/status`, { decision: 'checked' }, papersOf(samir));
+      expect(nowFine.status).to.equal(303);
+      expect((await missingDocuments(testDb(), ids.groups.sadiola)).get(samir)?.map((m) => m.key) ?? []).to.not.include('documents.missing.notValid');
     });
 
     it('has nothing to check when nothing was handed in, and no visa to check before it is granted', async () => {
