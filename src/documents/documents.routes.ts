@@ -135,7 +135,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
     });
     if (!posted.ok) return;
     await ensureRequirements(db, paper.group);
-    redirectWithFlash(req, res, 'documents.handIn.done', paperPath(paper));
+    redirectWithFlash(req, res, paper.user.id === paper.file.user_id ? 'documents.handIn.done' : 'documents.handIn.doneTheirs', paperPath(paper));
   }, uploadProblem);
 
   router.post('/groups/:id/youths/:enrolmentId/documents/:kind/status', requireSignedIn, async (req, res) => {

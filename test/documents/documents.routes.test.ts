@@ -67,6 +67,15 @@ describe('required papers (pages)', () => {
     });
   });
 
+  describe('GET /groups/:id/youths/:enrolmentId/documents', () => {
+    it('speaks of the youth to the worker (“son passeport”), where it speaks to the youth on her own page', async () => {
+      const text = visibleText((await karim.get(papersOf(inesId))).text);
+      expect(text).to.include('Son passeport, valable au moins jusqu’au').and.include('Le visa collé dans son passeport');
+      expect(text).to.include('Sur un téléphone, la photo se prend directement.');
+      expect(text).to.not.match(/\b[Tt](on|a|es) (passeport|carnet|photo)\b|\btu\b|\btoi\b/);
+    });
+  });
+
   describe('a youth’s own papers', () => {
     it('are linked from her group page as “Mes papiers”, with what to bring and the deadlines', async () => {
       const group = await ines.get(`/groups/${ids.groups.sadiola}`);
@@ -114,7 +123,7 @@ describe('required papers (pages)', () => {
       }
       expect((await paperOf(samir, 'passport_or_id')).expiry_date).to.equal('2031-05-04');
       const page = visibleText((await karim.get(papersOf(samir))).text);
-      expect(page).to.include('Papier reçu.').and.include('Valable jusqu’au 4 mai 2031').and.include('Couvre du 1 janv. 2020 au 1 janv. 2099');
+      expect(page).to.include('Papier enregistré, à vérifier.').and.include('Valable jusqu’au 4 mai 2031').and.include('Couvre du 1 janv. 2020 au 1 janv. 2099');
       expect(filesUnder(path.join(uploadDir(), 'tmp'))).to.deep.equal([]);
     });
 
@@ -169,7 +178,7 @@ describe('required papers (pages)', () => {
       const kevin = await enrolmentOf(testDb(), ids.groups.sadiola, 'Kevin');
       const noScan = await upload(ines, inesId, 'image_rights', {});
       expect(noScan.status).to.equal(422);
-      expect(visibleText(noScan.text)).to.include('Ajoute une photo ou un scan du papier.');
+      expect(visibleText(noScan.text)).to.include('Il manque une photo ou un scan du papier.');
       const badDates = await upload(karim, kevin, 'insurance', { validFrom: '2027-07-01', expiryDate: '2027-06-01' }, { bytes: pdfBytes(), name: 'a.pdf', type: 'application/pdf' });
       expect(badDates.status).to.equal(422);
       expect(visibleText(badDates.text)).to.include('La fin doit être après le début.');
@@ -192,7 +201,7 @@ describe('required papers (pages)', () => {
       expect((await upload(karim, kevin, 'visa', { visaAppliedOn: '2026-01-05', visaDecision: 'pending' })).status).to.equal(303);
       expect(await paperOf(kevin, 'visa')).to.include({ status: 'received', visa_decision: 'pending', visa_applied_on: '2026-01-05', scan_path: null });
       const granted = await upload(karim, kevin, 'visa', { visaAppliedOn: '2026-01-05', visaDecision: 'granted' }, { bytes: jpegBytes(), name: 'visa.jpg', type: 'image/jpeg' });
-      expect(visibleText(granted.text)).to.include('Écris jusqu’à quand le visa est valable.');
+      expect(visibleText(granted.text)).to.include('Il manque la date jusqu’à laquelle le visa est valable.');
     });
 
     it('replaces the previous scan, deletes its file, and asks for a new check', async () => {
