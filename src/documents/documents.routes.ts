@@ -13,6 +13,7 @@ import type { ScopedGroup } from '../groups/group.js';
 import { groupFor } from '../groups/scope.js';
 import { isMinorAt } from '../participants/participant.js';
 import { auditFilterChoices, listAudit } from './audit-log.js';
+import { BoardCheckForm, checkReceivedPapers, type BulkCheckResult } from './bulk-check.js';
 import { countNotLeaving, readinessOfGroup } from './readiness.js';
 import {
   ensureRequirements, isKind, requirementsFormValues, requirementsOf, resetRequirements, saveRequirements, RequirementsForm, HEALTH_DETAILS,
@@ -64,12 +65,25 @@ export function documentsRoutes(db: Db, config: Config): Router {
   // ---------------------------------------------------------------------------------------------------
   // The group's board and rules
 
+  const renderBoard = async (res: Response, group: ScopedGroup, status = 200, results: BulkCheckResult[] | null = null, errors: FormErrors = {}) => {
+    const [board, notLeaving] = await Promise.all([readinessOfGroup(db, group), countNotLeaving(db, group.id)]);
+    res.status(status).render('documents/board', {
+      title: res.locals.t('documents.board.title'), group, board, notLeaving, readyCount: board.youths.filter((y) => y.ready).length, results, errors,
+    });
+  };
+
   router.get('/groups/:id/documents', requireSignedIn, async (req, res) => {
     const { group } = await groupFor(db, req, 'viewReadiness');
-    const [board, notLeaving] = await Promise.all([readinessOfGroup(db, group), countNotLeaving(db, group.id)]);
-    res.render('documents/board', {
-      title: res.locals.t('documents.board.title'), group, board, notLeaving, readyCount: board.youths.filter((y) => y.ready).length,
-    });
+    await renderBoard(res, group);
+  });
+
+  // The board itself answers, with each paper's result: a redirect would lose them, and posting again
+  // finds nothing left to check.
+  router.post('/groups/:id/documents/check', requireSignedIn, async (req, res) => {
+    const { user, group } = await groupFor(db, req, 'checkGroupDocuments');
+    const posted = await submitForm(req, BoardCheckForm, (line) => checkReceivedPapers(db, user, group, line), (again) =>
+      renderBoard(res, group, again.status, null, again.errors));
+    if (posted.ok) await renderBoard(res, group, 200, posted.result);
   });
 
   const renderRequirements = async (res: Response, group: ScopedGroup, status: number, values: Record<string, string>, errors: FormErrors) => {

@@ -67,6 +67,44 @@ describe('required papers (pages)', () => {
     });
   });
 
+  describe('POST /groups/:id/documents/check', () => {
+    it('checks a whole column of received papers at once, each with its result; a paper its dates say is not valid is not checked and says why', async () => {
+      const chloe = await enrolmentOf(testDb(), ids.groups.sadiola, 'Chloé');
+      const received = await testDb()('youth_documents').join('enrolments', 'enrolments.id', 'youth_documents.enrolment_id')
+        .where({ 'enrolments.group_id': ids.groups.sadiola, kind: 'passport_or_id', 'youth_documents.status': 'received' }).pluck('enrolment_id');
+      expect(received).to.include(chloe).and.include(inesId);
+      const board = visibleText((await karim.get(`/groups/${ids.groups.sadiola}/documents`)).text);
+      expect(board).to.include(`Passeport (${received.length})`);
+
+      const res = await postForm(karim, `/groups/${ids.groups.sadiola}/documents/check`, { kind: 'passport_or_id' }, `/groups/${ids.groups.sadiola}/documents`);
+      expect(res.status).to.equal(200);
+      const text = visibleText(res.text);
+      expect(text).to.include('Inès Dufour — Passeport : vérifié');
+      expect(text).to.match(/Chloé Lefebvre — Passeport : pas vérifié\. Passeport : expire le/);
+      expect(text).to.include(`${received.length - 1} vérifié(s), 1 laissé(s) à voir sur leur page.`);
+      expect(await paperOf(inesId, 'passport_or_id')).to.include({ status: 'checked', checked_by: ids.users.karim });
+      expect(await paperOf(chloe, 'passport_or_id')).to.include({ status: 'received' });
+
+      // Posting again finds nothing left but Chloé's passport, still not checked.
+      const again = visibleText((await postForm(karim, `/groups/${ids.groups.sadiola}/documents/check`, { kind: 'passport_or_id' }, `/groups/${ids.groups.sadiola}/documents`)).text);
+      expect(again).to.include('0 vérifié(s), 1 laissé(s)');
+    });
+
+    it('checks one youth’s row, and refuses a form naming neither a youth nor a paper', async () => {
+      const manon = await enrolmentOf(testDb(), ids.groups.sadiola, 'Manon');
+      const res = await postForm(karim, `/groups/${ids.groups.sadiola}/documents/check`, { youth: String(manon) }, `/groups/${ids.groups.sadiola}/documents`);
+      expect(res.status).to.equal(200);
+      const text = visibleText(res.text);
+      expect(text).to.include('Manon').and.include('Autorisation de sortie du territoire : vérifié').and.include('Pièce d’identité du parent : vérifié');
+      expect(await paperOf(manon, 'exit_authorisation')).to.include({ status: 'checked' });
+      const neither = await postForm(karim, `/groups/${ids.groups.sadiola}/documents/check`, {}, `/groups/${ids.groups.sadiola}/documents`);
+      expect(neither.status).to.equal(422);
+      expect(visibleText(neither.text)).to.include('Choisissez un jeune ou un papier à vérifier.');
+      const both = await postForm(karim, `/groups/${ids.groups.sadiola}/documents/check`, { youth: String(manon), kind: 'visa' }, `/groups/${ids.groups.sadiola}/documents`);
+      expect(both.status).to.equal(422);
+    });
+  });
+
   describe('GET /groups/:id/youths/:enrolmentId/documents', () => {
     it('speaks of the youth to the worker (“son passeport”), where it speaks to the youth on her own page', async () => {
       const text = visibleText((await karim.get(papersOf(inesId))).text);
