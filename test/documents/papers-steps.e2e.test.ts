@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import dayjs from 'dayjs';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { readinessOfGroup } from '../../src/documents/readiness.js';
-import { countSteps, PHONE, signInThroughForm, useBrowserSession } from '../support/browser.js';
+import { countSteps, horizontalOverflow, PHONE, screenshot, signInThroughForm, useBrowserSession } from '../support/browser.js';
 import { testDb } from '../support/database.js';
 import { userFor } from '../support/accounts.js';
 import { enrolled, newGroup, youth } from '../participants/fixtures.js';
@@ -51,6 +51,8 @@ describe('what checking a group’s papers costs on a phone', function () {
       await page.locator('.board-check').getByRole('button').first().click();
       await page.locator('.board-results').waitFor();
     }
+    expect(await horizontalOverflow(page), 'sideways scrolling on the board with its results').to.equal(0);
+    await screenshot(page, 'phone-documents-board-checked');
     const checked = await testDb()('youth_documents').join('enrolments', 'enrolments.id', 'youth_documents.enrolment_id').where({ group_id: groupId, 'youth_documents.status': 'checked' }).count({ n: '*' });
     expect(Number(checked[0]!.n)).to.equal(26);
     expect(await page.locator('.board-check').count()).to.equal(0);
