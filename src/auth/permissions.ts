@@ -78,6 +78,7 @@ const rules = {
     leadsGroup(u, r.group) || (u.role === 'director' && r.group.access === 'director') || (u.role === 'youth' && r.youthUserId === u.id),
   uploadYouthDocument: (u, r: YouthRecord) => leadsGroup(u, r.group) || (u.role === 'youth' && r.youthUserId === u.id),
   checkYouthDocuments: (u, r: YouthRecord) => leadsGroup(u, r.group),
+  checkGroupDocuments: (u, g: GroupRecord) => leadsGroup(u, g),
   manageRequirements: (u, g: GroupRecord) => leadsGroup(u, g),
   viewReadiness: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
   recordConsent: (u, r: YouthRecord) => leadsGroup(u, r.group),

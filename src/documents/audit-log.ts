@@ -9,7 +9,7 @@ import { nowIso } from '../db/time.js';
  * (/admin/audit); nobody edits them.
  */
 export const AUDIT_ACTIONS = [
-  'document.upload', 'document.check', 'document.reject', 'document.download', 'document.scanPurged', 'requirements.update',
+  'document.upload', 'document.check', 'document.checkInvalid', 'document.reject', 'document.download', 'document.scanPurged', 'requirements.update',
   'medium.clearanceWithdrawn',
   // A network's figures taken away (CSV, PDF) by its coordinator: figures only, but they leave the app.
   'network.export',

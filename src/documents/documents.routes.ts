@@ -13,6 +13,7 @@ import type { ScopedGroup } from '../groups/group.js';
 import { groupFor } from '../groups/scope.js';
 import { isMinorAt } from '../participants/participant.js';
 import { auditFilterChoices, listAudit } from './audit-log.js';
+import { BoardCheckForm, checkReceivedPapers, type BulkCheckResult } from './bulk-check.js';
 import { countNotLeaving, readinessOfGroup } from './readiness.js';
 import {
   ensureRequirements, isKind, requirementsFormValues, requirementsOf, resetRequirements, saveRequirements, RequirementsForm, HEALTH_DETAILS,
@@ -20,11 +21,13 @@ import {
 import { retentionOverview, structureRetentionDays, PURGED_KINDS } from './retention.js';
 import { papersFor, requiredPaperFor, type RequiredPaper, type YouthPapers } from './scope.js';
 import {
-  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, logDownload, SCAN_TYPES,
-  type Evaluation,
+  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, knownInvalidity, logDownload, SCAN_TYPES,
+  type Evaluation, type MissingDocument,
 } from './youth-document.js';
 
 const paperPath = (p: RequiredPaper) => `${paths.groupYouthDocuments(p.group.id, p.file.enrolment_id)}#paper-${p.requirement.kind}`;
+
+type CheckedEvaluation = Evaluation & { invalidity: MissingDocument | null };
 
 function redirectWithFlash(req: Request, res: Response, message: string, url: string): void {
   flash(req, 'notice', message);
@@ -41,11 +44,13 @@ export function documentsRoutes(db: Db, config: Config): Router {
     form: { kind?: string; errors?: FormErrors; values?: Record<string, string> } = {},
   ) {
     const [rules, docs] = await Promise.all([requirementsOf(db, [p.group]), documentsOfEnrolments(db, [p.file.enrolment_id])]);
-    const papers: Evaluation[] = rules
+    // Each handed-in paper with what its dates already say against it, so the check form says it first.
+    const papers: CheckedEvaluation[] = rules
       .get(p.group.id)!
       .filter((r) => r.enabled)
       .map((r) => evaluate(r, p.file, p.group, docs.find((d) => d.kind === r.kind)))
-      .filter((e) => e.applies);
+      .filter((e) => e.applies)
+      .map((e) => ({ ...e, invalidity: e.doc ? knownInvalidity(e.requirement, p.file, p.group, e.doc) : null }));
     res.status(status).render('documents/youth', {
       title: p.user.id === p.file.user_id
         ? res.locals.t('documents.youth.mine')
@@ -60,12 +65,25 @@ export function documentsRoutes(db: Db, config: Config): Router {
   // ---------------------------------------------------------------------------------------------------
   // The group's board and rules
 
+  const renderBoard = async (res: Response, group: ScopedGroup, status = 200, results: BulkCheckResult[] | null = null, errors: FormErrors = {}) => {
+    const [board, notLeaving] = await Promise.all([readinessOfGroup(db, group), countNotLeaving(db, group.id)]);
+    res.status(status).render('documents/board', {
+      title: res.locals.t('documents.board.title'), group, board, notLeaving, readyCount: board.youths.filter((y) => y.ready).length, results, errors,
+    });
+  };
+
   router.get('/groups/:id/documents', requireSignedIn, async (req, res) => {
     const { group } = await groupFor(db, req, 'viewReadiness');
-    const [board, notLeaving] = await Promise.all([readinessOfGroup(db, group), countNotLeaving(db, group.id)]);
-    res.render('documents/board', {
-      title: res.locals.t('documents.board.title'), group, board, notLeaving, readyCount: board.youths.filter((y) => y.ready).length,
-    });
+    await renderBoard(res, group);
+  });
+
+  // The board itself answers, with each paper's result: a redirect would lose them, and posting again
+  // finds nothing left to check.
+  router.post('/groups/:id/documents/check', requireSignedIn, async (req, res) => {
+    const { user, group } = await groupFor(db, req, 'checkGroupDocuments');
+    const posted = await submitForm(req, BoardCheckForm, (line) => checkReceivedPapers(db, user, group, line), (again) =>
+      renderBoard(res, group, again.status, null, again.errors));
+    if (posted.ok) await renderBoard(res, group, 200, posted.result);
   });
 
   const renderRequirements = async (res: Response, group: ScopedGroup, status: number, values: Record<string, string>, errors: FormErrors) => {
@@ -131,16 +149,17 @@ export function documentsRoutes(db: Db, config: Config): Router {
     });
     if (!posted.ok) return;
     await ensureRequirements(db, paper.group);
-    redirectWithFlash(req, res, 'documents.handIn.done', paperPath(paper));
+    redirectWithFlash(req, res, paper.user.id === paper.file.user_id ? 'documents.handIn.done' : 'documents.handIn.doneTheirs', paperPath(paper));
   }, uploadProblem);
 
   router.post('/groups/:id/youths/:enrolmentId/documents/:kind/status', requireSignedIn, async (req, res) => {
     const paper = await requiredPaperFor(db, req, 'checkYouthDocuments');
     const posted = await submitForm(req, CheckForm, (f) =>
-      checkDocument(db, paper.user, { ...paper.target, requirement: paper.requirement }, f.decision, f.reason), (again) =>
+      checkDocument(db, paper.user, { ...paper.target, requirement: paper.requirement, youth: paper.file, trip: paper.group }, f.decision, f.reason), (again) =>
       renderPapers(res, paper, again.status, { kind: `${paper.requirement.kind}-check`, ...again }));
     if (!posted.ok) return;
-    redirectWithFlash(req, res, posted.data.decision === 'checked' ? 'documents.check.doneChecked' : 'documents.check.doneRejected', paperPath(paper));
+    const done = { checked: 'documents.check.doneChecked', invalid: 'documents.check.doneInvalid', rejected: 'documents.check.doneRejected' }[posted.data.decision];
+    redirectWithFlash(req, res, done, paperPath(paper));
   });
 
   router.get('/groups/:id/youths/:enrolmentId/documents/:kind/scan', requireSignedIn, async (req, res) => {

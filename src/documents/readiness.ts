@@ -20,6 +20,7 @@ export interface YouthReadiness {
   enrolmentId: number;
   firstName: string;
   lastName: string;
+  birthDate: string;
   userId: number | null;
   minorAtDeparture: boolean | null;
   /** One per requirement the group asks for (enabled), in the order of the requirements. */
@@ -66,7 +67,7 @@ export async function readinessOfGroups(db: Db, groups: GroupForReadiness[], tod
         .map((y) => {
           const papers = requirements.map((r) => evaluate(r, y, group, docs.find((d) => Number(d.enrolment_id) === Number(y.id) && d.kind === r.kind), today));
           return {
-            enrolmentId: Number(y.id), firstName: y.first_name, lastName: y.last_name, userId: y.user_id,
+            enrolmentId: Number(y.id), firstName: y.first_name, lastName: y.last_name, birthDate: y.birth_date, userId: y.user_id,
             minorAtDeparture: isMinorAt(y.birth_date, group.departure_date), papers,
             ready: papers.every((p) => !p.applies || p.ready),
           };

@@ -16,9 +16,11 @@ import type { Kind, Requirement } from './requirements.js';
  * hands in a new one. "Missing" is the absence of a row; "expired" is worked out from the dates each time
  * (the group's dates and rules move, the paper does not).
  */
-export const STATUSES = ['received', 'checked', 'rejected'] as const;
+// "invalid" is a paper a worker looked at and found genuine but not good for this trip (a passport that
+// expires too soon): it stays missing for the departure, and the youth reads why.
+export const STATUSES = ['received', 'checked', 'rejected', 'invalid'] as const;
 export type Status = (typeof STATUSES)[number];
-export type State = 'missing' | Status | 'expired';
+export type State = 'missing' | Exclude<Status, 'invalid'> | 'expired';
 export const VISA_DECISIONS = ['pending', 'granted', 'refused'] as const;
 export type VisaDecision = (typeof VISA_DECISIONS)[number];
 export const ID_TYPES = ['passport', 'id_card'] as const;
@@ -129,6 +131,8 @@ export function evaluate(r: Requirement, youth: { birth_date: string }, trip: Tr
     return result('expired', { key: 'documents.missing.insuranceStartsLate', values: { date: asDay(doc.valid_from) } }, true);
   }
   if (r.kind === 'visa' && doc.visa_decision === 'refused') return result('rejected', { key: 'documents.missing.visaRefused' }, true);
+  // The worker's own finding, when the dates alone no longer say it (the group's dates moved since).
+  if (doc.status === 'invalid') return result('expired', { key: 'documents.missing.notValid', values: { ...kind, reason: doc.rejection_reason ?? '' } }, true);
   if (r.kind === 'visa' && doc.visa_decision !== 'granted') {
     const values = doc.visa_applied_on ? { date: asDay(doc.visa_applied_on) } : undefined;
     return result('received', { key: 'documents.missing.visaPending', values }, !doc.visa_applied_on);
@@ -287,26 +291,52 @@ async function recordHandIn(db: Db, uploadDir: string, user: Express.User, targe
 // ---------------------------------------------------------------------------------------------------
 // Checking a paper
 
+export const DECISIONS = ['checked', 'invalid', 'rejected'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
 export const CheckForm = z
   .object({
-    decision: z.enum(['checked', 'rejected'], { message: 'documents.errors.decision' }),
+    decision: z.enum(DECISIONS, { message: 'documents.errors.decision' }),
     reason: z.string().trim().max(500, { message: 'validation.tooLong' }).optional().transform((v) => v || null),
   })
   .refine((f) => f.decision !== 'rejected' || f.reason, { path: ['reason'], message: 'documents.errors.reasonRequired' });
 
-/** The worker's look at a paper: good for the trip, or refused with a reason the youth will read. */
-export async function checkDocument(db: Db, user: Express.User, target: DocumentTarget, decision: 'checked' | 'rejected', reason: string | null): Promise<void> {
+/**
+ * Why the app already knows this handed-in paper is not good for the trip, from its own dates and the
+ * group's (what a worker's "checked" cannot make good); null when nothing in the dates stands against it.
+ */
+export function knownInvalidity(r: Requirement, youth: { birth_date: string }, trip: TripDates, doc: YouthDocumentRow, today: string = todayIso()): MissingDocument | null {
+  const asChecked = evaluate(r, youth, trip, { ...doc, status: 'checked', rejection_reason: null }, today);
+  return asChecked.state === 'expired' || (asChecked.state === 'rejected' && doc.visa_decision !== 'refused') ? asChecked.problem : null;
+}
+
+export interface CheckTarget extends DocumentTarget {
+  youth: { birth_date: string };
+  trip: TripDates;
+}
+
+/**
+ * The worker's look at a paper: good for the trip, checked but not valid for it (the reason kept for the
+ * youth), or refused with a reason the youth will read. "Good for the trip" is refused while the paper's
+ * own dates say otherwise, so the page never says "checked" over "not valid".
+ */
+export async function checkDocument(db: Db, user: Express.User, target: CheckTarget, decision: Decision, reason: string | null): Promise<void> {
   const { requirement: r, enrolmentId } = target;
   await db.transaction(async (trx) => {
     const doc: YouthDocumentRow | undefined = await trx('youth_documents').where({ enrolment_id: enrolmentId, kind: r.kind }).first();
     if (!doc) throw new Refusal('_form', 'documents.errors.nothingToCheck');
     if (decision === 'checked' && r.kind === 'visa' && doc.visa_decision !== 'granted') throw new Refusal('_form', 'documents.errors.visaNotGranted');
+    const invalidity = knownInvalidity(r, target.youth, target.trip, doc);
+    if (decision === 'checked' && invalidity) throw new Refusal('decision', 'documents.errors.notValid');
+    if (decision === 'invalid' && !invalidity && !reason) throw new Refusal('reason', 'documents.errors.invalidReasonRequired');
     const now = nowIso();
+    const kept = decision === 'checked' ? null : reason;
     await trx('youth_documents')
       .where({ id: doc.id })
-      .update({ status: decision, rejection_reason: decision === 'rejected' ? reason : null, checked_by: user.id, checked_at: now, updated_at: now });
-    await recordAudit(trx, user, decision === 'checked' ? 'document.check' : 'document.reject', {
-      groupId: target.groupId, subjectType: 'youth_document', subjectId: doc.id, details: { kind: r.kind, ...(reason && decision === 'rejected' ? { reason } : {}) },
+      .update({ status: decision, rejection_reason: kept, checked_by: user.id, checked_at: now, updated_at: now });
+    const action = ({ checked: 'document.check', invalid: 'document.checkInvalid', rejected: 'document.reject' } as const)[decision];
+    await recordAudit(trx, user, action, {
+      groupId: target.groupId, subjectType: 'youth_document', subjectId: doc.id, details: { kind: r.kind, ...(kept ? { reason: kept } : {}) },
     });
   });
 }

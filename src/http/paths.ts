@@ -47,6 +47,7 @@ export const paths = {
   groupYouthDocumentStatus: (id: Id, enrolmentId: Id, kind: string) => `${youthDocument(id, enrolmentId, kind)}/status`,
 
   groupDocuments: (id: Id) => `${group(id)}/documents`,
+  groupDocumentsCheck: (id: Id) => `${group(id)}/documents/check`,
   groupRequirements: (id: Id) => `${group(id)}/documents/requirements`,
 
   groupMeetings: (id: Id) => `${group(id)}/meetings`,

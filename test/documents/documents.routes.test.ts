@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import dayjs from 'dayjs';
 import type { Express } from 'express';
 import { appOnDemo, buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
 import { testDatabase, testDb } from '../support/database.js';
 import { userFor } from '../support/accounts.js';
 import { recordAudit } from '../../src/documents/audit-log.js';
+import { missingDocuments } from '../../src/documents/readiness.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { jpegBytes, pdfBytes, pngBytes } from './fixtures.js';
 import { enrolmentOf, youthWithAccount } from '../participants/fixtures.js';
@@ -65,6 +67,53 @@ describe('required papers (pages)', () => {
     });
   });
 
+  describe('POST /groups/:id/documents/check', () => {
+    it('checks a whole column of received papers at once, each with its result; a paper its dates say is not valid is not checked and says why', async () => {
+      const chloe = await enrolmentOf(testDb(), ids.groups.sadiola, 'Chloé');
+      const received = await testDb()('youth_documents').join('enrolments', 'enrolments.id', 'youth_documents.enrolment_id')
+        .where({ 'enrolments.group_id': ids.groups.sadiola, kind: 'passport_or_id', 'youth_documents.status': 'received' }).pluck('enrolment_id');
+      expect(received).to.include(chloe).and.include(inesId);
+      const board = visibleText((await karim.get(`/groups/${ids.groups.sadiola}/documents`)).text);
+      expect(board).to.include(`Passeport (${received.length})`);
+
+      const res = await postForm(karim, `/groups/${ids.groups.sadiola}/documents/check`, { kind: 'passport_or_id' }, `/groups/${ids.groups.sadiola}/documents`);
+      expect(res.status).to.equal(200);
+      const text = visibleText(res.text);
+      expect(text).to.include('Inès Dufour — Passeport : vérifié');
+      expect(text).to.match(/Chloé Lefebvre — Passeport : pas vérifié\. Passeport : expire le/);
+      expect(text).to.include(`${received.length - 1} vérifié(s), 1 laissé(s) à voir sur leur page.`);
+      expect(await paperOf(inesId, 'passport_or_id')).to.include({ status: 'checked', checked_by: ids.users.karim });
+      expect(await paperOf(chloe, 'passport_or_id')).to.include({ status: 'received' });
+
+      // Posting again finds nothing left but Chloé's passport, still not checked.
+      const again = visibleText((await postForm(karim, `/groups/${ids.groups.sadiola}/documents/check`, { kind: 'passport_or_id' }, `/groups/${ids.groups.sadiola}/documents`)).text);
+      expect(again).to.include('0 vérifié(s), 1 laissé(s)');
+    });
+
+    it('checks one youth’s row, and refuses a form naming neither a youth nor a paper', async () => {
+      const manon = await enrolmentOf(testDb(), ids.groups.sadiola, 'Manon');
+      const res = await postForm(karim, `/groups/${ids.groups.sadiola}/documents/check`, { youth: String(manon) }, `/groups/${ids.groups.sadiola}/documents`);
+      expect(res.status).to.equal(200);
+      const text = visibleText(res.text);
+      expect(text).to.include('Manon').and.include('Autorisation de sortie du territoire : vérifié').and.include('Pièce d’identité du parent : vérifié');
+      expect(await paperOf(manon, 'exit_authorisation')).to.include({ status: 'checked' });
+      const neither = await postForm(karim, `/groups/${ids.groups.sadiola}/documents/check`, {}, `/groups/${ids.groups.sadiola}/documents`);
+      expect(neither.status).to.equal(422);
+      expect(visibleText(neither.text)).to.include('Choisissez un jeune ou un papier à vérifier.');
+      const both = await postForm(karim, `/groups/${ids.groups.sadiola}/documents/check`, { youth: String(manon), kind: 'visa' }, `/groups/${ids.groups.sadiola}/documents`);
+      expect(both.status).to.equal(422);
+    });
+  });
+
+  describe('GET /groups/:id/youths/:enrolmentId/documents', () => {
+    it('speaks of the youth to the worker (“son passeport”), where it speaks to the youth on her own page', async () => {
+      const text = visibleText((await karim.get(papersOf(inesId))).text);
+      expect(text).to.include('Son passeport, valable au moins jusqu’au').and.include('Le visa collé dans son passeport');
+      expect(text).to.include('Sur un téléphone, la photo se prend directement.');
+      expect(text).to.not.match(/\b[Tt](on|a|es) (passeport|carnet|photo)\b|\btu\b|\btoi\b/);
+    });
+  });
+
   describe('a youth’s own papers', () => {
     it('are linked from her group page as “Mes papiers”, with what to bring and the deadlines', async () => {
       const group = await ines.get(`/groups/${ids.groups.sadiola}`);
@@ -112,7 +161,7 @@ describe('required papers (pages)', () => {
       }
       expect((await paperOf(samir, 'passport_or_id')).expiry_date).to.equal('2031-05-04');
       const page = visibleText((await karim.get(papersOf(samir))).text);
-      expect(page).to.include('Papier reçu.').and.include('Valable jusqu’au 4 mai 2031').and.include('Couvre du 1 janv. 2020 au 1 janv. 2099');
+      expect(page).to.include('Papier enregistré, à vérifier.').and.include('Valable jusqu’au 4 mai 2031').and.include('Couvre du 1 janv. 2020 au 1 janv. 2099');
       expect(filesUnder(path.join(uploadDir(), 'tmp'))).to.deep.equal([]);
     });
 
@@ -167,7 +216,7 @@ describe('required papers (pages)', () => {
       const kevin = await enrolmentOf(testDb(), ids.groups.sadiola, 'Kevin');
       const noScan = await upload(ines, inesId, 'image_rights', {});
       expect(noScan.status).to.equal(422);
-      expect(visibleText(noScan.text)).to.include('Ajoute une photo ou un scan du papier.');
+      expect(visibleText(noScan.text)).to.include('Il manque une photo ou un scan du papier.');
       const badDates = await upload(karim, kevin, 'insurance', { validFrom: '2027-07-01', expiryDate: '2027-06-01' }, { bytes: pdfBytes(), name: 'a.pdf', type: 'application/pdf' });
       expect(badDates.status).to.equal(422);
       expect(visibleText(badDates.text)).to.include('La fin doit être après le début.');
@@ -190,7 +239,7 @@ describe('required papers (pages)', () => {
       expect((await upload(karim, kevin, 'visa', { visaAppliedOn: '2026-01-05', visaDecision: 'pending' })).status).to.equal(303);
       expect(await paperOf(kevin, 'visa')).to.include({ status: 'received', visa_decision: 'pending', visa_applied_on: '2026-01-05', scan_path: null });
       const granted = await upload(karim, kevin, 'visa', { visaAppliedOn: '2026-01-05', visaDecision: 'granted' }, { bytes: jpegBytes(), name: 'visa.jpg', type: 'image/jpeg' });
-      expect(visibleText(granted.text)).to.include('Écris jusqu’à quand le visa est valable.');
+      expect(visibleText(granted.text)).to.include('Il manque la date jusqu’à laquelle le visa est valable.');
     });
 
     it('replaces the previous scan, deletes its file, and asks for a new check', async () => {
@@ -237,6 +286,41 @@ describe('required papers (pages)', () => {
       const checked = await postForm(karim, `${papersOf(mamadou)}/image_rights/status`, { decision: 'checked' }, papersOf(mamadou));
       expect(checked.status).to.equal(303);
       expect(await paperOf(mamadou, 'image_rights')).to.include({ status: 'checked', rejection_reason: null });
+    });
+
+    it('will not check as fine a passport that expires too soon: says why on the spot and records "checked, not valid", still missing at the gate', async () => {
+      const samir = await enrolmentOf(testDb(), ids.groups.sadiola, 'Samir');
+      const soon = dayjs().add(30, 'day').format('YYYY-MM-DD');
+      await upload(karim, samir, 'passport_or_id', { expiryDate: soon }, { bytes: pdfBytes(), name: 'p.pdf', type: 'application/pdf' });
+      const paperCard = (html: string) => visibleText(html.slice(html.indexOf('id="paper-passport_or_id"'), html.indexOf('</section>', html.indexOf('id="paper-passport_or_id"'))));
+
+      const shown = paperCard((await karim.get(papersOf(samir))).text);
+      expect(shown).to.include('Pas valable pour le voyage : Passeport : expire le');
+      expect(shown).to.include('Vérifié, pas valable').and.not.include('Bon pour le voyage');
+
+      const asFine = await postForm(karim, `${papersOf(samir)}/passport_or_id/status`, { decision: 'checked' }, papersOf(samir));
+      expect(asFine.status).to.equal(422);
+      expect(paperCard(asFine.text)).to.include('Ce papier n’est pas bon pour le voyage');
+      expect(await paperOf(samir, 'passport_or_id')).to.include({ status: 'received' });
+
+      const invalid = await postForm(karim, `${papersOf(samir)}/passport_or_id/status`, { decision: 'invalid', reason: 'Fais refaire ton passeport.' }, papersOf(samir));
+      expect(invalid.status).to.equal(303);
+      expect(await paperOf(samir, 'passport_or_id')).to.include({ status: 'invalid', rejection_reason: 'Fais refaire ton passeport.', checked_by: ids.users.karim });
+      const after = (await karim.get(papersOf(samir))).text;
+      expect(visibleText(after)).to.include('Papier vérifié, pas valable pour le voyage').and.not.include('Papier vérifié.');
+      expect(paperCard(after)).to.include('Pas valable').and.include('Fais refaire ton passeport.');
+      const gate = (await missingDocuments(testDb(), ids.groups.sadiola)).get(samir)!;
+      expect(gate.map((m) => m.key)).to.include('documents.missing.passportExpires');
+
+      // Once the group's dates no longer stand against it, the worker's finding still does.
+      await testDb()('youth_documents').where({ enrolment_id: samir, kind: 'passport_or_id' }).update({ expiry_date: '2099-12-31' });
+      expect((await missingDocuments(testDb(), ids.groups.sadiola)).get(samir)!.map((m) => m.key)).to.include('documents.missing.notValid');
+      const noReason = await postForm(karim, `${papersOf(samir)}/passport_or_id/status`, { decision: 'invalid' }, papersOf(samir));
+      expect(noReason.status).to.equal(422);
+      expect(visibleText(noReason.text)).to.include('Dites pourquoi ce papier n’est pas valable.');
+      const nowFine = await postForm(karim, `${papersOf(samir)}/passport_or_id/status`, { decision: 'checked' }, papersOf(samir));
+      expect(nowFine.status).to.equal(303);
+      expect((await missingDocuments(testDb(), ids.groups.sadiola)).get(samir)?.map((m) => m.key) ?? []).to.not.include('documents.missing.notValid');
     });
 
     it('has nothing to check when nothing was handed in, and no visa to check before it is granted', async () => {

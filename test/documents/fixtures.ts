@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Db } from '../../src/db/knex.js';
 import type { ReceivedFile } from '../../src/http/uploads.js';
 import { readinessOfGroup } from '../../src/documents/readiness.js';
-import { checkDocument, handInDocument, type DocumentTarget, type HandInInput } from '../../src/documents/youth-document.js';
+import { checkDocument, findDocument, handInDocument, knownInvalidity, type DocumentTarget, type HandInInput } from '../../src/documents/youth-document.js';
 import { requirementsOf, type Kind } from '../../src/documents/requirements.js';
 
 import { pdfBytes, pngBytes } from '../support/sample-files.js';
@@ -47,12 +47,17 @@ export async function giveScan(db: Db, uploadDir: string, workerId: number, grou
 
 /**
  * A paper the worker saw on the original (no scan), as its form records it, then checked unless
- * `checked` is false (it stays "received").
+ * `checked` is false (it stays "received"): good for the trip, or "checked, not valid" when its dates
+ * say so, as the worker's form leaves no other choice.
  */
 export async function paperSeen(db: Db, worker: Express.User, groupId: number, enrolmentId: number, kind: Kind, input: Omit<HandInInput, 'onPaper'>, checked = true): Promise<void> {
   const target = await paperTarget(db, groupId, enrolmentId, kind);
   await handInDocument(db, testDatabase().config.uploadDir, worker, target, { onPaper: true, ...input });
-  if (checked) await checkDocument(db, worker, target, 'checked', null);
+  if (!checked) return;
+  const trip = await db('groups').where({ id: groupId }).first('departure_date', 'return_date');
+  const youth = await db('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where('enrolments.id', enrolmentId).first('youths.birth_date');
+  const doc = (await findDocument(db, enrolmentId, kind))!;
+  await checkDocument(db, worker, { ...target, youth, trip }, knownInvalidity(target.requirement, youth, trip, doc) ? 'invalid' : 'checked', null);
 }
 
 /** Every paper every departing youth of the group needs, seen by its lead, checked and valid long after the trip. */

@@ -4,7 +4,7 @@ import { resetToDemo, testDb } from '../support/database.js';
 import { userFor } from '../support/accounts.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { defaultRequirements, ensureRequirements, requirementsOf, type Kind, type Requirement } from '../../src/documents/requirements.js';
-import { evaluate, type HandInInput, type YouthDocumentRow } from '../../src/documents/youth-document.js';
+import { evaluate, knownInvalidity, type HandInInput, type YouthDocumentRow } from '../../src/documents/youth-document.js';
 import { documentsDue, missingDocuments } from '../../src/documents/readiness.js';
 import { enrolled, newGroup, youth } from '../participants/fixtures.js';
 import { paperSeen } from './fixtures.js';
@@ -111,6 +111,20 @@ describe('where a youth stands for one paper', () => {
     expect(evaluate(insurance, adult, trip, paper('insurance', { valid_from: '2027-06-02', expiry_date: '2027-07-01' })).state).to.equal('expired');
     expect(evaluate(insurance, adult, trip, paper('insurance', { valid_from: '2027-05-01', expiry_date: '2027-06-19' })).state).to.equal('expired');
     expect(evaluate(insurance, adult, trip, paper('insurance', { valid_from: '2027-06-01', expiry_date: '2027-06-20' })).ready).to.equal(true);
+  });
+
+  it('knows, before any check, a handed-in passport or insurance that is not good for the trip; "checked, not valid" stays to hand in', () => {
+    const passport = rule(mali, 'passport_or_id');
+    const short = paper('passport_or_id', { status: 'received', expiry_date: '2027-09-30' });
+    expect(knownInvalidity(passport, adult, trip, short, '2027-01-01')!.key).to.equal('documents.missing.passportExpires');
+    expect(knownInvalidity(passport, adult, trip, { ...short, expiry_date: '2028-01-01' }, '2027-01-01')).to.equal(null);
+    expect(knownInvalidity(rule(mali, 'insurance'), adult, trip, paper('insurance', { status: 'received', valid_from: '2027-06-02', expiry_date: '2027-07-01' }))!.key)
+      .to.equal('documents.missing.insuranceStartsLate');
+    // A refused paper is refused by a person, not by its dates.
+    expect(knownInvalidity(passport, adult, trip, { ...short, expiry_date: '2028-01-01', status: 'rejected', rejection_reason: 'Illisible' }, '2027-01-01')).to.equal(null);
+    const invalid = evaluate(passport, adult, trip, paper('passport_or_id', { status: 'invalid', expiry_date: '2028-01-01', rejection_reason: 'Nom mal écrit' }), '2027-01-01');
+    expect(invalid).to.include({ state: 'expired', ready: false, toHandIn: true });
+    expect(invalid.problem).to.deep.equal({ key: 'documents.missing.notValid', values: { kind: 'passport', reason: 'Nom mal écrit' } });
   });
 
   it('asks the exit authorisation only of a youth under 18 on the departure day', () => {

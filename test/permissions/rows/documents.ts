@@ -8,6 +8,7 @@ export const documentsRows: Record<string, readonly number[]> = {
   'GET /groups/:id/documents':                                          [303, 404, 200, 200, 404, 403, 404, 404, 404, 404, 404],
   'GET /groups/:id/documents/requirements':                             [303, 404, 403, 200, 404, 403, 404, 404, 404, 404, 404],
   'POST /groups/:id/documents/requirements':                            [303, 404, 403, 422, 404, 403, 404, 404, 404, 404, 404],
+  'POST /groups/:id/documents/check':                                   [303, 404, 403, 422, 404, 403, 404, 404, 404, 404, 404],
   'GET /groups/:id/youths/:enrolmentId/documents':                      [303, 404, 200, 200, 404, 200, 404, 404, 404, 404, 404],
   'POST /groups/:id/youths/:enrolmentId/documents/:kind':               [303, 404, 403, 422, 404, 422, 404, 404, 404, 404, 404],
   'POST /groups/:id/youths/:enrolmentId/documents/:kind/status':        [303, 404, 403, 422, 404, 403, 404, 404, 404, 404, 404],
