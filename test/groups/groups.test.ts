@@ -72,7 +72,9 @@ describe('groups', () => {
       }), '/groups/new');
       expect(res.status).to.equal(303);
       const id = Number(res.headers.location!.split('/').pop());
-      expect(await testDb()('group_funders').where({ group_id: id }).select('name', 'scheme', 'amount_cents'))
+      // PostgreSQL gives a bigint as a string.
+      const funders = await testDb()('group_funders').where({ group_id: id }).select('name', 'scheme', 'amount_cents');
+      expect(funders.map((f) => ({ ...f, amount_cents: Number(f.amount_cents) })))
         .to.deep.equal([{ name: 'Région Hauts-de-France', scheme: 'Bouge de là', amount_cents: 150050 }]);
       expect(visibleText((await karim.get(res.headers.location!)).text)).to.include('Région Hauts-de-France');
     });
