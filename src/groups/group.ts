@@ -279,8 +279,9 @@ const FunderLines = z
   .transform((body, ctx) => {
     const funders: FunderInput[] = [];
     for (const i of funderLines) {
-      const line = Object.fromEntries(lineFields.map((k) => [k, typeof body[`${k}${i}`] === 'string' ? (body[`${k}${i}`] as string) : '']));
-      if (lineFields.every((k) => line[k]!.trim() === '')) continue;
+      // What is not text (a field sent twice) goes to the funder form, which refuses it.
+      const line = Object.fromEntries(lineFields.map((k) => [k, body[`${k}${i}`] ?? '']));
+      if (lineFields.every((k) => typeof line[k] === 'string' && line[k].trim() === '')) continue;
       const parsed = FunderForm.safeParse(line);
       if (parsed.success) funders.push(parsed.data);
       else for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: [`${String(issue.path[0])}${i}`], message: issue.message });

@@ -90,6 +90,14 @@ describe('groups', () => {
       expect(await testDb()('groups').where({ name: 'Financeurs à corriger' }).first()).to.equal(undefined);
     });
 
+    it('refuses a funder name sent twice rather than dropping the line', async () => {
+      const token = (await karim.get('/groups/new')).text.match(/name="_csrf" value="([^"]+)"/)![1]!;
+      const res = await karim.post('/groups').type('form').send(`_csrf=${encodeURIComponent(token)}&${new URLSearchParams(validGroup({ name: 'Financeur en double' }))}&funderName1=A&funderName1=B`);
+      expect(res.status).to.equal(422);
+      expect(res.text).to.include('id="f-funderName1-error"');
+      expect(await testDb()('groups').where({ name: 'Financeur en double' }).first()).to.equal(undefined);
+    });
+
     it('asks for a country from the list', async () => {
       const res = await postForm(karim, '/groups', validGroup({ destinationCountry: 'XX' }), '/groups/new');
       expect(res.status).to.equal(422);
