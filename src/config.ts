@@ -51,7 +51,8 @@ const EnvSchema = z.object({
   UPLOAD_SLOWEST_KIB_PER_SECOND: z.coerce.number().positive().default(32),
 });
 
-const MB = 1024 * 1024;
+/** A megabyte as people read it and as "Mo" says (10^6 bytes): a limit of 15 MB is 15 Mo on the page. */
+export const MB = 1_000_000;
 
 export type Config = {
   env: 'development' | 'production' | 'test';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
-import type { Config } from '../config.js';
+import { MB, type Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { requireCan, requireSignedIn, signedIn } from '../auth/guards.js';
 import { notFound } from '../http/errors.js';
@@ -58,7 +58,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
       group: p.group, file: p.file, papers, record: p.record,
       form: { kind: form.kind ?? null, errors: form.errors ?? {}, values: form.values ?? {} },
       minorAtDeparture: isMinorAt(p.file.birth_date, p.group.departure_date),
-      maxMb: Math.floor(config.limits.document / (1024 * 1024)),
+      maxMb: Math.floor(config.limits.document / MB),
     });
   }
 

@@ -171,8 +171,12 @@ const groupColumns = (input: GroupInput) => columnsFrom(input, [
   'name', 'destinationCountry', 'destinationPlace', 'partnerName', 'partnerContact', 'theme', 'departureDate', 'returnDate', 'minAttendancePct',
 ]);
 
-/** The worker who creates a group leads it. (A form sent twice makes one group: see the route, oneRecordPerForm.) */
-export async function createGroup(db: Db, user: Express.User, input: GroupInput): Promise<number> {
+/**
+ * The worker who creates a group leads it; the funders typed on the creation form come with it, in the same
+ * transaction, so a refused funder leaves no group behind. (A form sent twice makes one group: see the
+ * route, oneRecordPerForm.)
+ */
+export async function createGroup(db: Db, user: Express.User, input: GroupInput, funders: FunderInput[] = []): Promise<number> {
   return db.transaction(async (trx) => {
     const now = nowIso();
     const [row] = await trx('groups')
@@ -183,6 +187,7 @@ export async function createGroup(db: Db, user: Express.User, input: GroupInput)
       .returning('id');
     const id = insertedId(row);
     await trx('group_workers').insert({ group_id: id, user_id: user.id, role: 'lead' });
+    for (const f of funders) await addFunder(trx, id, f);
     return id;
   });
 }
@@ -258,7 +263,36 @@ export const FunderForm = z.object({
     .transform((v) => (v === '' ? null : Math.round(Number(v) * 100))),
 });
 
-export async function addFunder(db: Db, groupId: number, f: z.infer<typeof FunderForm>): Promise<void> {
+export type FunderInput = z.infer<typeof FunderForm>;
+
+/** How many funders the creation form offers lines for; more are added on the edit page, as before. */
+export const FUNDER_LINES_ON_NEW_GROUP = 2;
+const funderLines = Array.from({ length: FUNDER_LINES_ON_NEW_GROUP }, (_, i) => i + 1);
+const lineFields = ['funderName', 'scheme', 'amount'] as const;
+
+/**
+ * The funder lines of the creation form (`funderName1`, `scheme1`, `amount1`…): a line left empty is no
+ * funder; a line begun is checked as the edit page's funder form, its messages on that line's fields.
+ */
+const FunderLines = z
+  .record(z.string(), z.unknown())
+  .transform((body, ctx) => {
+    const funders: FunderInput[] = [];
+    for (const i of funderLines) {
+      // What is not text (a field sent twice) goes to the funder form, which refuses it.
+      const line = Object.fromEntries(lineFields.map((k) => [k, body[`${k}${i}`] ?? '']));
+      if (lineFields.every((k) => typeof line[k] === 'string' && line[k].trim() === '')) continue;
+      const parsed = FunderForm.safeParse(line);
+      if (parsed.success) funders.push(parsed.data);
+      else for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: [`${String(issue.path[0])}${i}`], message: issue.message });
+    }
+    return { funders };
+  });
+
+/** The creation form: the group's fields and, optionally, its first funders. */
+export const NewGroupForm = z.intersection(GroupForm, FunderLines);
+
+export async function addFunder(db: Db, groupId: number, f: FunderInput): Promise<void> {
   await db('group_funders').insert({ group_id: groupId, name: f.funderName, scheme: f.scheme, amount_cents: f.amount });
 }
 

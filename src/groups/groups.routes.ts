@@ -14,7 +14,7 @@ import { parseId } from '../http/params.js';
 import type { FormErrors } from '../http/validation.js';
 import { COUNTRY_CODES } from './countries.js';
 import {
-  addCoLead, addCompanion, addFunder, CloneForm, cloneGroup, CoLeadForm, CompanionForm, createGroup, FunderForm, GroupForm,
+  addCoLead, addCompanion, addFunder, CloneForm, cloneGroup, CoLeadForm, CompanionForm, createGroup, FUNDER_LINES_ON_NEW_GROUP, FunderForm, GroupForm, NewGroupForm,
   groupFormValues, listActiveWorkers, listCompanions, listFunders,
   listVisibleGroups, listWorkers, removeCoLead, removeCompanion, removeFunder, updateGroup, type ScopedGroup,
 } from './group.js';
@@ -35,7 +35,7 @@ export function groupsRoutes(db: Db): Router {
   });
 
   const renderNew = (res: Response, status: number, values: Record<string, string>, errors: FormErrors) =>
-    res.status(status).render('groups/new', { title: res.locals.t('groups.form.newTitle'), values, errors, countries: COUNTRY_CODES });
+    res.status(status).render('groups/new', { title: res.locals.t('groups.form.newTitle'), values, errors, countries: COUNTRY_CODES, funderLines: FUNDER_LINES_ON_NEW_GROUP });
 
   router.get('/groups/new', requireSignedIn, requireCan('createGroup'), async (_req, res) => {
     await renderNew(res, 200, { minAttendancePct: '60', destinationCountry: '', submissionToken: newSubmissionToken() }, {});
@@ -44,7 +44,7 @@ export function groupsRoutes(db: Db): Router {
   // A form sent twice makes one group, and both answers go to its page. Its token stays on the form through
   // a refused send (values.submissionToken), so the corrected form is still the same form.
   router.post('/groups', requireSignedIn, requireCan('createGroup'), async (req, res) => {
-    const posted = await submitForm(req, GroupForm, (f) => oneRecordPerForm(db, req, () => createGroup(db, signedIn(req), f)), (again) =>
+    const posted = await submitForm(req, NewGroupForm, (f) => oneRecordPerForm(db, req, () => createGroup(db, signedIn(req), f, f.funders)), (again) =>
       renderNew(res, again.status, again.values, again.errors));
     if (!posted.ok) return;
     flash(req, 'notice', 'groups.form.created');

@@ -22,6 +22,7 @@ export const mediaMessages = defineMessages(
       public: 'Peut être publié : site, réseaux, presse.',
     },
     units: { kb: '{{n}} Ko', mb: '{{n}} Mo', gb: '{{n}} Go' },
+    withdrawn: 'a quitté le projet',
     groupLink: {
       title: 'Vidéos, photos et carnet',
       open: 'Voir',
@@ -156,6 +157,7 @@ export const mediaMessages = defineMessages(
       public: 'May be published: website, social media, press.',
     },
     units: { kb: '{{n}} KB', mb: '{{n}} MB', gb: '{{n}} GB' },
+    withdrawn: 'left the project',
     groupLink: {
       title: 'Videos, photos and logbook',
       open: 'Open',

@@ -229,7 +229,7 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     res.render('media/before-after', {
       title: res.locals.t('media.beforeAfter.titleOf', { name }),
       group, pair, youth: youth ? { enrolment_id: youth.enrolment_id, name } : null,
-      youths: youths.map((y) => ({ enrolment_id: y.enrolment_id, name: `${y.first_name} ${y.last_name}` })),
+      youths: youths.map((y) => ({ enrolment_id: y.enrolment_id, name: `${y.first_name} ${y.last_name}`, withdrawn: y.status === 'withdrawn' })),
       canUpload: can(user, 'uploadMedia', group),
       selfAssessment: await selfAssessmentBesideVideos(db, user, res.locals.lang, group, youth?.enrolment_id),
       ...viewHelpers(res),

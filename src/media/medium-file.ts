@@ -125,9 +125,12 @@ async function removeMediumFiles(uploadDir: string, medium: Pick<MediumRow, 'sto
   }
 }
 
-/** A size as people read it: "850 Ko", "12,5 Mo", "2 Go" (the unit words come from the messages). */
+/**
+ * A size as people read it: "850 Ko", "2,5 Mo", "2 Go" (the unit words come from the messages), in powers
+ * of 1000 as "Mo" and "MB" mean (a 311 MB file read "297 Mo" when this counted in 1024s).
+ */
 export function formatSize(t: (key: string, values?: Record<string, unknown>) => string, bytes: number, lang = 'fr'): string {
-  const units: [key: string, size: number][] = [['gb', 1024 ** 3], ['mb', 1024 ** 2], ['kb', 1024]];
+  const units: [key: string, size: number][] = [['gb', 1000 ** 3], ['mb', 1000 ** 2], ['kb', 1000]];
   const [key, size] = units.find(([, s]) => bytes >= s) ?? units[2]!;
   const value = bytes / size;
   const n = new Intl.NumberFormat(lang, { maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);

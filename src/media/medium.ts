@@ -291,14 +291,17 @@ export interface TaggedYouth {
   youth_id: number;
   first_name: string;
   last_name: string;
+  /** Whether they still take part: who is on a medium stays named after they left, marked as such. */
+  status: 'enrolled' | 'withdrawn';
 }
 
 export function mediumTags(db: Db, medium: MediumRow): Promise<TaggedYouth[]> {
   return db('media_youths')
     .join('youths', 'youths.id', 'media_youths.youth_id')
+    .join('enrolments', (j) => j.on('enrolments.youth_id', 'youths.id').andOnVal('enrolments.group_id', medium.group_id))
     .where('media_youths.medium_id', medium.id)
     .orderBy([{ column: 'youths.last_name' }, { column: 'youths.first_name' }])
-    .select('youths.id as youth_id', 'youths.first_name', 'youths.last_name');
+    .select('youths.id as youth_id', 'youths.first_name', 'youths.last_name', 'enrolments.status');
 }
 
 export interface BeforeAfter {

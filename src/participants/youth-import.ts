@@ -1,3 +1,4 @@
+import { MB } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
 import { parseForm } from '../http/validation.js';
@@ -11,7 +12,7 @@ import {
  * Enrolling a whole list of youths from a spreadsheet. All or nothing: if one line is wrong nothing is
  * imported, and every problem is reported with its line number so the worker fixes the list in place.
  */
-export const MAX_IMPORT_BYTES = 1024 * 1024;
+export const MAX_IMPORT_BYTES = MB;
 export const MAX_IMPORT_ROWS = 500;
 
 export const IMPORT_FIELDS = [

@@ -10,6 +10,8 @@ import type { ReportTable } from './tables.js';
  * colour alone, and the table beside it gives screen readers the same data.
  */
 export const CHART_WIDTH = 320;
+/** What a cell with no data reads in the tables (formatCell), and so on the bars. */
+const NO_DATA = '—';
 const LABEL_HEIGHT = 16;
 const BAR_HEIGHT = 14;
 const ROW_GAP = 10;
@@ -36,7 +38,9 @@ type Chart = NonNullable<ReportTable['chart']>;
  */
 export function chartLayout(chart: Chart, formatValue: (v: number, unit: Chart['unit']) => string, hidden: (v: number) => boolean = () => false): ChartLayout {
   const barArea = CHART_WIDTH - VALUE_SPACE;
-  const scale = (v: number) => (chart.max > 0 && !hidden(v) ? Math.max(0, Math.min(1, v / chart.max)) * barArea : 0);
+  const scale = (v: number | null) => (v !== null && chart.max > 0 && !hidden(v) ? Math.max(0, Math.min(1, v / chart.max)) * barArea : 0);
+  // No data reads "—", as in the table: "0 %" would say none of the youths when none is known.
+  const shown = (v: number | null) => (v === null ? NO_DATA : formatValue(v, chart.unit));
   const rows: ChartLayoutRow[] = [];
   let y = 0;
   for (const bar of chart.bars) {
@@ -44,12 +48,12 @@ export function chartLayout(chart: Chart, formatValue: (v: number, unit: Chart['
     let by = y + LABEL_HEIGHT;
     if (chart.kind === 'pairs') {
       const legend = chart.legend ?? ['', ''];
-      row.bars.push({ y: by, width: scale(bar.value), text: `${legend[0]} ${formatValue(bar.value, chart.unit)}`, series: 0 });
+      row.bars.push({ y: by, width: scale(bar.value), text: `${legend[0]} ${shown(bar.value)}`, series: 0 });
       by += BAR_HEIGHT + 2;
       const second = bar.second ?? null;
-      row.bars.push({ y: by, width: second === null ? 0 : scale(second), text: `${legend[1]} ${second === null ? '—' : formatValue(second, chart.unit)}`, series: 1 });
+      row.bars.push({ y: by, width: scale(second), text: `${legend[1]} ${shown(second)}`, series: 1 });
     } else {
-      row.bars.push({ y: by, width: scale(bar.value), text: formatValue(bar.value, chart.unit), series: 0 });
+      row.bars.push({ y: by, width: scale(bar.value), text: shown(bar.value), series: 0 });
     }
     by += BAR_HEIGHT;
     rows.push(row);

@@ -162,6 +162,21 @@ function drawChart(doc: PDFKit.PDFDocument, chart: NonNullable<ReportTable['char
   doc.y = y0 + layout.height + 4;
 }
 
+/**
+ * A header broken into lines at its spaces only, each line short enough that pdfkit keeps it whole: left to
+ * itself, pdfkit cuts a word wider than the column, and printed "Scolarisé·e" as "Scolarisé·" over "e".
+ * Call with the header's font and size set.
+ */
+function wrappedAtSpaces(doc: PDFKit.PDFDocument, header: string, width: number): string {
+  const lines: string[] = [];
+  for (const word of header.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && doc.widthOfString(`${last} ${word}`) <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
+}
+
 function drawTable(doc: PDFKit.PDFDocument, headers: string[], rows: Cell[][], report: PdfReport, width: number, room: (h: number) => void): void {
   const n = headers.length;
   // Numbers take a narrow column each; columns of words (the first, and e.g. a group's name) share the rest.
@@ -174,16 +189,20 @@ function drawTable(doc: PDFKit.PDFDocument, headers: string[], rows: Cell[][], r
   const ws = ws0.map((w) => w - 4);
   const size = n > 6 ? 7.5 : 8.5;
 
-  const line = (cells: string[], bold: boolean, color: string) => {
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
-    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: ws[i] }))) + 3;
+  const line = (cells: string[], bold: boolean, color: string, sizes: number[] = cells.map(() => size)) => {
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
+    const h = Math.max(...cells.map((c, i) => doc.fontSize(sizes[i]!).heightOfString(c, { width: ws[i] }))) + 3;
     room(h + 2);
     const y = doc.y;
-    cells.forEach((c, i) => doc.fillColor(color).text(c, xs[i], y, { width: ws[i], align: isText[i] ? 'left' : 'right' }));
+    cells.forEach((c, i) => doc.fontSize(sizes[i]!).fillColor(color).text(c, xs[i], y, { width: ws[i], align: isText[i] ? 'left' : 'right' }));
     doc.y = y + h;
     doc.moveTo(MARGIN, doc.y - 1).lineTo(MARGIN + width, doc.y - 1).lineWidth(0.4).stroke('#d5dae0');
   };
-  line(headers, true, MUTED);
+  // A header word wider than its column is set smaller rather than cut.
+  doc.font('Helvetica-Bold').fontSize(size);
+  const headerSizes = headers.map((h, i) => Math.min(size, ...h.split(' ').map((w) => Math.floor((10 * size * ws[i]!) / doc.widthOfString(w)) / 10)));
+  const headerLines = headers.map((h, i) => wrappedAtSpaces(doc.fontSize(headerSizes[i]!), h, ws[i]!));
+  line(headerLines, true, MUTED, headerSizes);
   for (const r of rows) line(r.map((c) => formatCell(c, report.lang)), false, INK);
   doc.x = MARGIN;
 }

@@ -177,6 +177,8 @@ export const reportsMessages = defineMessages(
       generated: 'Édité le {{date}} par Tremplin',
       anonymised: 'Version anonymisée : sans noms ; les effectifs de 1 ou 2 sont affichés « < 3 ».',
       groupsLimited: 'Les {{shown}} premiers groupes sur {{count}} ; la liste complète est dans l’export CSV.',
+      smallCountsHidden: 'Les nombres inférieurs à 3 sont remplacés par « < 3 » : si petits, ils pourraient désigner une personne. Les totaux de 3 ou plus restent affichés.',
+      total: 'Total',
     },
   },
   {
@@ -354,6 +356,8 @@ export const reportsMessages = defineMessages(
       generated: 'Issued on {{date}} by Tremplin',
       anonymised: 'Anonymised version: no names; counts of 1 or 2 are shown as "< 3".',
       groupsLimited: 'The first {{shown}} groups out of {{count}}; the full list is in the CSV export.',
+      smallCountsHidden: 'Counts under 3 are replaced by "< 3": that small, they could point at one person. Totals of 3 or more are still shown.',
+      total: 'Total',
     },
   },
 );

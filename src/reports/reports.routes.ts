@@ -125,7 +125,8 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
     const anonymised = hidesSmallCounts(user, req.query);
     const scope = scopeOf(user);
     const [dashboard, options] = await Promise.all([computeDashboard(db, scope, filters), filterOptions(db, scope, filters)]);
-    const tables = reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), anonymised);
+    const hiddenCounts = { note: req.t('reports.pdf.smallCountsHidden'), total: req.t('reports.pdf.total') };
+    const tables = reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), anonymised, hiddenCounts);
     if (!anonymised) tables.push(...(await namedPdfTables(db, scope, filters, req.t as never, req.lang)));
     const subtitle = pdfSubtitle(filterWords(filters, options, req.t, countryNamer(req.lang), dateFormatter(req.lang)), anonymised, req.t as never, req.lang);
     const letterhead = await letterheadOf(db, uploadDir, user.structureId);

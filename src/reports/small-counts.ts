@@ -28,14 +28,45 @@ export const countShown = (hide: boolean) => (n: number): string => (hide && isS
  */
 export const ratioShown = (hide: boolean) => (ratio: number | null, base: number): number | null => (hide && isSmallCount(base) ? null : ratio);
 
-/** The tables with their small counts hidden, or as they are for a reader who may read names. */
-export function reportTablesFor(tables: ReportTable[], hide: boolean): ReportTable[] {
+/**
+ * The tables whose rows split one whole: their total tells nothing the summary table does not (the groups,
+ * the youths who left), and when one group's whole breakdown reads "< 3" it is the one figure left.
+ */
+const SPLIT_TABLES: ReadonlySet<ReportTable['key']> = new Set(['phases', 'withdrawals', 'withdrawal-phases']);
+
+/** What an anonymised report says where it hid counts: above each such table, why, and the word for a total. */
+export interface HiddenCountsWords {
+  note: string;
+  total: string;
+}
+
+/** A total line under a split table, each column's sum shown by the same rule as any count. */
+function totalRow(table: ReportTable, word: string): Cell[] {
+  return table.headers.map((_, i): Cell => {
+    if (i === 0) return { value: word, kind: 'text' };
+    const cells = table.rows.map((r) => r[i]);
+    if (!cells.every((c) => c?.kind === 'count' && typeof c.value === 'number')) return { value: null, kind: 'text' };
+    return hidden({ value: cells.reduce((sum, c) => sum + (c!.value as number), 0), kind: 'count' });
+  });
+}
+
+/**
+ * The tables with their small counts hidden, or as they are for a reader who may read names. Given the
+ * words (the anonymised PDF), a table where a count was hidden says so and why above it, and a split table
+ * gets its total.
+ */
+export function reportTablesFor(tables: ReportTable[], hide: boolean, words?: HiddenCountsWords): ReportTable[] {
   if (!hide) return tables;
-  return tables.map((table) => ({
-    ...table,
-    // The sentence repeats the numbers in words.
-    description: '',
-    rows: table.rows.map((row) => row.map(hidden)),
-    chart: table.chart && { ...table.chart, hidesSmallCounts: true },
-  }));
+  return tables.map((table) => {
+    const rows = table.rows.map((row) => row.map(hidden));
+    const hidSome = rows.some((row) => row.some((c) => c.value === SMALL_COUNT_TEXT));
+    const withTotal = words && SPLIT_TABLES.has(table.key) && table.rows.length > 1 ? [...rows, totalRow(table, words.total)] : rows;
+    return {
+      ...table,
+      // The sentence repeats the numbers in words.
+      description: words && hidSome ? words.note : '',
+      rows: withTotal,
+      chart: table.chart && { ...table.chart, hidesSmallCounts: true },
+    };
+  });
 }

@@ -20,7 +20,8 @@ export interface Cell {
 
 export interface ChartBar {
   label: string;
-  value: number;
+  /** Null when there is nothing to measure (no youth's situation known): no bar, and "—" as in the table. */
+  value: number | null;
   /** Second value for before/after pairs. */
   second?: number | null;
 }
@@ -166,7 +167,7 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
         pct(r.share),
         ...SITUATIONS.map((x) => count(r.bySituation[x], youths('situation', { at: r.at, situation: x }))),
       ]),
-      chart: { kind: 'bars', unit: 'pct', max: 1, bars: d.situations.map((r) => ({ label: situationLabel(r.at), value: r.share ?? 0 })) },
+      chart: { kind: 'bars', unit: 'pct', max: 1, bars: d.situations.map((r) => ({ label: situationLabel(r.at), value: r.share })) },
     },
     {
       key: 'engagement', title: s('engagement.title'),
@@ -192,7 +193,7 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
       ]),
       chart: {
         kind: 'pairs', unit: 'avg', max: 5, legend: [c('before'), c('after')],
-        bars: d.assessments.map((a) => ({ label: lang === 'fr' ? a.labelFr : a.labelEn, value: a.before ?? 0, second: a.after })),
+        bars: d.assessments.map((a) => ({ label: lang === 'fr' ? a.labelFr : a.labelEn, value: a.before, second: a.after })),
       },
     },
     {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Config } from '../config.js';
+import { MB, type Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { requireCan, requireSignedIn, signedIn } from '../auth/guards.js';
 import { notFound } from '../http/errors.js';
@@ -47,7 +47,7 @@ export function settingsRoutes(db: Db, config: Config): Router {
       named: shown.named ?? { values: { namedInNetwork: structure.named_in_network ? 'yes' : 'no' }, errors: {} },
       settings: shown.settings ?? { values: settingsFormValues(settings), errors: {}, milestones: settings.milestones.map(String) },
       milestones: MILESTONES, defaultRetentionDays: config.retentionDays,
-      logo: { stored: logo !== null, errors: shown.logo ?? {}, maxMb: LOGO_MAX_BYTES / (1024 * 1024) },
+      logo: { stored: logo !== null, errors: shown.logo ?? {}, maxMb: LOGO_MAX_BYTES / MB },
       papers: {
         ...(shown.papers ?? { values: papersFormValues(await structurePaperRules(db, structure.id)), errors: {} }),
         kinds: KINDS, below: networkRules, inNetwork: structure.network_id !== null,

@@ -1,5 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
+import { MB } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { Refusal } from '../http/refusal.js';
@@ -116,7 +117,7 @@ export function settingsHistory(db: Db, structureId: number, limit = 20): Promis
 /** The logo's types, decided from its bytes (pdfkit draws these two), and the extension it is stored with. */
 export const LOGO_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg' };
 /** A letterhead logo, not a photo: 2 MB is plenty and keeps the PDF light. */
-export const LOGO_MAX_BYTES = 2 * 1024 * 1024;
+export const LOGO_MAX_BYTES = 2 * MB;
 
 export interface StoredLogo {
   path: string;

@@ -46,6 +46,16 @@ describe('bad input: the same form sent twice', function () {
       expect(visibleText(page.text)).to.include('Double clic');
     });
 
+    it('makes one group with its funder once when the form with a funder is sent twice', async () => {
+      const form = { ...(await newGroupForm('Double clic financé')), funderName1: 'Fondation de France', amount1: '800' };
+      const [first, second] = [await karim.post('/groups').type('form').send(form), await karim.post('/groups').type('form').send(form)];
+      expect([first.status, second.status]).to.deep.equal([303, 303]);
+      expect(await countGroups('Double clic financé')).to.equal(1);
+      const id = Number(first.headers.location.split('/').pop());
+      const funders = await testDb()('group_funders').where({ group_id: id }).select('name', 'amount_cents');
+      expect(funders.map((f) => ({ name: f.name, amount_cents: Number(f.amount_cents) }))).to.deep.equal([{ name: 'Fondation de France', amount_cents: 80000 }]);
+    });
+
     it('makes one group when both requests are in flight at once', async () => {
       const form = await newGroupForm('Double clic simultané');
       const answers = await Promise.all([1, 2, 3].map(() => karim.post('/groups').type('form').send(form)));

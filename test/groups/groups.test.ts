@@ -65,6 +65,39 @@ describe('groups', () => {
       expect(visibleText(ok.text)).to.include('Le retour doit être après le départ.');
     });
 
+    it('records the funders typed on the creation form with the group, and skips the lines left empty', async () => {
+      const res = await postForm(karim, '/groups', validGroup({
+        name: 'Chantier financé dès le départ', funderName1: 'Région Hauts-de-France', scheme1: 'Bouge de là', amount1: '1 500,50',
+        funderName2: '', scheme2: '', amount2: '',
+      }), '/groups/new');
+      expect(res.status).to.equal(303);
+      const id = Number(res.headers.location!.split('/').pop());
+      // PostgreSQL gives a bigint as a string.
+      const funders = await testDb()('group_funders').where({ group_id: id }).select('name', 'scheme', 'amount_cents');
+      expect(funders.map((f) => ({ ...f, amount_cents: Number(f.amount_cents) })))
+        .to.deep.equal([{ name: 'Région Hauts-de-France', scheme: 'Bouge de là', amount_cents: 150050 }]);
+      expect(visibleText((await karim.get(res.headers.location!)).text)).to.include('Région Hauts-de-France');
+    });
+
+    it('refuses a funder line begun without a name or with a wrong amount, on that line, keeping everything typed, and makes no group', async () => {
+      const res = await postForm(karim, '/groups', validGroup({
+        name: 'Financeurs à corriger', funderName1: 'CAF du Nord', amount1: 'beaucoup', scheme2: 'FDVA',
+      }), '/groups/new');
+      expect(res.status).to.equal(422);
+      expect(res.text).to.match(/<p class="error" id="f-amount1-error">[\s\S]*?Montant en euros, par exemple 1500 ou 1500,50\./);
+      expect(res.text).to.match(/<p class="error" id="f-funderName2-error">[\s\S]*?À remplir\./);
+      expect(res.text).to.include('value="CAF du Nord"').and.include('value="beaucoup"').and.include('value="FDVA"').and.include('value="Financeurs à corriger"');
+      expect(await testDb()('groups').where({ name: 'Financeurs à corriger' }).first()).to.equal(undefined);
+    });
+
+    it('refuses a funder name sent twice rather than dropping the line', async () => {
+      const token = (await karim.get('/groups/new')).text.match(/name="_csrf" value="([^"]+)"/)![1]!;
+      const res = await karim.post('/groups').type('form').send(`_csrf=${encodeURIComponent(token)}&${new URLSearchParams(validGroup({ name: 'Financeur en double' }))}&funderName1=A&funderName1=B`);
+      expect(res.status).to.equal(422);
+      expect(res.text).to.include('id="f-funderName1-error"');
+      expect(await testDb()('groups').where({ name: 'Financeur en double' }).first()).to.equal(undefined);
+    });
+
     it('asks for a country from the list', async () => {
       const res = await postForm(karim, '/groups', validGroup({ destinationCountry: 'XX' }), '/groups/new');
       expect(res.status).to.equal(422);

@@ -5,7 +5,7 @@ import { testDatabase, testDb } from '../support/database.js';
 import { userFor } from '../support/accounts.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { rejoin, withdraw } from '../../src/participants/withdrawal.js';
-import type { YouthFile } from '../../src/participants/participant.js';
+import { listGroupYouths, type YouthFile } from '../../src/participants/participant.js';
 import { youthWithAccount } from '../participants/fixtures.js';
 import { storedPhoto } from './fixtures.js';
 
@@ -95,5 +95,27 @@ describe('the media of a youth who left the project', () => {
     const url = `${base()}/media/${lea.photo}`;
     expect((await karim.get(url)).text).to.include('name="caption"');
     expect((await postForm(karim, url, { moment: 'before', caption: 'Photo de Léa, avant son départ' }, url)).status).to.equal(303);
+  });
+
+  it('marks who left the project wherever the lead reads who is on a medium, and in the youths to pick from', async () => {
+    const stillIn = (await listGroupYouths(testDb(), ids.groups.sadiola)).find((y) => y.status === 'enrolled' && y.first_name !== 'Léa')!;
+    await testDb()('media_youths').insert([{ medium_id: lea.photo, youth_id: lea.enrolment.youth_id }, { medium_id: lea.photo, youth_id: stillIn.youth_id }]);
+    const karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
+
+    const page = (await karim.get(`${base()}/media/${lea.photo}`)).text;
+    const who = page.slice(page.indexOf('<dt>Qui est dessus ?</dt>'), page.indexOf('</dd>', page.indexOf('<dt>Qui est dessus ?</dt>')));
+    expect(visibleText(who)).to.include('Léa').and.include(`${stillIn.first_name} ${stillIn.last_name}`);
+    expect(visibleText(who).match(/a quitté le projet/g)).to.have.length(1);
+    expect(visibleText(who)).to.match(/Léa \S+ a quitté le projet/);
+    const ticked = page.slice(page.indexOf('<legend>Qui est dessus ?</legend>'), page.indexOf('</fieldset>', page.indexOf('<legend>Qui est dessus ?</legend>')));
+    expect(visibleText(ticked)).to.match(/Léa \S+ a quitté le projet/);
+    // Chloé came back into the project (above): she is no longer marked.
+    expect(visibleText(ticked)).to.include('Chloé').and.not.match(/Chloé \S+ a quitté le projet/);
+    expect(visibleText(ticked)).not.to.match(new RegExp(`${stillIn.first_name} ${stillIn.last_name} a quitté`));
+
+    const picker = (await karim.get(`${base()}/before-after`)).text;
+    const chips = visibleText(picker.slice(picker.indexOf('youth-picker')));
+    expect(chips).to.match(/Léa \S+ a quitté le projet/);
+    expect(chips).not.to.match(new RegExp(`${stillIn.first_name} ${stillIn.last_name} a quitté`));
   });
 });

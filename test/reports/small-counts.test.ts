@@ -45,6 +45,15 @@ describe('small counts for whoever may not read names', () => {
     for (const row of fromCsv) expect(pdfLines, row.join(' ')).to.include(row.join(' '));
   });
 
+  it('the anonymised PDF says above a table why its small counts are hidden, and gives the total that is not small', async () => {
+    const pdf = await pdfText((await admin.get(`/reports/report.pdf?group=${fx.groups.sadiola}`).buffer(true).parse(binary as never)).body as Buffer);
+    const withdrawals = pdf.slice(pdf.indexOf('Pourquoi des jeunes ont quitté le projet'));
+    const note = 'Les nombres inférieurs à 3 sont remplacés par « < 3 » : si petits, ils pourraient désigner une personne.';
+    expect(withdrawals.indexOf(note), 'the note, above the table').to.be.within(0, withdrawals.indexOf('Grossesse'));
+    // 2 + 1 + 2 who left: each reason reads "< 3", their total does not.
+    expect(withdrawals).to.match(/Total 5 /);
+  });
+
   it('an admin finds no exact small count on the page: not in the sentences, nor in the charts', async () => {
     const html = (await admin.get(`/reports?group=${fx.groups.sadiola}`)).text;
     const text = visibleText(html);
