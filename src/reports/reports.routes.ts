@@ -12,7 +12,7 @@ import { SITUATIONS } from '../participants/participant.js';
 import { ENGAGEMENTS, MILESTONES } from '../followups/followup.js';
 import { byYouth, computeDashboard, GROUP_FIGURES, listFigureGroups, listFigureYouths } from './dashboard.js';
 import { SITUATION_MOMENTS, type YouthFigure } from './who-counts.js';
-import { filterOptions, filterQuery, filterWords, parseFilters, reportScopeOf as scopeOf } from './filters.js';
+import { filterOptions, filterQuery, filterWords, parseFilters, reportScopeOf as scopeOf, type ReportFilters, type ReportScope } from './filters.js';
 import { dashboardTables, formatCell, groupsTable, TABLE_KEYS, type ReportTable } from './tables.js';
 import { chartSvg } from './charts.js';
 import { tableCsv } from './report-csv.js';
@@ -124,15 +124,20 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
     // Names are for those who may open youths' files: anyone else gets the anonymised report.
     const anonymised = hidesSmallCounts(user, req.query);
     const scope = scopeOf(user);
-    const [dashboard, options] = await Promise.all([computeDashboard(db, scope, filters), filterOptions(db, scope, filters)]);
-    const hiddenCounts = { note: req.t('reports.pdf.smallCountsHidden'), total: req.t('reports.pdf.total') };
-    const tables = reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), anonymised, hiddenCounts);
-    if (!anonymised) tables.push(...(await namedPdfTables(db, scope, filters, req.t as never, req.lang)));
+    const [tables, options] = await Promise.all([pdfTables(req, scope, filters, anonymised), filterOptions(db, scope, filters)]);
     const subtitle = pdfSubtitle(filterWords(filters, options, req.t, countryNamer(req.lang), dateFormatter(req.lang)), anonymised, req.t as never, req.lang);
     const letterhead = await letterheadOf(db, uploadDir, user.structureId);
     const pdf = await renderReportPdf({ title: req.t('reports.pdf.title'), subtitle, tables, lang: req.lang, chartValue: chartValue(req.lang), letterhead });
     sendDownload(res, 'application/pdf', `tremplin-rapport-${today()}${anonymised ? '-anonyme' : ''}.pdf`, pdf);
   });
+
+  // The dashboard's tables, small counts hidden (and said so) when anonymised; the named lists only when not.
+  async function pdfTables(req: Request, scope: ReportScope, filters: ReportFilters, anonymised: boolean): Promise<ReportTable[]> {
+    const hiddenCounts = { note: req.t('reports.pdf.smallCountsHidden'), total: req.t('reports.pdf.total') };
+    const tables = reportTablesFor(dashboardTables(await computeDashboard(db, scope, filters), filters, req.t as never, req.lang), anonymised, hiddenCounts);
+    if (!anonymised) tables.push(...(await namedPdfTables(db, scope, filters, req.t as never, req.lang)));
+    return tables;
+  }
 
   return router;
 }
