@@ -13,13 +13,14 @@ import { MILESTONES } from '../followups/followup.js';
 import { KINDS } from '../documents/requirements.js';
 import { networkFor, ownStructure } from './scope.js';
 import { networkPaperRules, papersFormValues, PapersForm, setNetworkPapers, setStructurePapers, structurePaperRules } from './papers.js';
-import { LOGO_MAX_BYTES, logoOf, saveSettings, setLogo, settingsFormValues, settingsHistory, settingsOf, SettingsForm, type SettingChange } from './settings.js';
-import { findNetwork, setNamedInNetwork, StructureSettingsForm, type NetworkRow } from './structure.js';
+import { LOGO_MAX_BYTES, logoOf, saveSettings, setNamedInNetwork, setLogo, settingsFormValues, settingsHistory, settingsOf, SettingsForm, type SettingChange } from './settings.js';
+import { findNetwork, StructureSettingsForm, type NetworkRow } from './structure.js';
 
 /** A recorded value as the history says it: the papers kind by kind, nothing as "default" or "none". */
 function shownValue(res: Response, h: SettingChange): string {
   const t = res.locals.t as (key: string, options?: Record<string, unknown>) => string;
   if (h.value === null) return t(h.setting === 'retentionDays' ? 'structures.settingsForm.defaultValue' : 'structures.settingsForm.noValue');
+  if (h.setting === 'namedInNetwork') return t(h.value === 'yes' ? 'structures.form.namedYes' : 'structures.form.namedNo');
   if (h.setting !== 'papers') return h.value;
   const rules = Object.entries(JSON.parse(h.value) as Record<string, string>);
   return rules.length ? rules.map(([kind, asked]) => t('structures.papers.historyRule', { kind: t(`documents.kinds.${kind}`), asked: t(`structures.papers.asked.${asked}`) })).join(', ') : t('structures.settingsForm.noValue');
@@ -62,7 +63,7 @@ export function settingsRoutes(db: Db, config: Config): Router {
 
   router.post('/admin/structure', ...guard, async (req, res) => {
     const structure = await ownStructure(db, req);
-    const posted = await submitForm(req, StructureSettingsForm, (f) => setNamedInNetwork(db, structure.id, f.namedInNetwork), (again) =>
+    const posted = await submitForm(req, StructureSettingsForm, (f) => setNamedInNetwork(db, signedIn(req), structure.id, f.namedInNetwork), (again) =>
       renderSettings(req, res, again.status, { named: again }));
     if (!posted.ok) return;
     flash(req, 'notice', 'structures.settings.saved');

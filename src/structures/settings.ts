@@ -21,7 +21,7 @@ export interface StructureSettings {
   address: string | null;
 }
 
-export const SETTINGS = ['retentionDays', 'milestones', 'smsSender', 'address', 'logo', 'papers'] as const;
+export const SETTINGS = ['namedInNetwork', 'retentionDays', 'milestones', 'smsSender', 'address', 'logo', 'papers'] as const;
 export type Setting = (typeof SETTINGS)[number];
 
 interface SettingsRow {
@@ -72,7 +72,7 @@ export function settingsFormValues(s: StructureSettings): Record<string, string>
   return { retentionDays: s.retentionDays === null ? '' : String(s.retentionDays), smsSender: s.smsSender ?? '', address: s.address ?? '' };
 }
 
-const stored = (s: StructureSettings): Record<Exclude<Setting, 'logo' | 'papers'>, string | null> => ({
+const stored = (s: StructureSettings): Record<Exclude<Setting, 'logo' | 'papers' | 'namedInNetwork'>, string | null> => ({
   retentionDays: s.retentionDays === null ? null : String(s.retentionDays),
   milestones: s.milestones.join(','),
   smsSender: s.smsSender,
@@ -82,6 +82,16 @@ const stored = (s: StructureSettings): Record<Exclude<Setting, 'logo' | 'papers'
 /** Records a change of one setting: who, when, and the value it became (null: back to the default, or none). */
 export async function recordSettingChange(db: Db, user: Pick<Express.User, 'id' | 'displayName'>, structureId: number, setting: Setting, value: string | null): Promise<void> {
   await db('structure_setting_changes').insert({ structure_id: structureId, setting, value, changed_by: user.id, changed_by_name: user.displayName, at: nowIso() });
+}
+
+/** Whether the network reads the structure's name or a letter: the structure's choice, recorded like its other settings. */
+export async function setNamedInNetwork(db: Db, user: Express.User, structureId: number, named: boolean): Promise<void> {
+  await db.transaction(async (trx) => {
+    const row: { named_in_network: boolean | number } = await trx('structures').where({ id: structureId }).first('named_in_network');
+    if (Boolean(row.named_in_network) === named) return;
+    await trx('structures').where({ id: structureId }).update({ named_in_network: named });
+    await recordSettingChange(trx, user, structureId, 'namedInNetwork', named ? 'yes' : 'no');
+  });
 }
 
 /** Saves the structure's settings; each one that changed is recorded. Returns the settings that changed. */

@@ -78,10 +78,6 @@ export async function createStructure(db: Db, input: z.infer<typeof StructureFor
   }
 }
 
-export async function setNamedInNetwork(db: Db, structureId: number, named: boolean): Promise<void> {
-  await db('structures').where({ id: structureId }).update({ named_in_network: named });
-}
-
 export function createStructureAdmin(db: Db, structure: StructureRow, input: z.infer<typeof PlatformAccountForm>): Promise<UserRow> {
   return createAccount(db, { role: 'admin', ...input }, { structureId: structure.id });
 }

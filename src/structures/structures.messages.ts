@@ -131,6 +131,7 @@ export const structuresMessages = defineMessages(
       defaultValue: 'par défaut',
       noValue: 'aucun',
       settings: {
+        namedInNetwork: 'nom vu par le réseau',
         retentionDays: 'conservation des scans',
         milestones: 'suivis planifiés',
         smsSender: 'expéditeur des SMS',
@@ -268,6 +269,7 @@ export const structuresMessages = defineMessages(
       defaultValue: 'default',
       noValue: 'none',
       settings: {
+        namedInNetwork: 'name seen by the network',
         retentionDays: 'keeping of scans',
         milestones: 'planned follow-ups',
         smsSender: 'SMS sender',

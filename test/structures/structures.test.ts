@@ -137,6 +137,10 @@ describe('networks and structures', () => {
       expect((await postForm(admin, '/admin/structure', { namedInNetwork: 'no' }, '/admin/structure')).status).to.equal(303);
       const named = async (id: number) => Boolean((await testDb()('structures').where({ id }).first('named_in_network')).named_in_network);
       expect([await named(mjc), await named(ids.structures[DOUAISIS]!)]).to.deep.equal([false, true]);
+      // Recorded like the structure's other settings, with who and what it became, and shown in its history.
+      expect(await testDb()('structure_setting_changes').where({ structure_id: mjc, setting: 'namedInNetwork' }).select('value', 'changed_by_name'))
+        .to.deep.equal([{ value: 'no', changed_by_name: 'Admin MJC' }]);
+      expect(visibleText((await admin.get('/admin/structure')).text)).to.include('Admin MJC').and.include('nom vu par le réseau');
       await testDb()('structures').where({ id: mjc }).update({ named_in_network: true });
     });
   });
