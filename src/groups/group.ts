@@ -3,8 +3,8 @@ import { insertedId } from '../db/knex.js';
 import { columnsFrom, formValuesFrom } from '../db/columns.js';
 import dayjs from 'dayjs';
 import { z } from 'zod';
-import { nowIso } from '../db/time.js';
-import { calendarDate, optionalText } from '../http/validation.js';
+import { nowIso, today } from '../db/time.js';
+import { calendarDate, isRealDate, optionalText } from '../http/validation.js';
 import { isCountryCode } from './countries.js';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
@@ -12,7 +12,8 @@ import type { GroupAccess, GroupRecord } from '../auth/permissions.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
 import { Refusal } from '../http/refusal.js';
-import type { Phase } from '../phases/order.js';
+import { hasLeft, hasReturned, PHASES, type Phase } from '../phases/order.js';
+import { recordTakeOver, type TakeOverInput } from '../phases/history.js';
 
 export interface GroupRow {
   id: number;
@@ -176,18 +177,22 @@ const groupColumns = (input: GroupInput) => columnsFrom(input, [
  * transaction, so a refused funder leaves no group behind. (A form sent twice makes one group: see the
  * route, oneRecordPerForm.)
  */
-export async function createGroup(db: Db, user: Express.User, input: GroupInput, funders: FunderInput[] = []): Promise<number> {
+export async function createGroup(
+  db: Db, user: Express.User, input: GroupInput, funders: FunderInput[] = [], takeOver: TakeOverInput | null = null,
+): Promise<number> {
   return db.transaction(async (trx) => {
     const now = nowIso();
     const [row] = await trx('groups')
       .insert({
-        ...groupColumns(input), structure_id: structureOfCreator(user), phase: 'preparation',
+        ...groupColumns(input), structure_id: structureOfCreator(user), phase: takeOver?.phase ?? 'preparation',
         created_by: user.id, created_at: now, updated_at: now,
       })
       .returning('id');
     const id = insertedId(row);
     await trx('group_workers').insert({ group_id: id, user_id: user.id, role: 'lead' });
     for (const f of funders) await addFunder(trx, id, f);
+    // A project taken over mid-way says so in its history, rather than through moves nobody made.
+    if (takeOver) await recordTakeOver(trx, user, id, takeOver);
     return id;
   });
 }
@@ -289,8 +294,42 @@ const FunderLines = z
     return { funders };
   });
 
-/** The creation form: the group's fields and, optionally, its first funders. */
-export const NewGroupForm = z.intersection(GroupForm, FunderLines);
+/** The phases a project can be taken over at: one still in preparation simply starts here. */
+export const TAKE_OVER_PHASES = PHASES.filter((p) => p !== 'preparation');
+
+/**
+ * "The project is already under way" on the creation form (`takenOverPhase`, `takenOverSince`): no phase
+ * chosen is a project that starts here. Refused is only what cannot be: a day to come, a group abroad whose
+ * departure is still ahead, a group back whose return is. The group's own dates are checked by GroupForm;
+ * these rules compare with them only once they are dates.
+ */
+const TakeOverLines = z
+  .record(z.string(), z.unknown())
+  .transform((body, ctx): { takeOver: TakeOverInput | null } => {
+    const phase = typeof body.takenOverPhase === 'string' ? body.takenOverPhase.trim() : '';
+    if (!phase) return { takeOver: null };
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!(TAKE_OVER_PHASES as string[]).includes(phase)) {
+      problem('takenOverPhase', 'groups.takeOver.phaseInvalid');
+      return { takeOver: null };
+    }
+    const since = calendarDate.safeParse(body.takenOverSince ?? '');
+    if (!since.success) {
+      problem('takenOverSince', since.error.issues[0]!.message);
+      return { takeOver: null };
+    }
+    const dated = (v: unknown) => (typeof v === 'string' && isRealDate(v.trim()) ? v.trim() : null);
+    const departure = dated(body.departureDate);
+    const back = dated(body.returnDate);
+    const now = today();
+    if (since.data > now) problem('takenOverSince', 'groups.takeOver.sinceFuture');
+    if (hasLeft(phase as Phase) && departure && departure > now) problem('takenOverPhase', 'groups.takeOver.notLeftYet');
+    else if (hasReturned(phase as Phase) && back && back > now) problem('takenOverPhase', 'groups.takeOver.notBackYet');
+    return { takeOver: { phase: phase as Phase, since: since.data } };
+  });
+
+/** The creation form: the group's fields and, optionally, its first funders and the phase it is already at. */
+export const NewGroupForm = z.intersection(z.intersection(GroupForm, FunderLines), TakeOverLines);
 
 export async function addFunder(db: Db, groupId: number, f: FunderInput): Promise<void> {
   await db('group_funders').insert({ group_id: groupId, name: f.funderName, scheme: f.scheme, amount_cents: f.amount });

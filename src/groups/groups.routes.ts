@@ -16,10 +16,11 @@ import { COUNTRY_CODES } from './countries.js';
 import {
   addCoLead, addCompanion, addFunder, CloneForm, cloneGroup, CoLeadForm, CompanionForm, createGroup, FUNDER_LINES_ON_NEW_GROUP, FunderForm, GroupForm, NewGroupForm,
   groupFormValues, listActiveWorkers, listCompanions, listFunders,
-  listVisibleGroups, listWorkers, removeCoLead, removeCompanion, removeFunder, updateGroup, type ScopedGroup,
+  listVisibleGroups, listWorkers, removeCoLead, removeCompanion, removeFunder, TAKE_OVER_PHASES, updateGroup, type ScopedGroup,
 } from './group.js';
 import { groupFor } from './scope.js';
 import { PHASES } from '../phases/order.js';
+import { takeOverOf } from '../phases/history.js';
 import { newSubmissionToken, oncePerForm, oneRecordPerForm } from '../http/once-per-form.js';
 
 /** The new group's page; the list when the first send of the form is still making it after the wait. */
@@ -35,7 +36,9 @@ export function groupsRoutes(db: Db): Router {
   });
 
   const renderNew = (res: Response, status: number, values: Record<string, string>, errors: FormErrors) =>
-    res.status(status).render('groups/new', { title: res.locals.t('groups.form.newTitle'), values, errors, countries: COUNTRY_CODES, funderLines: FUNDER_LINES_ON_NEW_GROUP });
+    res.status(status).render('groups/new', {
+      title: res.locals.t('groups.form.newTitle'), values, errors, countries: COUNTRY_CODES, funderLines: FUNDER_LINES_ON_NEW_GROUP, takeOverPhases: TAKE_OVER_PHASES,
+    });
 
   router.get('/groups/new', requireSignedIn, requireCan('createGroup'), async (_req, res) => {
     await renderNew(res, 200, { minAttendancePct: '60', destinationCountry: '', submissionToken: newSubmissionToken() }, {});
@@ -44,7 +47,7 @@ export function groupsRoutes(db: Db): Router {
   // A form sent twice makes one group, and both answers go to its page. Its token stays on the form through
   // a refused send (values.submissionToken), so the corrected form is still the same form.
   router.post('/groups', requireSignedIn, requireCan('createGroup'), async (req, res) => {
-    const posted = await submitForm(req, NewGroupForm, (f) => oneRecordPerForm(db, req, () => createGroup(db, signedIn(req), f, f.funders)), (again) =>
+    const posted = await submitForm(req, NewGroupForm, (f) => oneRecordPerForm(db, req, () => createGroup(db, signedIn(req), f, f.funders, f.takeOver)), (again) =>
       renderNew(res, again.status, again.values, again.errors));
     if (!posted.ok) return;
     flash(req, 'notice', 'groups.form.created');
@@ -122,13 +125,13 @@ export function groupsRoutes(db: Db): Router {
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'viewGroup');
     const next = await nextMeeting(db, group.id);
-    const [workers, youths, companions, funders, funnel, restitution] = await Promise.all([
+    const [workers, youths, companions, funders, funnel, restitution, takeOver] = await Promise.all([
       listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id), listFunders(db, group.id),
       // Who left and why is part of the youths' files: only for those who may read them.
       can(user, 'viewYouthFiles', group) ? groupFunnel(db, group) : null,
-      restitutionSummary(db, group, can(user, 'viewFollowUps', group)),
+      restitutionSummary(db, group, can(user, 'viewFollowUps', group)), takeOverOf(db, group.id),
     ]);
-    res.render('groups/show', { title: group.name, group, nextMeeting: next, workers, youths, companions, funders, funnel, restitution, phases: PHASES });
+    res.render('groups/show', { title: group.name, group, nextMeeting: next, workers, youths, companions, funders, funnel, restitution, takeOver, phases: PHASES });
   });
 
   return router;

@@ -257,6 +257,12 @@ export async function registerFor(db: Db, meeting: MeetingRow): Promise<Register
     .filter((r: RegisterLine) => r.expected || r.status !== null);
 }
 
+/** The day of the earliest meeting whose register names this enrolment, or null: its enrolment cannot start later. */
+export async function firstRegisterDay(db: Db | Knex.Transaction, enrolmentId: number): Promise<string | null> {
+  const row = await db('attendance as a').join('meetings as m', 'm.id', 'a.meeting_id').where('a.enrolment_id', enrolmentId).min({ first: 'm.starts_at' }).first();
+  return row?.first ? String(row.first).slice(0, 10) : null;
+}
+
 /** A register refused whole: the message is the register's, the detail the youths it is about. */
 const registerRefused = (messageKey: string, enrolmentIds: number[] = []) => new Refusal<number[]>('_form', messageKey, 422, enrolmentIds);
 
@@ -275,6 +281,12 @@ export async function recordAttendance(db: Db, user: Express.User, meeting: Meet
       (await trx('attendance').where({ meeting_id: meeting.id }).select('enrolment_id')).map((r: { enrolment_id: number }) => toNumber(r.enrolment_id)),
     );
     const strangers = [...statuses.keys()].filter((id) => !expected.has(id) && !recorded.has(id));
+    // A youth of the group enrolled after the meeting's day is the one mistake a worker typing old paper
+    // registers can make: say so, rather than "not in this group".
+    const enrolledLater: { id: number }[] = strangers.length
+      ? await trx('enrolments').where({ group_id: meeting.group_id }).whereIn('id', strangers).where('enrolled_on', '>', meetingDate(meeting)).select('id')
+      : [];
+    if (enrolledLater.length) throw registerRefused('meetings.register.beforeEnrolment', enrolledLater.map((r) => toNumber(r.id)));
     if (strangers.length) throw registerRefused('meetings.register.unknownYouth', strangers);
     const missing = [...expected].filter((id) => !statuses.has(id));
     if (missing.length) throw registerRefused('meetings.register.missing', missing);

@@ -11,6 +11,7 @@ import { issueCode, type IssuedCode } from '../auth/one-time-code.js';
 import { createAccount } from '../users/user.js';
 import type { Phase } from '../phases/order.js';
 import { linkedYouthId } from './youth-link.js';
+import { firstRegisterDay } from '../meetings/meeting.js';
 
 /** What the youth was doing when they joined: read again after the project, to see what changed. */
 export const SITUATIONS = ['job_seeking', 'training', 'school', 'employed', 'other'] as const;
@@ -112,16 +113,13 @@ export function toIsoDate(input: string): string {
   return input.trim();
 }
 
-/** What is wrong with a birth date typed for a youth enrolled on `enrolledOn`, as a message key; null if nothing. */
-export function birthDateProblem(raw: string, enrolledOn: string): string | null {
+/** What is wrong with a birth date as typed, as a message key; null if nothing. (The age is the form's to check.) */
+export function birthDateProblem(raw: string): string | null {
   const value = toIsoDate(raw);
   if (!value) return 'validation.required';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return 'validation.dateFormat';
   if (!isRealDate(value)) return 'validation.dateImpossible';
   if (value > today()) return 'participants.errors.birthFuture';
-  const age = ageOn(value, enrolledOn);
-  if (age < MIN_AGE) return 'participants.errors.tooYoung';
-  if (age > MAX_AGE) return 'participants.errors.tooOld';
   return null;
 }
 
@@ -151,36 +149,61 @@ const situation = z
   .refine((v) => !v || (SITUATIONS as readonly string[]).includes(v), { message: 'participants.errors.situation' })
   .transform((v) => (v ? (v as Situation) : null));
 
-/** One schema for the enrol and edit forms; the age is checked on the day of enrolment. */
+/**
+ * The day the youth joined: today unless typed (a project taken over mid-way has youths enrolled long ago,
+ * on paper). DD/MM/YYYY is read too, for lists from a spreadsheet. It cannot be to come.
+ */
+const enrolmentDate = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? toIsoDate(v) : fallback))
+    .superRefine((value, ctx) => {
+      const problem = !/^\d{4}-\d{2}-\d{2}$/.test(value) ? 'validation.dateFormat'
+        : !isRealDate(value) ? 'validation.dateImpossible'
+          : value > today() ? 'participants.errors.enrolledFuture' : null;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+/** The age is checked on the day of enrolment, once both dates are readable. */
+const datesReadable = (payload: { issues: readonly { path?: readonly PropertyKey[] }[] }) =>
+  !payload.issues.some((i) => i.path?.[0] === 'birthDate' || i.path?.[0] === 'enrolledOn');
+
+/** One schema for the enrol and edit forms; `enrolledOn` is the day used when the form leaves it empty. */
 export function youthFileForm(enrolledOn: string = today()) {
-  return z.object({
-    firstName: name,
-    lastName: name,
-    birthDate: z
-      .string()
-      .superRefine((raw, ctx) => {
-        const problem = birthDateProblem(raw, enrolledOn);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .transform(toIsoDate),
-    phone: optionalPhone,
-    referredBy: optionalText(160),
-    situation,
-    emergencyName: optionalText(120),
-    emergencyPhone: optionalPhone,
-    // Some youths take part in the preparation without being meant to leave; most are.
-    departing: z
-      .enum(['yes', 'no'])
-      .optional()
-      .transform((v) => v !== 'no'),
-  });
+  return z
+    .object({
+      firstName: name,
+      lastName: name,
+      birthDate: z
+        .string()
+        .superRefine((raw, ctx) => {
+          const problem = birthDateProblem(raw);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .transform(toIsoDate),
+      enrolledOn: enrolmentDate(enrolledOn),
+      phone: optionalPhone,
+      referredBy: optionalText(160),
+      situation,
+      emergencyName: optionalText(120),
+      emergencyPhone: optionalPhone,
+      // Some youths take part in the preparation without being meant to leave; most are.
+      departing: z
+        .enum(['yes', 'no'])
+        .optional()
+        .transform((v) => v !== 'no'),
+    })
+    .refine((f) => ageOn(f.birthDate, f.enrolledOn) >= MIN_AGE, { path: ['birthDate'], message: 'participants.errors.tooYoung', when: datesReadable })
+    .refine((f) => ageOn(f.birthDate, f.enrolledOn) <= MAX_AGE, { path: ['birthDate'], message: 'participants.errors.tooOld', when: datesReadable });
 }
-export type YouthFileInput = z.infer<ReturnType<typeof youthFileForm>>;
+/** A youth's file as the forms give it; written by code (demo data, tests), a file without `enrolledOn` joins today. */
+export type YouthFileInput = Omit<z.infer<ReturnType<typeof youthFileForm>>, 'enrolledOn'> & { enrolledOn?: string };
 
 /** What the edit form shows for a file that exists. */
 export function youthFileValues(file: YouthFile): Record<string, string> {
   return {
-    ...formValuesFrom(file, ['firstName', 'lastName', 'birthDate', 'phone', 'referredBy']),
+    ...formValuesFrom(file, ['firstName', 'lastName', 'birthDate', 'enrolledOn', 'phone', 'referredBy']),
     situation: file.situation_at_enrolment ?? '',
     emergencyName: file.emergency_contact_name ?? '',
     emergencyPhone: file.emergency_contact_phone ?? '',
@@ -215,37 +238,55 @@ const youthColumns = (input: YouthFileInput) => ({
   emergency_contact_phone: input.emergencyPhone,
 });
 
-/** Inside a transaction already open: the youths row, then their enrolment in the group. */
-export async function insertEnrolment(trx: Db, groupId: number, input: YouthFileInput, enrolledOn: string): Promise<number> {
+/**
+ * Inside a transaction already open: the youths row, then their enrolment in the group on `enrolledOn` (the
+ * day they joined), typed by `recordedBy` now.
+ */
+export async function insertEnrolment(trx: Db, groupId: number, input: YouthFileInput, enrolledOn: string, recordedBy: number | null = null): Promise<number> {
   const now = nowIso();
   const [youth] = await trx('youths').insert({ ...youthColumns(input), created_at: now }).returning('id');
   const [enrolment] = await trx('enrolments')
     .insert({
       group_id: groupId, youth_id: insertedId(youth), role: 'participant', status: 'enrolled', enrolled_on: enrolledOn,
-      situation_at_enrolment: input.situation, departing: input.departing, created_at: now,
+      situation_at_enrolment: input.situation, departing: input.departing, recorded_by: recordedBy, created_at: now,
     })
     .returning('id');
   return insertedId(enrolment);
 }
 
-/** Enrols a youth typed in by a worker, today. Refuses the same youth twice in one group. */
-export async function enrol(db: Db, group: { id: number }, input: YouthFileInput): Promise<number> {
+/** Enrols a youth typed in by a worker, on the day typed (today when none). Refuses the same youth twice in one group. */
+export async function enrol(db: Db, group: { id: number }, input: YouthFileInput, recordedBy: number | null = null): Promise<number> {
   return db.transaction(async (trx) => {
     const existing = await groupYouthKeys(trx, group.id);
     if (existing.has(sameYouthKey(input.firstName, input.lastName, input.birthDate))) throw duplicate();
-    return insertEnrolment(trx, group.id, input, today());
+    return insertEnrolment(trx, group.id, input, input.enrolledOn ?? today(), recordedBy);
   });
 }
 
+/**
+ * A later enrolment day cannot leave the youth's past behind it: a register they are on, or a withdrawal,
+ * dated before it. Null when the day fits.
+ */
+async function enrolmentDayProblem(db: Db, file: YouthFile, enrolledOn: string): Promise<string | null> {
+  if (enrolledOn <= file.enrolled_on) return null;
+  const register = await firstRegisterDay(db, file.enrolment_id);
+  if (register && register < enrolledOn) return 'participants.errors.enrolledAfterRegister';
+  const withdrawal = await db('withdrawals').where({ enrolment_id: file.enrolment_id }).where('withdrawn_on', '<', enrolledOn).first('id');
+  return withdrawal ? 'participants.errors.enrolledAfterWithdrawal' : null;
+}
+
 export async function updateYouthFile(db: Db, file: YouthFile, input: YouthFileInput): Promise<void> {
+  const enrolledOn = input.enrolledOn ?? file.enrolled_on;
   await db.transaction(async (trx) => {
     const existing = await groupYouthKeys(trx, file.group_id);
     const other = existing.get(sameYouthKey(input.firstName, input.lastName, input.birthDate));
     if (other !== undefined && other !== file.enrolment_id) throw duplicate();
+    const problem = await enrolmentDayProblem(trx, file, enrolledOn);
+    if (problem) throw new Refusal('enrolledOn', problem);
     await trx('youths').where({ id: file.youth_id }).update(youthColumns(input));
     await trx('enrolments')
       .where({ id: file.enrolment_id })
-      .update({ situation_at_enrolment: input.situation, departing: input.departing });
+      .update({ situation_at_enrolment: input.situation, departing: input.departing, enrolled_on: enrolledOn });
     // The account shows the youth's name too: a corrected spelling must not stay wrong there.
     if (file.user_id) {
       await trx('users').where({ id: file.user_id }).update({ display_name: `${input.firstName} ${input.lastName}`, updated_at: nowIso() });

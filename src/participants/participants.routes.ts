@@ -44,12 +44,12 @@ export function participantsRoutes(db: Db, config: Config): Router {
 
   router.get('/groups/:id/youths/new', requireSignedIn, async (req, res) => {
     const { group } = await groupFor(db, req, 'manageYouths');
-    renderNew(res, group, blank({ departing: 'yes' }));
+    renderNew(res, group, blank({ departing: 'yes', enrolledOn: today() }));
   });
 
   router.post('/groups/:id/youths', requireSignedIn, async (req, res) => {
-    const { group } = await groupFor(db, req, 'manageYouths');
-    const posted = await submitForm(req, youthFileForm(), (f) => enrol(db, group, f), (again) => renderNew(res, group, again));
+    const { user, group } = await groupFor(db, req, 'manageYouths');
+    const posted = await submitForm(req, youthFileForm(), (f) => enrol(db, group, f, user.id), (again) => renderNew(res, group, again));
     if (!posted.ok) return;
     flash(req, 'notice', 'participants.enrol.done', { name: `${posted.data.firstName} ${posted.data.lastName}` });
     res.redirect(303, req.body?.next === 'another' ? paths.groupYouthNew(group.id) : paths.groupYouth(group.id, posted.result));
@@ -95,8 +95,8 @@ export function participantsRoutes(db: Db, config: Config): Router {
 
   router.post('/groups/:id/youths/import', requireSignedIn, async (req, res) => {
     // Permission first, then the upload: nobody else gets to put a file on this server's disk.
-    const { group } = await groupFor(db, req, 'manageYouths');
-    const imported = await importSentList(db, group, await receiveList(req, res));
+    const { user, group } = await groupFor(db, req, 'manageYouths');
+    const imported = await importSentList(db, group, await receiveList(req, res), user.id);
     if (!imported.ok) return renderImport(res, group, imported.text, imported.problems, 422);
     flash(req, 'notice', 'participants.import.done', { count: String(imported.count) });
     res.redirect(303, paths.group(group.id));

@@ -4,6 +4,7 @@ import { nowIso, today } from '../db/time.js';
 import { calendarDate, optionalText } from '../http/validation.js';
 import { phaseRank, phaseRankSql, type Phase } from '../phases/order.js';
 import { Refusal } from '../http/refusal.js';
+import { phaseOn } from '../phases/history.js';
 import type { YouthFile } from './participant.js';
 
 /** Why youths leave a project, from the proceedings: "some found a job, some became pregnant...". */
@@ -48,21 +49,23 @@ export function withdrawForm(enrolledOn: string) {
 }
 
 /**
- * A youth leaves the project. Nothing is deleted: the withdrawal is a record of the group's phase at that
- * moment, the date, the reason, and whether the youth still takes part in group life.
+ * A youth leaves the project. Nothing is deleted: the withdrawal is a record of the group's phase on the day
+ * they left (which the phase records give for a day in the past: a group taken over mid-way types its old
+ * withdrawals now), the date, the reason, and whether the youth still takes part in group life.
  */
 export async function withdraw(db: Db, user: Express.User, enrolment: Pick<YouthFile, 'enrolment_id' | 'group_id'>, input: WithdrawalInput): Promise<Phase> {
   return db.transaction(async (trx) => {
-    const group = await trx('groups').where({ id: enrolment.group_id }).first('phase');
+    const group = await trx('groups').where({ id: enrolment.group_id }).first('id', 'phase', 'departure_date', 'return_date');
+    const phase = await phaseOn(trx, group, input.withdrawnOn);
     // Conditional, so that two workers withdrawing the same youth at once record it once.
     const changed = await trx('enrolments').where({ id: enrolment.enrolment_id, status: 'enrolled' }).update({ status: 'withdrawn' });
     // 409: someone else recorded it in the meantime; the form itself was right.
     if (changed !== 1) throw new Refusal('_form', 'participants.errors.alreadyWithdrawn', 409);
     await trx('withdrawals').insert({
-      enrolment_id: enrolment.enrolment_id, phase: group.phase, withdrawn_on: input.withdrawnOn, reason: input.reason,
+      enrolment_id: enrolment.enrolment_id, phase, withdrawn_on: input.withdrawnOn, reason: input.reason,
       note: input.note, stays_in_touch: input.staysInTouch, recorded_by: user.id, created_at: nowIso(),
     });
-    return group.phase as Phase;
+    return phase;
   });
 }
 

@@ -16,7 +16,7 @@ export const MAX_IMPORT_BYTES = MB;
 export const MAX_IMPORT_ROWS = 500;
 
 export const IMPORT_FIELDS = [
-  'firstName', 'lastName', 'birthDate', 'phone', 'referredBy', 'situation', 'emergencyName', 'emergencyPhone',
+  'firstName', 'lastName', 'birthDate', 'enrolledOn', 'phone', 'referredBy', 'situation', 'emergencyName', 'emergencyPhone',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 const REQUIRED: ImportField[] = ['firstName', 'lastName', 'birthDate'];
@@ -26,6 +26,8 @@ const COLUMN_NAMES: Record<ImportField, string[]> = {
   firstName: ['prenom', 'prenoms', 'first_name', 'firstname', 'given_name'],
   lastName: ['nom', 'nom_de_famille', 'last_name', 'lastname', 'family_name', 'surname'],
   birthDate: ['date_naissance', 'date_de_naissance', 'naissance', 'ne_le', 'nee_le', 'ne_e_le', 'birth_date', 'birthdate', 'date_of_birth', 'dob'],
+  // A group taken over mid-way: the day each youth joined, from the paper register. Empty: today.
+  enrolledOn: ['date_inscription', 'date_d_inscription', 'inscription', 'inscrit_le', 'inscrite_le', 'inscrit_e_le', 'enrolled_on', 'enrolment_date', 'enrollment_date'],
   phone: ['telephone', 'tel', 'portable', 'mobile', 'phone'],
   referredBy: ['orientation', 'oriente_par', 'orientee_par', 'oriente_e_par', 'prescripteur', 'referred_by', 'referral'],
   situation: ['situation', 'situation_a_l_inscription', 'situation_at_enrolment'],
@@ -146,7 +148,7 @@ export function readYouthList(text: string, enrolledOn: string = today()): { row
 }
 
 /** Imports the list into the group if every line is right; otherwise imports nothing and says what to fix. */
-export async function importYouths(db: Db, group: { id: number }, text: string): Promise<ImportResult> {
+export async function importYouths(db: Db, group: { id: number }, text: string, recordedBy: number | null = null): Promise<ImportResult> {
   const enrolledOn = today();
   const { rows, problems } = readYouthList(text, enrolledOn);
   return db.transaction(async (trx) => {
@@ -160,7 +162,7 @@ export async function importYouths(db: Db, group: { id: number }, text: string):
       problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
       return { ok: false, problems };
     }
-    for (const row of rows) await insertEnrolment(trx, group.id, row.input, enrolledOn);
+    for (const row of rows) await insertEnrolment(trx, group.id, row.input, row.input.enrolledOn ?? enrolledOn, recordedBy);
     return { ok: true, count: rows.length };
   });
 }
@@ -179,7 +181,7 @@ export type SentListImport = { ok: true; count: number } | { ok: false; text: st
  * Imports what was sent on the form: a file, when one came, is read in place of the text box; a file that
  * is no CSV, a refused upload or nothing at all is a problem to show, with the text kept to fix it.
  */
-export async function importSentList(db: Db, group: { id: number }, sent: SentList): Promise<SentListImport> {
+export async function importSentList(db: Db, group: { id: number }, sent: SentList, recordedBy: number | null = null): Promise<SentListImport> {
   let text = sent.pasted;
   if (sent.fileBytes?.length) {
     const decoded = decodeCsvBytes(sent.fileBytes);
@@ -191,6 +193,6 @@ export async function importSentList(db: Db, group: { id: number }, sent: SentLi
   text = withoutInvisibleControls(text);
   if (sent.uploadProblem) return { ok: false, text, problems: [{ line: null, key: sent.uploadProblem }] };
   if (!text.trim()) return { ok: false, text, problems: [{ line: null, key: 'nothing' }] };
-  const result = await importYouths(db, group, text);
+  const result = await importYouths(db, group, text, recordedBy);
   return result.ok ? result : { ok: false, text: text.replace(/^\uFEFF/, ''), problems: result.problems };
 }

@@ -168,6 +168,8 @@ export interface TransitionRow {
   note: string | null;
   by_name: string | null;
   at: string;
+  /** Set on the record of a group created at its real phase: since when it had been there. */
+  taken_over_on: string | null;
 }
 
 export function listTransitions(db: Db, groupId: number): Promise<TransitionRow[]> {
@@ -175,7 +177,7 @@ export function listTransitions(db: Db, groupId: number): Promise<TransitionRow[
     .leftJoin('users', 'users.id', 'phase_transitions.by_user')
     .where('phase_transitions.group_id', groupId)
     .orderBy('phase_transitions.id', 'desc')
-    .select('phase_transitions.id', 'from_phase', 'to_phase', 'note', 'users.display_name as by_name', 'at');
+    .select('phase_transitions.id', 'from_phase', 'to_phase', 'note', 'users.display_name as by_name', 'at', 'taken_over_on');
 }
 
 export interface ChecklistItem {

@@ -71,6 +71,7 @@ export const phasesMessages = defineMessages(
     historyEmpty: 'Aucun changement d’étape enregistré.',
     historyLine: '{{from}} → {{to}}',
     historyBy: 'par {{name}}, le {{date}}',
+    historyTakenOver: 'Repris dans Tremplin le {{date}}, à l’étape « {{phase}} » (depuis le {{since}})',
     refused: {
       notNext: 'On ne peut avancer que d’une étape à la fois.',
       reasonRequired: 'Dites pourquoi le groupe revient en arrière.',
@@ -149,6 +150,7 @@ export const phasesMessages = defineMessages(
     historyEmpty: 'No step change recorded.',
     historyLine: '{{from}} → {{to}}',
     historyBy: 'by {{name}}, on {{date}}',
+    historyTakenOver: 'Taken over into Tremplin on {{date}}, at the step “{{phase}}” (since {{since}})',
     refused: {
       notNext: 'A group moves forward one step at a time.',
       reasonRequired: 'Say why the group goes back.',

@@ -9,6 +9,7 @@ import { paths } from '../http/paths.js';
 import type { ScopedGroup } from '../groups/group.js';
 import { groupFor } from '../groups/scope.js';
 import { nextPhase, PHASES } from './order.js';
+import { takeOverOf } from './history.js';
 import {
   ApprovalForm, TransitionForm, advancePhase, approveDeparture, departureGate, listTransitions,
   ownGateLine, phaseChecklist, type DepartureGate,
@@ -21,13 +22,14 @@ async function renderPhasePage(db: Db, req: Request, res: Response, group: Scope
   const readsGate = can(req.user, 'viewReadiness', group);
   const gate = preparing && readsGate ? extra.gate ?? (await departureGate(db, group)) : null;
   const ownLine = preparing && !readsGate ? await ownGateLine(db, group, signedIn(req)) : null;
-  const [checklist, transitions] = await Promise.all([
+  const [checklist, transitions, takeOver] = await Promise.all([
     phaseChecklist(db, group, { gate, followUps: can(req.user, 'viewFollowUps', group) }),
     listTransitions(db, group.id),
+    takeOverOf(db, group.id),
   ]);
   res.status(status).render('phases/show', {
     title: res.locals.t('phases.pageTitle'),
-    group, gate, ownLine, checklist, transitions, phases: PHASES, next: nextPhase(group.phase),
+    group, gate, ownLine, checklist, transitions, takeOver, phases: PHASES, next: nextPhase(group.phase),
     errors: extra.errors ?? {}, values: extra.values ?? {},
   });
 }
