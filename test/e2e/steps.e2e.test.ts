@@ -2,16 +2,20 @@ import { expect } from 'chai';
 import dayjs from 'dayjs';
 import type { Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
-import { countSteps, PHONE, signInThroughForm, useBrowserSession } from '../support/browser.js';
+import { countSteps, horizontalOverflow, PHONE, signInThroughForm, useBrowserSession } from '../support/browser.js';
 
-/** From the group list, the new-group form with the group's five fields filled in: 1 tap and 5 fields of a flow. */
-async function openNewGroupFilled(page: Page, name: string): Promise<void> {
+/**
+ * From the group list, the new-group form with the group's five fields filled in: 1 tap and 5 fields of a
+ * flow. The trip is in four months unless it left `departedDaysAgo` days ago.
+ */
+async function openNewGroupFilled(page: Page, name: string, departedDaysAgo?: number): Promise<void> {
+  const departure = departedDaysAgo === undefined ? dayjs().add(4, 'month') : dayjs().subtract(departedDaysAgo, 'day');
   await page.getByRole('link', { name: 'Nouveau groupe' }).click();
   await page.getByLabel('Nom du projet').fill(name);
   await page.getByLabel('Pays').selectOption('BF');
   await page.getByLabel('Ville ou lieu').fill('Kawara');
-  await page.getByLabel('Date de départ prévue').fill(dayjs().add(4, 'month').format('YYYY-MM-DD'));
-  await page.getByLabel('Date de retour prévue').fill(dayjs().add(4, 'month').add(15, 'day').format('YYYY-MM-DD'));
+  await page.getByLabel('Date de départ prévue').fill(departure.format('YYYY-MM-DD'));
+  await page.getByLabel('Date de retour prévue').fill(departure.add(15, 'day').format('YYYY-MM-DD'));
 }
 
 // What the worker's flows cost on a phone, counted as the person does them: when a flow changes, these
@@ -49,6 +53,25 @@ describe('what a worker’s flows cost on a phone', function () {
     await page.getByRole('heading', { name: 'Chantier financé à Kawara', level: 1 }).waitFor();
     await page.getByText('Région Hauts-de-France').waitFor();
     expect(steps()).to.deep.equal({ taps: 2, fields: 7, pageLoads: 3 });
+  });
+
+  // Before, a group already abroad could not be created: a new group started in preparation, and reaching
+  // the stay took the departure gate (every youth's papers and attendance) and a director's approval.
+  it('creating a group already abroad at its real phase, from the group list to its page: 3 taps, 7 fields, 3 page loads', async () => {
+    const page = await session.open(PHONE);
+    await signInThroughForm(page, session.url, DEMO_ACCOUNTS.karim.email);
+    const steps = await countSteps(page);
+    await page.goto(session.url('/groups'));
+    await openNewGroupFilled(page, 'Chantier repris à Kawara', 6);
+    await page.getByText('Le projet est déjà en cours').click();
+    await page.getByLabel('Étape actuelle').selectOption('stay');
+    await page.getByLabel('Depuis le').fill(dayjs().subtract(6, 'day').format('YYYY-MM-DD'));
+    await page.getByRole('button', { name: 'Créer le groupe' }).click();
+    await page.getByRole('heading', { name: 'Chantier repris à Kawara', level: 1 }).waitFor();
+    await page.getByText(/Repris en cours de projet le/).waitFor();
+    expect(await page.locator('.page-head .phase').innerText()).to.include('Séjour');
+    expect(await horizontalOverflow(page)).to.equal(0);
+    expect(steps()).to.deep.equal({ taps: 3, fields: 7, pageLoads: 3 });
   });
 
   it('lending a worker of another structure as co-lead, from the group page: 2 taps, 1 field, 3 page loads', async () => {

@@ -106,6 +106,43 @@ describe('importing a list of youths', () => {
       expect(await listGroupYouths(testDb(), group.id)).to.deep.equal([]);
     });
 
+    it('takes the enrolment date of each line from a date_inscription column, dd/mm/yyyy or yyyy-mm-dd, today when empty', async () => {
+      const group = await newGroup(testDb(), ids.users.karim);
+      const csv = 'prenom;nom;date_naissance;date_inscription\n' +
+        'Awa;Diarra;14/05/2006;15/09/2025\n' +
+        'Théo;Marchal;02/11/2007;2025-10-01\n' +
+        'Inès;Léger;05/03/2007;\n';
+      expect(await importYouths(testDb(), group, csv, ids.users.karim)).to.deep.equal({ ok: true, count: 3 });
+      const rows = await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where({ group_id: group.id })
+        .orderBy('youths.first_name').select('youths.first_name', 'enrolments.enrolled_on', 'enrolments.recorded_by');
+      expect(rows).to.deep.equal([
+        { first_name: 'Awa', enrolled_on: '2025-09-15', recorded_by: ids.users.karim },
+        { first_name: 'Inès', enrolled_on: dayjs().format('YYYY-MM-DD'), recorded_by: ids.users.karim },
+        { first_name: 'Théo', enrolled_on: '2025-10-01', recorded_by: ids.users.karim },
+      ]);
+    });
+
+    it('reports a bad enrolment date on its line like any other problem, and imports nothing', async () => {
+      const group = await newGroup(testDb(), ids.users.karim);
+      const future = dayjs().add(1, 'month').format('DD/MM/YYYY');
+      const csv = ['prenom;nom;date_naissance;inscrit le', 'Awa;Diarra;14/05/2006;31/04/2025', 'Théo;Marchal;02/11/2007;rentrée 2025', `Inès;Léger;05/03/2007;${future}`, 'Lou;Petit;05/03/2007;01/09/2025'].join('\n');
+      const result = await importYouths(testDb(), group, csv);
+      expect(!result.ok && describeProblems(result.problems)).to.deep.equal([
+        [2, 'dateImpossible', 'enrolledOn', '31/04/2025'],
+        [3, 'dateFormat', 'enrolledOn', 'rentrée 2025'],
+        [4, 'enrolledFuture', 'enrolledOn', future],
+      ]);
+      expect(await listGroupYouths(testDb(), group.id)).to.deep.equal([]);
+    });
+
+    it('checks the age on the day of the enrolment typed, not today', async () => {
+      const group = await newGroup(testDb(), ids.users.karim);
+      const twelveThen = `${dayjs().year() - 14}-06-01`;
+      const csv = `prenom;nom;date_naissance;date_inscription\nNoé;Blanc;${twelveThen};${dayjs().year() - 2}-01-10\n`;
+      const result = await importYouths(testDb(), group, csv);
+      expect(!result.ok && describeProblems(result.problems)).to.deep.equal([[2, 'tooYoung', 'birthDate', twelveThen]]);
+    });
+
     it('reports youths already in the group', async () => {
       const group = await newGroup(testDb(), ids.users.karim);
       await enrolled(testDb(), group, youth('Awa', 'Diarra', { birthDate: '2006-05-14' }));
