@@ -8,6 +8,7 @@ import { phaseRank, PHASES, type Phase } from './order.js';
  */
 
 interface PhaseRecord {
+  from_phase: Phase;
   to_phase: Phase;
   at: string;
   taken_over_on: string | null;
@@ -28,9 +29,9 @@ export async function takeOverOf(db: Db, groupId: number): Promise<TakeOver | nu
 }
 
 /**
- * Before a group was taken over, its records start on the day it reached the phase it was taken over at.
- * Earlier days read from the group's dates: at home until the departure, abroad until the return, back
- * after — never later than the phase it was taken over at.
+ * A day no phase record covers (before a group was taken over, or in a group whose moves were never
+ * recorded) reads from the group's dates: at home until the departure, abroad until the return, back
+ * after — never later than the phase the records start at.
  */
 function phaseFromDates(group: { departure_date: string | null; return_date: string | null }, day: string, atMost: Phase): Phase {
   const byDates: Phase = group.departure_date && day >= group.departure_date
@@ -42,21 +43,20 @@ function phaseFromDates(group: { departure_date: string | null; return_date: str
 /**
  * The phase a group was in on `day`, from its phase records: a withdrawal typed today about a youth who left
  * last spring belongs to the phase of last spring, which is what the funnel counts. A move counts from the
- * day it was recorded; a take-over from the day the worker gave.
+ * day it was recorded; a take-over from the day the worker gave. A day before any record (or a group whose
+ * phase was never recorded, as older data) reads from the group's dates.
  */
 export async function phaseOn(
   db: Db, group: { id: number; phase: Phase; departure_date: string | null; return_date: string | null }, day: string,
 ): Promise<Phase> {
   if (day >= today()) return group.phase;
-  const records: PhaseRecord[] = await db('phase_transitions').where({ group_id: group.id }).orderBy('id').select('to_phase', 'at', 'taken_over_on');
-  let phase: Phase = PHASES[0];
+  const records: PhaseRecord[] = await db('phase_transitions').where({ group_id: group.id }).orderBy('id').select('from_phase', 'to_phase', 'at', 'taken_over_on');
+  let phase: Phase | null = null;
   for (const r of records) {
-    const from = r.taken_over_on ?? r.at.slice(0, 10);
-    if (from <= day) phase = r.to_phase;
-    else if (r.taken_over_on) return phaseFromDates(group, day, r.to_phase);
-    else break;
+    if ((r.taken_over_on ?? r.at.slice(0, 10)) > day) return phase ?? (r.taken_over_on ? phaseFromDates(group, day, r.to_phase) : r.from_phase);
+    phase = r.to_phase;
   }
-  return phase;
+  return phase ?? phaseFromDates(group, day, group.phase);
 }
 
 /** What the creation form says of a project already under way. */
