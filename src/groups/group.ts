@@ -313,19 +313,16 @@ const TakeOverLines = z
       problem('takenOverPhase', 'groups.takeOver.phaseInvalid');
       return { takeOver: null };
     }
-    const since = calendarDate.safeParse(body.takenOverSince ?? '');
-    if (!since.success) {
-      problem('takenOverSince', since.error.issues[0]!.message);
-      return { takeOver: null };
-    }
     const dated = (v: unknown) => (typeof v === 'string' && isRealDate(v.trim()) ? v.trim() : null);
     const departure = dated(body.departureDate);
     const back = dated(body.returnDate);
     const now = today();
-    if (since.data > now) problem('takenOverSince', 'groups.takeOver.sinceFuture');
     if (hasLeft(phase as Phase) && departure && departure > now) problem('takenOverPhase', 'groups.takeOver.notLeftYet');
     else if (hasReturned(phase as Phase) && back && back > now) problem('takenOverPhase', 'groups.takeOver.notBackYet');
-    return { takeOver: { phase: phase as Phase, since: since.data } };
+    const since = calendarDate.safeParse(body.takenOverSince ?? '');
+    if (!since.success) problem('takenOverSince', since.error.issues[0]!.message);
+    else if (since.data > now) problem('takenOverSince', 'groups.takeOver.sinceFuture');
+    return { takeOver: since.success ? { phase: phase as Phase, since: since.data } : null };
   });
 
 /** The creation form: the group's fields and, optionally, its first funders and the phase it is already at. */

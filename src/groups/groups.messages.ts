@@ -42,7 +42,7 @@ export const groupsMessages = defineMessages(
       sinceFuture: 'Cette date est à venir : indiquez depuis quand le groupe en est là.',
       notLeftYet: 'La date de départ est à venir : le groupe ne peut pas déjà être parti.',
       notBackYet: 'La date de retour est à venir : le groupe ne peut pas déjà être rentré.',
-      badge: 'Repris en cours de projet le {{date}}',
+      badge: 'Repris en cours de projet le {{date}}.',
       badgeDetail: 'Suivi dans Tremplin depuis l’étape « {{phase}} », où il en était depuis le {{since}}.',
     },
     funders: {
@@ -149,7 +149,7 @@ export const groupsMessages = defineMessages(
       sinceFuture: 'This date is still to come: say since when the group has been there.',
       notLeftYet: 'The departure date is still to come: the group cannot have left already.',
       notBackYet: 'The return date is still to come: the group cannot be back already.',
-      badge: 'Taken over mid-project on {{date}}',
+      badge: 'Taken over mid-project on {{date}}.',
       badgeDetail: 'Followed in Tremplin from the step “{{phase}}”, where it had been since {{since}}.',
     },
     funders: {

@@ -38,6 +38,7 @@ export const meetingsMessages = defineMessages(
     form: {
       timeHint: 'Par exemple 18:00.',
       placeHint: 'Par exemple : Mission locale, salle 2.',
+      phaseHint: 'Pour une séance passée (un appel sur papier), l’étape du groupe ce jour-là : seules les séances de préparation comptent dans la présence.',
       notesHint: 'Les jeunes voient ces notes, et elles vont dans leur agenda : pas d’information personnelle.',
       durationHint: 'Entre 15 minutes et 12 heures.',
       timeInvalid: 'Heure attendue, par exemple 18:00.',
@@ -163,6 +164,7 @@ export const meetingsMessages = defineMessages(
     form: {
       timeHint: 'For example 18:00.',
       placeHint: 'For example: Mission locale, room 2.',
+      phaseHint: 'For a past session (a register kept on paper), the group’s phase on that day: only preparation sessions count in the attendance.',
       notesHint: 'Youths see these notes, and they go into their calendar: no personal information.',
       durationHint: 'Between 15 minutes and 12 hours.',
       timeInvalid: 'A time is expected, for example 18:00.',

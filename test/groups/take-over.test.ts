@@ -71,8 +71,9 @@ describe('taking over a project mid-way', () => {
       const since = await postForm(karim, '/groups', takenOverGroup({ takenOverSince: day(3) }), '/groups/new');
       expect(since.status).to.equal(422);
       expect(visibleText(since.text)).to.include('Cette date est à venir : indiquez depuis quand le groupe en est là.');
-      const back = await postForm(karim, '/groups', takenOverGroup({ takenOverPhase: 'return' }), '/groups/new');
-      expect(visibleText(back.text)).to.include('La date de retour est à venir : le groupe ne peut pas déjà être rentré.');
+      const back = await postForm(karim, '/groups', takenOverGroup({ takenOverPhase: 'return', takenOverSince: '' }), '/groups/new');
+      // Both problems at once, so the worker fixes the form in one go.
+      expect(visibleText(back.text)).to.include('La date de retour est à venir : le groupe ne peut pas déjà être rentré.').and.include('À remplir.');
       expect(await testDb()('groups').whereIn('name', ['Pas encore parti']).first('id')).to.equal(undefined);
     });
 
