@@ -115,4 +115,29 @@ describe('what handing in and checking a group’s papers costs on a phone', fun
     expect(after.taps).to.be.below(40);
     if (measured['one at a time']) expect(after.taps).to.be.below(measured['one at a time'].taps);
   });
+
+  it('works without a script: the files and the guessed slots post as rendered, a bad file is refused alone and says why', async () => {
+    const { groupId, enrolments } = await oranGroup(testDb(), ids.users.karim, 'Oran sans script');
+    const page = await session.open({ ...PHONE, javaScriptEnabled: false });
+    await signInThroughForm(page, session.url, DEMO_ACCOUNTS.karim.email);
+    await page.goto(session.url(`/groups/${groupId}/documents`));
+    await page.locator('.board-card').getByRole('link', { name: `Déposer plusieurs papiers : ${enrolments[0]!.name}` }).click();
+    // Three files for the first three slots (passport, visa, insurance): the passport is not a scan at all.
+    await page.getByLabel('Les scans (PDF, JPEG ou PNG)').setInputFiles([
+      { name: 'passeport.pdf', mimeType: 'application/pdf', buffer: Buffer.from('pas un pdf') }, scan('visa', 0), scan('insurance', 1),
+    ]);
+    for (const kind of ['passport_or_id', 'visa', 'insurance']) await fillPaper(page.locator(`.scan-dates[data-kind="${kind}"]`), kind);
+    await page.getByRole('button', { name: 'Déposer les papiers' }).click();
+    const results = page.locator('.scan-results');
+    await results.waitFor();
+    const text = (await results.innerText()).replace(/\u00a0/g, ' ');
+    expect(text).to.include('passeport.pdf → Passeport : pas enregistré. Ce fichier n’est pas un PDF, un JPEG ou un PNG.');
+    expect(text).to.include('visa.pdf → Visa : enregistré.').and.include('insurance.jpg → Assurance voyage : enregistré.');
+    // The passport's date is still there to send with the right file.
+    expect(await page.locator('.scan-dates[data-kind="passport_or_id"]').getByLabel('Valable jusqu’au', { exact: true }).inputValue()).to.equal(FAR);
+    expect(await page.locator('select[name="paper0"]').inputValue()).to.equal('passport_or_id');
+    expect(await horizontalOverflow(page), 'sideways scrolling on the refused form').to.equal(0);
+    await screenshot(page, 'phone-documents-scans-refused');
+    expect(await papersAt(testDb(), groupId, 'received')).to.equal(2);
+  });
 });
