@@ -21,7 +21,7 @@ import {
 } from './requirements.js';
 import { retentionOverview, structureRetentionDays, PURGED_KINDS } from './retention.js';
 import { papersFor, requiredPaperFor, type RequiredPaper, type YouthPapers } from './scope.js';
-import { fieldsOfPaper, guessedKinds, handInSeveral, type ScanResult } from './several-scans.js';
+import { fieldsOfPaper, guessedKinds, handInSeveral, valuesOfPapers, type ScanResult } from './several-scans.js';
 import {
   CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, knownInvalidity, logDownload, SCAN_TYPES,
   type Evaluation, type MissingDocument,
@@ -74,10 +74,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
       title: res.locals.t('documents.scans.title', { name: `${p.file.first_name} ${p.file.last_name}` }),
       group: p.group, file: p.file, record: p.record, papers, guess: guessedKinds(papers), results, errors, maxMb: Math.floor(config.limits.document / MB),
       paperErrors: Object.fromEntries(papers.map((e) => [e.requirement.kind, fieldsOfPaper(errors, e.requirement.kind)])),
-      // Each paper's fields as its own form names them: what was typed for a refused one, else what it says now.
-      values: Object.fromEntries(papers.map((e) => [e.requirement.kind, Object.keys(fieldsOfPaper(values, e.requirement.kind)).length
-        ? fieldsOfPaper(values, e.requirement.kind)
-        : { expiryDate: e.doc?.expiry_date, validFrom: e.doc?.valid_from, visaAppliedOn: e.doc?.visa_applied_on, visaDecision: e.doc?.visa_decision, idType: e.doc?.id_type }])),
+      values: valuesOfPapers(papers, values),
     });
   }
 
@@ -164,8 +161,9 @@ export function documentsRoutes(db: Db, config: Config): Router {
     }
   };
 
-  // Answered by the board itself when every file was saved (the next youth is one tap away), by the form
-  // again with each file's result when one was refused: posting it again would hand in the saved ones twice.
+  // Answered by the board itself when every file was saved, with each file's result (a redirect would lose
+  // them, as for the check at once; and the next youth is one tap away); by the form again (422) when one
+  // was refused, with each file's result and the refused papers' input.
   const receiveScans = receiveFiles({ uploadDir: config.uploadDir, field: 'scans', maxBytes: config.limits.document, maxFiles: KINDS.length });
   router.post('/groups/:id/youths/:enrolmentId/scans', requireSignedIn, beforeScans, receiveScans, async (req: Request, res: Response) => {
     const p = res.locals.papers as YouthPapers;

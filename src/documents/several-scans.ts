@@ -26,6 +26,15 @@ export function fieldsOfPaper(values: Record<string, unknown>, kind: Kind): Reco
   return out;
 }
 
+/** Each paper's fields for the form, by the names its own form gives them: what was typed, else what it says now. */
+export function valuesOfPapers(papers: Evaluation[], typed: Record<string, unknown>): Record<string, Record<string, string | null | undefined>> {
+  return Object.fromEntries(papers.map(({ requirement: { kind }, doc }) => {
+    const mine = fieldsOfPaper(typed, kind);
+    return [kind, Object.keys(mine).length ? mine
+      : { expiryDate: doc?.expiry_date, validFrom: doc?.valid_from, visaAppliedOn: doc?.visa_applied_on, visaDecision: doc?.visa_decision, idType: doc?.id_type }];
+  }));
+}
+
 /** The form's first guess for each file: the papers still to hand in, in the order the group asks for them. */
 export const guessedKinds = (papers: Evaluation[]): Kind[] => papers.filter((p) => p.toHandIn).map((p) => p.requirement.kind);
 
@@ -41,10 +50,8 @@ export interface ScanResult {
 
 export interface SeveralScans {
   results: ScanResult[];
-  /** The refused papers' messages, on their fields (`<field>-<kind>`), for the form shown again. */
+  /** The refused files' and papers' messages, on their fields (`paper<i>`, `<field>-<kind>`), for the form shown again. */
   errors: FormErrors;
-  /** The papers that were saved: their typed dates are not shown again. */
-  saved: Kind[];
 }
 
 /**
@@ -57,7 +64,7 @@ export async function handInSeveral(
   db: Db, uploadDir: string, user: Express.User, target: Omit<DocumentTarget, 'requirement'>, papers: Evaluation[],
   body: Record<string, unknown>, files: ReceivedFile[],
 ): Promise<SeveralScans> {
-  const out: SeveralScans = { results: [], errors: {}, saved: [] };
+  const out: SeveralScans = { results: [], errors: {} };
   const chosen = new Set<Kind>();
   try {
     for (const [i, file] of files.entries()) {
@@ -82,7 +89,6 @@ export async function handInSeveral(
       }
       try {
         await handInDocument(db, uploadDir, user, { ...target, requirement }, { ...form.data, onPaper: false }, file);
-        out.saved.push(requirement.kind);
         out.results.push({ fileName: file.originalName, kind: requirement.kind, label: paper.label, saved: true, why: null });
       } catch (err) {
         if (!isRefusal(err)) throw err;

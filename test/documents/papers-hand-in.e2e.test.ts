@@ -116,6 +116,21 @@ describe('what handing in and checking a group’s papers costs on a phone', fun
     if (measured['one at a time']) expect(after.taps).to.be.below(measured['one at a time'].taps);
   });
 
+  it('with its script, shows only the slots of the files picked, each naming its file, and only their papers’ dates', async () => {
+    const { groupId, enrolments } = await oranGroup(testDb(), ids.users.karim, 'Oran deux fichiers');
+    const page = await session.open(PHONE);
+    await signInThroughForm(page, session.url, DEMO_ACCOUNTS.karim.email);
+    const minor = enrolments[2]!;
+    await page.goto(session.url(`/groups/${groupId}/youths/${minor.id}/scans`));
+    expect(await page.locator('[data-slot]:visible').count()).to.equal(6);
+    await page.getByLabel('Les scans (PDF, JPEG ou PNG)').setInputFiles([scan('passeport', 0), scan('visa', 1)]);
+    expect(await page.locator('[data-slot]:visible label').allInnerTexts()).to.deep.equal(['Fichier 1 — passeport.pdf', 'Fichier 2 — visa.jpg']);
+    expect(await page.locator('.scan-dates:visible').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind))).to.deep.equal(['passport_or_id', 'visa']);
+    // The second file is the exit authorisation after all: its dates come, the visa's go.
+    await page.getByLabel(/^Fichier 2/).selectOption('exit_authorisation');
+    expect(await page.locator('.scan-dates:visible').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind))).to.deep.equal(['passport_or_id', 'exit_authorisation']);
+  });
+
   it('works without a script: the files and the guessed slots post as rendered, a bad file is refused alone and says why', async () => {
     const { groupId, enrolments } = await oranGroup(testDb(), ids.users.karim, 'Oran sans script');
     const page = await session.open({ ...PHONE, javaScriptEnabled: false });

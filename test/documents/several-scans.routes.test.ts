@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import dayjs from 'dayjs';
 import type { Express } from 'express';
-import { appOnDemo, buildApp, csrfFrom, onFreePort, signIn, visibleText, type Agent } from '../support/http.js';
+import { appOnDemo, buildApp, csrfFrom, onFreePort, postForm, signIn, visibleText, type Agent } from '../support/http.js';
 import { testDatabase, testDb } from '../support/database.js';
 import { BrowserSession } from '../support/processes.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoIds } from '../../src/demo/demo-data.js';
@@ -88,7 +88,7 @@ describe('several scans of one youth at once (pages)', () => {
       }, [pdf('passeport aya.pdf'), jpeg('IMG_2034.jpg'), png('accord.png'), pdf('visa.pdf')]);
       expect(res.status, visibleText(res.text).slice(0, 400)).to.equal(200);
       const text = visibleText(res.text);
-      expect(text).to.include('Papiers du groupe').and.include('Papiers déposés — Aya Oranais').and.include('4 enregistré(s), à vérifier ; 0 pas enregistré(s).');
+      expect(text).to.include('Papiers du groupe').and.include('Papiers déposés — Aya Oranais').and.include('4 enregistré(s), à vérifier ensuite ; 0 pas enregistré(s).');
       expect(text).to.include('passeport aya.pdf → Passeport : enregistré.').and.include('IMG_2034.jpg → Assurance voyage : enregistré.');
 
       const rows = await papersOfYouth(aya);
@@ -125,7 +125,7 @@ describe('several scans of one youth at once (pages)', () => {
       ]);
       expect(res.status).to.equal(422);
       const text = visibleText(res.text);
-      expect(text).to.include('Papiers déposés — Cassandra Oranais').and.include('1 enregistré(s), à vérifier ; 5 pas enregistré(s).');
+      expect(text).to.include('Papiers déposés — Cassandra Oranais').and.include('1 enregistré(s), à vérifier ensuite ; 5 pas enregistré(s).');
       expect(text).to.include('passeport.pdf → Passeport : pas enregistré. Ce fichier n’est pas un PDF, un JPEG ou un PNG.');
       expect(text).to.include('visa.pdf → Visa : pas enregistré. Il manque la réponse du consulat.');
       expect(text).to.include('assurance.pdf → Assurance voyage : pas enregistré. La fin doit être après le début.');
@@ -195,6 +195,23 @@ describe('several scans of one youth at once (pages)', () => {
         expect(await paperOf(cassandra, 'image_rights')).to.equal(undefined);
       } finally {
         await server.close();
+      }
+    });
+
+    it('reads in English, the form and each file’s result, with no message key left untranslated', async () => {
+      await postForm(karim, '/lang', { lang: 'en', returnTo: '/' });
+      try {
+        const form = visibleText((await karim.get(scansOf(cassandra))).text);
+        expect(form).to.include('Hand in several papers — Cassandra Oranais').and.include('Which paper each file is').and.include('File 1');
+        const res = await post(karim, scansOf(cassandra), { paper0: 'image_rights', paper1: '' }, [
+          { bytes: Buffer.from('pas une image'), name: 'accord.png', type: 'image/png' }, pdf('autre.pdf'),
+        ]);
+        const text = visibleText(res.text);
+        expect(text).to.include('Papers handed in — Cassandra Oranais').and.include('0 saved (to be checked), 2 not saved.');
+        expect(text).to.include('accord.png → Image rights: not saved.').and.include('autre.pdf: not saved. Say which paper this file is.');
+        for (const page of [form, text]) expect(page).to.not.match(/\b(documents|validation)\.[a-z]/);
+      } finally {
+        await postForm(karim, '/lang', { lang: 'fr', returnTo: '/' });
       }
     });
 
