@@ -3,10 +3,11 @@ import { Router, type ErrorRequestHandler, type Request, type RequestHandler, ty
 import { MB, type Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { requireCan, requireSignedIn, signedIn } from '../auth/guards.js';
+import { can } from '../auth/permissions.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
-import { discard, receiveOneFile, receivedFile, sendStoredFile, storedFilePath } from '../http/uploads.js';
+import { discard, receiveFiles, receiveOneFile, receivedFile, receivedFiles, sendStoredFile, storedFilePath } from '../http/uploads.js';
 import type { FormErrors } from '../http/validation.js';
 import { paths } from '../http/paths.js';
 import type { ScopedGroup } from '../groups/group.js';
@@ -16,10 +17,11 @@ import { auditFilterChoices, listAudit } from './audit-log.js';
 import { BoardCheckForm, checkReceivedPapers, type BulkCheckResult } from './bulk-check.js';
 import { countNotLeaving, readinessOfGroup } from './readiness.js';
 import {
-  ensureRequirements, isKind, requirementsFormValues, requirementsOf, resetRequirements, saveRequirements, RequirementsForm, HEALTH_DETAILS,
+  ensureRequirements, isKind, KINDS, requirementsFormValues, requirementsOf, resetRequirements, saveRequirements, RequirementsForm, HEALTH_DETAILS,
 } from './requirements.js';
 import { retentionOverview, structureRetentionDays, PURGED_KINDS } from './retention.js';
 import { papersFor, requiredPaperFor, type RequiredPaper, type YouthPapers } from './scope.js';
+import { fieldsOfPaper, guessedKinds, handInSeveral, valuesOfPapers, type ScanResult } from './several-scans.js';
 import {
   CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, knownInvalidity, logDownload, SCAN_TYPES,
   type Evaluation, type MissingDocument,
@@ -37,38 +39,55 @@ function redirectWithFlash(req: Request, res: Response, message: string, url: st
 export function documentsRoutes(db: Db, config: Config): Router {
   const router = Router();
 
+  /** The papers asked of this youth, each with where it stands and what its dates already say against it. */
+  async function papersOfYouth(p: YouthPapers): Promise<CheckedEvaluation[]> {
+    const [rules, docs] = await Promise.all([requirementsOf(db, [p.group]), documentsOfEnrolments(db, [p.file.enrolment_id])]);
+    return rules
+      .get(p.group.id)!
+      .filter((r) => r.enabled)
+      .map((r) => evaluate(r, p.file, p.group, docs.find((d) => d.kind === r.kind)))
+      .filter((e) => e.applies)
+      .map((e) => ({ ...e, invalidity: e.doc ? knownInvalidity(e.requirement, p.file, p.group, e.doc) : null }));
+  }
+
   async function renderPapers(
     res: Response,
     p: YouthPapers,
     status = 200,
     form: { kind?: string; errors?: FormErrors; values?: Record<string, string> } = {},
   ) {
-    const [rules, docs] = await Promise.all([requirementsOf(db, [p.group]), documentsOfEnrolments(db, [p.file.enrolment_id])]);
-    // Each handed-in paper with what its dates already say against it, so the check form says it first.
-    const papers: CheckedEvaluation[] = rules
-      .get(p.group.id)!
-      .filter((r) => r.enabled)
-      .map((r) => evaluate(r, p.file, p.group, docs.find((d) => d.kind === r.kind)))
-      .filter((e) => e.applies)
-      .map((e) => ({ ...e, invalidity: e.doc ? knownInvalidity(e.requirement, p.file, p.group, e.doc) : null }));
     res.status(status).render('documents/youth', {
       title: p.user.id === p.file.user_id
         ? res.locals.t('documents.youth.mine')
         : res.locals.t('documents.youth.title', { name: `${p.file.first_name} ${p.file.last_name}` }),
-      group: p.group, file: p.file, papers, record: p.record,
+      group: p.group, file: p.file, papers: await papersOfYouth(p), record: p.record,
       form: { kind: form.kind ?? null, errors: form.errors ?? {}, values: form.values ?? {} },
       minorAtDeparture: isMinorAt(p.file.birth_date, p.group.departure_date),
       maxMb: Math.floor(config.limits.document / MB),
     });
   }
 
+  /** The form for several scans of one youth; after a post, with each file's result and the refused papers' input. */
+  async function renderScans(res: Response, p: YouthPapers, status = 200, results: ScanResult[] | null = null, errors: FormErrors = {}, values: Record<string, string> = {}) {
+    const papers = await papersOfYouth(p);
+    res.status(status).render('documents/scans', {
+      title: res.locals.t('documents.scans.title', { name: `${p.file.first_name} ${p.file.last_name}` }),
+      group: p.group, file: p.file, record: p.record, papers, guess: guessedKinds(papers), results, errors, maxMb: Math.floor(config.limits.document / MB),
+      paperErrors: Object.fromEntries(papers.map((e) => [e.requirement.kind, fieldsOfPaper(errors, e.requirement.kind)])),
+      values: valuesOfPapers(papers, values),
+    });
+  }
+
   // ---------------------------------------------------------------------------------------------------
   // The group's board and rules
 
-  const renderBoard = async (res: Response, group: ScopedGroup, status = 200, results: BulkCheckResult[] | null = null, errors: FormErrors = {}) => {
+  /** The board; after a "check at once", each paper's result; after several scans of one youth, each file's. */
+  type BoardAnswer = { status?: number; results?: BulkCheckResult[]; scans?: { name: string; enrolmentId: number; results: ScanResult[] }; errors?: FormErrors };
+  const renderBoard = async (res: Response, group: ScopedGroup, answer: BoardAnswer = {}) => {
     const [board, notLeaving] = await Promise.all([readinessOfGroup(db, group), countNotLeaving(db, group.id)]);
-    res.status(status).render('documents/board', {
-      title: res.locals.t('documents.board.title'), group, board, notLeaving, readyCount: board.youths.filter((y) => y.ready).length, results, errors,
+    res.status(answer.status ?? 200).render('documents/board', {
+      title: res.locals.t('documents.board.title'), group, board, notLeaving, readyCount: board.youths.filter((y) => y.ready).length,
+      results: answer.results ?? null, scans: answer.scans ?? null, errors: answer.errors ?? {},
     });
   };
 
@@ -82,8 +101,8 @@ export function documentsRoutes(db: Db, config: Config): Router {
   router.post('/groups/:id/documents/check', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'checkGroupDocuments');
     const posted = await submitForm(req, BoardCheckForm, (line) => checkReceivedPapers(db, user, group, line), (again) =>
-      renderBoard(res, group, again.status, null, again.errors));
-    if (posted.ok) await renderBoard(res, group, 200, posted.result);
+      renderBoard(res, group, again));
+    if (posted.ok) await renderBoard(res, group, { results: posted.result });
   });
 
   const renderRequirements = async (res: Response, group: ScopedGroup, status: number, values: Record<string, string>, errors: FormErrors) => {
@@ -117,6 +136,45 @@ export function documentsRoutes(db: Db, config: Config): Router {
   router.get('/groups/:id/youths/:enrolmentId/documents', requireSignedIn, async (req, res) => {
     await renderPapers(res, await papersFor(db, req));
   });
+
+  // Several scans of one youth at once, from the board. Who may hand in is decided before the upload starts,
+  // as for one paper: a refused user's files are never written anywhere.
+  router.get('/groups/:id/youths/:enrolmentId/scans', requireSignedIn, async (req, res) => {
+    await renderScans(res, await papersFor(db, req, 'uploadYouthDocument'));
+  });
+
+  const beforeScans: RequestHandler = async (req, res, next) => {
+    res.locals.papers = await papersFor(db, req, 'uploadYouthDocument');
+    next();
+  };
+
+  /** A file too large, too many files, a cut body: nothing was kept, and the form says so. */
+  const scansProblem: ErrorRequestHandler = async (err, req, res, next) => {
+    const problem = (err as { uploadProblem?: string } | null)?.uploadProblem;
+    if (!problem || !res.locals.papers) return next(err);
+    const why = problem === 'tooLarge' ? 'tooLarge' : (err as { code?: string }).code === 'LIMIT_FILE_COUNT' ? 'tooMany' : 'malformed';
+    try {
+      await Promise.all(receivedFiles(req).map((f) => discard(f)));
+      await renderScans(res, res.locals.papers as YouthPapers, problem === 'tooLarge' ? 413 : 400, null, { _form: `documents.scans.errors.${why}` });
+    } catch (e) {
+      next(e);
+    }
+  };
+
+  // Answered by the board itself when every file was saved, with each file's result (a redirect would lose
+  // them, as for the check at once; and the next youth is one tap away); by the form again (422) when one
+  // was refused, with each file's result and the refused papers' input.
+  const receiveScans = receiveFiles({ uploadDir: config.uploadDir, field: 'scans', maxBytes: config.limits.document, maxFiles: KINDS.length });
+  router.post('/groups/:id/youths/:enrolmentId/scans', requireSignedIn, beforeScans, receiveScans, async (req: Request, res: Response) => {
+    const p = res.locals.papers as YouthPapers;
+    const files = receivedFiles(req);
+    if (!files.length) return renderScans(res, p, 422, null, { _form: 'documents.scans.errors.noFiles' }, req.body);
+    const done = await handInSeveral(db, config.uploadDir, p.user, p.target, await papersOfYouth(p), req.body, files);
+    await ensureRequirements(db, p.group);
+    if (done.results.some((r) => !r.saved)) return renderScans(res, p, 422, done.results, done.errors, req.body);
+    if (!can(p.user, 'viewReadiness', p.group)) return redirectWithFlash(req, res, 'documents.handIn.done', paths.groupYouthDocuments(p.group.id, p.file.enrolment_id));
+    await renderBoard(res, p.group, { scans: { name: `${p.file.first_name} ${p.file.last_name}`, enrolmentId: p.file.enrolment_id, results: done.results } });
+  }, scansProblem);
 
   // Who may hand in is decided before the upload starts: a refused user's file is never written anywhere.
   const beforeUpload: RequestHandler = async (req, res, next) => {

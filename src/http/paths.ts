@@ -42,6 +42,7 @@ export const paths = {
   groupYouthConsent: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/consent`,
   groupYouthBeforeAfter: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/before-after`,
   groupYouthDocuments: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/documents`,
+  groupYouthScans: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/scans`,
   groupYouthDocument: youthDocument,
   groupYouthDocumentScan: (id: Id, enrolmentId: Id, kind: string) => `${youthDocument(id, enrolmentId, kind)}/scan`,
   groupYouthDocumentStatus: (id: Id, enrolmentId: Id, kind: string) => `${youthDocument(id, enrolmentId, kind)}/status`,

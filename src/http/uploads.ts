@@ -122,15 +122,28 @@ export interface UploadOptions {
  * same form arrive in req.body. Size errors become an HttpError-like 413 with a code the route can read.
  */
 export function receiveOneFile(opts: UploadOptions): RequestHandler {
-  const upload = multer({
+  return receiving(opts, 1, (upload) => upload.single(opts.field));
+}
+
+/**
+ * The same for a form that sends up to `maxFiles` files at once in `field` (`<input type=file multiple>`),
+ * each held to `maxBytes`: one file over its limit, or an interrupted body, refuses the whole post and
+ * every file already received is removed, as for a single file.
+ */
+export function receiveFiles(opts: UploadOptions & { maxFiles: number }): RequestHandler {
+  return receiving(opts, opts.maxFiles, (upload) => upload.array(opts.field, opts.maxFiles));
+}
+
+function receiving(opts: UploadOptions, maxFiles: number, pick: (upload: multer.Multer) => RequestHandler): RequestHandler {
+  const upload = pick(multer({
     storage: new HashingDiskStorage(path.join(opts.uploadDir, 'tmp')),
-    limits: { fileSize: opts.maxBytes, files: 1, fields: opts.textFields?.count ?? 30, fieldSize: opts.textFields?.maxBytes ?? 100_000 },
+    limits: { fileSize: opts.maxBytes, files: maxFiles, fields: opts.textFields?.count ?? 30, fieldSize: opts.textFields?.maxBytes ?? 100_000 },
     // Browsers send the file name as raw UTF-8 bytes; busboy's default (latin1) turned "vidéo" into "vidÃ©o".
     defParamCharset: 'utf8',
-  }).single(opts.field);
+  }));
   return (req, res, next) => {
     // The route has let the sender in: from here the body may take as long as a slow phone needs.
-    allowSlowUpload(req, opts.maxBytes);
+    allowSlowUpload(req, opts.maxBytes * maxFiles);
     upload(req, res, (err: unknown) => {
       if (!err) {
         cleanFormFields(req.body);
@@ -163,6 +176,12 @@ export function isDiskFull(err: unknown): boolean {
 /** The file multer received on this request, if any. */
 export function receivedFile(req: Request): ReceivedFile | undefined {
   return (req.file as MulterFile | undefined)?.received;
+}
+
+/** The files multer received on this request (receiveFiles), in the order the form sent them. */
+export function receivedFiles(req: Request): ReceivedFile[] {
+  const files = Array.isArray(req.files) ? (req.files as MulterFile[]) : [];
+  return files.map((f) => f.received).filter((f): f is ReceivedFile => Boolean(f));
 }
 
 export interface DetectedType {

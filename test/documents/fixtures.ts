@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import dayjs from 'dayjs';
 import type { Db } from '../../src/db/knex.js';
 import type { ReceivedFile } from '../../src/http/uploads.js';
 import { readinessOfGroup } from '../../src/documents/readiness.js';
@@ -10,6 +11,7 @@ import { requirementsOf, type Kind } from '../../src/documents/requirements.js';
 import { pdfBytes, pngBytes } from '../support/sample-files.js';
 import { leadOf, userFor } from '../support/accounts.js';
 import { testDatabase } from '../support/database.js';
+import { enrolled, newGroup, youth } from '../participants/fixtures.js';
 
 export { pdfBytes, pngBytes };
 
@@ -72,4 +74,31 @@ export async function papersReady(db: Db, groupId: number): Promise<void> {
       });
     }
   }
+}
+
+/**
+ * A group to Algeria (passport, visa, insurance, image rights; exit authorisation and the parent's ID for a
+ * minor) leaving in four months, led by `leadUserId`: 5 youths, 3 of them minors at the departure, 26
+ * papers asked, none handed in yet.
+ */
+export async function oranGroup(db: Db, leadUserId: number, name: string): Promise<{ groupId: number; enrolments: { id: number; name: string }[] }> {
+  const departure = dayjs().add(4, 'month');
+  const { id: groupId } = await newGroup(db, leadUserId, {
+    name, country: 'DZ', departureDate: departure.format('YYYY-MM-DD'), returnDate: departure.add(15, 'day').format('YYYY-MM-DD'),
+  });
+  const adult = departure.subtract(20, 'year').format('YYYY-MM-DD');
+  const minor = departure.subtract(16, 'year').format('YYYY-MM-DD');
+  const enrolments = [];
+  for (const [first, birthDate] of [['Aya', adult], ['Bryan', adult], ['Cassandra', minor], ['Dounia', minor], ['Enzo', minor]] as const) {
+    const file = await enrolled(db, { id: groupId }, youth(first, 'Oranais', { birthDate }));
+    enrolments.push({ id: file.enrolment_id, name: `${first} Oranais` });
+  }
+  return { groupId, enrolments };
+}
+
+/** How many of the group's papers are at this status. */
+export async function papersAt(db: Db, groupId: number, status: string): Promise<number> {
+  const [row] = await db('youth_documents').join('enrolments', 'enrolments.id', 'youth_documents.enrolment_id')
+    .where({ group_id: groupId, 'youth_documents.status': status }).count({ n: '*' });
+  return Number(row!.n);
 }
