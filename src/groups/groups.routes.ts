@@ -25,6 +25,8 @@ import { newSubmissionToken, oncePerForm, oneRecordPerForm } from '../http/once-
 /** The new group's page; the list when the first send of the form is still making it after the wait. */
 const groupPage = (id: number | null): string => (id === null ? '/groups' : paths.group(id));
 import { paths } from '../http/paths.js';
+import { VersionedCache } from '../db/data-version.js';
+import { today } from '../db/time.js';
 
 export function groupsRoutes(db: Db): Router {
   const router = Router();
@@ -119,16 +121,27 @@ export function groupsRoutes(db: Db): Router {
     res.redirect(303, groupPage(posted.result));
   });
 
+  // The group page's lists, kept until the data version changes (src/db/data-version.ts): seven of its
+  // eleven queries, while a group's page is opened many times between two writes. What the signed-in user may
+  // see is in the key; the group (through the user's scope) and the next session (it depends on the hour)
+  // are read on every request. Measured: README "Measuring".
+  const pageLists = new VersionedCache();
+  const listsOfGroupPage = async (user: Express.User, group: ScopedGroup) => {
+    // Who left and why is part of the youths' files: only for those who may read them.
+    const [files, followUps] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group)];
+    return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, today()]), async () => {
+      const [workers, youths, companions, funders, funnel, restitution] = await Promise.all([
+        listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id), listFunders(db, group.id),
+        files ? groupFunnel(db, group) : null, restitutionSummary(db, group, followUps),
+      ]);
+      return { workers, youths, companions, funders, funnel, restitution };
+    });
+  };
+
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'viewGroup');
-    const next = await nextMeeting(db, group.id);
-    const [workers, youths, companions, funders, funnel, restitution] = await Promise.all([
-      listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id), listFunders(db, group.id),
-      // Who left and why is part of the youths' files: only for those who may read them.
-      can(user, 'viewYouthFiles', group) ? groupFunnel(db, group) : null,
-      restitutionSummary(db, group, can(user, 'viewFollowUps', group)),
-    ]);
-    res.render('groups/show', { title: group.name, group, nextMeeting: next, workers, youths, companions, funders, funnel, restitution, phases: PHASES });
+    const [next, lists] = await Promise.all([nextMeeting(db, group.id), listsOfGroupPage(user, group)]);
+    res.render('groups/show', { title: group.name, group, nextMeeting: next, ...lists, phases: PHASES });
   });
 
   return router;

@@ -62,19 +62,22 @@ describe('two app instances sharing the database: the dashboard', () => {
     return Number(/(\d+) Inscrits/.exec(visibleText(res.text))![1]);
   };
 
-  it('shows on one instance, at once, a youth enrolled through the other', async () => {
+  it('shows on one instance, at once, a youth enrolled through the other: on the dashboard and on the group page', async () => {
     const ids = await resetToDemo();
     const one = buildApp();
     const two = buildApp();
     const director = await signIn(one, DEMO_LOGINS.director);
+    const karimOnOne = await signIn(one, DEMO_LOGINS.karim);
     const karim = await signIn(two, DEMO_LOGINS.karim);
+    const sadiola = `/groups/${ids.groups.sadiola}`;
     const before = await enrolledOn(director);
     // Read twice, so that the second answer came from the cache.
     expect(await enrolledOn(director)).to.equal(before);
+    for (let i = 0; i < 2; i++) expect(visibleText((await karimOnOne.get(sadiola)).text)).not.to.include('Aïssata');
 
-    const sadiola = `/groups/${ids.groups.sadiola}`;
     const enrolled = await postForm(karim, `${sadiola}/youths`, { firstName: 'Aïssata', lastName: 'Camara', birthDate: '2006-01-20', situation: 'school' }, `${sadiola}/youths/new`);
     expect(enrolled.status).to.equal(303);
     expect(await enrolledOn(director)).to.equal(before + 1);
+    expect(visibleText((await karimOnOne.get(sadiola)).text)).to.include('Aïssata');
   });
 });
