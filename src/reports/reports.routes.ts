@@ -54,11 +54,12 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
     const user = signedIn(req);
     const scope = scopeOf(user);
     const { filters, errors, values } = parseFilters(req.query as Record<string, unknown>);
-    const { dashboard, options } = await figures(scope, filters);
+    const { dashboard, options, derived } = await figures(scope, filters);
     const smallCountsHidden = hidesSmallCounts(user, req.query);
-    const tables = reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), smallCountsHidden);
+    // The tables and their charts (SVG) are made from the figures, the language and that choice only.
+    const shown = await derived([req.lang, smallCountsHidden], () => sections(reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), smallCountsHidden), req.lang));
     res.status(Object.keys(errors).length ? 422 : 200).render('reports/index', {
-      title: res.locals.t('reports.title'), sections: sections(tables, req.lang), values, errors, options, filters, query: filterQuery(filters),
+      title: res.locals.t('reports.title'), sections: shown, values, errors, options, filters, query: filterQuery(filters),
       filterSummary: filterWords(filters, options, req.t, res.locals.countryName, res.locals.formatDate),
       tableKeys: TABLE_KEYS, formatCell: (cell: Parameters<typeof formatCell>[0]) => formatCell(cell, req.lang),
       canSeeYouths: can(user, 'readReportYouths'), canExport: can(user, 'exportReports'), smallCountsHidden, isWorker: user.role === 'worker',
