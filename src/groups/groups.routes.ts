@@ -6,7 +6,7 @@ import { can } from '../auth/permissions.js';
 import { listGroupYouths } from '../participants/participant.js';
 import { groupFunnel } from '../participants/funnel.js';
 import { restitutionSummary } from '../restitution/summary.js';
-import { nextMeeting } from '../meetings/meeting.js';
+import { localToday, nextMeeting as nextMeetingOf } from '../meetings/meeting.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
@@ -121,27 +121,26 @@ export function groupsRoutes(db: Db): Router {
     res.redirect(303, groupPage(posted.result));
   });
 
-  // The group page's lists, kept until the data version changes (src/db/data-version.ts): seven of its
-  // eleven queries, while a group's page is opened many times between two writes. What the signed-in user may
-  // see is in the key; the group (through the user's scope) and the next session (it depends on the hour)
-  // are read on every request. Measured: README "Measuring".
+  // What the group page shows of the group, kept until the data version changes (src/db/data-version.ts):
+  // eight of its eleven queries, while a group's page is opened many times between two writes. What the
+  // signed-in user may see is in the key, and the day (the next session is the first of today or after);
+  // the group itself is read through the user's scope on every request. Measured: README "Measuring".
   const pageLists = new VersionedCache();
   const listsOfGroupPage = async (user: Express.User, group: ScopedGroup) => {
     // Who left and why is part of the youths' files: only for those who may read them.
     const [files, followUps] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group)];
-    return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, today()]), async () => {
-      const [workers, youths, companions, funders, funnel, restitution] = await Promise.all([
-        listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id), listFunders(db, group.id),
-        files ? groupFunnel(db, group) : null, restitutionSummary(db, group, followUps),
+    return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, localToday(), today()]), async () => {
+      const [nextMeeting, workers, youths, companions, funders, funnel, restitution] = await Promise.all([
+        nextMeetingOf(db, group.id), listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id),
+        listFunders(db, group.id), files ? groupFunnel(db, group) : null, restitutionSummary(db, group, followUps),
       ]);
-      return { workers, youths, companions, funders, funnel, restitution };
+      return { nextMeeting, workers, youths, companions, funders, funnel, restitution };
     });
   };
 
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'viewGroup');
-    const [next, lists] = await Promise.all([nextMeeting(db, group.id), listsOfGroupPage(user, group)]);
-    res.render('groups/show', { title: group.name, group, nextMeeting: next, ...lists, phases: PHASES });
+    res.render('groups/show', { title: group.name, group, ...(await listsOfGroupPage(user, group)), phases: PHASES });
   });
 
   return router;
