@@ -6,7 +6,7 @@ import { can } from '../auth/permissions.js';
 import { listGroupYouths } from '../participants/participant.js';
 import { groupFunnel } from '../participants/funnel.js';
 import { restitutionSummary } from '../restitution/summary.js';
-import { nextMeeting } from '../meetings/meeting.js';
+import { localToday, nextMeeting as nextMeetingOf } from '../meetings/meeting.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
@@ -26,6 +26,8 @@ import { newSubmissionToken, oncePerForm, oneRecordPerForm } from '../http/once-
 /** The new group's page; the list when the first send of the form is still making it after the wait. */
 const groupPage = (id: number | null): string => (id === null ? '/groups' : paths.group(id));
 import { paths } from '../http/paths.js';
+import { VersionedCache } from '../db/data-version.js';
+import { today } from '../db/time.js';
 
 export function groupsRoutes(db: Db): Router {
   const router = Router();
@@ -122,16 +124,26 @@ export function groupsRoutes(db: Db): Router {
     res.redirect(303, groupPage(posted.result));
   });
 
+  // What the group page shows of the group, kept until the data version changes (src/db/data-version.ts):
+  // eight of its eleven queries, while a group's page is opened many times between two writes. What the
+  // signed-in user may see is in the key, and the day (the next session is the first of today or after);
+  // the group itself is read through the user's scope on every request. Measured: README "Measuring".
+  const pageLists = new VersionedCache();
+  const listsOfGroupPage = async (user: Express.User, group: ScopedGroup) => {
+    // Who left and why is part of the youths' files: only for those who may read them.
+    const [files, followUps] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group)];
+    return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, localToday(), today()]), async () => {
+      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver] = await Promise.all([
+        nextMeetingOf(db, group.id), listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id),
+        listFunders(db, group.id), files ? groupFunnel(db, group) : null, restitutionSummary(db, group, followUps), takeOverOf(db, group.id),
+      ]);
+      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver };
+    });
+  };
+
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'viewGroup');
-    const next = await nextMeeting(db, group.id);
-    const [workers, youths, companions, funders, funnel, restitution, takeOver] = await Promise.all([
-      listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id), listFunders(db, group.id),
-      // Who left and why is part of the youths' files: only for those who may read them.
-      can(user, 'viewYouthFiles', group) ? groupFunnel(db, group) : null,
-      restitutionSummary(db, group, can(user, 'viewFollowUps', group)), takeOverOf(db, group.id),
-    ]);
-    res.render('groups/show', { title: group.name, group, nextMeeting: next, workers, youths, companions, funders, funnel, restitution, takeOver, phases: PHASES });
+    res.render('groups/show', { title: group.name, group, ...(await listsOfGroupPage(user, group)), phases: PHASES });
   });
 
   return router;

@@ -1,10 +1,12 @@
 import type { Db } from '../db/knex.js';
+import type { VersionedCache } from '../db/data-version.js';
+import { today } from '../db/time.js';
 import { can } from '../auth/permissions.js';
 import { scopedGroups, type ScopedGroup } from '../groups/group.js';
 import { hasLeft, PHASES } from '../phases/order.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
-import { attendanceRates, upcomingMeetings, type AttendanceRate, type MeetingRow } from '../meetings/meeting.js';
+import { attendanceRates, localToday, upcomingMeetings, type AttendanceRate, type MeetingRow } from '../meetings/meeting.js';
 import { readinessOfGroup } from '../documents/readiness.js';
 import type { Evaluation } from '../documents/youth-document.js';
 import { listGroupMedia, type MediumItem } from '../media/medium.js';
@@ -62,7 +64,7 @@ export interface Journey {
  * The journey of the signed-in youth in one of their groups (their current one unless `groupParam` names
  * another of theirs); undefined when they are in no group yet. A group outside their own is not found.
  */
-export async function journeyOf(db: Db, user: Express.User, groupParam?: string): Promise<Journey | undefined> {
+export async function journeyOf(db: Db, user: Express.User, groupParam?: string, cache?: VersionedCache): Promise<Journey | undefined> {
   const groups = await myGroups(db, user);
   const wanted = groupParam === undefined ? undefined : parseId(groupParam);
   const group = wanted === undefined ? groups[0] : groups.find((g) => g.id === wanted);
@@ -72,6 +74,13 @@ export async function journeyOf(db: Db, user: Express.User, groupParam?: string)
   }
   const own = await findOwnEnrolment(db, user, group.id);
   if (!own) return undefined;
+  const journey = () => journeyIn(db, user, groups, group, own);
+  // Everything it is made of is in the key: the user, their groups and file as just read through their
+  // scope, and the day (the day's sessions, the papers' deadlines); the rest only changes with the data.
+  return cache ? (await cache.at(db)).get(JSON.stringify([user, groups, own, localToday(), today()]), journey) : journey();
+}
+
+async function journeyIn(db: Db, user: Express.User, groups: ScopedGroup[], group: ScopedGroup, own: OwnEnrolment): Promise<Journey> {
   const beforeLeaving = !hasLeft(group.phase);
   const [upcoming, rates, youth, readiness, media, events] = await Promise.all([
     upcomingMeetings(db, group.id, { limit: 3 }),

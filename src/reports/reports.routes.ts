@@ -10,9 +10,10 @@ import { countryNamer, dateFormatter } from '../http/i18n.js';
 import { WITHDRAWAL_REASONS } from '../participants/withdrawal.js';
 import { SITUATIONS } from '../participants/participant.js';
 import { ENGAGEMENTS, MILESTONES } from '../followups/followup.js';
-import { byYouth, computeDashboard, GROUP_FIGURES, listFigureGroups, listFigureYouths } from './dashboard.js';
+import { byYouth, GROUP_FIGURES, listFigureGroups, listFigureYouths } from './dashboard.js';
+import { cachedFigures } from './cached-figures.js';
 import { SITUATION_MOMENTS, type YouthFigure } from './who-counts.js';
-import { filterOptions, filterQuery, filterWords, parseFilters, reportScopeOf as scopeOf, type ReportFilters, type ReportScope } from './filters.js';
+import { filterQuery, filterWords, parseFilters, reportScopeOf as scopeOf, type ReportFilters, type ReportScope } from './filters.js';
 import { dashboardTables, formatCell, groupsTable, TABLE_KEYS, type ReportTable } from './tables.js';
 import { chartSvg } from './charts.js';
 import { tableCsv } from './report-csv.js';
@@ -38,6 +39,7 @@ const LIST_LIMIT = 2000;
 
 export function reportsRoutes(db: Db, uploadDir: string): Router {
   const router = Router();
+  const figures = cachedFigures(db);
 
   const chartValue = (lang: string) => (v: number, unit: 'count' | 'avg' | 'pct') =>
     formatCell({ value: v, kind: unit === 'pct' ? 'pct' : unit === 'avg' ? 'avg' : 'count' }, lang);
@@ -52,11 +54,12 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
     const user = signedIn(req);
     const scope = scopeOf(user);
     const { filters, errors, values } = parseFilters(req.query as Record<string, unknown>);
-    const [dashboard, options] = await Promise.all([computeDashboard(db, scope, filters), filterOptions(db, scope, filters)]);
+    const { dashboard, options, derived } = await figures(scope, filters);
     const smallCountsHidden = hidesSmallCounts(user, req.query);
-    const tables = reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), smallCountsHidden);
+    // The tables and their charts (SVG) are made from the figures, the language and that choice only.
+    const shown = await derived([req.lang, smallCountsHidden], () => sections(reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), smallCountsHidden), req.lang));
     res.status(Object.keys(errors).length ? 422 : 200).render('reports/index', {
-      title: res.locals.t('reports.title'), sections: sections(tables, req.lang), values, errors, options, filters, query: filterQuery(filters),
+      title: res.locals.t('reports.title'), sections: shown, values, errors, options, filters, query: filterQuery(filters),
       filterSummary: filterWords(filters, options, req.t, res.locals.countryName, res.locals.formatDate),
       tableKeys: TABLE_KEYS, formatCell: (cell: Parameters<typeof formatCell>[0]) => formatCell(cell, req.lang),
       canSeeYouths: can(user, 'readReportYouths'), canExport: can(user, 'exportReports'), smallCountsHidden, isWorker: user.role === 'worker',
@@ -113,7 +116,7 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
       return sendCsv(res, key, tableCsv(reportTablesFor([groupsTable(groups, req.t as never, req.lang, countryNamer(req.lang))], hide)[0]!, req.lang));
     }
     if (!(TABLE_KEYS as readonly string[]).includes(key)) throw notFound();
-    const tables = reportTablesFor(dashboardTables(await computeDashboard(db, scope, filters), filters, req.t as never, req.lang), hide);
+    const tables = reportTablesFor(dashboardTables((await figures(scope, filters)).dashboard, filters, req.t as never, req.lang), hide);
     sendCsv(res, key, tableCsv(tables.find((t) => t.key === key)!, req.lang));
   });
 
@@ -124,7 +127,7 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
     // Names are for those who may open youths' files: anyone else gets the anonymised report.
     const anonymised = hidesSmallCounts(user, req.query);
     const scope = scopeOf(user);
-    const [tables, options] = await Promise.all([pdfTables(req, scope, filters, anonymised), filterOptions(db, scope, filters)]);
+    const [tables, { options }] = await Promise.all([pdfTables(req, scope, filters, anonymised), figures(scope, filters)]);
     const subtitle = pdfSubtitle(filterWords(filters, options, req.t, countryNamer(req.lang), dateFormatter(req.lang)), anonymised, req.t as never, req.lang);
     const letterhead = await letterheadOf(db, uploadDir, user.structureId);
     const pdf = await renderReportPdf({ title: req.t('reports.pdf.title'), subtitle, tables, lang: req.lang, chartValue: chartValue(req.lang), letterhead });
@@ -134,7 +137,7 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
   // The dashboard's tables, small counts hidden (and said so) when anonymised; the named lists only when not.
   async function pdfTables(req: Request, scope: ReportScope, filters: ReportFilters, anonymised: boolean): Promise<ReportTable[]> {
     const hiddenCounts = { note: req.t('reports.pdf.smallCountsHidden'), total: req.t('reports.pdf.total') };
-    const tables = reportTablesFor(dashboardTables(await computeDashboard(db, scope, filters), filters, req.t as never, req.lang), anonymised, hiddenCounts);
+    const tables = reportTablesFor(dashboardTables((await figures(scope, filters)).dashboard, filters, req.t as never, req.lang), anonymised, hiddenCounts);
     if (!anonymised) tables.push(...(await namedPdfTables(db, scope, filters, req.t as never, req.lang)));
     return tables;
   }

@@ -60,7 +60,7 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
   const c = (key: string) => t(`reports.columns.${key}`);
   const fig = (key: string) => t(`reports.figures.${key}`);
   const fmtPct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}${lang === 'fr' ? ' %' : '%'}`);
-  const fmtDec = (v: number | null) => (v === null ? '—' : v.toLocaleString(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }));
+  const fmtDec = (v: number | null) => (v === null ? '—' : numberFormat(lang, 'decimal').format(v));
 
   const funnelKeys = ['enrolled', 'prepared', 'departed', 'returned', 'presented'] as const;
   const situationLabel = (at: string) => (at === 'enrolment' ? c('atEnrolment') : t('reports.columns.atMonths', { count: Number(at) }));
@@ -210,6 +210,19 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
 }
 
 /** How a cell reads, on the page, in the PDF and in the CSV (small-counts.ts has already hidden what must be). */
+// Number.toLocaleString builds a new Intl.NumberFormat on each call: with a few hundred cells per page that
+// was the dashboard's largest cost in the profile once its figures were cached. One formatter per language and kind.
+const formats = new Map<string, Intl.NumberFormat>();
+function numberFormat(lang: string, kind: 'count' | 'decimal'): Intl.NumberFormat {
+  const key = `${lang} ${kind}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang, kind === 'decimal' ? { minimumFractionDigits: 1, maximumFractionDigits: 1 } : {});
+    formats.set(key, format);
+  }
+  return format;
+}
+
 export function formatCell(cell: Cell, lang: string): string {
   const v = cell.value;
   if (v === null || v === undefined) return '—';
@@ -217,12 +230,12 @@ export function formatCell(cell: Cell, lang: string): string {
   switch (cell.kind) {
     case 'count':
       // A plain space for thousands: PDF fonts and French Excel both read it, unlike U+202F.
-      return v.toLocaleString(lang).replace(/[\u202f\u00a0]/g, ' ');
+      return numberFormat(lang, 'count').format(v).replace(/[\u202f\u00a0]/g, ' ');
     case 'pct':
       return `${Math.round(v * 100)}${lang === 'fr' ? ' %' : '%'}`;
     case 'avg':
     case 'decimal':
-      return v.toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      return numberFormat(lang, 'decimal').format(v);
     default:
       return String(v);
   }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Express } from 'express';
-import { buildApp, csrfFrom, visibleText } from '../support/http.js';
+import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { DEMO_LOGINS } from '../support/accounts.js';
 import { resetToDemo } from '../support/database.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 
@@ -50,5 +51,33 @@ describe('two app instances sharing the database: forms', () => {
     expect(created.status, visibleText(created.text).slice(0, 300)).to.equal(303);
     const shown = await request(one).get(created.headers.location).set('Cookie', cookiesOf(created, jar));
     expect(visibleText(shown.text)).to.include('Groupe à deux instances');
+  });
+});
+
+describe('two app instances sharing the database: the dashboard', () => {
+  // The dashboard's figures are cached per instance on the data version (src/reports/cached-figures.ts).
+  const enrolledOn = async (director: Agent) => {
+    const res = await director.get('/reports');
+    expect(res.status).to.equal(200);
+    return Number(/(\d+) Inscrits/.exec(visibleText(res.text))![1]);
+  };
+
+  it('shows on one instance, at once, a youth enrolled through the other: on the dashboard and on the group page', async () => {
+    const ids = await resetToDemo();
+    const one = buildApp();
+    const two = buildApp();
+    const director = await signIn(one, DEMO_LOGINS.director);
+    const karimOnOne = await signIn(one, DEMO_LOGINS.karim);
+    const karim = await signIn(two, DEMO_LOGINS.karim);
+    const sadiola = `/groups/${ids.groups.sadiola}`;
+    const before = await enrolledOn(director);
+    // Read twice, so that the second answer came from the cache.
+    expect(await enrolledOn(director)).to.equal(before);
+    for (let i = 0; i < 2; i++) expect(visibleText((await karimOnOne.get(sadiola)).text)).not.to.include('Aïssata');
+
+    const enrolled = await postForm(karim, `${sadiola}/youths`, { firstName: 'Aïssata', lastName: 'Camara', birthDate: '2006-01-20', situation: 'school' }, `${sadiola}/youths/new`);
+    expect(enrolled.status).to.equal(303);
+    expect(await enrolledOn(director)).to.equal(before + 1);
+    expect(visibleText((await karimOnOne.get(sadiola)).text)).to.include('Aïssata');
   });
 });
