@@ -94,7 +94,7 @@ export const reportsMessages = defineMessages(
       followups: {
         title: 'Suivis après le retour',
         description: 'Jeunes joints sur attendus, par suivi : {{list}}.',
-        item: '{{months}} mois {{reached}}/{{due}} ({{tried}} essayés sans être joints, {{notTried}} pas encore essayés)',
+        item: '{{months}} mois {{reached}}/{{due}} (pas joints : {{tried}}, pas encore essayés : {{notTried}})',
       },
       situations: {
         title: 'En emploi ou en formation, avant et après',
@@ -282,7 +282,7 @@ export const reportsMessages = defineMessages(
       followups: {
         title: 'Follow-ups after the return',
         description: 'Youths reached out of due, per follow-up: {{list}}.',
-        item: '{{months}} months {{reached}}/{{due}} ({{tried}} tried without being reached, {{notTried}} not tried yet)',
+        item: '{{months}} months {{reached}}/{{due}} (not reached: {{tried}}, not tried yet: {{notTried}})',
       },
       situations: {
         title: 'In a job or training, before and after',
