@@ -13,10 +13,11 @@ export const followUpsMessages = defineMessages(
     milestoneShort_other: '{{count}} mois',
     tally: {
       reached: '{{reached}} joint·es sur {{due}} attendus',
+      reachedShort: '{{reached}} joint·es sur {{due}}',
       triedNotReached_one: '{{count}} essayé·e, pas joint·e',
       triedNotReached_other: '{{count}} essayé·es, pas joint·es',
-      notTried_one: '{{count}} pas encore essayé·e',
-      notTried_other: '{{count}} pas encore essayé·es',
+      notTried_one: '{{count}} pas essayé·e',
+      notTried_other: '{{count}} pas essayé·es',
     },
     states: { done: 'joint·e', overdue: 'en retard', due: 'à faire', later: 'prévu' },
     dueOn: 'prévu le {{date}}',
@@ -24,7 +25,6 @@ export const followUpsMessages = defineMessages(
     notReached: 'pas joint·e',
     triedOn: 'essayé le {{date}}, pas joint·e',
     withdrawn: 'a quitté le projet, garde le contact',
-    toDoHint: 'En retard, ou prévus dans les 14 jours.',
     toDoEmpty: 'Rien à faire dans les 14 jours.',
     rounds: {
       now: 'à faire maintenant',
@@ -154,10 +154,11 @@ export const followUpsMessages = defineMessages(
     milestoneShort_other: '{{count}} months',
     tally: {
       reached: '{{reached}} reached out of {{due}} due',
+      reachedShort: '{{reached}} reached out of {{due}}',
       triedNotReached_one: '{{count}} tried, not reached',
       triedNotReached_other: '{{count}} tried, not reached',
-      notTried_one: '{{count}} not tried yet',
-      notTried_other: '{{count}} not tried yet',
+      notTried_one: '{{count}} not tried',
+      notTried_other: '{{count}} not tried',
     },
     states: { done: 'reached', overdue: 'overdue', due: 'to do', later: 'planned' },
     dueOn: 'due on {{date}}',
@@ -165,7 +166,6 @@ export const followUpsMessages = defineMessages(
     notReached: 'not reached',
     triedOn: 'tried on {{date}}, not reached',
     withdrawn: 'left the project, keeps in touch',
-    toDoHint: 'Overdue, or due within 14 days.',
     toDoEmpty: 'Nothing to do within 14 days.',
     rounds: {
       now: 'to do now',

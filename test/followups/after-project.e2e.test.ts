@@ -41,7 +41,7 @@ describe('restitution and after the project, in a browser', function () {
       await screenshot(page, `${size}-restitution-new-errors`);
 
       await page.goto(session.url(`/groups/${ids.groups.dispensaire}/followups`));
-      expect(await seen(page)).to.include('À 12 mois à faire maintenant 4 joint·es sur 8 attendus');
+      expect(await seen(page)).to.match(/À 12 mois\s+à faire maintenant\s+4 joint·es sur 8 · 4 pas essayé·es/);
       await noSidewaysScroll(page, 'the follow-ups');
       await screenshot(page, `${size}-followups-index`);
 
