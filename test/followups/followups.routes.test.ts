@@ -4,6 +4,7 @@ import { appOnDemo, postForm, signIn, visibleText, type Agent } from '../support
 import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { enrolmentOf } from '../participants/fixtures.js';
+import { computeDashboard } from '../../src/reports/dashboard.js';
 
 const TODAY = new Date().toISOString().slice(0, 10);
 const YESTERDAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -87,6 +88,10 @@ describe('after-project follow-ups (pages)', () => {
         // What the group page says of them, and its checklist, count the same.
         const page = visibleText((await karim.get(dispensaire)).text);
         expect(page).to.include('Suivis : 29 joint·es sur 33 attendus · 4 pas essayé·es · 4 en retard');
+        // And the dashboard: at 1 and 3 months only who was reached, nobody owed; Sarah and Océane overdue only at 12 months.
+        const d = await computeDashboard(testDb(), { role: 'worker', userId: ids.users.karim, structureId: null }, { group: ids.groups.dispensaire });
+        expect(d.followUps.filter((m) => m.milestone < 6).map((m) => [m.due, m.reached, m.triedNotReached, m.notTried, m.overdue])).to.deep.equal([[8, 8, 0, 0, 0], [8, 8, 0, 0, 0]]);
+        expect(d.missing.overdueYouths).to.equal(4);
       } finally {
         await testDb()('structures').where({ id: group.structure_id }).update({ follow_up_milestones: null });
       }
