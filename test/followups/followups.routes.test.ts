@@ -221,6 +221,7 @@ describe('after-project follow-ups (pages)', () => {
       expect(res.status).to.equal(200);
       const text = visibleText(res.text);
       expect(text).to.include('A créé une association').and.include('En emploi (CDD)').and.include('Maubeuge–Kayes');
+      expect(text).to.match(/Essais Essayé le [^,]+, joint·e · noté par Karim Benali/);
       expect(res.text).not.to.include('name="reached"');
       expect((await postForm(director, `${dispensaire}/followups/${f.id}`, { doneOn: TODAY, reached: 'no' }, `${dispensaire}/followups`)).status).to.equal(403);
     });
