@@ -36,13 +36,13 @@ export const LARGE_NETWORK_LOGINS = {
 
 // Children before parents, so foreign keys never object when the tables are emptied.
 const TABLES_IN_DELETE_ORDER = [
-  'follow_ups', 'restitution_media', 'restitution_presenters', 'restitution_events', 'audit_log', 'youth_documents', 'group_requirements',
+  'follow_up_attempts', 'follow_ups', 'restitution_media', 'restitution_presenters', 'restitution_events', 'audit_log', 'youth_documents', 'group_requirements',
   'media_youths', 'media', 'image_consents', 'assessment_answers', 'assessments', 'sessions', 'one_time_codes', 'attendance', 'meetings',
   'departure_approvals', 'phase_transitions', 'withdrawals', 'enrolments', 'youths', 'group_funders', 'group_companions', 'group_workers',
   'groups', 'users', 'structures', 'networks',
 ];
 
-const SEQUENCED = ['networks', 'users', 'structures', 'groups', 'youths', 'enrolments', 'withdrawals', 'meetings', 'restitution_events', 'follow_ups', 'assessments'];
+const SEQUENCED = ['networks', 'users', 'structures', 'groups', 'youths', 'enrolments', 'withdrawals', 'meetings', 'restitution_events', 'follow_ups', 'follow_up_attempts', 'assessments'];
 
 /** A small seeded generator (mulberry32): the same network every run, so benchmarks compare like with like. */
 function random(seed: number): () => number {
@@ -90,7 +90,7 @@ export async function loadLargeNetwork(db: Db, size: LargeNetworkSize = LARGE_NE
   // Each table's rows, in insertion order.
   const t: Record<string, Row[]> = {
     networks: [], structures: [], users: [], groups: [], group_workers: [], youths: [], enrolments: [], withdrawals: [], meetings: [], attendance: [],
-    restitution_events: [], restitution_presenters: [], follow_ups: [], assessments: [], assessment_answers: [],
+    restitution_events: [], restitution_presenters: [], follow_ups: [], follow_up_attempts: [], assessments: [], assessment_answers: [],
   };
   const hash = await hashPassword(DEMO_PASSWORD);
   // The director and the admin are of the first structure; the workers spread over all of them.
@@ -229,15 +229,19 @@ export async function loadLargeNetwork(db: Db, size: LargeNetworkSize = LARGE_NE
       if (rank(phase) >= rank('return') && (!left || withdrawal!.stays_in_touch)) {
         for (const months of MILESTONES) {
           const due = back.add(months, 'month');
-          const done = due.isBefore(today) && chance(0.82);
-          const reached = done && chance(0.9);
+          // Tried once; a call that did not reach the youth leaves the follow-up open.
+          const tried = due.isBefore(today) && chance(0.82);
+          const reached = tried && chance(0.9);
           const engaged = reached && months >= 6;
+          const triedOn = tried ? day(due.add(Math.floor(rnd() * 10), 'day')) : null;
+          const id = t.follow_ups!.length + 1;
           const row: Row = {
-            id: t.follow_ups!.length + 1, enrolment_id: eid, milestone_months: months, due_on: day(due), done_on: done ? day(due.add(Math.floor(rnd() * 10), 'day')) : null,
-            reached: done ? reached : null, situation: reached ? pick(SITUATIONS_AFTER) : null, recorded_by: done ? lead : null, created_at: iso, updated_at: iso,
+            id, enrolment_id: eid, milestone_months: months, due_on: day(due), done_on: reached ? triedOn : null,
+            reached: tried ? reached : null, situation: reached ? pick(SITUATIONS_AFTER) : null, recorded_by: reached ? lead : null, created_at: iso, updated_at: iso,
           };
           for (const e of ENGAGEMENTS) row[e] = engaged && chance(e === 'volunteering' ? 0.3 : 0.1);
           t.follow_ups!.push(row);
+          if (tried) t.follow_up_attempts!.push({ id: t.follow_up_attempts!.length + 1, follow_up_id: id, tried_on: triedOn, reached, recorded_by: lead, created_at: iso });
         }
       }
     }

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { insertedId } from '../db/knex.js';
 import type { Situation } from '../participants/participant.js';
 import type { EventType } from '../restitution/restitution.js';
-import { scheduleFollowUps, type Contract, type Engagement, type Milestone } from '../followups/followup.js';
+import { recordFollowUp, scheduleFollowUps, type Contract, type Engagement, type Milestone } from '../followups/followup.js';
 import type { DemoIds } from './demo-data.js';
 
 /*
@@ -64,6 +64,8 @@ interface DemoFollowUp {
   contract?: Contract;
   engagement?: Engagement[];
   note?: string;
+  /** The note of a first call, two days before, that did not reach the youth. */
+  missedFirst?: string;
 }
 
 // What the dispensary group's youths became, milestone by milestone; a milestone left out is not done yet.
@@ -82,7 +84,7 @@ const FOLLOW_UPS: Record<string, Partial<Record<Milestone, DemoFollowUp>>> = {
   },
   Dylan: {
     1: { reached: true, situation: 'school' },
-    3: { reached: false, note: 'Messagerie ; rappeler le soir.' },
+    3: { reached: true, situation: 'school', missedFirst: 'Messagerie ; rappeler le soir.' },
     6: { reached: true, situation: 'school', engagement: ['volunteering'] },
   },
   Aïcha: {
@@ -155,23 +157,26 @@ export async function loadDemoRestitution(trx: Knex.Transaction, ids: DemoIds, n
     }
   }
 
-  // The dispensary group is back: its follow-ups are planned as the phase change would have, then partly done.
+  // The dispensary group is back: its follow-ups are planned as the phase change would have, then partly done,
+  // each call recorded as the worker would.
   const dispensaire = ids.groups.dispensaire;
-  const lead = await leadOf(dispensaire);
+  const lead = { id: await leadOf(dispensaire) } as Express.User;
   await scheduleFollowUps(trx, dispensaire);
   for (const [name, milestones] of Object.entries(FOLLOW_UPS)) {
     const enrolment = await enrolmentOf(dispensaire, name);
     for (const [months, f] of Object.entries(milestones) as [string, DemoFollowUp][]) {
-      const planned = await trx('follow_ups').where({ enrolment_id: enrolment.id, milestone_months: Number(months) }).first('id', 'due_on');
-      const flags = Object.fromEntries((f.engagement ?? []).map((e) => [e, true]));
-      await trx('follow_ups')
-        .where({ id: planned.id })
-        .update({
-          // Done a few days around the date planned, as calls are.
-          done_on: dayjs(planned.due_on).add((name.length % 5) - 1, 'day').format('YYYY-MM-DD'), reached: f.reached,
-          situation: f.reached ? f.situation ?? null : null, contract: f.contract ?? null, ...flags, note: f.note ?? null,
-          recorded_by: lead, updated_at: now,
+      const planned = await trx('follow_ups').where({ enrolment_id: enrolment.id, milestone_months: Number(months) }).first('id', 'due_on', 'done_on');
+      // Called a few days around the date planned, as calls are.
+      const calledOn = dayjs(planned.due_on).add((name.length % 5) - 1, 'day');
+      if (f.missedFirst) {
+        await recordFollowUp(trx, lead, planned, {
+          doneOn: calledOn.subtract(2, 'day').format('YYYY-MM-DD'), reached: false, situation: null, contract: null, engagement: [], note: f.missedFirst,
         });
+      }
+      await recordFollowUp(trx, lead, planned, {
+        doneOn: calledOn.format('YYYY-MM-DD'), reached: f.reached, situation: f.reached ? f.situation ?? null : null,
+        contract: f.contract ?? null, engagement: f.engagement ?? [], note: f.note ?? null,
+      });
     }
   }
   // Dylan is away for a training course: his last call was moved to next week.

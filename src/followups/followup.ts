@@ -58,6 +58,17 @@ export interface FollowUpRow {
   updated_at: string;
 }
 
+export interface FollowUpAttempt {
+  id: number;
+  follow_up_id: number;
+  tried_on: string;
+  reached: boolean;
+  /** What was noted at a call that did not reach the youth; the reaching call's note is the follow-up's. */
+  note: string | null;
+  recorded_by_name: string | null;
+  created_at: string;
+}
+
 export interface FollowUpItem extends FollowUpRow {
   group_id: number;
   youth_id: number;
@@ -68,7 +79,13 @@ export interface FollowUpItem extends FollowUpRow {
   recorded_by_name: string | null;
 }
 
+/** A follow-up is done once the youth was reached; a call that did not reach them leaves it open, to try again. */
 export type FollowUpState = 'done' | 'overdue' | 'due' | 'later';
+/** Where its attempts stand: never tried, tried without reaching the youth (yet), reached. */
+export type FollowUpOutcome = 'reached' | 'notReached' | 'notTried';
+
+export const outcomeOf = (f: Pick<FollowUpRow, 'done_on' | 'reached'>): FollowUpOutcome =>
+  f.done_on ? 'reached' : f.reached === null || f.reached === undefined ? 'notTried' : 'notReached';
 
 export function followUpState(f: Pick<FollowUpRow, 'done_on' | 'due_on'>, on: string = today()): FollowUpState {
   if (f.done_on) return 'done';
@@ -77,6 +94,50 @@ export function followUpState(f: Pick<FollowUpRow, 'done_on' | 'due_on'>, on: st
 }
 
 export const engagementsOf = (f: FollowUpRow): Engagement[] => ENGAGEMENTS.filter((e) => f[e]);
+
+/**
+ * A follow-up counts — is owed, listed, counted in the figures — when its round is one the structure plans,
+ * or when it reached the youth: a structure that stopped calling at 1 and 3 months owes none of those calls,
+ * but what they learned stays.
+ */
+export const counts = (f: Pick<FollowUpRow, 'done_on' | 'milestone_months'>, planned: readonly Milestone[]): boolean =>
+  Boolean(f.done_on) || planned.includes(f.milestone_months);
+
+/**
+ * The same rule in SQL, for a follow-up `f` of a group of the structure `s` (its `follow_up_milestones`, "6,12";
+ * none chosen: all planned). The same text runs on SQLite and PostgreSQL.
+ */
+export const countsSql = (f: string, s: string): string =>
+  `(${f}.done_on is not null or ',' || coalesce(nullif(${s}.follow_up_milestones, ''), '${MILESTONES.join(',')}') || ',' like '%,' || ${f}.milestone_months || ',%')`;
+
+/**
+ * Where a set of follow-ups stands, as every page and figure counts them: those due (their date has come, or
+ * they were tried already), and of those the reached, the tried but not reached, and the not tried yet; the
+ * overdue (not reached after their date, tried or not) and those due within the fortnight.
+ */
+export interface FollowUpTally {
+  planned: number;
+  due: number;
+  reached: number;
+  triedNotReached: number;
+  notTried: number;
+  overdue: number;
+  dueSoon: number;
+}
+
+export function tallyOf(items: Pick<FollowUpRow, 'done_on' | 'reached' | 'due_on'>[], on: string = today()): FollowUpTally {
+  const t: FollowUpTally = { planned: items.length, due: 0, reached: 0, triedNotReached: 0, notTried: 0, overdue: 0, dueSoon: 0 };
+  for (const f of items) {
+    const outcome = outcomeOf(f);
+    const state = followUpState(f, on);
+    if (state === 'overdue') t.overdue++;
+    if (state === 'due') t.dueSoon++;
+    if (outcome === 'notTried' && f.due_on > on) continue;
+    t.due++;
+    t[outcome === 'notTried' ? 'notTried' : outcome === 'reached' ? 'reached' : 'triedNotReached']++;
+  }
+  return t;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Planning
@@ -161,18 +222,40 @@ function followUpQuery(db: Db) {
 
 const BOOLEANS = ['joined_council', 'created_association', 'volunteering', 'prepares_new_group', 'peer_leader', 'spoke_at_restitution'] as const;
 
-function toItem(r: FollowUpItem): FollowUpItem {
-  const out = { ...r, milestone_months: toNumber(r.milestone_months) as Milestone, reached: r.reached === null ? null : Boolean(r.reached) };
+function toItem(r: Omit<FollowUpItem, 'attempts'>, attempts: FollowUpAttempt[]): FollowUpItem {
+  const out = { ...r, milestone_months: toNumber(r.milestone_months) as Milestone, reached: r.reached === null ? null : Boolean(r.reached), attempts };
   for (const b of BOOLEANS) out[b] = Boolean(r[b]);
   return out;
+}
+
+/** The attempts of these follow-ups, by follow-up, each in the order they were made. */
+async function attemptsOf(db: Db, followUpIds: number[]): Promise<Map<number, FollowUpAttempt[]>> {
+  const rows: FollowUpAttempt[] = followUpIds.length
+    ? await db('follow_up_attempts as a')
+      .leftJoin('users', 'users.id', 'a.recorded_by')
+      .whereIn('a.follow_up_id', followUpIds)
+      .orderBy([{ column: 'a.tried_on' }, { column: 'a.id' }])
+      .select('a.id', 'a.follow_up_id', 'a.tried_on', 'a.reached', 'a.note', 'a.created_at', 'users.display_name as recorded_by_name')
+    : [];
+  const byFollowUp = new Map<number, FollowUpAttempt[]>();
+  for (const r of rows) {
+    const id = toNumber(r.follow_up_id);
+    byFollowUp.set(id, [...(byFollowUp.get(id) ?? []), { ...r, follow_up_id: id, reached: Boolean(r.reached) }]);
+  }
+  return byFollowUp;
+}
+
+async function withAttempts(db: Db, rows: Omit<FollowUpItem, 'attempts'>[]): Promise<FollowUpItem[]> {
+  const attempts = await attemptsOf(db, rows.map((r) => r.id));
+  return rows.map((r) => toItem(r, attempts.get(r.id) ?? []));
 }
 
 const STATE_ORDER: Record<FollowUpState, number> = { overdue: 0, due: 1, later: 2, done: 3 };
 
 /** A group's follow-ups, by milestone; within each, the overdue and due ones first, then by date and name. */
 export async function listFollowUps(db: Db, groupId: number, on: string = today()): Promise<FollowUpItem[]> {
-  const rows: FollowUpItem[] = await followUpQuery(db).where('enrolments.group_id', groupId);
-  return rows.map(toItem).sort((a, b) =>
+  const rows = await withAttempts(db, await followUpQuery(db).where('enrolments.group_id', groupId));
+  return rows.sort((a, b) =>
     a.milestone_months - b.milestone_months ||
     STATE_ORDER[followUpState(a, on)] - STATE_ORDER[followUpState(b, on)] ||
     a.due_on.localeCompare(b.due_on) ||
@@ -181,28 +264,20 @@ export async function listFollowUps(db: Db, groupId: number, on: string = today(
 
 export async function findFollowUp(db: Db, groupId: number, id: number): Promise<FollowUpItem | undefined> {
   const row = await followUpQuery(db).where({ 'follow_ups.id': id, 'enrolments.group_id': groupId }).first();
-  return row ? toItem(row) : undefined;
+  return row ? (await withAttempts(db, [row]))[0] : undefined;
 }
 
-export interface FollowUpProgress {
-  planned: number;
-  done: number;
-  overdue: number;
-  due: number;
-}
-
-export async function followUpProgress(db: Db, groupId: number, on: string = today()): Promise<FollowUpProgress> {
-  const rows: { due_on: string; done_on: string | null }[] = await db('follow_ups')
+/** Where a group's follow-ups stand (the group page, its checklist): those its structure's rounds owe, and what was reached. */
+export async function followUpProgress(db: Db, groupId: number, on: string = today()): Promise<FollowUpTally> {
+  const rows: { due_on: string; done_on: string | null; reached: unknown; milestone_months: unknown; follow_up_milestones: string | null }[] = await db('follow_ups')
     .join('enrolments', 'enrolments.id', 'follow_ups.enrolment_id')
+    .join('groups', 'groups.id', 'enrolments.group_id')
+    .join('structures', 'structures.id', 'groups.structure_id')
     .where('enrolments.group_id', groupId)
-    .select('follow_ups.due_on', 'follow_ups.done_on');
-  const states = rows.map((r) => followUpState(r, on));
-  return {
-    planned: rows.length,
-    done: states.filter((s) => s === 'done').length,
-    overdue: states.filter((s) => s === 'overdue').length,
-    due: states.filter((s) => s === 'due').length,
-  };
+    .select('follow_ups.due_on', 'follow_ups.done_on', 'follow_ups.reached', 'follow_ups.milestone_months', 'structures.follow_up_milestones');
+  const planned = plannedMilestones(rows[0]?.follow_up_milestones);
+  const followUps = rows.map((r) => ({ ...r, milestone_months: toNumber(r.milestone_months) as Milestone, reached: r.reached === null ? null : Boolean(r.reached) }));
+  return tallyOf(followUps.filter((f) => counts(f, planned)), on);
 }
 
 export interface DueFollowUp {
@@ -215,6 +290,8 @@ export interface DueFollowUp {
   milestone_months: Milestone;
   due_on: string;
   overdue: boolean;
+  /** Tried already, without reaching the youth: still to do. */
+  triedNotReached: boolean;
 }
 
 /** For the home page: the follow-ups of these groups not done yet and due within DUE_SOON_DAYS, or overdue; oldest first. */
@@ -232,9 +309,11 @@ export async function dueFollowUps(db: Db, groupIds: number[], on: string = toda
     .limit(50)
     .select(
       'follow_ups.id', 'enrolments.group_id', 'groups.name as group_name', 'enrolments.id as enrolment_id', 'youths.first_name',
-      'youths.last_name', 'follow_ups.milestone_months', 'follow_ups.due_on',
+      'youths.last_name', 'follow_ups.milestone_months', 'follow_ups.due_on', 'follow_ups.reached',
     );
-  return rows.map((r: DueFollowUp) => ({ ...r, milestone_months: toNumber(r.milestone_months) as Milestone, overdue: r.due_on < on }));
+  return rows.map(({ reached, ...r }: DueFollowUp & { reached: unknown }) => ({
+    ...r, milestone_months: toNumber(r.milestone_months) as Milestone, overdue: r.due_on < on, triedNotReached: reached !== null,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -281,14 +360,30 @@ export function followUpForm(returnDate: string | null) {
 }
 export type FollowUpInput = z.infer<ReturnType<typeof followUpForm>>;
 
-export async function recordFollowUp(db: Db, user: Express.User, followUp: Pick<FollowUpRow, 'id'>, input: FollowUpInput): Promise<void> {
+/**
+ * Records a call or meeting: one more attempt, the earlier ones kept. When it reached the youth, the
+ * follow-up takes its outcome (the day, situation, engagement, note) and is done; when it did not, the
+ * follow-up stays open, to try again. A follow-up already reached is not tried again: the form then
+ * corrects what that attempt learned (its day too), and cannot make it "not reached" after the fact.
+ */
+export async function recordFollowUp(db: Db, user: Express.User, followUp: Pick<FollowUpRow, 'id' | 'done_on'>, input: FollowUpInput): Promise<void> {
+  if (followUp.done_on && !input.reached) throw new Refusal('reached', 'followups.errors.alreadyReached');
   const flags = Object.fromEntries(ENGAGEMENTS.map((e) => [e, input.engagement.includes(e)]));
-  await db('follow_ups')
-    .where({ id: followUp.id })
-    .update({
-      done_on: input.doneOn, reached: input.reached, situation: input.situation, contract: input.contract, ...flags,
-      note: input.note, recorded_by: user.id, updated_at: nowIso(),
-    });
+  const now = nowIso();
+  await db.transaction(async (trx) => {
+    if (followUp.done_on) {
+      await trx('follow_up_attempts').where({ follow_up_id: followUp.id, reached: true }).update({ tried_on: input.doneOn });
+    } else {
+      await trx('follow_up_attempts').insert({
+        follow_up_id: followUp.id, tried_on: input.doneOn, reached: input.reached, note: input.reached ? null : input.note, recorded_by: user.id, created_at: now,
+      });
+    }
+    await trx('follow_ups')
+      .where({ id: followUp.id })
+      .update(input.reached
+        ? { done_on: input.doneOn, reached: true, situation: input.situation, contract: input.contract, ...flags, note: input.note, recorded_by: user.id, updated_at: now }
+        : { reached: false, updated_at: now });
+  });
 }
 
 /** A due date can be moved (the youth is away that month...), never before the return. */
@@ -314,7 +409,7 @@ export async function knownEngagements(db: Db, f: Pick<FollowUpItem, 'enrolment_
   return [...(spoke ? (['spoke_at_restitution'] as const) : []), ...(leads ? (['peer_leader'] as const) : [])];
 }
 
-/** What the record form shows: what was recorded, or for a new record today's date and what is already known. */
+/** What the record form shows: what the reaching attempt recorded, or for a new attempt today's date and what is already known. */
 export async function followUpFormValues(db: Db, f: FollowUpItem): Promise<{ values: Record<string, string>; engagement: Engagement[] }> {
   if (!f.done_on) return { values: { doneOn: today() }, engagement: await knownEngagements(db, f) };
   return {

@@ -13,11 +13,11 @@ import { keptList, type FormErrors } from '../http/validation.js';
 import { paths } from '../http/paths.js';
 import { SITUATIONS } from '../participants/participant.js';
 import {
-  CONTRACTS, ENGAGEMENTS, followUpForm, followUpFormValues, followUpProgress, followUpState, listFollowUps,
-  planFollowUps, recordFollowUp, rescheduleFollowUp, rescheduleForm, type Engagement, type FollowUpItem,
+  CONTRACTS, ENGAGEMENTS, followUpForm, followUpFormValues, followUpState, listFollowUps, outcomeOf,
+  planFollowUps, recordFollowUp, rescheduleFollowUp, rescheduleForm, tallyOf, type Engagement, type FollowUpItem,
 } from './followup.js';
 import { followUpFor } from './scope.js';
-import { roundsByUrgency } from './rounds.js';
+import { plannedRoundsText, roundsByUrgency } from './rounds.js';
 import { settingsOf } from '../structures/settings.js';
 
 const keptEngagements = (body: unknown): Engagement[] =>
@@ -29,14 +29,13 @@ export function followUpsRoutes(db: Db): Router {
   router.get('/groups/:id/followups', requireSignedIn, async (req, res) => {
     const { group } = await groupFor(db, req, 'viewFollowUps');
     const on = today();
-    const [followUps, progress] = await Promise.all([listFollowUps(db, group.id, on), followUpProgress(db, group.id, on)]);
-    const items = followUps.map((f) => ({ ...f, state: followUpState(f, on) }));
-    const { milestones } = await settingsOf(db, group.structure_id);
+    const [followUps, { milestones }] = await Promise.all([listFollowUps(db, group.id, on), settingsOf(db, group.structure_id)]);
+    const rounds = roundsByUrgency(followUps.map((f) => ({ ...f, state: followUpState(f, on), outcome: outcomeOf(f) })), milestones, on);
     res.render('followups/index', {
       title: res.locals.t('followups.titleOf', { group: group.name }),
-      group, progress, engagements: ENGAGEMENTS,
-      rounds: roundsByUrgency(items, milestones),
-      isBack: hasReturned(group.phase),
+      group, engagements: ENGAGEMENTS, rounds, isBack: hasReturned(group.phase),
+      progress: tallyOf(rounds.flatMap((r) => r.items), on),
+      plannedRounds: { list: plannedRoundsText(milestones, req.lang), count: Math.max(...milestones) },
     });
   });
 
@@ -64,7 +63,7 @@ export function followUpsRoutes(db: Db): Router {
   const renderShow = (res: Response, group: ScopedGroup, followUp: FollowUpItem, state: FormState, status = 200) =>
     res.status(status).render('followups/show', {
       title: res.locals.t('followups.show.title', { name: `${followUp.first_name} ${followUp.last_name}`, months: followUp.milestone_months }),
-      group, followUp, state: followUpState(followUp),
+      group, followUp, state: followUpState(followUp), outcome: outcomeOf(followUp),
       canRecord: can(res.locals.user, 'recordFollowUp', group),
       situations: SITUATIONS, contracts: CONTRACTS, engagements: ENGAGEMENTS,
       values: state.values, engagement: state.engagement, errors: state.errors,
@@ -81,7 +80,7 @@ export function followUpsRoutes(db: Db): Router {
     const posted = await submitForm(req, followUpForm(group.return_date), (f) => recordFollowUp(db, user, followUp, f), (again) =>
       renderShow(res, group, followUp, { values: again.values, engagement: keptEngagements(req.body), errors: again.errors }, again.status));
     if (!posted.ok) return;
-    flash(req, 'notice', 'followups.record.done', { name: `${followUp.first_name} ${followUp.last_name}` });
+    flash(req, 'notice', posted.data.reached ? 'followups.record.done' : 'followups.record.notReached', { name: `${followUp.first_name} ${followUp.last_name}` });
     res.redirect(303, paths.groupFollowUps(group.id));
   });
 

@@ -1,9 +1,9 @@
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { SITUATIONS, type Situation } from '../participants/participant.js';
-import { ENGAGEMENTS, MILESTONES, type Engagement } from '../followups/followup.js';
+import { countsSql, ENGAGEMENTS, MILESTONES, type Engagement } from '../followups/followup.js';
 import { gathered, ratio, type FigureQuery } from './figures.js';
-import { ENGAGEMENT_ANY, enrolmentsIn, JOB_OR_TRAINING } from './who-counts.js';
+import { ENGAGEMENT_ANY, enrolmentsIn, FOLLOW_UP_DUE, FOLLOW_UP_REACHED, FOLLOW_UP_TRIED, JOB_OR_TRAINING } from './who-counts.js';
 import type { Dashboard } from './dashboard.js';
 
 /** A yes/no flag per youth, `max`ed over their rows: the SQL condition and its bindings. */
@@ -13,8 +13,9 @@ const maxOf = (db: Db, [name, sql, bindings]: Flag) => db.raw(`max(case when ${s
 const sumOf = (db: Db, [name]: Flag) => db.raw(`sum(t.${name}) as ${name}`);
 
 const milestoneFlags = (today: string): Flag[] => [
-  ['due', 'f.done_on is not null or f.due_on <= ?', [today]],
-  ['done', 'f.done_on is not null', []],
+  ['due', FOLLOW_UP_DUE, [today]],
+  ['tried', FOLLOW_UP_TRIED, []],
+  ['reached', FOLLOW_UP_REACHED, []],
   ['overdue', 'f.done_on is null and f.due_on < ?', [today]],
   ['known', 'f.done_on is not null and f.situation is not null', []],
   ['jt', `f.done_on is not null and f.situation in (${JOB_OR_TRAINING.map((x) => `'${x}'`).join(', ')})`, []],
@@ -28,14 +29,20 @@ const ENGAGEMENT_FLAGS: Flag[] = [
 ];
 
 /**
- * The follow-up figures: per milestone the youths due, done and overdue, and at 6 and 12 months their
- * situations; then the engagement after the return. Each youth is first reduced to one row of yes/no flags
- * (per milestone, or over all done follow-ups), then the flags are added up: a youth followed in two groups
- * counts once, without a distinct count per column (which sorted the follow-ups once per column).
+ * The follow-up figures: per milestone the youths due, and of those the reached, the tried but not reached
+ * and the not tried yet (they add up to the due), and at 6 and 12 months their situations; then the
+ * engagement after the return. Each youth is first reduced to one row of yes/no flags (per milestone, or over
+ * all done follow-ups), then the flags are added up: a youth followed in two groups counts once, without a
+ * distinct count per column (which sorted the follow-ups once per column). A youth reached in one of them
+ * is reached; tried in one, tried. Only the follow-ups that count for their structure's rounds are read
+ * (`countsSql`): the calls of a round it no longer plans are not owed.
  */
 export async function followUpFigures({ db, scope, filters, today }: FigureQuery): Promise<Pick<Dashboard, 'followUps' | 'engagement'> & { situations: Dashboard['situations'] }> {
   const flags = milestoneFlags(today);
-  const followUps = () => enrolmentsIn(db, scope, filters).join({ f: 'follow_ups' }, 'f.enrolment_id', 'e.id');
+  const followUps = () => enrolmentsIn(db, scope, filters)
+    .join({ f: 'follow_ups' }, 'f.enrolment_id', 'e.id')
+    .join({ fs: 'structures' }, 'fs.id', 'g.structure_id')
+    .whereRaw(countsSql('f', 'fs'));
   const { perMilestone, engagement } = await gathered({
     perMilestone: db.from(
       followUps()
@@ -56,7 +63,11 @@ export async function followUpFigures({ db, scope, filters, today }: FigureQuery
   const at = (m: number) => perMilestone.find((r) => toNumber(r.milestone_months) === m) ?? {};
   const e = engagement ?? {};
   return {
-    followUps: MILESTONES.map((m) => ({ milestone: m, due: toNumber(at(m).due), done: toNumber(at(m).done), overdue: toNumber(at(m).overdue) })),
+    followUps: MILESTONES.map((m) => {
+      const [due, tried, reached] = [toNumber(at(m).due), toNumber(at(m).tried), toNumber(at(m).reached)];
+      // Reached implies tried, and tried implies due, for each youth: the differences are youths.
+      return { milestone: m, due, reached, triedNotReached: tried - reached, notTried: due - tried, overdue: toNumber(at(m).overdue) };
+    }),
     situations: (['6', '12'] as const).map((moment) => {
       const r = at(Number(moment));
       return {

@@ -22,7 +22,7 @@ import { countShown, hidesSmallCounts, reportTablesFor } from './small-counts.js
 import { letterheadOf } from '../structures/settings.js';
 
 const YouthFigureSchema = z.object({
-  figure: z.enum(['enrolled', 'prepared', 'departed', 'returned', 'withdrawn', 'inTouch', 'presented', 'overdue', 'missingAfter', 'followUpDue', 'followUpDone', 'situation', 'jobOrTraining', 'engaged', 'assessed']).default('enrolled'),
+  figure: z.enum(['enrolled', 'prepared', 'departed', 'returned', 'withdrawn', 'inTouch', 'presented', 'overdue', 'missingAfter', 'followUpDue', 'followUpReached', 'followUpTried', 'followUpNotTried', 'situation', 'jobOrTraining', 'engaged', 'assessed']).default('enrolled'),
   reason: z.enum(WITHDRAWAL_REASONS).optional(),
   phase: z.enum(PHASES).optional(),
   milestone: z.enum(MILESTONES.map(String) as [string, ...string[]]).transform(Number).optional(),

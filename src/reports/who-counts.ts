@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.js';
 import { phaseRank, phaseRankSql, type Phase } from '../phases/order.js';
 import { keptOutAtSql, type WithdrawalReason } from '../participants/withdrawal.js';
 import { SITUATIONS, type Situation } from '../participants/participant.js';
-import { ENGAGEMENTS, type Engagement, type Milestone } from '../followups/followup.js';
+import { countsSql, ENGAGEMENTS, type Engagement, type Milestone } from '../followups/followup.js';
 import { whereGroups, type ReportFilters, type ReportScope } from './filters.js';
 
 /**
@@ -48,7 +48,15 @@ function withFlags(db: Db, q: Knex.QueryBuilder, inScope: () => Knex.QueryBuilde
       'wx.enrolment_id', 'e.id',
     )
     .leftJoin(db.raw('(select distinct rp.enrolment_id from restitution_presenters rp where rp.enrolment_id in ?) rp', [inScope()]), 'rp.enrolment_id', 'e.id')
-    .leftJoin(db.raw('(select distinct fo.enrolment_id from follow_ups fo where fo.done_on is null and fo.due_on < ? and fo.enrolment_id in ?) fo', [today, inScope()]), 'fo.enrolment_id', 'e.id')
+    // Overdue in a round the youth's structure plans: the rounds it stopped calling at are not owed.
+    .leftJoin(
+      db.raw(
+        '(select distinct fo.enrolment_id from follow_ups fo join enrolments foe on foe.id = fo.enrolment_id join groups fog on fog.id = foe.group_id' +
+          ` join structures fos on fos.id = fog.structure_id where fo.done_on is null and fo.due_on < ? and ${countsSql('fo', 'fos')} and fo.enrolment_id in ?) fo`,
+        [today, inScope()],
+      ),
+      'fo.enrolment_id', 'e.id',
+    )
     .leftJoin(db.raw("(select distinct af.enrolment_id from assessments af where af.moment = 'after' and af.enrolment_id in ?) af", [inScope()]), 'af.enrolment_id', 'e.id');
 }
 
@@ -67,7 +75,7 @@ export const ENGAGEMENT_ANY = ENGAGEMENTS.map((k) => `f.${k}`).join(' or ');
 
 export interface YouthFigure {
   figure: 'enrolled' | 'prepared' | 'departed' | 'returned' | 'withdrawn' | 'inTouch' | 'presented' | 'overdue' | 'missingAfter'
-    | 'followUpDue' | 'followUpDone' | 'situation' | 'jobOrTraining' | 'engaged' | 'assessed';
+    | 'followUpDue' | 'followUpReached' | 'followUpTried' | 'followUpNotTried' | 'situation' | 'jobOrTraining' | 'engaged' | 'assessed';
   reason?: WithdrawalReason;
   phase?: Phase;
   milestone?: Milestone;
@@ -82,10 +90,19 @@ interface Condition {
   bindings: (string | number)[];
 }
 
+/** A follow-up `f` of the enrolment at a milestone, of those that count for its group's structure (`countsSql`). */
 const followUpAt = (milestone: number, extra: string, bindings: (string | number)[] = []): Condition => ({
-  sql: `exists (select 1 from follow_ups f where f.enrolment_id = e.id and f.milestone_months = ? and ${extra})`,
+  sql: `exists (select 1 from follow_ups f, structures fs where fs.id = g.structure_id and f.enrolment_id = e.id and f.milestone_months = ? and ${countsSql('f', 'fs')} and ${extra})`,
   bindings: [milestone, ...bindings],
 });
+
+/**
+ * Where a follow-up `f` stands, as the follow-ups page counts it (`tallyOf`): due once its date has come or
+ * it was tried; tried once an attempt was recorded (`reached` is no longer null); reached once done.
+ */
+export const FOLLOW_UP_DUE = '(f.reached is not null or f.due_on <= ?)';
+export const FOLLOW_UP_TRIED = 'f.reached is not null';
+export const FOLLOW_UP_REACHED = 'f.done_on is not null';
 
 /** The SQL condition that makes an enrolment count in a figure. Parameters come validated from `YouthFigureSchema`. */
 export function youthCondition(fig: YouthFigure, today: string): Condition {
@@ -106,8 +123,12 @@ export function youthCondition(fig: YouthFigure, today: string): Condition {
         bindings: [fig.reason, fig.phase].filter((x): x is NonNullable<typeof x> => Boolean(x)),
       };
     }
-    case 'followUpDue': return followUpAt(fig.milestone ?? 6, '(f.done_on is not null or f.due_on <= ?)', [today]);
-    case 'followUpDone': return followUpAt(fig.milestone ?? 6, 'f.done_on is not null');
+    case 'followUpDue': return followUpAt(fig.milestone ?? 6, FOLLOW_UP_DUE, [today]);
+    case 'followUpReached': return followUpAt(fig.milestone ?? 6, FOLLOW_UP_REACHED);
+    // Per enrolment: a youth followed at the same milestone in two groups (a peer leader), reached in one, is
+    // listed here for the other, while the figure counts them once, as reached.
+    case 'followUpTried': return followUpAt(fig.milestone ?? 6, `${FOLLOW_UP_TRIED} and not (${FOLLOW_UP_REACHED})`);
+    case 'followUpNotTried': return followUpAt(fig.milestone ?? 6, `not (${FOLLOW_UP_TRIED}) and f.due_on <= ?`, [today]);
     case 'situation':
     case 'jobOrTraining': {
       const list = fig.figure === 'jobOrTraining' ? JOB_OR_TRAINING : fig.situation ? [fig.situation] : [...SITUATIONS];

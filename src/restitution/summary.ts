@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import { hasReturned, type Phase } from '../phases/order.js';
 import { groupFunnel } from '../participants/funnel.js';
-import { followUpProgress, type FollowUpProgress } from '../followups/followup.js';
+import { followUpProgress, type FollowUpTally } from '../followups/followup.js';
 import { countEvents, peopleReached, RULE_OF_THUMB } from './restitution.js';
 
 export interface RestitutionSummary {
@@ -15,7 +15,7 @@ export interface RestitutionSummary {
   verdict: 'below' | 'within' | 'above' | null;
   rule: typeof RULE_OF_THUMB;
   /** Only for those who may read the follow-ups (leads and directors). */
-  followUps: FollowUpProgress | null;
+  followUps: FollowUpTally | null;
 }
 
 export function reachVerdict(perDeparted: number | null): RestitutionSummary['verdict'] {

@@ -89,7 +89,7 @@ const PROBES: Probe[] = [
   {
     title: 'follow-up, date done', page: async (ids) => `/groups/${ids.groups.dispensaire}/followups/${await dispensaireFollowUp(ids)}`,
     action: async (ids) => `/groups/${ids.groups.dispensaire}/followups/${await dispensaireFollowUp(ids)}`,
-    valid: async () => ({ doneOn: today(), reached: 'no', note: 'Une note à garder' }), field: 'doneOn', bad: DATES, kept: 'note',
+    valid: async () => ({ doneOn: today(), reached: 'yes', situation: 'school', note: 'Une note à garder' }), field: 'doneOn', bad: DATES, kept: 'note',
   },
   {
     title: 'group cloned, departure date', page: async (ids) => `/groups/${ids.groups.dispensaire}/clone`, action: async (ids) => `/groups/${ids.groups.dispensaire}/clone`,

@@ -115,7 +115,7 @@ describe('bad input: text fields in every form', function () {
       title: 'POST /groups/:id/followups/:followUpId (follow-up recorded)', as: 'karim',
       page: async () => `/groups/${ids.groups.dispensaire}/followups/${await dispensaireFollowUp()}`,
       action: async () => `/groups/${ids.groups.dispensaire}/followups/${await dispensaireFollowUp()}`,
-      valid: async () => ({ doneOn: today(), reached: 'no', note: 'Messagerie pleine' }),
+      valid: async () => ({ doneOn: today(), reached: 'yes', situation: 'school', note: 'Messagerie pleine' }),
       field: 'note', max: 2000, required: 'doneOn', kept: ['note'],
       shownAt: async () => [`/groups/${ids.groups.dispensaire}/followups/${await dispensaireFollowUp()}`],
       stored: async () => (await testDb()('follow_ups').where({ id: await dispensaireFollowUp() }).first()).note,

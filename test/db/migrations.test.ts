@@ -143,3 +143,54 @@ describe('migration: every account into a structure, networks', () => {
     expect(await counts()).to.deep.equal(countsBefore);
   });
 });
+
+describe('migration: each follow-up recorded becomes its first attempt', () => {
+  const ATTEMPTS = '20261206090000_follow_up_attempts';
+  let t: TestDatabase;
+  let recorded: Record<string, unknown>[];
+  const applied = async () => ((await t.db('knex_migrations').select('name')) as { name: string }[]).map((m) => m.name);
+  const undo = async () => {
+    while ((await applied()).includes(ATTEMPTS)) await t.db.migrate.down(migrationConfig());
+  };
+  const followUps = () => t.db('follow_ups').orderBy('id').select('*');
+
+  // The demo as an installation had it: every call recorded on the follow-up, "not reached" ones as done.
+  before(async () => {
+    t = await createTestDatabase();
+    await migrateLatest(t.db);
+    await loadDemoData(t.db);
+    await undo();
+    recorded = await followUps();
+    await migrateLatest(t.db);
+  });
+  after(async () => {
+    await t.drop();
+  });
+
+  it('writes one attempt per follow-up recorded, on its day, by whoever recorded it', async () => {
+    const done = recorded.filter((f) => f.done_on);
+    const attempts = await t.db('follow_up_attempts').orderBy('follow_up_id').select('*');
+    expect(done.length).to.be.greaterThan(20);
+    expect(attempts.map((a) => [a.follow_up_id, a.tried_on, Boolean(a.reached), a.recorded_by])).to.deep.equal(
+      done.map((f) => [f.id, f.done_on, Boolean(f.reached), f.recorded_by]));
+  });
+
+  it('leaves a follow-up that did not reach the youth to do, its note on the attempt', async () => {
+    const missed = recorded.filter((f) => f.done_on && !f.reached);
+    expect(missed.map((f) => f.note)).to.include('Le bébé est né ; reprendre contact plus tard.');
+    for (const f of missed) {
+      expect(await t.db('follow_ups').where({ id: f.id }).first(), `follow-up ${f.id}`).to.deep.include({ done_on: null, note: null, recorded_by: null });
+      expect((await t.db('follow_up_attempts').where({ follow_up_id: f.id }).first()).note).to.equal(f.note);
+    }
+    const reached = recorded.filter((f) => f.reached);
+    const now = new Map((await followUps()).map((f) => [f.id, f]));
+    for (const f of reached) expect(now.get(f.id), `follow-up ${f.id}`).to.deep.equal(f);
+  });
+
+  it('undoes itself with down(), each follow-up as it was, and applies again', async () => {
+    await undo();
+    expect(await followUps()).to.deep.equal(recorded);
+    await migrateLatest(t.db);
+    expect(await t.db.schema.hasTable('follow_up_attempts')).to.equal(true);
+  });
+});

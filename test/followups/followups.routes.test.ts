@@ -4,8 +4,10 @@ import { appOnDemo, postForm, signIn, visibleText, type Agent } from '../support
 import { testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { enrolmentOf } from '../participants/fixtures.js';
+import { computeDashboard } from '../../src/reports/dashboard.js';
 
 const TODAY = new Date().toISOString().slice(0, 10);
+const YESTERDAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
 describe('after-project follow-ups (pages)', () => {
   let ids: DemoIds;
@@ -23,12 +25,12 @@ describe('after-project follow-ups (pages)', () => {
   describe('the worker’s home page', () => {
     it('lists the follow-ups overdue or due within 14 days, the first two and the way to them all', async () => {
       const text = visibleText((await karim.get('/')).text);
-      expect(text).to.include('Suivis à faire (5)');
+      expect(text).to.include('Suivis à faire (7)');
       const card = text.slice(text.indexOf('Suivis à faire'));
-      expect(card).to.include('Sarah Benoît en retard').and.include('Suivi à 12 mois').and.include('Voir les 5').and.not.include('Dylan Lemaire');
+      expect(card).to.include('Sarah Benoît en retard').and.include('Suivi à 12 mois').and.include('Voir les 7').and.not.include('Dylan Lemaire');
       const all = visibleText((await karim.get('/?all=followups')).text);
       const whole = all.slice(all.indexOf('Suivis à faire'));
-      expect(whole).to.include('Dylan Lemaire').and.not.include('Voir les 5');
+      expect(whole).to.include('Dylan Lemaire').and.not.include('Voir les 7');
       expect(whole.indexOf('Sarah')).to.be.lessThan(whole.indexOf('Dylan'));
     });
 
@@ -43,44 +45,55 @@ describe('after-project follow-ups (pages)', () => {
       const res = await karim.get(`${dispensaire}/followups`);
       expect(res.status).to.equal(200);
       const text = visibleText(res.text);
-      expect(text).to.include('Suivis après-projet').and.include('31 faits sur 36');
-      expect(text).to.include('À 12 mois (4 faits sur 9) à faire maintenant');
-      expect(text.indexOf('À 12 mois')).to.be.lessThan(text.indexOf('À 1 mois 9 faits sur 9'));
-      expect(text).to.include('À 3 mois 9 faits sur 9').and.include('À 6 mois 9 faits sur 9');
+      // Sarah's 1-month call and Océane's 3-month one did not reach them: they are not done.
+      expect(text).to.include('Suivis après-projet').and.include('29 joint·es sur 35 attendus · 2 essayé·es, pas joint·es · 4 pas essayé·es');
+      expect(text).to.include('À 12 mois à faire maintenant 4 joint·es sur 8 · 4 pas essayé·es');
+      expect(text.indexOf('À 12 mois')).to.be.lessThan(text.indexOf('À 3 mois 1 en retard 8 joint·es sur 9 · 1 essayé·e, pas joint·e'));
+      expect(text.indexOf('À 3 mois 1 en retard')).to.be.lessThan(text.indexOf('À 1 mois 1 en retard'));
+      expect(text).to.include('À 6 mois 9 joint·es sur 9');
+      expect(text).to.match(/Océane Petit en retard prévu le [^·]+ · essayé le [^,]+, pas joint·e a quitté le projet, garde le contact Réessayer/);
       expect(text).to.include('A créé une association').and.include('En formation').and.include('En emploi (CDD)');
       expect(text).to.include('a quitté le projet, garde le contact');
       expect(text).not.to.include('Nathan');
       // Those to call first, then the 4 done folded under their count.
-      expect(text).to.match(/À 12 mois \(4 faits sur 9\)[^]*en retard[^]*\b4 faits(?! sur)[^]*fait le/);
+      expect(text).to.match(/À 12 mois à faire maintenant[^]*en retard[^]*\b4 joint·es(?! sur)[^]*joint·e le/);
     });
 
     it('folds the older rounds still overdue under their count, the most recent first', async () => {
       const enrolments = testDb()('enrolments').where({ group_id: ids.groups.dispensaire }).select('id');
       const undone = await testDb()('follow_ups').whereIn('enrolment_id', enrolments).whereIn('milestone_months', [1, 3]).select('*');
       try {
-        await testDb()('follow_ups').whereIn('id', undone.map((f) => f.id)).update({ done_on: null });
+        await testDb()('follow_ups').whereIn('id', undone.map((f) => f.id)).update({ done_on: null, reached: null });
         const text = visibleText((await karim.get(`${dispensaire}/followups`)).text);
-        expect(text.indexOf('À 12 mois (4 faits sur 9)')).to.be.lessThan(text.indexOf('À 3 mois 9 en retard'));
+        expect(text.indexOf('À 12 mois à faire maintenant')).to.be.lessThan(text.indexOf('À 3 mois 9 en retard'));
         expect(text.indexOf('À 3 mois 9 en retard')).to.be.lessThan(text.indexOf('À 1 mois 9 en retard'));
-        expect(text.indexOf('À 1 mois 9 en retard')).to.be.lessThan(text.indexOf('À 6 mois 9 faits sur 9'));
+        expect(text.indexOf('À 1 mois 9 en retard')).to.be.lessThan(text.indexOf('À 6 mois 9 joint·es sur 9'));
       } finally {
-        for (const f of undone) await testDb()('follow_ups').where({ id: f.id }).update({ done_on: f.done_on });
+        for (const f of undone) await testDb()('follow_ups').where({ id: f.id }).update({ done_on: f.done_on, reached: f.reached });
       }
     });
 
-    it('does not list as overdue the rounds the structure does not plan', async () => {
+    it('does not list as overdue the rounds the structure does not plan, and says which it plans', async () => {
       const group = await testDb()('groups').where({ id: ids.groups.dispensaire }).first('structure_id');
-      const sarah = await followUpOf('Sarah', 1);
+      // Sarah's 1-month call did not reach her, nor Océane's 3-month one.
+      const before = visibleText((await karim.get(`${dispensaire}/followups`)).text);
+      expect(before).to.include('À 1 mois 1 en retard').and.include('À 3 mois 1 en retard').and.include('recontacté 1, 3, 6 et 12 mois après le retour');
+      await testDb()('structures').where({ id: group.structure_id }).update({ follow_up_milestones: '6,12' });
       try {
-        await testDb()('follow_ups').where({ id: sarah.id }).update({ done_on: null });
-        expect(visibleText((await karim.get(`${dispensaire}/followups`)).text)).to.include('À 1 mois 1 en retard');
-        await testDb()('structures').where({ id: group.structure_id }).update({ follow_up_milestones: '6,12' });
         const text = visibleText((await karim.get(`${dispensaire}/followups`)).text);
-        expect(text).to.include('À 1 mois 8 faits sur 8');
-        expect(text).not.to.match(/À 1 mois \d+ en retard/);
+        expect(text).to.include('recontacté 6 et 12 mois après le retour');
+        expect(text).to.include('À 1 mois 8 joint·es sur 8').and.include('À 3 mois 8 joint·es sur 8');
+        expect(text).not.to.match(/À [13] mois \d+ en retard/);
+        expect(text).not.to.include('Réessayer');
+        // What the group page says of them, and its checklist, count the same.
+        const page = visibleText((await karim.get(dispensaire)).text);
+        expect(page).to.include('Suivis : 29 joint·es sur 33 attendus · 4 pas essayé·es · 4 en retard');
+        // And the dashboard: at 1 and 3 months only who was reached, nobody owed; Sarah and Océane overdue only at 12 months.
+        const d = await computeDashboard(testDb(), { role: 'worker', userId: ids.users.karim, structureId: null }, { group: ids.groups.dispensaire });
+        expect(d.followUps.filter((m) => m.milestone < 6).map((m) => [m.due, m.reached, m.triedNotReached, m.notTried, m.overdue])).to.deep.equal([[8, 8, 0, 0, 0], [8, 8, 0, 0, 0]]);
+        expect(d.missing.overdueYouths).to.equal(4);
       } finally {
         await testDb()('structures').where({ id: group.structure_id }).update({ follow_up_milestones: null });
-        await testDb()('follow_ups').where({ id: sarah.id }).update({ done_on: sarah.done_on });
       }
     });
 
@@ -105,7 +118,7 @@ describe('after-project follow-ups (pages)', () => {
       expect(visibleText((await karim.get(`${algerie}/followups`)).text)).to.include('Planifier les suivis');
       const res = await postForm(karim, `${algerie}/followups/schedule`, {}, `${algerie}/followups`);
       expect(res.status).to.equal(303);
-      expect(visibleText((await karim.get(`${algerie}/followups`)).text)).to.include('Suivis planifiés : 20.').and.include('0 faits sur 20');
+      expect(visibleText((await karim.get(`${algerie}/followups`)).text)).to.include('Suivis planifiés : 20.').and.match(/\b0 joint·es sur \d+ attendus/);
       await postForm(karim, `${algerie}/followups/schedule`, {}, `${algerie}/followups`);
       expect(visibleText((await karim.get(`${algerie}/followups`)).text)).to.include('Tous les suivis étaient déjà planifiés.');
     });
@@ -142,10 +155,33 @@ describe('after-project follow-ups (pages)', () => {
       expect(saved.recorded_by).to.equal(ids.users.karim);
     });
 
-    it('keeps no situation for a youth not reached, and no contract without a job', async () => {
+    it('records a call that did not reach the youth as a try, the follow-up still to do; trying again adds a try and keeps the first', async () => {
       const f = await followUpOf('Emma', 12);
-      await postForm(karim, `${dispensaire}/followups/${f.id}`, { doneOn: TODAY, reached: 'no', situation: 'training', engagement: 'volunteering', note: 'Messagerie pleine.' }, `${dispensaire}/followups/${f.id}`);
-      expect(await testDb()('follow_ups').where({ id: f.id }).first()).to.deep.include({ situation: null, contract: null, note: 'Messagerie pleine.' });
+      const page = `${dispensaire}/followups/${f.id}`;
+      const missed = await postForm(karim, page, { doneOn: YESTERDAY, reached: 'no', situation: 'training', engagement: 'volunteering', note: 'Messagerie pleine.' }, page);
+      expect(missed.status).to.equal(303);
+      expect(await testDb()('follow_ups').where({ id: f.id }).first()).to.deep.include({ done_on: null, situation: null, contract: null, note: null });
+      expect(visibleText((await karim.get(`${dispensaire}/followups`)).text)).to.match(/Emma Caron en retard prévu le [^·]+ · essayé le [^,]+, pas joint·e a quitté le projet, garde le contact Réessayer/);
+      expect(visibleText((await karim.get(`${dispensaire}/followups`)).text)).to.include('3 essayé·es, pas joint·es');
+      const retry = visibleText((await karim.get(page)).text);
+      expect(retry).to.include('Nouvel essai').and.match(/Essais Essayé le [^,]+, pas joint·e · noté par Karim Benali Messagerie pleine\./);
+
+      const reached = await postForm(karim, page, { doneOn: TODAY, reached: 'yes', situation: 'training', note: 'Entrée en formation.' }, page);
+      expect(reached.status).to.equal(303);
+      const attempts = await testDb()('follow_up_attempts').where({ follow_up_id: f.id }).orderBy('id').select('tried_on', 'reached', 'note', 'recorded_by');
+      expect(attempts.map((a) => [a.tried_on, Boolean(a.reached), a.note, a.recorded_by])).to.deep.equal([
+        [YESTERDAY, false, 'Messagerie pleine.', ids.users.karim], [TODAY, true, null, ids.users.karim],
+      ]);
+      expect(await testDb()('follow_ups').where({ id: f.id }).first()).to.deep.include({ done_on: TODAY, situation: 'training', note: 'Entrée en formation.' });
+      expect(visibleText((await karim.get(page)).text)).to.match(/Essayé le [^,]+, pas joint·e[^]*Essayé le [^,]+, joint·e/);
+      // Once reached, the form corrects what was learned; it cannot make the youth "not reached" after the fact.
+      const undo = await postForm(karim, page, { doneOn: TODAY, reached: 'no' }, page);
+      expect(undo.status).to.equal(422);
+      expect(visibleText(undo.text)).to.include('Ce jeune a déjà été joint pour ce suivi');
+      expect(Number((await testDb()('follow_up_attempts').where({ follow_up_id: f.id }).count({ n: '*' }))[0]!.n)).to.equal(2);
+    });
+
+    it('keeps no contract without a job', async () => {
       const s = await followUpOf('Sarah', 12);
       await postForm(karim, `${dispensaire}/followups/${s.id}`, { doneOn: TODAY, reached: 'yes', situation: 'school', contract: 'temp' }, `${dispensaire}/followups/${s.id}`);
       expect(await testDb()('follow_ups').where({ id: s.id }).first()).to.deep.include({ situation: 'school', contract: null });
@@ -185,6 +221,7 @@ describe('after-project follow-ups (pages)', () => {
       expect(res.status).to.equal(200);
       const text = visibleText(res.text);
       expect(text).to.include('A créé une association').and.include('En emploi (CDD)').and.include('Maubeuge–Kayes');
+      expect(text).to.match(/Essais Essayé le [^,]+, joint·e · noté par Karim Benali/);
       expect(res.text).not.to.include('name="reached"');
       expect((await postForm(director, `${dispensaire}/followups/${f.id}`, { doneOn: TODAY, reached: 'no' }, `${dispensaire}/followups`)).status).to.equal(403);
     });

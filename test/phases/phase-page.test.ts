@@ -94,7 +94,7 @@ describe('GET /groups/:id/phase: what a youth reads of the others', () => {
     // gets an account for the test.
     await youthWithAccount(testDb(), ids.groups.dispensaire, 'Sofiane', 'sofiane.a');
     const lead = await phasePage(DEMO_ACCOUNTS.karim.email, ids.groups.dispensaire);
-    expect(lead).to.include('Suivis à 1, 3, 6 et 12 mois planifiés').and.include('Suivis faits à temps');
+    expect(lead).to.include('Suivis après le retour planifiés').and.include('Suivis faits à temps');
     const youth = await phasePage('sofiane.a', ids.groups.dispensaire);
     expect(youth).not.to.include('Suivis');
   });

@@ -39,9 +39,24 @@ describe('the outcome dashboard on the known fixture', () => {
     expect(d2024.restitution).to.deep.equal({ events: 3, groups: 1, peopleReached: 125, perDeparted: 25 });
   });
 
-  it('compares follow-ups done with those due, per milestone, in youths', () => {
-    const byMilestone = Object.fromEntries(d2024.followUps.map((m) => [m.milestone, [m.due, m.done, m.overdue]]));
-    expect(byMilestone).to.deep.equal({ 1: [0, 0, 0], 3: [0, 0, 0], 6: [7, 7, 0], 12: [7, 3, 4] });
+  it('counts the youths due, reached, tried but not reached and not tried, per milestone: 8 called at 6 months are 7 reached, not 8 done', () => {
+    const byMilestone = Object.fromEntries(d2024.followUps.map((m) => [m.milestone, [m.due, m.reached, m.triedNotReached, m.notTried]]));
+    expect(byMilestone).to.deep.equal({ 1: [0, 0, 0, 0], 3: [0, 0, 0, 0], 6: [8, 7, 1, 0], 12: [7, 3, 0, 4] });
+  });
+
+  it('owes nothing of a round the structure stopped calling at, and keeps who was reached in it', async () => {
+    await testDb()('structures').where({ id: fx.structure }).update({ follow_up_milestones: '12' });
+    try {
+      const d = await computeDashboard(testDb(), director, { year: 2024 }, TODAY);
+      const byMilestone = Object.fromEntries(d.followUps.map((m) => [m.milestone, [m.due, m.reached, m.triedNotReached, m.notTried]]));
+      expect(byMilestone).to.deep.include({ 6: [7, 7, 0, 0], 12: [7, 3, 0, 4] });
+      // Chloé's 6-month call is no longer owed: she has nothing overdue.
+      expect(d.missing.overdueYouths).to.equal(4);
+      const names = (await listFigureYouths(testDb(), director, { year: 2024 }, { figure: 'followUpTried', milestone: 6 }, TODAY)).map((y) => y.first_name);
+      expect(names).to.deep.equal([]);
+    } finally {
+      await testDb()('structures').where({ id: fx.structure }).update({ follow_up_milestones: null });
+    }
   });
 
   it('shows the share in a job or training: 2 of 10 at enrolment, 4 of 7 at 6 months, 2 of 3 at 12 months', () => {
@@ -65,8 +80,8 @@ describe('the outcome dashboard on the known fixture', () => {
     expect([conf.before, conf.after]).to.deep.equal([3, 4]);
   });
 
-  it('lists what is missing: 4 youths with an overdue follow-up, 1 without an after self-assessment, no group without restitution', () => {
-    expect(d2024.missing).to.deep.equal({ overdueYouths: 4, missingAfter: 1, groupsWithoutRestitution: 0 });
+  it('lists what is missing: 5 youths with an overdue follow-up (Chloé, tried but not reached, among them), 1 without an after self-assessment, no group without restitution', () => {
+    expect(d2024.missing).to.deep.equal({ overdueYouths: 5, missingAfter: 1, groupsWithoutRestitution: 0 });
   });
 
   it('without filters, adds the other groups: Kawara back without restitution, Bafou in preparation with its papers', async () => {
@@ -127,7 +142,11 @@ describe('the outcome dashboard on the known fixture', () => {
       (await listFigureYouths(testDb(), director, { year: 2024 }, fig, TODAY)).map((y) => `${y.first_name} ${y.last_name}`).sort();
     expect(await names({ figure: 'withdrawn', reason: 'lost_contact' })).to.deep.equal(['Jordan Petit', 'Kevin Lemaire']);
     expect(await names({ figure: 'inTouch' })).to.deep.equal(['Awa Traoré', 'Chloé Martin', 'Samir Haddad']);
-    expect(await names({ figure: 'overdue' })).to.deep.equal(['Awa Traoré', 'François Lefèvre', 'Maëlle Dupont', 'Samir Haddad']);
+    expect(await names({ figure: 'overdue' })).to.deep.equal(['Awa Traoré', 'Chloé Martin', 'François Lefèvre', 'Maëlle Dupont', 'Samir Haddad']);
+    expect(await names({ figure: 'followUpDue', milestone: 6 })).to.have.length(8);
+    expect(await names({ figure: 'followUpReached', milestone: 6 })).to.have.length(7).and.not.include('Chloé Martin');
+    expect(await names({ figure: 'followUpTried', milestone: 6 })).to.deep.equal(['Chloé Martin']);
+    expect(await names({ figure: 'followUpNotTried', milestone: 12 })).to.deep.equal(['Awa Traoré', 'François Lefèvre', 'Maëlle Dupont', 'Samir Haddad']);
     expect(await names({ figure: 'missingAfter' })).to.deep.equal(['Maëlle Dupont']);
     expect(await names({ figure: 'jobOrTraining', at: '6' })).to.have.length(4);
     expect(await names({ figure: 'departed' })).to.have.length(d2024.funnel.departed);

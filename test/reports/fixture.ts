@@ -21,8 +21,10 @@ import { enrolled, newGroup, putInPhase, youth } from '../participants/fixtures.
  *   3 of those 5 still in touch (both jobs and the pregnancy);
  * - 5 departed and returned; 4 of them presented at the first restitution event;
  * - 3 restitution events with 40, 25 and 60 people (125 reached, 25 per departed youth);
- * - follow-ups at 6 months done for 7 youths (the 5 who departed, Samir and Awa who stay in touch), 4 in a
- *   job or training; at 12 months planned for the same 7, done for 3 only (4 overdue);
+ * - follow-ups at 6 months recorded for 8 youths: 7 reached (the 5 who departed, Samir and Awa who stay in
+ *   touch), 4 in a job or training, and Chloé (in touch too) tried but not reached — the issue's "8 of 8
+ *   done" read by the director when 7 youths were reached; at 12 months planned for the 7, reached for 3
+ *   only (4 overdue, not tried);
  * - 2 preparation meetings: 12 attended out of 14 counted (one excused line left out): 86 %;
  * - self-assessment before for the 5 departed, after for 4 of them (one missing).
  *
@@ -113,25 +115,29 @@ export async function loadReportFixture(db: Db): Promise<ReportFixture> {
   await putInPhase(db, kawaraGroup, 'return');
 
   // Follow-ups of the 5 who departed and 2 of the 3 who stay in touch (Samir, Awa): 7 youths, at 6 and 12
-  // months only, as they stood in 2025. Written as such: scheduleFollowUps would plan all four milestones,
-  // for Chloé too.
+  // months only, as they stood in 2025, each recorded call one attempt. Written as such: scheduleFollowUps
+  // would plan all four milestones, for Chloé too.
+  const id = async (table: string, row: Record<string, unknown>) => insertedId((await db(table).insert(row).returning('id'))[0]);
+  const followUp = async (row: Record<string, unknown>, triedOn: string | null) => {
+    const f = await id('follow_ups', { recorded_by: users.karim, created_at: now, updated_at: now, ...row });
+    if (triedOn) await db('follow_up_attempts').insert({ follow_up_id: f, tried_on: triedOn, reached: Boolean(row.done_on), recorded_by: users.karim, created_at: now });
+  };
   const followed = [...departed, sadiola[5]!, sadiola[7]!];
   const at6 = ['employed', 'training', 'school', 'job_seeking', 'employed', 'training', 'job_seeking'];
   const engagement6: Record<number, Record<string, boolean>> = {
     0: { volunteering: true, joined_council: true }, 1: { volunteering: true }, 4: { created_association: true },
   };
   for (const [i, e] of followed.entries()) {
-    await db('follow_ups').insert({
-      enrolment_id: e, milestone_months: 6, due_on: '2024-09-20', done_on: '2024-09-25', reached: true, situation: at6[i],
-      ...(engagement6[i] ?? {}), recorded_by: users.karim, created_at: now, updated_at: now,
-    });
+    await followUp({ enrolment_id: e, milestone_months: 6, due_on: '2024-09-20', done_on: '2024-09-25', reached: true, situation: at6[i], ...(engagement6[i] ?? {}) }, '2024-09-25');
     // At 12 months: done for Inès, Léa and Yanis only; François, Maëlle, Samir and Awa are overdue.
     const done12 = [0, 2, 3].includes(i);
-    await db('follow_ups').insert({
+    await followUp({
       enrolment_id: e, milestone_months: 12, due_on: '2025-03-20', done_on: done12 ? '2025-03-25' : null, reached: done12 ? true : null,
-      situation: done12 ? (i === 3 ? 'job_seeking' : 'employed') : null, recorded_by: users.karim, created_at: now, updated_at: now,
-    });
+      situation: done12 ? (i === 3 ? 'job_seeking' : 'employed') : null, recorded_by: done12 ? users.karim : null,
+    }, done12 ? '2025-03-25' : null);
   }
+  // Chloé was called at 6 months and not reached: her follow-up stays to do, and overdue.
+  await followUp({ enrolment_id: sadiola[6]!, milestone_months: 6, due_on: '2024-09-20', done_on: null, reached: false, recorded_by: null }, '2024-09-25');
 
   // Self-assessment: before for the five departed, after for four (Maëlle's is missing). Written as such:
   // these youths have no account, and fillAssessment takes a youth's own answers only.
@@ -146,7 +152,6 @@ export async function loadReportFixture(db: Db): Promise<ReportFixture> {
   const confidence = competences.find((c) => c.key === 'confidence')!.id;
   const before = { language: [2, 2, 3, 1, 2], confidence: [3, 3, 3, 3, 3] };
   const after = { language: [4, 3, 4, 3], confidence: [4, 4, 5, 3] };
-  const id = async (table: string, row: Record<string, unknown>) => insertedId((await db(table).insert(row).returning('id'))[0]);
   for (const [i, e] of departed.entries()) {
     const b = await id('assessments', { enrolment_id: e, moment: 'before', filled_at: now });
     await db('assessment_answers').insert([{ assessment_id: b, competence_id: language, score: before.language[i] }, { assessment_id: b, competence_id: confidence, score: before.confidence[i] }]);

@@ -44,7 +44,8 @@ describe('restitution (pages)', () => {
       const karim = await signIn(app, DEMO_ACCOUNTS.karim.email);
       const lead = visibleText((await karim.get(`/groups/${ids.groups.dispensaire}`)).text);
       expect(lead).to.include('Restitution et après-projet').and.include('295 personnes touchées').and.include('59 personnes par jeune parti').and.include('au-dessus du repère');
-      expect(lead).to.include('Suivis : 31 faits sur 36').and.include('4 en retard').and.include('1 à faire bientôt');
+      // Sarah's 1-month and Océane's 3-month calls did not reach them: not done, still overdue.
+      expect(lead).to.include('Suivis : 29 joint·es sur 35 attendus · 2 essayé·es, pas joint·es · 4 pas essayé·es · 6 en retard · 1 à faire bientôt');
       const lucas = visibleText((await (await signIn(app, 'lucas.v')).get(bafou)).text);
       expect(lucas).to.include('Restitution et après-projet').and.include('185 personnes touchées');
       expect(lucas).not.to.include('Suivis');

@@ -139,7 +139,7 @@ describe('restitution events and people reached', () => {
     expect(await peopleReached(testDb(), ids.groups.dispensaire)).to.equal(295);
     const dispensaire = (await restitutionSummary(testDb(), { id: ids.groups.dispensaire, phase: 'after' }, true))!;
     expect(dispensaire).to.deep.include({ events: 3, departed: 5, perDeparted: 59, verdict: 'above' });
-    expect(dispensaire.followUps).to.deep.include({ planned: 36 });
+    expect(dispensaire.followUps).to.deep.include({ planned: 36, due: 35, reached: 29, triedNotReached: 2, notTried: 4 });
     expect(bafou).to.not.equal(null);
     expect(await restitutionSummary(testDb(), { id: ids.groups.sadiola, phase: 'preparation' }, true)).to.equal(null);
   });
