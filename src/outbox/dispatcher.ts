@@ -79,7 +79,7 @@ export class Dispatcher {
       await recordSent(this.db, row, providerId, shown, transport.keepsSecrets);
     } catch (err) {
       const permanent = err instanceof TransportError && err.permanent;
-      const status = await recordFailure(this.db, row, (err as Error).message, permanent, this.policy);
+      const status = await recordFailure(this.db, row, (err as Error).message, permanent, this.policy, now);
       if (status === 'failed') this.log(`message ${row.id} (${row.channel}) failed: ${(err as Error).message}`);
     }
   }

@@ -1,5 +1,14 @@
-import type { TFunction } from 'i18next';
-import { isLanguage, translator, type Language } from '../http/i18n.js';
+import i18next from 'i18next';
+import { isLanguage, type Language } from '../http/i18n.js';
+import { outboxMessages } from './outbox.messages.js';
+
+// Messages are written by the dispatcher, outside any request and before or without the app's catalog:
+// an i18next of their own, over the same messages the pages read.
+const texts = i18next.createInstance();
+await texts.init({
+  resources: { fr: { translation: { outbox: outboxMessages.fr } }, en: { translation: { outbox: outboxMessages.en } } },
+  lng: 'fr', fallbackLng: 'fr', initAsync: false, interpolation: { escapeValue: false }, returnNull: false,
+});
 
 export const CHANNELS = ['sms', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -28,7 +37,7 @@ export interface Rendered {
 /** The message in the recipient's language, written at send time from its key and data. */
 export function render(key: string, channel: Channel, locale: string, data: Record<string, string>): Rendered {
   if (!isMessageKey(key)) throw new Error(`no template "${key}"`);
-  const t: TFunction = translator(isLanguage(locale) ? locale : ('fr' satisfies Language));
+  const t = texts.getFixedT(isLanguage(locale) ? locale : ('fr' satisfies Language));
   const template = TEMPLATES[key];
   if (channel === 'sms') return { subject: null, text: t(template.sms, data) };
   return { subject: t(template.email.subject, data), text: t(template.email.text, data) };
