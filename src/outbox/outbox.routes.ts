@@ -36,14 +36,14 @@ export function outboxRoutes(db: Db, config: Config): Router {
   });
 
   // The opt-out link of an SMS: the page asks, the button does it (a phone's link preview opens GET links).
-  router.get('/sms/stop/:token', async (req, res) => {
-    const message = await messageByStopToken(db, String(req.params.token));
+  router.get('/sms/stop/:stopToken', async (req, res) => {
+    const message = await messageByStopToken(db, String(req.params.stopToken));
     if (!message) throw notFound();
     res.render('outbox/stop', { title: res.locals.t('outbox.stop.title'), phone: message.address, done: false });
   });
 
-  router.post('/sms/stop/:token', async (req, res) => {
-    const message = await messageByStopToken(db, String(req.params.token));
+  router.post('/sms/stop/:stopToken', async (req, res) => {
+    const message = await messageByStopToken(db, String(req.params.stopToken));
     if (!message) throw notFound();
     await optOut(db, message.address, 'link', message.id);
     res.render('outbox/stop', { title: res.locals.t('outbox.stop.title'), phone: message.address, done: true });
