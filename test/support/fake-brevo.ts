@@ -14,7 +14,7 @@ export interface BrevoRequest {
  * A local server answering as Brevo's transactional SMS API is documented to: POST
  * /transactionalSMS/send with an `api-key` header and a JSON body, 201 {"messageId": …} when accepted,
  * {"code", "message"} with 400/401/5xx otherwise; GET /transactionalSMS/statistics/events?tags=… lists
- * the events of the messages with that tag. `answer` decides each send's fate; `hold` keeps the answer
+ * the events of the messages with that tag. `answer` decides each send's fate (0: it hangs, unaccepted); `hold` keeps the answer
  * back after the message is accepted (for the test that kills the sender there).
  */
 export class FakeBrevo {
@@ -70,6 +70,8 @@ export class FakeBrevo {
     }
     if (entry.method !== 'POST' || url.pathname !== '/v3/transactionalSMS/send') return reply(404, { code: 'not_found', message: 'Not found' });
     const decided = this.answer(entry, this.sends().length);
+    // 0: the request reached nothing that took it (a connection that hangs), and nothing is answered.
+    if (decided.status === 0) return;
     if (decided.status !== 201) return reply(decided.status, decided.body);
     const messageId = this.nextId++;
     this.accepted.push({ messageId, tag: String(entry.body.tag), recipient: String(entry.body.recipient), content: String(entry.body.content) });
