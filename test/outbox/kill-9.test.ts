@@ -9,18 +9,9 @@ import { migrateLatest } from '../../src/db/migrate.js';
 import { enqueue } from '../../src/outbox/outbox.js';
 import { testDatabase } from '../support/database.js';
 import { FakeBrevo } from '../support/fake-brevo.js';
-import { envFor, kill9, scratchDatabase } from '../support/processes.js';
+import { envFor, kill9, scratchDatabase, until } from '../support/processes.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const NOON = new Date('2026-12-03T11:00:00Z').getTime();
-
-async function until(what: string, ok: () => Promise<boolean> | boolean, withinMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await ok())) {
-    if (Date.now() - started > withinMs) throw new Error(`${what}: not after ${withinMs} ms`);
-    await sleep(50);
-  }
-}
 
 /**
  * The dispatcher in a child process on a database of its own, sending SMS to a local server answering as
@@ -79,7 +70,7 @@ describe('kill -9 of the dispatcher mid-send, then a restart', function () {
     brevo.hold = true;
     brevo.answer = (req) => (req.body.tag === lostTag ? { status: 0, body: null } : { status: 201, body: null });
     child = await startDispatcher();
-    await until('four sends under way', () => brevo.sends().length === 4);
+    await until('sends under way', () => brevo.sends().length, (n) => n === 4);
     await kill9(child);
     const rows = await db('outbox_messages').orderBy('id');
     expect(rows.map((r) => r.status)).to.deep.equal(['sending', 'sending', 'sending', 'sending']);
@@ -88,7 +79,7 @@ describe('kill -9 of the dispatcher mid-send, then a restart', function () {
     brevo.hold = false;
     brevo.answer = () => ({ status: 201, body: null });
     child = await startDispatcher();
-    await until('every message sent', async () => (await db('outbox_messages').whereNot({ status: 'sent' }).select('id')).length === 0);
+    await until('messages not yet sent', async () => (await db('outbox_messages').whereNot({ status: 'sent' }).select('id')).length, (n) => n === 0);
 
     const tags = brevo.accepted.map((a) => a.tag);
     expect(tags.sort()).to.deep.equal(ids.map((id) => `outbox-${id}`).sort());
