@@ -12,7 +12,6 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { testDatabase } from '../support/database.js';
 import { BrowserSession, envFor, kill9, scratchDatabase, startServer, until } from '../support/processes.js';
 
-
 function filesUnder(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
