@@ -27,7 +27,7 @@ export class BrevoSms implements Transport {
 
   async send(message: Outgoing): Promise<string> {
     const body = {
-      sender: this.sender,
+      sender: message.sender ?? this.sender,
       recipient: message.address.replace(/^\+/, ''),
       content: message.text,
       type: 'transactional',

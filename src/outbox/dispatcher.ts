@@ -73,7 +73,7 @@ export class Dispatcher {
       }
       const data = JSON.parse(row.data) as Record<string, string>;
       const rendered = render(row.message_key, row.channel, row.locale, data);
-      const outgoing: Outgoing = { outboxId: row.id, address: row.address, subject: rendered.subject, text: rendered.text };
+      const outgoing: Outgoing = { outboxId: row.id, address: row.address, subject: rendered.subject, text: rendered.text, sender: data.sender ?? null };
       const shown = rendered.subject ? `${rendered.subject}\n\n${rendered.text}` : rendered.text;
       // The last dispatcher died while sending this one: if the provider took it, it is not sent again.
       const already = row.interrupted && transport.findAccepted ? await transport.findAccepted(outgoing) : null;

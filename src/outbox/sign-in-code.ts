@@ -2,6 +2,7 @@ import dayjs from 'dayjs';
 import type { Db } from '../db/knex.js';
 import { Refusal } from '../http/refusal.js';
 import { openYouthAccount, type YouthFile } from '../participants/participant.js';
+import { settingsOf } from '../structures/settings.js';
 import { enqueue, newStopToken, optOutOf, type OptOut } from './outbox.js';
 import { isMobile, toE164 } from './sms-rules.js';
 
@@ -28,6 +29,9 @@ export async function textSignInCode(db: Db, worker: Express.User, file: YouthFi
   if (optOut) throw new Refusal('_form', 'outbox.errors.optedOut');
   const opened = await openYouthAccount(db, worker, file);
   const account = await db('users').where({ id: opened.userId }).first('locale');
+  const group = await db('groups').where({ id: file.group_id }).first('structure_id');
+  // The structure's own sender name when it chose one (its settings page), so the youth knows who writes.
+  const sender = group?.structure_id ? (await settingsOf(db, group.structure_id)).smsSender : null;
   const stop = newStopToken();
   const data = {
     name: file.first_name,
@@ -35,6 +39,7 @@ export async function textSignInCode(db: Db, worker: Express.User, file: YouthFi
     link: `${publicUrl}/redeem?code=${encodeURIComponent(opened.issued.code)}`,
     until: dayjs(opened.issued.expiresAt).format('DD/MM/YYYY'),
     stop: `${publicUrl}/sms/stop/${stop}`,
+    ...(sender ? { sender } : {}),
   };
   const queued = await enqueue(db, {
     channel: 'sms', address: phone, locale: account?.locale ?? 'fr', key: 'signInCode', data,

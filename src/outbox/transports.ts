@@ -9,6 +9,8 @@ export interface Outgoing {
   address: string;
   subject: string | null;
   text: string;
+  /** The SMS sender name to show, when the structure chose its own. */
+  sender?: string | null;
 }
 
 /**

@@ -32,6 +32,11 @@ describe('SMS through Brevo', () => {
       expect(id).to.equal(String(brevo.accepted[0]!.messageId));
     });
 
+    it('signs with the structure’s sender name when the message carries one', async () => {
+      await new BrevoSms(brevo.url, brevo.apiKey, 'Tremplin').send({ outboxId: 13, address: '+33612345678', subject: null, text: 'x', sender: 'ML Douaisis' });
+      expect(brevo.sends()[0]!.body.sender).to.equal('ML Douaisis');
+    });
+
     it('asks for unicode when the text needs UCS-2', async () => {
       await new BrevoSms(brevo.url, brevo.apiKey, 'Tremplin').send({ outboxId: 8, address: '+33612345678', subject: null, text: 'Fenêtre' });
       expect(brevo.sends()[0]!.body.unicodeEnabled).to.equal(true);

@@ -45,6 +45,7 @@ describe('messages, through the pages', () => {
 
   it('POST …/account/sms: the lead texts the one-time code instead of the sheet, and the code in the SMS opens the account', async () => {
     await setPhone('+33612345678');
+    await testDb()('structures').where({ id: ids.structures['Mission locale du Douaisis'] }).update({ sms_sender: 'ML Douaisis' });
     expect(visibleText((await karim.get(file.path)).text)).to.include('Envoyer le code par SMS');
     const res = await postForm(karim, `${file.path}/account/sms`, {}, file.path);
     expect(res.status).to.equal(303);
@@ -57,6 +58,8 @@ describe('messages, through the pages', () => {
     const account = await findRedeemable(testDb(), data.code);
     expect(account?.id).to.equal((await testDb()('youths').where({ id: file.youthId }).first()).user_id);
     expect(data.link).to.match(/\/redeem\?code=/);
+    // Signed with the structure's own sender name (its settings page).
+    expect(data.sender).to.equal('ML Douaisis');
     expect(data.stop).to.match(new RegExp(`/sms/stop/${message.stop_token}$`));
 
     // With the log transport the admin page is where it is read.
