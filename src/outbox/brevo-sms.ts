@@ -71,7 +71,8 @@ export class BrevoSms implements Transport {
  * What Brevo posts to the transactional SMS webhook ("Transactional webhooks", SMS events): the same
  * fields for every event — {id (the webhook's), to, sms_count, credits_used, messageId, remaining_credit,
  * msg_status, date, type, reference, tag} — with msg_status "sent", "delivered", "soft_bounce",
- * "hard_bounce", and for an answer from the phone the reply's text. Brevo signs nothing: the webhook is
+ * "hard_bounce", and "replied" with the answer's text in `reply` (the field the SMS events report names
+ * so; the webhook page's table for "Replied" was not in the copy of the docs read). Brevo signs nothing: the webhook is
  * created with a bearer token (or user:password in its URL), which the route checks.
  */
 export interface BrevoSmsEvent {
