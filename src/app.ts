@@ -22,6 +22,8 @@ import { warnOnceAboutUntrustedProxy } from './http/untrusted-proxy.js';
 import { ejsViewEngine } from './http/ejs-engine.js';
 import { newSubmissionToken } from './http/once-per-form.js';
 import { paths } from './http/paths.js';
+import { providerWebhookRoutes } from './outbox/outbox.routes.js';
+import { phoneForDisplay } from './outbox/sms-rules.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
 
@@ -40,6 +42,8 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.engine('ejs', ejsViewEngine());
   // Views link with the same helpers the routes redirect with; app.locals, as they do not vary per request.
   app.locals.paths = paths;
+  // Numbers are stored in E.164 and shown as people write them.
+  app.locals.formatPhone = phoneForDisplay;
   app.set('trust proxy', config.trustProxy === false ? false : /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.set('query parser', 'simple');
 
@@ -72,6 +76,8 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   // Assets and the health check come before sessions: they must not cost a session lookup.
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   app.use(healthRoutes(db));
+  // The SMS provider's webhook: called by a server, with its own token; a session or CSRF token it cannot have.
+  app.use(providerWebhookRoutes(db, config));
 
   const sessionStore = new KnexSessionStore(db, config.sessionIdleMs);
   app.use(

@@ -49,6 +49,18 @@ const EnvSchema = z.object({
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   UPLOAD_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   UPLOAD_SLOWEST_KIB_PER_SECOND: z.coerce.number().positive().default(32),
+  SMS_PROVIDER: z.enum(['log', 'brevo']).default('log'),
+  BREVO_API_KEY: z.string().optional(),
+  BREVO_API_URL: z.string().url().default('https://api.brevo.com/v3'),
+  SMS_SENDER: z.string().regex(/^[A-Za-z0-9 ]{3,11}$/, { message: '3 to 11 unaccented letters, digits or spaces' }).default('Tremplin'),
+  SMS_WEBHOOK_TOKEN: z.string().min(16).optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Tremplin <no-reply@tremplin.invalid>'),
+  OUTBOX_DISPATCH: booleanish.optional(),
+  OUTBOX_LEASE_SECONDS: z.coerce.number().positive().default(60),
+  OUTBOX_RETRY_SECONDS: z.coerce.number().positive().default(30),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(6),
+  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(2000),
 });
 
 /** A megabyte as people read it and as "Mo" says (10^6 bytes): a limit of 15 MB is 15 Mo on the page. */
@@ -82,7 +94,25 @@ export type Config = {
   backupDir: string;
   /** How long the server waits for a request to arrive (src/http/timeouts.ts). */
   timeouts: Timeouts;
+  /** How messages leave (src/outbox/): "log" keeps them on /admin/outbox only, so a fresh install needs nothing. */
+  outbox: OutboxConfig;
 };
+
+export interface OutboxConfig {
+  sms: { provider: 'log' } | { provider: 'brevo'; apiKey: string; apiUrl: string };
+  smsSender: string;
+  /** The secret the provider's webhook must present (Brevo: a bearer token set on the webhook); unset, the webhook answers 404. */
+  webhookToken: string | null;
+  email: { transport: 'log' } | { transport: 'smtp'; url: string };
+  mailFrom: string;
+  /** Whether the server process runs a dispatcher (off for an instance that should only serve pages). */
+  dispatch: boolean;
+  leaseMs: number;
+  /** The first retry waits this long, each next one twice as long. */
+  retryBaseMs: number;
+  maxAttempts: number;
+  pollMs: number;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -126,6 +156,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadIdleMs: e.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
       uploadSlowestBytesPerSecond: e.UPLOAD_SLOWEST_KIB_PER_SECOND * 1024,
     },
+    outbox: outboxConfig(e),
+  };
+}
+
+function outboxConfig(e: z.infer<typeof EnvSchema>): OutboxConfig {
+  if (e.SMS_PROVIDER === 'brevo' && !e.BREVO_API_KEY) {
+    throw new Error('invalid environment:\n  BREVO_API_KEY: required when SMS_PROVIDER=brevo (Brevo account, "SMTP & API" keys)');
+  }
+  return {
+    sms: e.SMS_PROVIDER === 'brevo' ? { provider: 'brevo', apiKey: e.BREVO_API_KEY!, apiUrl: e.BREVO_API_URL.replace(/\/$/, '') } : { provider: 'log' },
+    smsSender: e.SMS_SENDER,
+    webhookToken: e.SMS_WEBHOOK_TOKEN ?? null,
+    email: e.SMTP_URL ? { transport: 'smtp', url: e.SMTP_URL } : { transport: 'log' },
+    mailFrom: e.MAIL_FROM,
+    dispatch: e.OUTBOX_DISPATCH ?? true,
+    leaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
+    retryBaseMs: e.OUTBOX_RETRY_SECONDS * 1000,
+    maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    pollMs: e.OUTBOX_POLL_MS,
   };
 }
 

@@ -9,6 +9,8 @@ import { demoLogins, loadDemoData } from './demo/demo-data.js';
 import { sweepTemporaryUploads } from './http/uploads.js';
 import { httpServer } from './http/timeouts.js';
 import { purgeExpiredScans } from './documents/retention.js';
+import { Dispatcher } from './outbox/dispatcher.js';
+import { transportsFrom } from './outbox/transports.js';
 
 const config = configOrExit();
 const db = createDb(config.database);
@@ -33,6 +35,12 @@ if (swept || purged) console.log(`start-up cleaning: ${swept} unfinished upload(
 // Another instance sharing the folder may be killed while this one runs: its leftovers go within the hour.
 setInterval(() => void sweepTemporaryUploads(config.uploadDir, 3600_000, false).catch(() => undefined), 15 * 60_000).unref();
 
+// Messages leave from the server process, outside requests; each instance runs one dispatcher and the
+// leases keep them from sending a message twice (src/outbox/outbox.ts, claimDue).
+const transports = transportsFrom(config.outbox);
+const dispatcher = config.outbox.dispatch ? new Dispatcher(db, transports, config.outbox) : null;
+dispatcher?.start();
+
 const app = createApp({ config, db });
 const server = httpServer(app, config).listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
@@ -55,7 +63,9 @@ function shutdown(signal: string): void {
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   server.close(() => {
-    db.destroy().finally(() => process.exit(0));
+    void (dispatcher?.stop() ?? Promise.resolve())
+      .then(() => Promise.all(Object.values(transports).map((t) => t.close?.())))
+      .finally(() => db.destroy().finally(() => process.exit(0)));
   });
   server.closeIdleConnections();
 }

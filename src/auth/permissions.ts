@@ -119,6 +119,9 @@ const rules = {
   readReportYouths: (u) => u.role === 'director' || isWorker(u),
   exportReports: (u) => u.role === 'director' || u.role === 'admin',
   viewAuditLog: (u) => u.role === 'admin',
+  // What the app sent to whom (the texts, a code included while no provider is configured): the
+  // structure's admin, who sets the app up; an admin placed in no structure has no messages.
+  viewOutbox: (u) => u.role === 'admin' && u.structureId !== null,
   viewRetention: (u) => u.role === 'admin' || u.role === 'director',
   // The structure's admin manages the structure's accounts; an admin placed in no structure has none.
   manageAccounts: (u) => u.role === 'admin' && u.structureId !== null,

@@ -8,7 +8,8 @@ import { toNumber, type Db } from './knex.js';
  * from the database it shares with the others. The directors' figures are cached on it (src/reports/).
  *
  * The tables written on every sign-in or page (sessions, failed sign-ins) have no trigger: they change no
- * figure. Any other table must have one — a migration that creates a table calls `trackDataVersion` for it,
+ * figure; nor has the outbox, which the dispatcher writes at every claim and send (every write would empty
+ * every cache) and which no cached page reads. Any other table must have one — a migration that creates a table calls `trackDataVersion` for it,
  * and test/db/data-version.test.ts fails for a table without it (also one a SQLite migration rebuilt: the
  * copy loses its triggers).
  *
@@ -17,7 +18,7 @@ import { toNumber, type Db } from './knex.js';
  * single row would be locked by the first writer until its commit, and two transactions each holding a
  * row the other wants next could deadlock). On SQLite writers already take turns (BEGIN IMMEDIATE): one row.
  */
-export const UNTRACKED_TABLES = ['sessions', 'failed_attempts'] as const;
+export const UNTRACKED_TABLES = ['sessions', 'failed_attempts', 'outbox_messages'] as const;
 const SHARDS = 16;
 const FUNCTION = 'tremplin_bump_data_version';
 

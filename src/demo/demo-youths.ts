@@ -42,7 +42,8 @@ const SITUATIONS: Situation[] = ['job_seeking', 'training', 'school', 'job_seeki
 const RELATIONS = ['mère', 'père', 'tante', 'grand-mère', 'sœur', 'oncle'];
 const RELATIVE_FIRST_NAMES = ['Nadia', 'Patrick', 'Fatou', 'Sylvie', 'Karima', 'Jean-Marc', 'Aminata', 'Sandrine', 'Rachid', 'Brigitte'];
 
-const fictionPhone = (n: number): string => `06 39 98 ${String(10 + (n * 7) % 90).padStart(2, '0')} ${String(10 + (n * 13) % 90).padStart(2, '0')}`;
+// Stored in E.164, as the youth's form stores them (src/outbox/sms-rules.ts).
+const fictionPhone = (n: number): string => `+3363998${String(10 + (n * 7) % 90).padStart(2, '0')}${String(10 + (n * 13) % 90).padStart(2, '0')}`;
 
 export async function addDemoYouthFiles(trx: Db, groupIds: number[]): Promise<void> {
   let n = 0;

@@ -12,6 +12,7 @@ import { createAccount } from '../users/user.js';
 import type { Phase } from '../phases/order.js';
 import { linkedYouthId } from './youth-link.js';
 import { firstRegisterDay } from '../meetings/meeting.js';
+import { phoneForDisplay, toE164 } from '../outbox/sms-rules.js';
 
 /** What the youth was doing when they joined: read again after the project, to see what changed. */
 export const SITUATIONS = ['job_seeking', 'training', 'school', 'employed', 'other'] as const;
@@ -137,10 +138,11 @@ const optionalPhone = z
   .string()
   .trim()
   .max(40, { message: 'validation.tooLong' })
-  // Digits with the usual separators, and enough of them to be a number someone can call.
-  .refine((v) => v === '' || (/^\+?[0-9 ().\-/]+$/.test(v) && v.replace(/\D/g, '').length >= 6), { message: 'participants.errors.phone' })
+  // A number that could exist, French when typed without a country code ("06 12 34 56 78"), kept in E.164:
+  // the one form an SMS provider takes, and the one two files of the same youth can be compared by.
+  .refine((v) => v === '' || toE164(v) !== null, { message: 'participants.errors.phone' })
   .optional()
-  .transform((v) => (v ? v : null));
+  .transform((v) => (v ? toE164(v) : null));
 
 const situation = z
   .string()
@@ -203,10 +205,11 @@ export type YouthFileInput = Omit<z.infer<ReturnType<typeof youthFileForm>>, 'en
 /** What the edit form shows for a file that exists. */
 export function youthFileValues(file: YouthFile): Record<string, string> {
   return {
-    ...formValuesFrom(file, ['firstName', 'lastName', 'birthDate', 'enrolledOn', 'phone', 'referredBy']),
+    ...formValuesFrom(file, ['firstName', 'lastName', 'birthDate', 'enrolledOn', 'referredBy']),
+    phone: phoneForDisplay(file.phone),
     situation: file.situation_at_enrolment ?? '',
     emergencyName: file.emergency_contact_name ?? '',
-    emergencyPhone: file.emergency_contact_phone ?? '',
+    emergencyPhone: phoneForDisplay(file.emergency_contact_phone),
     departing: file.departing ? 'yes' : 'no',
   };
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { toE164 } from '../../src/outbox/sms-rules.js';
 import type { Express } from 'express';
 import { appOnDemo, postForm, signIn, visibleText, type Agent } from '../support/http.js';
 import { createTestDatabase, testDb, type TestDatabase } from '../support/database.js';
@@ -117,7 +118,8 @@ describe('one youth, one history across structures', () => {
       const [a, b] = [await fileOf(ids.groups.algerie, walidA), await fileOf(ids.groups.kawara, walidB)];
       expect([a.user_id, b.user_id]).to.deep.equal([walidAccount, walidAccount]);
       // Each structure's file keeps what it typed.
-      expect([a.phone, b.phone]).to.deep.equal([A_PHONE, MJC_FILE.phone]);
+      // Stored in E.164, whatever the worker typed.
+      expect([a.phone, b.phone]).to.deep.equal([toE164(A_PHONE), toE164(MJC_FILE.phone)]);
 
       const page = visibleText((await elodie.get(fromB)).text);
       expect(page).to.include('Même personne que Walid Benaïssa, groupe « Construire parasismique en Algérie » (Mission locale du Douaisis).');
@@ -175,7 +177,7 @@ describe('one youth, one history across structures', () => {
       expect(link.undone_at).to.be.a('string');
       const [a, b] = [await fileOf(ids.groups.algerie, walidA), await fileOf(ids.groups.kawara, walidB)];
       expect([a.user_id, b.user_id]).to.deep.equal([walidAccount, null]);
-      expect([a.phone, b.phone, b.emergency_contact_name]).to.deep.equal([A_PHONE, MJC_FILE.phone, MJC_FILE.emergencyName]);
+      expect([a.phone, b.phone, b.emergency_contact_name]).to.deep.equal([toE164(A_PHONE), toE164(MJC_FILE.phone), MJC_FILE.emergencyName]);
       const walid = await signIn(app, 'walid.b');
       expect((await walid.get(`/me?group=${ids.groups.kawara}`)).status).to.equal(404);
       // Undone twice: only said.

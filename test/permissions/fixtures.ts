@@ -5,6 +5,7 @@ import { createAccount } from '../../src/users/user.js';
 import { testDatabase } from '../support/database.js';
 import { storedPhoto } from '../media/fixtures.js';
 import { afterProjectFixtures } from './rows/restitution.js';
+import { enqueue } from '../../src/outbox/outbox.js';
 
 /**
  * A record of every kind a group route can name, made as the app's pages make them: a co-lead (a worker
@@ -19,4 +20,7 @@ export async function recordsForEveryRoute(db: Db, groupId: number, photographer
   await addCompanion(db, group, { companionName: 'Élu Jeunesse', companionRole: 'élu' });
   await afterProjectFixtures(db, groupId);
   await storedPhoto(db, testDatabase().config.uploadDir, groupId, photographer);
+  // An SMS to a youth of the group, for its opt-out link (sent by the lead, so the structure's admin lists it).
+  const lead = await leadOf(db, groupId);
+  await enqueue(db, { channel: 'sms', address: '+33639980000', locale: 'fr', key: 'signInCode', data: {}, createdBy: lead.id });
 }

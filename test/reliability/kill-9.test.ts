@@ -10,9 +10,7 @@ import type { Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/knex.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { testDatabase } from '../support/database.js';
-import { BrowserSession, envFor, kill9, scratchDatabase, startServer } from '../support/processes.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { BrowserSession, envFor, kill9, scratchDatabase, startServer, until } from '../support/processes.js';
 
 function filesUnder(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
@@ -20,16 +18,6 @@ function filesUnder(dir: string, prefix = ''): string[] {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     return e.isDirectory() ? filesUnder(dir, rel) : [rel];
   });
-}
-
-async function until<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => boolean, withinMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - started > withinMs) throw new Error(`${what}: still ${JSON.stringify(v)} after ${withinMs} ms`);
-    await sleep(50);
-  }
 }
 
 /**

@@ -145,3 +145,14 @@ export async function startUntilExit(env: Record<string, string>, ms: number): P
   rmSync(tmp, { recursive: true, force: true });
   return { code, stdout, stderr };
 }
+
+/** Reads `read` every 50 ms until `ok` says yes, and returns that value; fails after `withinMs`, saying what it last read. */
+export async function until<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => boolean, withinMs = 20_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() - started > withinMs) throw new Error(`${what}: still ${JSON.stringify(v)} after ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

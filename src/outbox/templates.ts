@@ -1,0 +1,52 @@
+import i18next from 'i18next';
+import { isLanguage, type Language } from '../http/i18n.js';
+import { outboxMessages } from './outbox.messages.js';
+
+// Messages are written by the dispatcher, outside any request and before or without the app's catalog:
+// an i18next of their own, over the same messages the pages read.
+const texts = i18next.createInstance();
+await texts.init({
+  resources: { fr: { translation: { outbox: outboxMessages.fr } }, en: { translation: { outbox: outboxMessages.en } } },
+  lng: 'fr', fallbackLng: 'fr', initAsync: false, interpolation: { escapeValue: false }, returnNull: false,
+});
+
+export const CHANNELS = ['sms', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * What the app sends, by message key: the catalog keys of each channel's text (in outbox.messages.ts, fr
+ * and en), and which data must not outlive the sending (a one-time code opens an account: once a real
+ * transport took it, the queue keeps "••••" in its place).
+ */
+export const TEMPLATES = {
+  signInCode: {
+    sms: 'outbox.sms.signInCode',
+    email: { subject: 'outbox.email.signInCode.subject', text: 'outbox.email.signInCode.text' },
+    secret: ['code', 'link'],
+  },
+} as const satisfies Record<string, { sms?: string; email?: { subject: string; text: string }; secret: readonly string[] }>;
+export type MessageKey = keyof typeof TEMPLATES;
+
+export const isMessageKey = (key: string): key is MessageKey => Object.prototype.hasOwnProperty.call(TEMPLATES, key);
+
+export interface Rendered {
+  subject: string | null;
+  text: string;
+}
+
+/** The message in the recipient's language, written at send time from its key and data. */
+export function render(key: string, channel: Channel, locale: string, data: Record<string, string>): Rendered {
+  if (!isMessageKey(key)) throw new Error(`no template "${key}"`);
+  const t = texts.getFixedT(isLanguage(locale) ? locale : ('fr' satisfies Language));
+  const template = TEMPLATES[key];
+  if (channel === 'sms') return { subject: null, text: t(template.sms, data) };
+  return { subject: t(template.email.subject, data), text: t(template.email.text, data) };
+}
+
+/** The data with its secrets masked, as kept after sending. */
+export function redacted(key: string, data: Record<string, string>): Record<string, string> {
+  if (!isMessageKey(key)) return data;
+  const out = { ...data };
+  for (const field of TEMPLATES[key].secret) if (field in out) out[field] = '••••';
+  return out;
+}
