@@ -28,6 +28,11 @@ const MATRIX: Record<string, readonly number[]> = Object.assign({}, ...ROW_TABLE
 const NOT_A_PAGE = /\.(csv|pdf|ics)$|\/(file|thumbnail|scan|logo)$|^\/healthz$|^\/logout$/;
 /** Enough pages of links followed per role to reach each of its groups' pages once. */
 const CRAWL_LIMIT = 70;
+/** The dashboards filtered, and refused a filter (dates the wrong way round): their 422 page with its message. */
+const FILTERED: Record<string, string[]> = {
+  '/reports': ['?country=ML', '?from=2026-06-01&to=2026-01-01'],
+  '/network': ['?country=ML', '?from=2026-06-01&to=2026-01-01'],
+};
 
 const PEOPLE: [who: Who, login: string | null][] = [
   ['anonymous', null],
@@ -71,10 +76,19 @@ describe('accessibility: every page each role reaches', function () {
     const i = ROLES.indexOf(who);
     const pages: string[] = [];
     const forms: string[] = [];
+    const refusals = new Set<number>();
     for (const [route, expected] of Object.entries(MATRIX)) {
       const [method, pattern] = route.split(' ') as [string, string];
       if (NOT_A_PAGE.test(pattern)) continue;
-      if (method === 'GET' && expected[i] === 200) pages.push(await resolvePath(testDb(), pattern, { ids, targetUserId }));
+      if (method === 'GET' && expected[i] === 200) {
+        const page = await resolvePath(testDb(), pattern, { ids, targetUserId });
+        pages.push(page, ...(FILTERED[page] ?? []).map((query) => page + query));
+      }
+      // The refusals a person meets: the 403 and 404 pages.
+      if (method === 'GET' && (expected[i] === 403 || expected[i] === 404) && !refusals.has(expected[i]!)) {
+        refusals.add(expected[i]!);
+        pages.push(await resolvePath(testDb(), pattern, { ids, targetUserId }));
+      }
       if (method === 'POST' && expected[i] === 422) forms.push(await resolvePath(testDb(), pattern, { ids, targetUserId }));
     }
     return { pages, forms };
