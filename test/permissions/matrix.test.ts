@@ -6,7 +6,7 @@ import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import { listRoutes } from '../support/routes.js';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { createAccount } from '../../src/users/user.js';
-import { ROW_TABLES, ROLES, ITERATION_ORDER, resolvePath, type Who } from './rows/index.js';
+import { ROW_TABLES, ROLES, ITERATION_ORDER, SERVER_TO_SERVER, resolvePath, type Who } from './rows/index.js';
 import { mediaRows } from './rows/media.js';
 import { recordsForEveryRoute } from './fixtures.js';
 import { giveScan } from '../documents/fixtures.js';
@@ -29,10 +29,6 @@ import { withdraw } from '../../src/participants/withdrawal.js';
  */
 
 const MATRIX: Record<string, readonly number[]> = Object.assign({}, ...ROW_TABLES);
-
-// Called by a provider's server, not a browser: no session, so no CSRF token; it answers to its own secret
-// (test/outbox/brevo.test.ts).
-const SERVER_TO_SERVER = new Set(['POST /webhooks/brevo/sms']);
 
 // Routes after which the agent is no longer signed in.
 const SIGNS_OUT = new Set(['POST /logout']);

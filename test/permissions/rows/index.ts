@@ -31,6 +31,12 @@ export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherW
 
 export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows, outboxRows];
 
+/**
+ * Called by a provider's server, not a browser: no session, so no CSRF token; it answers to its own secret
+ * (test/outbox/brevo.test.ts). The CSRF tests leave these out.
+ */
+export const SERVER_TO_SERVER = new Set(['POST /webhooks/brevo/sms']);
+
 export interface MatrixContext {
   ids: DemoIds;
   targetUserId: number;
