@@ -7,7 +7,7 @@ import { submitForm } from '../http/forms.js';
 import { isRefusal } from '../http/refusal.js';
 import { paths } from '../http/paths.js';
 import { keptList, type FormErrors } from '../http/validation.js';
-import { phoneForDisplay } from '../outbox/sms-rules.js';
+import { heldForMorning, phoneForDisplay } from '../outbox/sms-rules.js';
 import { SITUATIONS } from '../participants/participant.js';
 import { AnswerForm, answerFollowUp, confirmYouthAnswer, openLink, revokeAnswerLink, sendAnswerLink, type OpenLink } from './answer-link.js';
 import { ENGAGEMENTS } from './followup.js';
@@ -45,8 +45,7 @@ export function answerRoutes(db: Db, config: Config): Router {
     const { user, group, followUp } = await followUpFor(db, req, 'recordFollowUp');
     try {
       const sent = (await sendAnswerLink(db, user, followUp, policy))!;
-      const quiet = new Date(sent.notBefore).getTime() > Date.now() + 1000;
-      flash(req, 'notice', quiet ? 'followups.link.queuedQuiet' : 'followups.link.queued', { phone: phoneForDisplay(sent.phone) });
+      flash(req, 'notice', heldForMorning(sent.notBefore) ? 'followups.link.queuedQuiet' : 'followups.link.queued', { phone: phoneForDisplay(sent.phone) });
     } catch (err) {
       if (!isRefusal(err)) throw err;
       flash(req, 'alert', err.messageKey);
