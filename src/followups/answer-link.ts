@@ -106,6 +106,8 @@ export interface OpenLink {
   group_id: number;
   first_name: string;
   group_name: string;
+  /** The language of the youth's account, if they have one: the page speaks it. */
+  locale: string | null;
 }
 
 /** The link a token opens: unknown, used, revoked, expired, or its follow-up done meanwhile — none, alike. */
@@ -115,12 +117,13 @@ export async function openLink(db: Db, token: string, now = new Date()): Promise
     .join('enrolments as e', 'e.id', 'f.enrolment_id')
     .join('youths as y', 'y.id', 'e.youth_id')
     .join('groups as g', 'g.id', 'e.group_id')
+    .leftJoin('users as u', 'u.id', 'y.user_id')
     .where('l.token_hash', hashToken(token))
     .whereNull('l.used_at')
     .whereNull('l.revoked_at')
     .where('l.expires_at', '>', now.toISOString())
     .whereNull('f.done_on')
-    .first('l.id', 'l.follow_up_id', 'e.group_id', 'y.first_name', 'g.name as group_name');
+    .first('l.id', 'l.follow_up_id', 'e.group_id', 'y.first_name', 'g.name as group_name', 'u.locale');
 }
 
 /** The youth's form: a situation (required), engagements (none is an answer), a free word. */

@@ -1,8 +1,9 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { requireSignedIn } from '../auth/guards.js';
 import { flash } from '../http/flash.js';
+import { choseLanguage, isLanguage, speak } from '../http/i18n.js';
 import { submitForm } from '../http/forms.js';
 import { isRefusal } from '../http/refusal.js';
 import { paths } from '../http/paths.js';
@@ -22,18 +23,24 @@ export function answerRoutes(db: Db, config: Config): Router {
   const router = Router();
   const policy = { publicUrl: config.publicUrl, days: config.outbox.followUpLinkDays };
   const closed = (res: Response) => res.status(404).render('followups/answer-closed', { title: res.locals.t('followups.answer.title') });
+  // French unless the youth's account says otherwise, or they chose on the page.
+  const inTheirLanguage = (req: Request, res: Response, link: OpenLink) => {
+    if (!choseLanguage(req) && isLanguage(link.locale)) speak(req, res, link.locale);
+  };
   const renderAnswer = (res: Response, link: OpenLink, values: Record<string, string>, engagement: string[], errors: FormErrors, status = 200) =>
     res.status(status).render('followups/answer', { title: res.locals.t('followups.answer.title'), link, situations: SITUATIONS, engagements: ENGAGEMENTS, values, engagement, errors });
 
   router.get('/suivi/:answerToken', async (req, res) => {
     const link = await openLink(db, String(req.params.answerToken));
     if (!link) return closed(res);
+    inTheirLanguage(req, res, link);
     renderAnswer(res, link, {}, [], {});
   });
 
   router.post('/suivi/:answerToken', async (req, res) => {
     const link = await openLink(db, String(req.params.answerToken));
     if (!link) return closed(res);
+    inTheirLanguage(req, res, link);
     const posted = await submitForm(req, AnswerForm, (f) => answerFollowUp(db, link, f), (again) =>
       renderAnswer(res, link, again.values, keptList(req.body, 'engagement'), again.errors, again.status));
     if (!posted.ok) return;

@@ -5,7 +5,7 @@ import type { Express } from 'express';
 import { appOnDemo, postForm, visibleText, type Agent } from '../support/http.js';
 import { testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
-import { enrolmentOf } from '../participants/fixtures.js';
+import { enrolmentOf, youthWithAccount } from '../participants/fixtures.js';
 import { computeDashboard } from '../../src/reports/dashboard.js';
 import { render } from '../../src/outbox/templates.js';
 import { smsLength } from '../../src/outbox/sms-rules.js';
@@ -68,6 +68,20 @@ describe('youths answer their own follow-up (link by SMS)', () => {
     const g = await testDb()('groups').where({ id: ids.groups.dispensaire }).first('name');
     expect(text).to.include('Bonjour Sarah').and.include(g.name).and.include('Au travail').and.include('Je cherche');
     expect(text).to.not.include('Benoît').and.not.include('06 12 34 56 78');
+  });
+
+  it('speaks English to a youth whose account is in English, unless they chose French on the page', async () => {
+    const { userId } = await youthWithAccount(testDb(), ids.groups.dispensaire, 'Sarah', 'sarah.benoit');
+    await testDb()('users').where({ id: userId }).update({ locale: 'en' });
+    try {
+      const token = await sendLink();
+      expect(visibleText((await phone().get(`/suivi/${token}`)).text)).to.include('Hello Sarah!').and.include('In training');
+      expect(visibleText((await phone().get(`/suivi/${token}`).set('Cookie', 'lang=fr')).text)).to.include('Bonjour Sarah');
+      const message = await testDb()('outbox_messages').where({ recipient_youth_id: sarah.youthId, message_key: 'followUpAnswer' }).orderBy('id', 'desc').first();
+      expect(message.locale).to.equal('en');
+    } finally {
+      await testDb()('users').where({ id: userId }).update({ locale: 'fr' });
+    }
   });
 
   it('refuses an answer without a situation, keeping what was typed, and the link still works', async () => {
