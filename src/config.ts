@@ -61,6 +61,7 @@ const EnvSchema = z.object({
   OUTBOX_RETRY_SECONDS: z.coerce.number().positive().default(30),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(6),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(2000),
+  FOLLOW_UP_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(14),
 });
 
 /** A megabyte as people read it and as "Mo" says (10^6 bytes): a limit of 15 MB is 15 Mo on the page. */
@@ -112,6 +113,8 @@ export interface OutboxConfig {
   retryBaseMs: number;
   maxAttempts: number;
   pollMs: number;
+  /** How long a youth's follow-up link stays open; unanswered by then, the youth is on the worker's list to call. */
+  followUpLinkDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -175,6 +178,7 @@ function outboxConfig(e: z.infer<typeof EnvSchema>): OutboxConfig {
     retryBaseMs: e.OUTBOX_RETRY_SECONDS * 1000,
     maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     pollMs: e.OUTBOX_POLL_MS,
+    followUpLinkDays: e.FOLLOW_UP_LINK_DAYS,
   };
 }
 

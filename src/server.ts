@@ -10,6 +10,7 @@ import { sweepTemporaryUploads } from './http/uploads.js';
 import { httpServer } from './http/timeouts.js';
 import { purgeExpiredScans } from './documents/retention.js';
 import { Dispatcher } from './outbox/dispatcher.js';
+import { sendDueAnswerLinks } from './followups/answer-link.js';
 import { transportsFrom } from './outbox/transports.js';
 
 const config = configOrExit();
@@ -40,6 +41,13 @@ setInterval(() => void sweepTemporaryUploads(config.uploadDir, 3600_000, false).
 const transports = transportsFrom(config.outbox);
 const dispatcher = config.outbox.dispatch ? new Dispatcher(db, transports, config.outbox) : null;
 dispatcher?.start();
+// Each follow-up round sends its youths their answer link by itself, with the dispatcher that sends it.
+if (dispatcher) {
+  const linkPolicy = { publicUrl: config.publicUrl, days: config.outbox.followUpLinkDays };
+  const sendLinks = () => void sendDueAnswerLinks(db, linkPolicy).catch((err: Error) => console.error(`[follow-up links] ${err.message}`));
+  setInterval(sendLinks, 15 * 60_000).unref();
+  sendLinks();
+}
 
 const app = createApp({ config, db });
 const server = httpServer(app, config).listen(config.port, config.host, () => {

@@ -13,12 +13,15 @@ export const AUDIT_ACTIONS = [
   'medium.clearanceWithdrawn',
   // A network's figures taken away (CSV, PDF) by its coordinator: figures only, but they leave the app.
   'network.export',
+  // A youth's follow-up link: sent (by a worker, or by the app at the round's date), revoked, answered by
+  // the youth (no account: user is null), then confirmed by a worker.
+  'followUp.linkSent', 'followUp.linkRevoked', 'followUp.answeredByYouth', 'followUp.confirmed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   groupId?: number | null;
-  subjectType?: 'youth_document' | 'group' | 'medium' | 'network';
+  subjectType?: 'youth_document' | 'group' | 'medium' | 'network' | 'follow_up';
   subjectId?: number | null;
   details?: Record<string, unknown>;
 }

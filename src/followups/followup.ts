@@ -66,10 +66,36 @@ export interface FollowUpAttempt {
   /** What was noted at a call that did not reach the youth; the reaching call's note is the follow-up's. */
   note: string | null;
   recorded_by_name: string | null;
+  /** The youth answered from their link: no account recorded it, and a worker confirms it. */
+  by_youth: boolean;
+  confirmed_at: string | null;
+  confirmed_by_name: string | null;
   created_at: string;
 }
 
-export interface FollowUpItem extends FollowUpRow {
+/**
+ * The latest link sent to the youth to answer this follow-up, as lists show it: sent when, and whether it is
+ * still open or went unanswered (the youth is then to call).
+ */
+export interface LinkSummary {
+  link_sent_at: string | null;
+  link_expires_at: string | null;
+  link_used_at: string | null;
+  link_revoked_at: string | null;
+}
+
+/** Sent, not answered, not revoked, past its end: the worker calls. */
+export const linkUnanswered = (f: LinkSummary & Pick<FollowUpRow, 'done_on'>, now = new Date().toISOString()): boolean =>
+  Boolean(f.link_sent_at && !f.done_on && !f.link_used_at && !f.link_revoked_at && f.link_expires_at! <= now);
+/** Sent, still open: the youth may answer yet. */
+export const linkAwaiting = (f: LinkSummary & Pick<FollowUpRow, 'done_on'>, now = new Date().toISOString()): boolean =>
+  Boolean(f.link_sent_at && !f.done_on && !f.link_used_at && !f.link_revoked_at && f.link_expires_at! > now);
+
+/** The follow-up's latest link, joined as `fl` to a query of follow_ups, and its columns. */
+const LATEST_LINK = 'left join follow_up_links fl on fl.id = (select max(x.id) from follow_up_links x where x.follow_up_id = follow_ups.id)';
+const LINK_COLUMNS = ['fl.sent_at as link_sent_at', 'fl.expires_at as link_expires_at', 'fl.used_at as link_used_at', 'fl.revoked_at as link_revoked_at'];
+
+export interface FollowUpItem extends FollowUpRow, LinkSummary {
   group_id: number;
   youth_id: number;
   first_name: string;
@@ -214,9 +240,10 @@ function followUpQuery(db: Db) {
     .join('enrolments', 'enrolments.id', 'follow_ups.enrolment_id')
     .join('youths', 'youths.id', 'enrolments.youth_id')
     .leftJoin('users', 'users.id', 'follow_ups.recorded_by')
+    .joinRaw(LATEST_LINK)
     .select(
       'follow_ups.*', 'enrolments.group_id', 'enrolments.youth_id', 'enrolments.status as enrolment_status',
-      'youths.first_name', 'youths.last_name', 'users.display_name as recorded_by_name',
+      'youths.first_name', 'youths.last_name', 'users.display_name as recorded_by_name', ...LINK_COLUMNS,
     );
 }
 
@@ -233,14 +260,16 @@ async function attemptsOf(db: Db, followUpIds: number[]): Promise<Map<number, Fo
   const rows: FollowUpAttempt[] = followUpIds.length
     ? await db('follow_up_attempts as a')
       .leftJoin('users', 'users.id', 'a.recorded_by')
+      .leftJoin('users as c', 'c.id', 'a.confirmed_by')
       .whereIn('a.follow_up_id', followUpIds)
       .orderBy([{ column: 'a.tried_on' }, { column: 'a.id' }])
-      .select('a.id', 'a.follow_up_id', 'a.tried_on', 'a.reached', 'a.note', 'a.created_at', 'users.display_name as recorded_by_name')
+      .select('a.id', 'a.follow_up_id', 'a.tried_on', 'a.reached', 'a.note', 'a.created_at', 'users.display_name as recorded_by_name',
+        'a.by_youth', 'a.confirmed_at', 'c.display_name as confirmed_by_name')
     : [];
   const byFollowUp = new Map<number, FollowUpAttempt[]>();
   for (const r of rows) {
     const id = toNumber(r.follow_up_id);
-    byFollowUp.set(id, [...(byFollowUp.get(id) ?? []), { ...r, follow_up_id: id, reached: Boolean(r.reached) }]);
+    byFollowUp.set(id, [...(byFollowUp.get(id) ?? []), { ...r, follow_up_id: id, reached: Boolean(r.reached), by_youth: Boolean(r.by_youth) }]);
   }
   return byFollowUp;
 }
@@ -292,38 +321,48 @@ export interface DueFollowUp {
   overdue: boolean;
   /** Tried already, without reaching the youth: still to do. */
   triedNotReached: boolean;
+  /** The day a link went to the youth who did not answer it in time, if one did. */
+  linkUnansweredSince: string | null;
 }
 
-/** For the home page: the follow-ups of these groups not done yet and due within DUE_SOON_DAYS, or overdue; oldest first. */
+/**
+ * For the home page, the worker's list to call: the follow-ups of these groups not done yet and due within
+ * DUE_SOON_DAYS, or overdue; oldest first. A youth whose answer link is still open is left off: they may
+ * answer yet; once it ran out unanswered, they are back, with the day it went.
+ */
 export async function dueFollowUps(db: Db, groupIds: number[], on: string = today()): Promise<DueFollowUp[]> {
   if (!groupIds.length) return [];
   const until = dayjs(on).add(DUE_SOON_DAYS, 'day').format('YYYY-MM-DD');
+  const now = nowIso();
   const rows = await db('follow_ups')
     .join('enrolments', 'enrolments.id', 'follow_ups.enrolment_id')
     .join('youths', 'youths.id', 'enrolments.youth_id')
     .join('groups', 'groups.id', 'enrolments.group_id')
+    .joinRaw(LATEST_LINK)
     .whereIn('enrolments.group_id', groupIds)
     .whereNull('follow_ups.done_on')
     .where('follow_ups.due_on', '<=', until)
+    .where((w) => w.whereNull('fl.id').orWhereNotNull('fl.used_at').orWhereNotNull('fl.revoked_at').orWhere('fl.expires_at', '<=', now))
     .orderBy([{ column: 'follow_ups.due_on' }, { column: 'youths.last_name' }, { column: 'youths.first_name' }])
     .limit(50)
     .select(
       'follow_ups.id', 'enrolments.group_id', 'groups.name as group_name', 'enrolments.id as enrolment_id', 'youths.first_name',
-      'youths.last_name', 'follow_ups.milestone_months', 'follow_ups.due_on', 'follow_ups.reached',
+      'youths.last_name', 'follow_ups.milestone_months', 'follow_ups.due_on', 'follow_ups.reached', ...LINK_COLUMNS,
     );
-  return rows.map(({ reached, ...r }: DueFollowUp & { reached: unknown }) => ({
+  return rows.map(({ reached, link_sent_at, link_expires_at, link_used_at, link_revoked_at, ...r }: DueFollowUp & LinkSummary & { reached: unknown }) => ({
     ...r, milestone_months: toNumber(r.milestone_months) as Milestone, overdue: r.due_on < on, triedNotReached: reached !== null,
+    linkUnansweredSince: linkUnanswered({ link_sent_at, link_expires_at, link_used_at, link_revoked_at, done_on: null }, now) ? link_sent_at : null,
   }));
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Recording
 
-const engagementList = checkboxList
+export const engagementList = checkboxList
   .refine((list) => list.every((x) => (ENGAGEMENTS as readonly string[]).includes(x)), { message: 'validation.invalid' })
   .transform((list) => [...new Set(list)] as Engagement[]);
 
-const choice = <T extends readonly string[]>(values: T, message: string) =>
+export const choice = <T extends readonly string[]>(values: T, message: string) =>
   z
     .string()
     .trim()
@@ -373,6 +412,8 @@ export async function recordFollowUp(db: Db, user: Express.User, followUp: Pick<
   await db.transaction(async (trx) => {
     if (followUp.done_on) {
       await trx('follow_up_attempts').where({ follow_up_id: followUp.id, reached: true }).update({ tried_on: input.doneOn });
+      // Completing what the youth answered confirms it.
+      await trx('follow_up_attempts').where({ follow_up_id: followUp.id, by_youth: true }).whereNull('confirmed_at').update({ confirmed_by: user.id, confirmed_at: now });
     } else {
       await trx('follow_up_attempts').insert({
         follow_up_id: followUp.id, tried_on: input.doneOn, reached: input.reached, note: input.reached ? null : input.note, recorded_by: user.id, created_at: now,

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
 import { requireSignedIn } from '../auth/guards.js';
@@ -23,7 +24,7 @@ import { settingsOf } from '../structures/settings.js';
 const keptEngagements = (body: unknown): Engagement[] =>
   keptList(body, 'engagement').filter((x): x is Engagement => (ENGAGEMENTS as readonly string[]).includes(x));
 
-export function followUpsRoutes(db: Db): Router {
+export function followUpsRoutes(db: Db, config: Config): Router {
   const router = Router();
 
   router.get('/groups/:id/followups', requireSignedIn, async (req, res) => {
@@ -68,6 +69,7 @@ export function followUpsRoutes(db: Db): Router {
       situations: SITUATIONS, contracts: CONTRACTS, engagements: ENGAGEMENTS,
       values: state.values, engagement: state.engagement, errors: state.errors,
       dueValues: state.dueValues ?? { dueOn: followUp.due_on }, dueErrors: state.dueErrors ?? {},
+      linkDays: config.outbox.followUpLinkDays,
     });
 
   router.get('/groups/:id/followups/:followUpId', requireSignedIn, async (req, res) => {

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import i18next, { type TFunction } from 'i18next';
 import dayjs from 'dayjs';
 import 'dayjs/locale/fr.js';
@@ -128,12 +128,19 @@ export const countryNamer = perLanguage((lang: Language) => {
 export const languageMiddleware: RequestHandler = (req, res, next) => {
   const fromCookie = req.cookies?.[LANGUAGE_COOKIE];
   const fromUser = req.user?.locale;
-  const lang: Language = isLanguage(fromCookie) ? fromCookie : isLanguage(fromUser) ? fromUser : DEFAULT_LANGUAGE;
+  speak(req, res, isLanguage(fromCookie) ? fromCookie : isLanguage(fromUser) ? fromUser : DEFAULT_LANGUAGE);
+  next();
+};
+
+/** Whether the visitor chose a language themselves (the switch's cookie): a page then keeps it. */
+export const choseLanguage = (req: Request): boolean => isLanguage(req.cookies?.[LANGUAGE_COOKIE]);
+
+/** The request is answered in this language: a page opened without signing in may know whose it is (an SMS link). */
+export function speak(req: Request, res: Response, lang: Language): void {
   req.lang = lang;
   req.t = translator(lang);
   res.locals.lang = lang;
   res.locals.t = req.t;
   res.locals.formatDate = dateFormatter(lang);
   res.locals.countryName = countryNamer(lang);
-  next();
-};
+}

@@ -7,11 +7,16 @@ export const outboxMessages = defineMessages(
   {
     sms: {
       signInCode: 'Tremplin : ton code est {{code}}. Choisis ton mot de passe sur {{link}} avant le {{until}}. Ne plus recevoir de SMS : {{stop}}',
+      followUpAnswer: 'Tremplin : bonjour {{name}}, où en es-tu ? Réponds en 1 minute sur {{link}} avant le {{until}}. Ne plus recevoir de SMS : {{stop}}',
     },
     email: {
       signInCode: {
         subject: 'Votre code Tremplin',
         text: 'Bonjour {{name}},\n\nVotre code pour ouvrir votre compte Tremplin : {{code}}\nChoisissez votre mot de passe ici avant le {{until}} : {{link}}\n\nL’équipe Tremplin',
+      },
+      followUpAnswer: {
+        subject: 'Où en es-tu ? (Tremplin)',
+        text: 'Bonjour {{name}},\n\nOù en es-tu depuis le retour ? Réponds en une minute ici avant le {{until}} : {{link}}\n\nL’équipe Tremplin',
       },
     },
     admin: {
@@ -49,11 +54,16 @@ export const outboxMessages = defineMessages(
   {
     sms: {
       signInCode: 'Tremplin: your code is {{code}}. Choose your password at {{link}} before {{until}}. Stop these texts: {{stop}}',
+      followUpAnswer: 'Tremplin: hello {{name}}, how are things? Answer in 1 minute at {{link}} before {{until}}. Stop these texts: {{stop}}',
     },
     email: {
       signInCode: {
         subject: 'Your Tremplin code',
         text: 'Hello {{name}},\n\nYour code to open your Tremplin account: {{code}}\nChoose your password here before {{until}}: {{link}}\n\nThe Tremplin team',
+      },
+      followUpAnswer: {
+        subject: 'How are things? (Tremplin)',
+        text: 'Hello {{name}},\n\nHow are things since you came back? Answer in one minute here before {{until}}: {{link}}\n\nThe Tremplin team',
       },
     },
     admin: {

@@ -10,7 +10,7 @@ import { paths } from '../http/paths.js';
 import { enrolmentFor } from '../participants/scope.js';
 import { applySmsEvent, messageByStopToken, optOut, structureMessages } from './outbox.js';
 import { readBrevoEvent, type BrevoSmsEvent } from './brevo-sms.js';
-import { isStopWord, phoneForDisplay } from './sms-rules.js';
+import { isStopWord, phoneForDisplay, heldForMorning } from './sms-rules.js';
 import { textSignInCode } from './sign-in-code.js';
 
 export function outboxRoutes(db: Db, config: Config): Router {
@@ -26,8 +26,7 @@ export function outboxRoutes(db: Db, config: Config): Router {
     const { user, group, file } = await enrolmentFor(db, req, 'createYouthAccount');
     try {
       const sent = await textSignInCode(db, user, file, config.publicUrl);
-      const quiet = new Date(sent.notBefore).getTime() > Date.now() + 1000;
-      flash(req, 'notice', quiet ? 'outbox.sendCode.queuedQuiet' : 'outbox.sendCode.queued', { phone: phoneForDisplay(sent.phone) });
+      flash(req, 'notice', heldForMorning(sent.notBefore) ? 'outbox.sendCode.queuedQuiet' : 'outbox.sendCode.queued', { phone: phoneForDisplay(sent.phone) });
     } catch (err) {
       if (!isRefusal(err)) throw err;
       flash(req, 'alert', err.messageKey);

@@ -12,7 +12,7 @@ export interface YouthSms {
   optOut: OptOut | null;
 }
 
-export async function youthSms(db: Db, file: YouthFile): Promise<YouthSms> {
+export async function youthSms(db: Db, file: Pick<YouthFile, 'phone'>): Promise<YouthSms> {
   const e164 = toE164(file.phone);
   const phone = e164 && isMobile(e164) ? e164 : null;
   return { phone, optOut: (await optOutOf(db, phone)) ?? null };

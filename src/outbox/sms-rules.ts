@@ -94,3 +94,6 @@ export function nextSmsWindow(at: Date): Date {
 export function isStopWord(reply: string): boolean {
   return /^\s*(stop|arret|arrêt|unsubscribe)\b/i.test(reply);
 }
+
+/** Whether an SMS queued with this `notBefore` waits for the morning: the flash then says it leaves at 8. */
+export const heldForMorning = (notBefore: string, now = Date.now()): boolean => new Date(notBefore).getTime() > now + 1000;

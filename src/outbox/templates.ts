@@ -24,6 +24,12 @@ export const TEMPLATES = {
     email: { subject: 'outbox.email.signInCode.subject', text: 'outbox.email.signInCode.text' },
     secret: ['code', 'link'],
   },
+  // The link is the key to the youth's answer page: kept no longer than the code.
+  followUpAnswer: {
+    sms: 'outbox.sms.followUpAnswer',
+    email: { subject: 'outbox.email.followUpAnswer.subject', text: 'outbox.email.followUpAnswer.text' },
+    secret: ['link'],
+  },
 } as const satisfies Record<string, { sms?: string; email?: { subject: string; text: string }; secret: readonly string[] }>;
 export type MessageKey = keyof typeof TEMPLATES;
 

@@ -34,8 +34,8 @@ export interface Dashboard {
   attendance: { attended: number; counted: number; rate: number | null };
   readiness: { groups: number; groupsReady: number; youths: number; youthsReady: number; rate: number | null };
   restitution: { events: number; groups: number; peopleReached: number; perDeparted: number | null };
-  /** Per milestone, in youths: due = reached + triedNotReached + notTried. */
-  followUps: { milestone: Milestone; due: number; reached: number; triedNotReached: number; notTried: number; overdue: number }[];
+  /** Per milestone, in youths: due = reached + triedNotReached + notTried; byYouth of the reached answered their link themselves. */
+  followUps: { milestone: Milestone; due: number; reached: number; byYouth: number; triedNotReached: number; notTried: number; overdue: number }[];
   situations: { at: SituationMoment; known: number; jobOrTraining: number; share: number | null; bySituation: Record<Situation, number> }[];
   engagement: { followed: number; any: number; byKind: Record<Engagement, number> };
   assessments: { competenceId: number; key: string; labelFr: string; labelEn: string; before: number | null; after: number | null; youthsBefore: number; youthsAfter: number }[];

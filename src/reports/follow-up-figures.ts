@@ -17,6 +17,7 @@ const milestoneFlags = (today: string): Flag[] => [
   ['tried', FOLLOW_UP_TRIED, []],
   ['reached', FOLLOW_UP_REACHED, []],
   ['overdue', 'f.done_on is null and f.due_on < ?', [today]],
+  ['by_youth', 'f.done_on is not null and exists (select 1 from follow_up_attempts a where a.follow_up_id = f.id and a.by_youth)', []],
   ['known', 'f.done_on is not null and f.situation is not null', []],
   ['jt', `f.done_on is not null and f.situation in (${JOB_OR_TRAINING.map((x) => `'${x}'`).join(', ')})`, []],
   ...SITUATIONS.map((x): Flag => [`s_${x}`, `f.done_on is not null and f.situation = '${x}'`, []]),
@@ -30,7 +31,7 @@ const ENGAGEMENT_FLAGS: Flag[] = [
 
 /**
  * The follow-up figures: per milestone the youths due, and of those the reached, the tried but not reached
- * and the not tried yet (they add up to the due), and at 6 and 12 months their situations; then the
+ * and the not tried yet (they add up to the due), of the reached those who answered their link themselves, and at 6 and 12 months their situations; then the
  * engagement after the return. Each youth is first reduced to one row of yes/no flags (per milestone, or over
  * all done follow-ups), then the flags are added up: a youth followed in two groups counts once, without a
  * distinct count per column (which sorted the follow-ups once per column). A youth reached in one of them
@@ -66,7 +67,7 @@ export async function followUpFigures({ db, scope, filters, today }: FigureQuery
     followUps: MILESTONES.map((m) => {
       const [due, tried, reached] = [toNumber(at(m).due), toNumber(at(m).tried), toNumber(at(m).reached)];
       // Reached implies tried, and tried implies due, for each youth: the differences are youths.
-      return { milestone: m, due, reached, triedNotReached: tried - reached, notTried: due - tried, overdue: toNumber(at(m).overdue) };
+      return { milestone: m, due, reached, byYouth: toNumber(at(m).by_youth), triedNotReached: tried - reached, notTried: due - tried, overdue: toNumber(at(m).overdue) };
     }),
     situations: (['6', '12'] as const).map((moment) => {
       const r = at(Number(moment));

@@ -94,7 +94,7 @@ export const reportsMessages = defineMessages(
       followups: {
         title: 'Suivis après le retour',
         description: 'Jeunes joints sur attendus, par suivi : {{list}}.',
-        item: '{{months}} mois {{reached}}/{{due}} (pas joints : {{tried}}, pas encore essayés : {{notTried}})',
+        item: '{{months}} mois {{reached}}/{{due}} (répondu par le jeune : {{byYouth}}, pas joints : {{tried}}, pas encore essayés : {{notTried}})',
       },
       situations: {
         title: 'En emploi ou en formation, avant et après',
@@ -136,6 +136,7 @@ export const reportsMessages = defineMessages(
       milestone: 'Étape du suivi',
       due: 'Attendus',
       reached: 'Joints',
+      answeredByYouth: 'Dont répondu par le jeune',
       triedNotReached: 'Essayés, pas joints',
       notTried: 'Pas encore essayés',
       allFollowUps: 'Tous les suivis',
@@ -282,7 +283,7 @@ export const reportsMessages = defineMessages(
       followups: {
         title: 'Follow-ups after the return',
         description: 'Youths reached out of due, per follow-up: {{list}}.',
-        item: '{{months}} months {{reached}}/{{due}} (not reached: {{tried}}, not tried yet: {{notTried}})',
+        item: '{{months}} months {{reached}}/{{due}} (answered by the youth: {{byYouth}}, not reached: {{tried}}, not tried yet: {{notTried}})',
       },
       situations: {
         title: 'In a job or training, before and after',
@@ -324,6 +325,7 @@ export const reportsMessages = defineMessages(
       milestone: 'Follow-up',
       due: 'Due',
       reached: 'Reached',
+      answeredByYouth: 'Of which answered by the youth',
       triedNotReached: 'Tried, not reached',
       notTried: 'Not tried yet',
       allFollowUps: 'All follow-ups',

@@ -145,20 +145,21 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
       key: 'followups', title: s('followups.title'),
       description: s('followups.description', {
         list: d.followUps.filter((m) => m.due).map((m) => t('reports.sections.followups.item', {
-          months: m.milestone, reached: m.reached, due: m.due, tried: m.triedNotReached, notTried: m.notTried,
+          months: m.milestone, reached: m.reached, byYouth: m.byYouth, due: m.due, tried: m.triedNotReached, notTried: m.notTried,
         })).join(', ') || '—',
       }),
-      headers: [c('milestone'), c('due'), c('reached'), c('triedNotReached'), c('notTried')],
+      headers: [c('milestone'), c('due'), c('reached'), c('answeredByYouth'), c('triedNotReached'), c('notTried')],
       rows: [
         ...d.followUps.map((m) => [
           text(t('reports.columns.atMonths', { count: m.milestone })),
           count(m.due, youths('followUpDue', { milestone: m.milestone })),
           count(m.reached, youths('followUpReached', { milestone: m.milestone })),
+          count(m.byYouth),
           count(m.triedNotReached, youths('followUpTried', { milestone: m.milestone })),
           count(m.notTried, youths('followUpNotTried', { milestone: m.milestone })),
         ]),
         // Follow-ups, not youths: one youth is followed at each milestone.
-        [text(c('allFollowUps')), ...(['due', 'reached', 'triedNotReached', 'notTried'] as const).map((k) => count(d.followUps.reduce((sum, m) => sum + m[k], 0)))],
+        [text(c('allFollowUps')), ...(['due', 'reached', 'byYouth', 'triedNotReached', 'notTried'] as const).map((k) => count(d.followUps.reduce((sum, m) => sum + m[k], 0)))],
       ],
       chart: { kind: 'pairs', unit: 'count', max: Math.max(1, ...d.followUps.map((m) => m.due)), legend: [c('due'), c('reached')], bars: d.followUps.map((m) => ({ label: t('reports.columns.atMonths', { count: m.milestone }), value: m.due, second: m.reached })) },
     },

@@ -61,16 +61,16 @@ describe('GET /reports and its exports', () => {
 
   it('says, on the page, in the CSV and in the PDF, that of 8 youths called at 6 months 7 were reached and 1 was not: not "8 done"', async () => {
     const page = visibleText((await director.get('/reports?year=2024')).text);
-    expect(page).to.include('Jeunes joints sur attendus, par suivi : 6 mois 7/8 (pas joints : 1, pas encore essayés : 0), 12 mois 3/7 (pas joints : 0, pas encore essayés : 4).');
-    expect(page).to.include('Étape du suivi Attendus Joints Essayés, pas joints Pas encore essayés');
+    expect(page).to.include('Jeunes joints sur attendus, par suivi : 6 mois 7/8 (répondu par le jeune : 0, pas joints : 1, pas encore essayés : 0), 12 mois 3/7 (répondu par le jeune : 0, pas joints : 0, pas encore essayés : 4).');
+    expect(page).to.include('Étape du suivi Attendus Joints Dont répondu par le jeune Essayés, pas joints Pas encore essayés');
     const rows = csvRows((await director.get('/reports/export/followups.csv?year=2024')).text);
-    expect(rows[0]).to.deep.equal(['Étape du suivi', 'Attendus', 'Joints', 'Essayés, pas joints', 'Pas encore essayés']);
+    expect(rows[0]).to.deep.equal(['Étape du suivi', 'Attendus', 'Joints', 'Dont répondu par le jeune', 'Essayés, pas joints', 'Pas encore essayés']);
     expect(rows.slice(1)).to.deep.equal([
-      ['À 1 mois', '0', '0', '0', '0'], ['À 3 mois', '0', '0', '0', '0'], ['À 6 mois', '8', '7', '1', '0'], ['À 12 mois', '7', '3', '0', '4'],
-      ['Tous les suivis', '15', '10', '1', '4'],
+      ['À 1 mois', '0', '0', '0', '0', '0'], ['À 3 mois', '0', '0', '0', '0', '0'], ['À 6 mois', '8', '7', '0', '1', '0'], ['À 12 mois', '7', '3', '0', '0', '4'],
+      ['Tous les suivis', '15', '10', '0', '1', '4'],
     ]);
     const pdf = await pdfText((await director.get('/reports/report.pdf?year=2024').buffer(true).parse(binary as never)).body as Buffer);
-    expect(pdf).to.include('À 6 mois 8 7 1 0').and.include('Tous les suivis 15 10 1 4');
+    expect(pdf).to.include('À 6 mois 8 7 0 1 0').and.include('Tous les suivis 15 10 0 1 4');
     // Behind the "1": the youth tried and not reached.
     const behind = visibleText((await director.get('/reports/youths?year=2024&figure=followUpTried&milestone=6')).text);
     expect(behind).to.include('Chloé Martin').and.not.include('Inès Diallo');
