@@ -13,12 +13,14 @@ export const AUDIT_ACTIONS = [
   'medium.clearanceWithdrawn',
   // A network's figures taken away (CSV, PDF) by its coordinator: figures only, but they leave the app.
   'network.export',
+  // The stay's personal data opened: the emergency sheet (page or PDF) and one incident; a health note purged.
+  'stay.sheetOpened', 'stay.incidentOpened', 'stay.healthNotePurged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   groupId?: number | null;
-  subjectType?: 'youth_document' | 'group' | 'medium' | 'network';
+  subjectType?: 'youth_document' | 'group' | 'medium' | 'network' | 'incident' | 'enrolment';
   subjectId?: number | null;
   details?: Record<string, unknown>;
 }

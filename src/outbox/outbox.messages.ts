@@ -7,11 +7,16 @@ export const outboxMessages = defineMessages(
   {
     sms: {
       signInCode: 'Tremplin : ton code est {{code}}. Choisis ton mot de passe sur {{link}} avant le {{until}}. Ne plus recevoir de SMS : {{stop}}',
+      incidentAlert: 'Tremplin : incident {{severity}} pendant le sejour du groupe {{group}}. A lire : {{link}}',
     },
     email: {
       signInCode: {
         subject: 'Votre code Tremplin',
         text: 'Bonjour {{name}},\n\nVotre code pour ouvrir votre compte Tremplin : {{code}}\nChoisissez votre mot de passe ici avant le {{until}} : {{link}}\n\nL’équipe Tremplin',
+      },
+      incidentAlert: {
+        subject: 'Incident {{severity}} — {{group}}',
+        text: 'Bonjour {{name}},\n\nUn incident {{severity}} vient d’être noté pendant le séjour du groupe {{group}}. Lisez-le et indiquez que vous l’avez lu : {{link}}\n\nL’équipe Tremplin',
       },
     },
     admin: {
@@ -49,11 +54,16 @@ export const outboxMessages = defineMessages(
   {
     sms: {
       signInCode: 'Tremplin: your code is {{code}}. Choose your password at {{link}} before {{until}}. Stop these texts: {{stop}}',
+      incidentAlert: 'Tremplin: {{severity}} incident during the stay of the group {{group}}. Read it: {{link}}',
     },
     email: {
       signInCode: {
         subject: 'Your Tremplin code',
         text: 'Hello {{name}},\n\nYour code to open your Tremplin account: {{code}}\nChoose your password here before {{until}}: {{link}}\n\nThe Tremplin team',
+      },
+      incidentAlert: {
+        subject: '{{severity}} incident — {{group}}',
+        text: 'Hello {{name}},\n\nA {{severity}} incident was just logged during the stay of the group {{group}}. Read it and say you have read it: {{link}}\n\nThe Tremplin team',
       },
     },
     admin: {

@@ -24,6 +24,12 @@ export const TEMPLATES = {
     email: { subject: 'outbox.email.signInCode.subject', text: 'outbox.email.signInCode.text' },
     secret: ['code', 'link'],
   },
+  // A serious incident abroad, to the group's directors: no youth is named, the page behind the link says who.
+  incidentAlert: {
+    sms: 'outbox.sms.incidentAlert',
+    email: { subject: 'outbox.email.incidentAlert.subject', text: 'outbox.email.incidentAlert.text' },
+    secret: [],
+  },
 } as const satisfies Record<string, { sms?: string; email?: { subject: string; text: string }; secret: readonly string[] }>;
 export type MessageKey = keyof typeof TEMPLATES;
 
