@@ -132,7 +132,8 @@ export function groupsRoutes(db: Db): Router {
   const pageLists = new VersionedCache();
   const listsOfGroupPage = async (user: Express.User, group: ScopedGroup) => {
     // Who left and why is part of the youths' files: only for those who may read them.
-    const [files, followUps, stayNotes] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group), can(user, 'viewDailyNotes', group)];
+    // The stay section appears once the group is getting ready to leave: before, there is no stay to note.
+    const [files, followUps, stayNotes] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group), can(user, 'viewDailyNotes', group) && group.phase !== 'preparation'];
     return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, stayNotes, localToday(), today()]), async () => {
       const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay] = await Promise.all([
         nextMeetingOf(db, group.id), listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id),

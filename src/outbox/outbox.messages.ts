@@ -7,7 +7,6 @@ export const outboxMessages = defineMessages(
   {
     sms: {
       signInCode: 'Tremplin : ton code est {{code}}. Choisis ton mot de passe sur {{link}} avant le {{until}}. Ne plus recevoir de SMS : {{stop}}',
-      incidentAlert: 'Tremplin : incident {{severity}} pendant le sejour du groupe {{group}}. A lire : {{link}}',
     },
     email: {
       signInCode: {
@@ -54,7 +53,6 @@ export const outboxMessages = defineMessages(
   {
     sms: {
       signInCode: 'Tremplin: your code is {{code}}. Choose your password at {{link}} before {{until}}. Stop these texts: {{stop}}',
-      incidentAlert: 'Tremplin: {{severity}} incident during the stay of the group {{group}}. Read it: {{link}}',
     },
     email: {
       signInCode: {

@@ -160,20 +160,28 @@ describe('the stay (pages)', () => {
   });
 
   describe('daily notes', () => {
-    it('puts the adults’ note of the day on the group page’s stay section', async () => {
-      const res = await postForm(karim, `${sadiola}/stay/notes`, { day: NOW.slice(0, 10), done: 'Chantier de l’école le matin', mood: 'Très bonne', tired: 'Inès, le soir' }, `${sadiola}/stay/notes/new`);
+    let algerie: string;
+    before(() => { algerie = `/groups/${ids.groups.algerie}`; });
+
+    it('puts the adults’ note of the day on the group page’s stay section, for the adults only', async () => {
+      const res = await postForm(karim, `${algerie}/stay/notes`, { day: NOW.slice(0, 10), done: 'Chantier de l’école le matin', mood: 'Très bonne', tired: 'Walid, le soir' }, `${algerie}/stay/notes/new`);
       expect(res.status).to.equal(303);
-      const page = visibleText((await karim.get(sadiola)).text);
-      expect(page).to.include('Le séjour').and.include('Chantier de l’école le matin').and.include('Très bonne').and.include('Inès, le soir');
-      expect(visibleText((await director.get(sadiola)).text)).to.include('Chantier de l’école le matin');
-      expect(visibleText((await ines.get(sadiola)).text)).not.to.include('Chantier de l’école le matin');
+      const page = visibleText((await karim.get(algerie)).text);
+      expect(page).to.include('Le séjour').and.include('Chantier de l’école le matin').and.include('Très bonne').and.include('Walid, le soir');
+      expect(visibleText((await director.get(algerie)).text)).to.include('Chantier de l’école le matin');
+      expect((await ines.get(algerie)).status).to.equal(404);
+      expect((await ines.get(`${algerie}/stay/notes/new`)).status).to.equal(404);
+    });
+
+    it('has no stay section on a group still in preparation', async () => {
+      expect(visibleText((await karim.get(sadiola)).text)).not.to.include('Notes du jour des adultes');
     });
 
     it('refuses a note without what was done, or for a day to come, keeping the input', async () => {
-      const empty = await postForm(karim, `${sadiola}/stay/notes`, { day: NOW.slice(0, 10), mood: 'calme' }, `${sadiola}/stay/notes/new`);
+      const empty = await postForm(karim, `${algerie}/stay/notes`, { day: NOW.slice(0, 10), mood: 'calme' }, `${algerie}/stay/notes/new`);
       expect(empty.status).to.equal(422);
       expect(empty.text).to.include('calme');
-      const later = await postForm(karim, `${sadiola}/stay/notes`, { day: `${Number(NOW.slice(0, 4)) + 1}${NOW.slice(4, 10)}`, done: 'rien' }, `${sadiola}/stay/notes/new`);
+      const later = await postForm(karim, `${algerie}/stay/notes`, { day: `${Number(NOW.slice(0, 4)) + 1}${NOW.slice(4, 10)}`, done: 'rien' }, `${algerie}/stay/notes/new`);
       expect(later.status).to.equal(422);
       expect(visibleText(later.text)).to.include('Ce jour n’est pas encore arrivé');
     });
