@@ -8,7 +8,7 @@ import { countUsers } from './users/user.js';
 import { demoLogins, loadDemoData } from './demo/demo-data.js';
 import { sweepTemporaryUploads } from './http/uploads.js';
 import { httpServer } from './http/timeouts.js';
-import { purgeExpiredScans } from './documents/retention.js';
+import { purgeExpiredScans, purgeHealthNotes } from './documents/retention.js';
 import { Dispatcher } from './outbox/dispatcher.js';
 import { sendDueAnswerLinks } from './followups/answer-link.js';
 import { transportsFrom } from './outbox/transports.js';
@@ -32,7 +32,8 @@ if (config.demoData && !hadAccounts) {
 // Uploads a killed process left half-done, and scans past their retention (also `npm run purge`).
 const swept = await sweepTemporaryUploads(config.uploadDir);
 const purged = await purgeExpiredScans(db, config.uploadDir, config.retentionDays);
-if (swept || purged) console.log(`start-up cleaning: ${swept} unfinished upload(s) removed, ${purged} scan(s) past retention deleted`);
+const notes = await purgeHealthNotes(db, config.retentionDays);
+if (swept || purged || notes) console.log(`start-up cleaning: ${swept} unfinished upload(s) removed, ${purged} scan(s) and ${notes} health note(s) past retention deleted`);
 // Another instance sharing the folder may be killed while this one runs: its leftovers go within the hour.
 setInterval(() => void sweepTemporaryUploads(config.uploadDir, 3600_000, false).catch(() => undefined), 15 * 60_000).unref();
 

@@ -140,6 +140,17 @@ const rules = {
   // who must see the other file through their own scope too (src/participants/youth-link.ts). Never a
   // director: linking shows a structure's file to someone of another.
   linkYouthFiles: (u, g: GroupRecord) => leadsGroup(u, g),
+  // The stay. The emergency sheet (identity, emergency contacts, health notes) goes with the adults in charge
+  // of the group — its leads and co-leads, who are the accompanying workers — and its director; the leads keep
+  // it up to date. Incidents and the adults' daily notes name youths: the same readers as the youths' files.
+  // Acknowledging a serious incident is the director's, the one read-only role's other act besides approvals.
+  viewEmergencySheet: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
+  editEmergencySheet: (u, g: GroupRecord) => leadsGroup(u, g),
+  viewIncidents: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
+  recordIncident: (u, g: GroupRecord) => leadsGroup(u, g),
+  acknowledgeIncident: (u, g: GroupRecord) => u.role === 'director' && g.access === 'director',
+  viewDailyNotes: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
+  writeDailyNote: (u, g: GroupRecord) => leadsGroup(u, g),
   // The papers the network's structures ask for by default: its coordinator's (and the platform's, on its pages).
   setNetworkPapers: (u) => u.role === 'coordinator' && u.networkId !== null,
 } satisfies Record<string, Rule<never>>;

@@ -16,12 +16,14 @@ export const AUDIT_ACTIONS = [
   // A youth's follow-up link: sent (by a worker, or by the app at the round's date), revoked, answered by
   // the youth (no account: user is null), then confirmed by a worker.
   'followUp.linkSent', 'followUp.linkRevoked', 'followUp.answeredByYouth', 'followUp.confirmed',
+  // The stay's personal data opened: the emergency sheet (page or PDF) and one incident; a health note purged.
+  'stay.sheetOpened', 'stay.incidentOpened', 'stay.healthNotePurged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   groupId?: number | null;
-  subjectType?: 'youth_document' | 'group' | 'medium' | 'network' | 'follow_up';
+  subjectType?: 'youth_document' | 'group' | 'medium' | 'network' | 'follow_up' | 'incident' | 'enrolment';
   subjectId?: number | null;
   details?: Record<string, unknown>;
 }

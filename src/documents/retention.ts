@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import dayjs from 'dayjs';
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { nowIso, today as todayIso } from '../db/time.js';
 import { storedFilePath } from '../http/uploads.js';
@@ -50,12 +51,19 @@ function candidates(db: Db, chosenDays: number[], defaultDays: number, today: st
     .join('structures', 'structures.id', 'groups.structure_id')
     .whereNotNull('youth_documents.scan_path')
     .whereIn('youth_documents.kind', PURGED_KINDS)
-    .whereNotNull('groups.return_date')
-    .where((w) => {
-      w.where((q) => q.whereNull('structures.retention_days').where('groups.return_date', '<', purgeCutoff(defaultDays, today)));
-      for (const d of chosenDays) w.orWhere((q) => q.where('structures.retention_days', d).where('groups.return_date', '<', purgeCutoff(d, today)));
-    });
+    .where(pastRetention(chosenDays, defaultDays, today));
 }
+
+/** The groups (joined with their structure) back for longer than their structure's retention. */
+const pastRetention = (chosenDays: number[], defaultDays: number, today: string) => (w: Knex.QueryBuilder) => {
+  w.whereNotNull('groups.return_date').where((q) => {
+    q.where((r) => r.whereNull('structures.retention_days').where('groups.return_date', '<', purgeCutoff(defaultDays, today)));
+    for (const d of chosenDays) q.orWhere((r) => r.where('structures.retention_days', d).where('groups.return_date', '<', purgeCutoff(d, today)));
+  });
+};
+
+const chosenRetentions = async (db: Db): Promise<number[]> =>
+  (await db('structures').whereNotNull('retention_days').distinct('retention_days')).map((r: { retention_days: number }) => Number(r.retention_days));
 
 export interface RetentionGroup {
   group_id: number;
@@ -108,8 +116,7 @@ export async function retentionOverview(db: Db, structureId: number | null, rete
  * removing a file already gone is not an error. Returns how many scans were deleted.
  */
 export async function purgeExpiredScans(db: Db, uploadDir: string, defaultDays: number, today: string = todayIso()): Promise<number> {
-  const chosen: { retention_days: number }[] = await db('structures').whereNotNull('retention_days').distinct('retention_days');
-  const due: PurgeCandidate[] = await candidates(db, chosen.map((r) => Number(r.retention_days)), defaultDays, today)
+  const due: PurgeCandidate[] = await candidates(db, await chosenRetentions(db), defaultDays, today)
     .orderBy('youth_documents.id')
     .select('youth_documents.id', 'youth_documents.kind', 'youth_documents.scan_path', 'groups.id as group_id', 'structures.retention_days');
   let purged = 0;
@@ -129,4 +136,26 @@ export async function purgeExpiredScans(db: Db, uploadDir: string, defaultDays: 
     });
   }
   return purged;
+}
+
+/**
+ * The health notes of the emergency sheet (allergies, treatment, copied from the parents' forms) go with the
+ * health scans: the text is emptied and the row kept with `purged_at`, so the sheet can say it was removed.
+ * Returns how many notes were purged.
+ */
+export async function purgeHealthNotes(db: Db, defaultDays: number, today: string = todayIso()): Promise<number> {
+  const due: { enrolment_id: number; group_id: number }[] = await db('stay_health_notes')
+    .join('enrolments', 'enrolments.id', 'stay_health_notes.enrolment_id')
+    .join('groups', 'groups.id', 'enrolments.group_id')
+    .join('structures', 'structures.id', 'groups.structure_id')
+    .whereNotNull('stay_health_notes.note')
+    .where(pastRetention(await chosenRetentions(db), defaultDays, today))
+    .select('stay_health_notes.enrolment_id', 'groups.id as group_id');
+  for (const note of due) {
+    await db.transaction(async (trx) => {
+      await trx('stay_health_notes').where({ enrolment_id: note.enrolment_id }).update({ note: null, purged_at: nowIso() });
+      await recordAudit(trx, null, 'stay.healthNotePurged', { groupId: Number(note.group_id), subjectType: 'enrolment', subjectId: Number(note.enrolment_id) });
+    });
+  }
+  return due.length;
 }

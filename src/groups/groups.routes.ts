@@ -5,6 +5,7 @@ import { requireCan, requireSignedIn, signedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
 import { listGroupYouths } from '../participants/participant.js';
 import { groupFunnel } from '../participants/funnel.js';
+import { staySection } from '../stay/stay.js';
 import { restitutionSummary } from '../restitution/summary.js';
 import { localToday, nextMeeting as nextMeetingOf } from '../meetings/meeting.js';
 import { notFound } from '../http/errors.js';
@@ -131,13 +132,15 @@ export function groupsRoutes(db: Db): Router {
   const pageLists = new VersionedCache();
   const listsOfGroupPage = async (user: Express.User, group: ScopedGroup) => {
     // Who left and why is part of the youths' files: only for those who may read them.
-    const [files, followUps] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group)];
-    return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, localToday(), today()]), async () => {
-      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver] = await Promise.all([
+    // The stay section appears once the group is getting ready to leave: before, there is no stay to note.
+    const [files, followUps, stayNotes] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group), can(user, 'viewDailyNotes', group) && group.phase !== 'preparation'];
+    return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, stayNotes, localToday(), today()]), async () => {
+      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay] = await Promise.all([
         nextMeetingOf(db, group.id), listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id),
         listFunders(db, group.id), files ? groupFunnel(db, group) : null, restitutionSummary(db, group, followUps), takeOverOf(db, group.id),
+        stayNotes ? staySection(db, group.id) : null,
       ]);
-      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver };
+      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay };
     });
   };
 

@@ -6,6 +6,7 @@ import { departureGate } from '../phases/phase.js';
 import { documentsDue, type DueItem } from '../documents/readiness.js';
 import { dueFollowUps, type DueFollowUp } from '../followups/followup.js';
 import { settingsOf } from '../structures/settings.js';
+import { unacknowledgedIncidents, type UnacknowledgedIncident } from '../stay/stay.js';
 
 export interface AgendaMeeting {
   id: number;
@@ -25,13 +26,15 @@ export interface Agenda {
   followUpsDue: DueFollowUp[];
   /** Papers due within 14 days or late, in the worker's groups that have not left yet. */
   documentsDue: DueItem[];
+  /** For a director: serious and emergency incidents of a stay nobody acknowledged yet, shown first. */
+  incidents: UnacknowledgedIncident[];
 }
 
 /**
- * The home page's sections, most urgent first: a youth who missed twice may be dropping out, a register not
+ * The home page's sections, most urgent first: a serious incident abroad (the director's), a youth who missed twice may be dropping out, a register not
  * taken is forgotten by next week, a departure waits on someone; follow-ups and papers have their dates.
  */
-export const HOME_SECTIONS = ['flagged', 'registers', 'approval', 'followups', 'documents', 'week'] as const;
+export const HOME_SECTIONS = ['incidents', 'flagged', 'registers', 'approval', 'followups', 'documents', 'week'] as const;
 export type HomeSection = (typeof HOME_SECTIONS)[number];
 /** Lines each section shows before its "see all": what fits, with the others, in two screens of a phone. */
 export const FIRST_LINES = 2;
@@ -60,7 +63,7 @@ export function startPageFor(user: Express.User): string | null {
 export async function agendaFor(db: Db, user: Express.User): Promise<Agenda> {
   const groups: ScopedGroup[] = await scopedGroups(db, user).orderBy('groups.departure_date');
   const ids = groups.map((g) => g.id);
-  if (!ids.length) return { thisWeek: [], registersToTake: [], flagged: [], awaitingApproval: [], followUpsDue: [], documentsDue: [] };
+  if (!ids.length) return { thisWeek: [], registersToTake: [], flagged: [], awaitingApproval: [], followUpsDue: [], documentsDue: [], incidents: [] };
   const now = localNow();
   const weekEnd = dayjs(now.slice(0, 10)).add(7, 'day').format('YYYY-MM-DD');
   const meetings = () =>
@@ -81,7 +84,8 @@ export async function agendaFor(db: Db, user: Express.User): Promise<Agenda> {
   }
   const followUpsDue = user.role === 'worker' ? await owedFollowUps(db, groups) : [];
   const documentsDueSoon = user.role === 'worker' ? await documentsDue(db, groups) : [];
-  return { thisWeek, registersToTake, flagged, awaitingApproval, followUpsDue, documentsDue: documentsDueSoon };
+  const incidents = user.role === 'director' ? await unacknowledgedIncidents(db, ids) : [];
+  return { thisWeek, registersToTake, flagged, awaitingApproval, followUpsDue, documentsDue: documentsDueSoon, incidents };
 }
 
 /**

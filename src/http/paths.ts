@@ -12,6 +12,7 @@ const youthDocument = (groupId: Id, enrolmentId: Id, kind: string) => `${youth(g
 const meeting = (groupId: Id, meetingId: Id) => `${group(groupId)}/meetings/${meetingId}`;
 const medium = (groupId: Id, mediumId: Id) => `${group(groupId)}/media/${mediumId}`;
 const restitutionEvent = (groupId: Id, eventId: Id) => `${group(groupId)}/restitution/${eventId}`;
+const incident = (groupId: Id, incidentId: Id) => `${group(groupId)}/stay/incidents/${incidentId}`;
 const followUp = (groupId: Id, followUpId: Id) => `${group(groupId)}/followups/${followUpId}`;
 
 export const paths = {
@@ -75,6 +76,16 @@ export const paths = {
   groupRestitutionEvent: restitutionEvent,
   groupRestitutionEventEdit: (id: Id, eventId: Id) => `${restitutionEvent(id, eventId)}/edit`,
   groupRestitutionEventDelete: (id: Id, eventId: Id) => `${restitutionEvent(id, eventId)}/delete`,
+
+  groupStaySheet: (id: Id) => `${group(id)}/stay/sheet`,
+  groupStaySheetPdf: (id: Id) => `${group(id)}/stay/sheet.pdf`,
+  groupStaySheetEdit: (id: Id) => `${group(id)}/stay/sheet/edit`,
+  groupIncidents: (id: Id) => `${group(id)}/stay/incidents`,
+  groupIncidentNew: (id: Id) => `${group(id)}/stay/incidents/new`,
+  groupIncident: incident,
+  groupIncidentAcknowledge: (id: Id, incidentId: Id) => `${incident(id, incidentId)}/acknowledge`,
+  groupDailyNotes: (id: Id) => `${group(id)}/stay/notes`,
+  groupDailyNoteNew: (id: Id) => `${group(id)}/stay/notes/new`,
 
   groupFollowUps: (id: Id) => `${group(id)}/followups`,
   groupFollowUpSchedule: (id: Id) => `${group(id)}/followups/schedule`,

@@ -17,6 +17,10 @@ export const outboxMessages = defineMessages(
       followUpAnswer: {
         subject: 'Où en es-tu ? (Tremplin)',
         text: 'Bonjour {{name}},\n\nOù en es-tu depuis le retour ? Réponds en une minute ici avant le {{until}} : {{link}}\n\nL’équipe Tremplin',
+        },
+      incidentAlert: {
+        subject: 'Incident {{severity}} — {{group}}',
+        text: 'Bonjour {{name}},\n\nUn incident {{severity}} vient d’être noté pendant le séjour du groupe {{group}}. Lisez-le et indiquez que vous l’avez lu : {{link}}\n\nL’équipe Tremplin',
       },
     },
     admin: {
@@ -64,6 +68,10 @@ export const outboxMessages = defineMessages(
       followUpAnswer: {
         subject: 'How are things? (Tremplin)',
         text: 'Hello {{name}},\n\nHow are things since you came back? Answer in one minute here before {{until}}: {{link}}\n\nThe Tremplin team',
+        },
+      incidentAlert: {
+        subject: '{{severity}} incident — {{group}}',
+        text: 'Hello {{name}},\n\nA {{severity}} incident was just logged during the stay of the group {{group}}. Read it and say you have read it: {{link}}\n\nThe Tremplin team',
       },
     },
     admin: {

@@ -30,6 +30,12 @@ export const TEMPLATES = {
     email: { subject: 'outbox.email.followUpAnswer.subject', text: 'outbox.email.followUpAnswer.text' },
     secret: ['link'],
   },
+  // A serious incident abroad, to the group's directors: no youth is named, the page behind the link says who.
+  // E-mail only (src/stay/stay.ts, alertDirectors).
+  incidentAlert: {
+    email: { subject: 'outbox.email.incidentAlert.subject', text: 'outbox.email.incidentAlert.text' },
+    secret: [],
+  },
 } as const satisfies Record<string, { sms?: string; email?: { subject: string; text: string }; secret: readonly string[] }>;
 export type MessageKey = keyof typeof TEMPLATES;
 
@@ -45,7 +51,10 @@ export function render(key: string, channel: Channel, locale: string, data: Reco
   if (!isMessageKey(key)) throw new Error(`no template "${key}"`);
   const t = texts.getFixedT(isLanguage(locale) ? locale : ('fr' satisfies Language));
   const template = TEMPLATES[key];
-  if (channel === 'sms') return { subject: null, text: t(template.sms, data) };
+  if (channel === 'sms') {
+    if (!('sms' in template)) throw new Error(`"${key}" is not sent by SMS`);
+    return { subject: null, text: t(template.sms, data) };
+  }
   return { subject: t(template.email.subject, data), text: t(template.email.text, data) };
 }
 

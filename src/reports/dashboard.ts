@@ -10,7 +10,7 @@ import { readinessOfGroups } from '../documents/readiness.js';
 import { whereGroups, type ReportFilters, type ReportScope } from './filters.js';
 import { countWhere, youthCondition, youthsIn, type SituationMoment, type YouthFigure } from './who-counts.js';
 import {
-  assessmentAverages, backWithoutRestitution, gathered, groupsByPhase, groupsWithoutRestitution, heldRestitution, preparationAttendance,
+  assessmentAverages, backWithoutRestitution, gathered, groupsByPhase, groupsWithoutRestitution, heldRestitution, seriousIncidents, preparationAttendance,
   ratio, readinessInPreparation, restitutionReach, situationsAtEnrolment, withdrawnByPhase, withdrawnByReason, youthCounts,
 } from './figures.js';
 import { followUpFigures } from './follow-up-figures.js';
@@ -40,6 +40,8 @@ export interface Dashboard {
   engagement: { followed: number; any: number; byKind: Record<Engagement, number> };
   assessments: { competenceId: number; key: string; labelFr: string; labelEn: string; before: number | null; after: number | null; youthsBefore: number; youthsAfter: number }[];
   missing: { overdueYouths: number; missingAfter: number; groupsWithoutRestitution: number };
+  /** Serious and emergency incidents of the stays, counted and never named. */
+  seriousIncidents: number;
 }
 
 /** Every figure of the dashboard, each query run side by side and its answer taken by name. */
@@ -57,6 +59,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     assessments: assessmentAverages(q),
     groupsWithoutRestitution: groupsWithoutRestitution(q),
     readiness: readinessInPreparation(q),
+    seriousIncidents: seriousIncidents(q),
   });
   const { youths, reach, followUps } = figures;
   return {
@@ -72,6 +75,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     engagement: followUps.engagement,
     assessments: figures.assessments,
     missing: { overdueYouths: youths.overdue, missingAfter: youths.missingAfter, groupsWithoutRestitution: figures.groupsWithoutRestitution },
+    seriousIncidents: figures.seriousIncidents,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ALERTING } from '../stay/stay.js';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { hasReturned, PHASES, type Phase } from '../phases/order.js';
@@ -191,6 +192,18 @@ export const backWithoutRestitution = (db: Db, q: Knex.QueryBuilder): Knex.Query
 /** How many groups are back home without a restitution event yet. */
 export async function groupsWithoutRestitution(q: FigureQuery): Promise<number> {
   const row = await backWithoutRestitution(q.db, groupsIn(q)).first(q.db.raw('count(*) as n'));
+  return toNumber(row?.n);
+}
+
+/**
+ * Serious and emergency incidents logged during the groups' stays: a count only, never who (the incidents
+ * themselves are read on each group's pages by the adults in charge).
+ */
+export async function seriousIncidents(q: FigureQuery): Promise<number> {
+  const row = await q.db('stay_incidents')
+    .whereIn('group_id', groupsIn(q).select('g.id'))
+    .whereIn('severity', ALERTING)
+    .first(q.db.raw('count(*) as n'));
   return toNumber(row?.n);
 }
 

@@ -16,7 +16,8 @@ export interface PdfReport {
   title: string;
   subtitle: string[];
   /** As small-counts.ts gives them: an anonymised report's small counts are hidden already, and its sentences gone. */
-  tables: ReportTable[];
+  // Any table of cells prints (the emergency sheet's too, src/stay): the key only names the dashboard's own.
+  tables: Omit<ReportTable, 'key'>[];
   lang: string;
   chartValue: (v: number, unit: NonNullable<ReportTable['chart']>['unit']) => string;
   /** The structure's name, address and logo above the title; null for a reader of no structure. */

@@ -83,6 +83,8 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
         [text(fig('events')), count(d.restitution.events, groups('restitution'))],
         [text(fig('peopleReached')), count(d.restitution.peopleReached, groups('restitution'))],
         [text(fig('perDeparted')), { value: d.restitution.perDeparted, kind: 'decimal' }],
+        // No link: nobody behind this figure is listed on the dashboard.
+        [text(fig('seriousIncidents')), count(d.seriousIncidents)],
       ],
     },
     {

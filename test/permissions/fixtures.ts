@@ -6,11 +6,13 @@ import { testDatabase } from '../support/database.js';
 import { storedPhoto } from '../media/fixtures.js';
 import { afterProjectFixtures } from './rows/restitution.js';
 import { enqueue } from '../../src/outbox/outbox.js';
+import { recordIncident } from '../../src/stay/stay.js';
 
 /**
  * A record of every kind a group route can name, made as the app's pages make them: a co-lead (a worker
  * account of its own), a funder and an accompanying adult for the routes that remove them; restitution
- * events and follow-ups (see afterProjectFixtures); a photo with its file, uploaded by `photographer`.
+ * events and follow-ups (see afterProjectFixtures); a photo with its file, uploaded by `photographer`; an
+ * SMS in the outbox and a serious incident of the stay.
  */
 export async function recordsForEveryRoute(db: Db, groupId: number, photographer: number): Promise<void> {
   const group: GroupRow = await db('groups').where({ id: groupId }).first();
@@ -23,4 +25,9 @@ export async function recordsForEveryRoute(db: Db, groupId: number, photographer
   // An SMS to a youth of the group, for its opt-out link (sent by the lead, so the structure's admin lists it).
   const lead = await leadOf(db, groupId);
   await enqueue(db, { channel: 'sms', address: '+33639980000', locale: 'fr', key: 'signInCode', data: {}, createdBy: lead.id });
+  // A serious incident of the stay, for its page and the director's acknowledgement.
+  await recordIncident(db, lead, groupId, {
+    occurredAt: '2026-01-10T10:00', place: null, what: 'Malaise', severity: 'serious', actionTaken: null, youth: [],
+    toldParentsAt: null, toldDirectorAt: null, toldInsurerAt: null, toldConsulateAt: null,
+  });
 }

@@ -14,6 +14,7 @@ import { journeyRows } from './journey.js';
 import { reportsRows } from './reports.js';
 import { structuresRows } from './structures.js';
 import { outboxRows } from './outbox.js';
+import { stayRows } from './stay.js';
 
 /**
  * The admin, the director, the worker and the youth are of the mission locale (structure A), whose Sadiola
@@ -29,7 +30,7 @@ export type Who = (typeof ROLES)[number];
 // must not change what the others are asked about before their turn.
 export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'otherDirector', 'otherAdmin', 'coordinator', 'platformAdmin', 'worker'];
 
-export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows, outboxRows];
+export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows, outboxRows, stayRows];
 
 /**
  * Called by a provider's server, not a browser: no session, so no CSRF token; it answers to its own secret
@@ -71,6 +72,7 @@ export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Pro
     token: async () => (await db('groups').where({ id: group }).first('calendar_token'))?.calendar_token,
     // Tokens are stored hashed: the matrix has none that opens a page, and asks with one that opens nothing.
     answerToken: async () => 'AbCdEfGhIjKlMnOpQrStUv',
+    incidentId: async () => (await db('stay_incidents').where({ group_id: group }).orderBy('id').first('id'))?.id,
     stopToken: async () => (await db('outbox_messages').orderBy('id').first('stop_token'))?.stop_token,
   };
   let out = path;

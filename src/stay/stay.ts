@@ -1,0 +1,329 @@
+import { z } from 'zod';
+import type { Db } from '../db/knex.js';
+import { insertedId, toNumber } from '../db/knex.js';
+import { columnsFrom, formValuesFrom } from '../db/columns.js';
+import { nowIso } from '../db/time.js';
+import { Refusal } from '../http/refusal.js';
+import { calendarDate, idList, isRealDate, optionalText } from '../http/validation.js';
+import { localNow } from '../meetings/meeting.js';
+import { enqueue } from '../outbox/outbox.js';
+import { isLanguage, translator } from '../http/i18n.js';
+import { paths } from '../http/paths.js';
+
+/**
+ * The stay abroad, as the accompanying adults live it: the emergency sheet they carry, the incidents they
+ * log (and whom they told), and their notes of each day. Everything here is personal data of the youths
+ * and is read only by the adults in charge (src/auth/permissions.ts).
+ */
+
+// ---- The emergency sheet ----
+
+const SHEET_FIELDS = ['insurance', 'assistancePhone', 'consulate', 'partnerContacts', 'accommodationAddress', 'itinerary'] as const;
+
+/** A health note is what the adults must know (allergy, treatment), not the medical file: a few lines. */
+export const HEALTH_NOTE_MAX = 500;
+/** The sheet form's field for one youth's health note. */
+export const healthFieldOf = (enrolmentId: number) => `health${enrolmentId}`;
+
+export const SheetForm = z
+  .object({
+    insurance: optionalText(255),
+    assistancePhone: optionalText(40).refine((v) => v === null || /^[+\d][\d .()-]{3,39}$/.test(v), { message: 'stay.sheet.phoneInvalid' }),
+    consulate: optionalText(500),
+    partnerContacts: optionalText(500),
+    accommodationAddress: optionalText(500),
+    itinerary: optionalText(4000),
+  })
+  .passthrough()
+  .transform((f, ctx) => {
+    const health = new Map<number, string | null>();
+    for (const [key, value] of Object.entries(f)) {
+      const m = /^health(\d{1,12})$/.exec(key);
+      if (!m) continue;
+      const text = typeof value === 'string' ? value.trim() : null;
+      if (text === null && value !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'validation.invalid' });
+      else if (text && text.length > HEALTH_NOTE_MAX) ctx.addIssue({ code: 'custom', path: [key], message: 'validation.tooLong' });
+      else health.set(Number(m[1]), text || null);
+    }
+    return { ...Object.fromEntries(SHEET_FIELDS.map((k) => [k, f[k]])) as { [K in (typeof SHEET_FIELDS)[number]]: string | null }, health };
+  });
+export type SheetInput = z.infer<typeof SheetForm>;
+
+export interface SheetRow {
+  group_id: number;
+  insurance: string | null;
+  assistance_phone: string | null;
+  consulate: string | null;
+  partner_contacts: string | null;
+  accommodation_address: string | null;
+  itinerary: string | null;
+  updated_at: string;
+}
+
+/** A departing youth's line on the sheet: who they are (no photo), whom to call, what the adults must know. */
+export interface SheetYouth {
+  enrolment_id: number;
+  first_name: string;
+  last_name: string;
+  birth_date: string;
+  phone: string | null;
+  emergency_contact_name: string | null;
+  emergency_contact_phone: string | null;
+  health_note: string | null;
+  health_purged_at: string | null;
+}
+
+export interface EmergencySheet {
+  sheet: SheetRow | null;
+  youths: SheetYouth[];
+}
+
+/** Who leaves: enrolled and marked departing (a youth who withdrew is not on the trip). */
+const departingEnrolments = (db: Db, groupId: number) =>
+  db('enrolments').where({ 'enrolments.group_id': groupId, 'enrolments.status': 'enrolled', 'enrolments.departing': true });
+
+export async function emergencySheet(db: Db, groupId: number): Promise<EmergencySheet> {
+  const [sheet, youths] = await Promise.all([
+    db('stay_sheets').where({ group_id: groupId }).first() as Promise<SheetRow | undefined>,
+    departingEnrolments(db, groupId)
+      .join('youths', 'youths.id', 'enrolments.youth_id')
+      .leftJoin('stay_health_notes', 'stay_health_notes.enrolment_id', 'enrolments.id')
+      .orderBy([{ column: 'youths.last_name' }, { column: 'youths.first_name' }])
+      .select('enrolments.id as enrolment_id', 'youths.first_name', 'youths.last_name', 'youths.birth_date', 'youths.phone',
+        'youths.emergency_contact_name', 'youths.emergency_contact_phone', 'stay_health_notes.note as health_note', 'stay_health_notes.purged_at as health_purged_at'),
+  ]);
+  return { sheet: sheet ?? null, youths: youths.map((y: SheetYouth) => ({ ...y, enrolment_id: Number(y.enrolment_id) })) };
+}
+
+/** What the edit form shows: the sheet's fields and each departing youth's note. */
+export function sheetFormValues({ sheet, youths }: EmergencySheet): Record<string, string> {
+  const values = sheet ? formValuesFrom(sheet, SHEET_FIELDS) : {};
+  for (const y of youths) values[healthFieldOf(y.enrolment_id)] = y.health_note ?? '';
+  return values;
+}
+
+/**
+ * Saves the sheet and the health notes of the group's departing youths (a note sent for anyone else is
+ * refused: the form only offers those). A note left empty is removed; a note written again after a purge
+ * is a new note for a new trip.
+ */
+export async function saveSheet(db: Db, user: Express.User, groupId: number, f: SheetInput): Promise<void> {
+  const departing = new Set((await departingEnrolments(db, groupId).select('enrolments.id')).map((r: { id: number }) => Number(r.id)));
+  for (const id of f.health.keys()) if (!departing.has(id)) throw new Refusal('_form', 'stay.sheet.unknownYouth');
+  const now = nowIso();
+  await db.transaction(async (trx) => {
+    const row = { ...columnsFrom(f, SHEET_FIELDS), updated_by: user.id, updated_at: now };
+    await trx('stay_sheets').insert({ group_id: groupId, ...row }).onConflict('group_id').merge(row);
+    for (const [enrolmentId, note] of f.health) {
+      const current = await trx('stay_health_notes').where({ enrolment_id: enrolmentId }).first('note');
+      if (!note) {
+        await trx('stay_health_notes').where({ enrolment_id: enrolmentId }).del();
+      } else if (!current || current.note !== note) {
+        const written = { note, written_by: user.id, written_at: now, purged_at: null };
+        await trx('stay_health_notes').insert({ enrolment_id: enrolmentId, ...written }).onConflict('enrolment_id').merge(written);
+      }
+    }
+  });
+}
+
+// ---- Incidents ----
+
+export const SEVERITIES = ['minor', 'serious', 'emergency'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+/** Those the director must hear of at once, on their home page. */
+export const ALERTING: Severity[] = ['serious', 'emergency'];
+export const TOLD = ['parents', 'director', 'insurer', 'consulate'] as const;
+export type Told = (typeof TOLD)[number];
+
+/** A moment typed in `<input type="datetime-local">`: YYYY-MM-DDTHH:mm, a real day, never in the future. */
+const moment = (required: boolean) =>
+  z.string().trim().optional().transform((v, ctx) => {
+    if (!v) {
+      if (required) ctx.addIssue({ code: 'custom', message: 'validation.required' });
+      return null;
+    }
+    const m = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d$/.exec(v);
+    if (!m || !isRealDate(m[1]!)) ctx.addIssue({ code: 'custom', message: 'stay.incident.momentInvalid' });
+    else if (v > localNow().slice(0, 16)) ctx.addIssue({ code: 'custom', message: 'stay.incident.momentFuture' });
+    return v;
+  });
+
+export const IncidentForm = z
+  .object({
+    occurredAt: moment(true),
+    place: optionalText(255),
+    what: z.string().trim().min(1, { message: 'validation.required' }).max(4000, { message: 'validation.tooLong' }),
+    severity: z.enum(SEVERITIES, { message: 'stay.incident.severityRequired' }),
+    actionTaken: optionalText(4000),
+    youth: idList,
+    toldParentsAt: moment(false),
+    toldDirectorAt: moment(false),
+    toldInsurerAt: moment(false),
+    toldConsulateAt: moment(false),
+  })
+  .superRefine((f, ctx) => {
+    for (const who of ['Parents', 'Director', 'Insurer', 'Consulate'] as const) {
+      const told = f[`told${who}At`];
+      if (told && f.occurredAt && told < f.occurredAt) ctx.addIssue({ code: 'custom', path: [`told${who}At`], message: 'stay.incident.toldBefore' });
+    }
+  });
+export type IncidentInput = z.infer<typeof IncidentForm>;
+
+export interface IncidentRow {
+  id: number;
+  group_id: number;
+  occurred_at: string;
+  place: string | null;
+  what: string;
+  severity: Severity;
+  action_taken: string | null;
+  told_parents_at: string | null;
+  told_director_at: string | null;
+  told_insurer_at: string | null;
+  told_consulate_at: string | null;
+  recorded_by: number | null;
+  recorded_by_name: string | null;
+  created_at: string;
+  acknowledged_by: number | null;
+  acknowledged_by_name: string | null;
+  acknowledged_at: string | null;
+}
+
+export interface Incident extends IncidentRow {
+  youths: { enrolment_id: number; first_name: string; last_name: string }[];
+}
+
+const incidents = (db: Db) =>
+  db('stay_incidents')
+    .leftJoin('users as recorder', 'recorder.id', 'stay_incidents.recorded_by')
+    .leftJoin('users as acknowledger', 'acknowledger.id', 'stay_incidents.acknowledged_by')
+    .select('stay_incidents.*', 'recorder.display_name as recorded_by_name', 'acknowledger.display_name as acknowledged_by_name');
+
+/** The youths an incident involved may only be the group's own: another group's youth is refused. */
+export async function recordIncident(db: Db, user: Express.User, groupId: number, f: IncidentInput): Promise<number> {
+  const known = await db('enrolments').where({ group_id: groupId }).whereIn('id', f.youth.length ? f.youth : [-1]).select('id');
+  if (known.length !== new Set(f.youth).size) throw new Refusal('youth', 'stay.incident.unknownYouth');
+  return db.transaction(async (trx) => {
+    const [row] = await trx('stay_incidents')
+      .insert({
+        group_id: groupId, occurred_at: f.occurredAt, place: f.place, what: f.what, severity: f.severity, action_taken: f.actionTaken,
+        told_parents_at: f.toldParentsAt, told_director_at: f.toldDirectorAt, told_insurer_at: f.toldInsurerAt, told_consulate_at: f.toldConsulateAt,
+        recorded_by: user.id, created_at: nowIso(),
+      })
+      .returning('id');
+    const id = insertedId(row);
+    if (f.youth.length) await trx('stay_incident_youths').insert([...new Set(f.youth)].map((e) => ({ incident_id: id, enrolment_id: e })));
+    return id;
+  });
+}
+
+export async function listIncidents(db: Db, groupId: number): Promise<IncidentRow[]> {
+  return incidents(db).where('stay_incidents.group_id', groupId).orderBy([{ column: 'stay_incidents.occurred_at', order: 'desc' }, { column: 'stay_incidents.id', order: 'desc' }]);
+}
+
+export async function findIncident(db: Db, groupId: number, incidentId: number): Promise<Incident | undefined> {
+  const row: IncidentRow | undefined = await incidents(db).where({ 'stay_incidents.group_id': groupId, 'stay_incidents.id': incidentId }).first();
+  if (!row) return undefined;
+  const youths = await db('stay_incident_youths')
+    .join('enrolments', 'enrolments.id', 'stay_incident_youths.enrolment_id')
+    .join('youths', 'youths.id', 'enrolments.youth_id')
+    .where('stay_incident_youths.incident_id', incidentId)
+    .orderBy([{ column: 'youths.last_name' }, { column: 'youths.first_name' }])
+    .select('enrolments.id as enrolment_id', 'youths.first_name', 'youths.last_name');
+  return { ...row, youths };
+}
+
+/**
+ * A serious or emergency incident is also e-mailed to the directors of the group's structure, through the
+ * delivery queue: the home page shows it only to someone who opens the app. E-mail only: an SMS waits for the
+ * quiet hours to end (src/outbox/sms-rules.ts), and directors' accounts hold no phone. The message names the
+ * group, never a youth; the link leads to the incident through the director's own scope.
+ */
+export async function alertDirectors(db: Db, by: Express.User, group: { id: number; name: string; structure_id: number }, incidentId: number, severity: Severity, publicUrl: string): Promise<number> {
+  if (!ALERTING.includes(severity)) return 0;
+  const directors: { id: number; email: string; display_name: string; locale: string | null }[] = await db('users')
+    .where({ role: 'director', active: true, structure_id: group.structure_id })
+    .whereNotNull('email')
+    .select('id', 'email', 'display_name', 'locale');
+  for (const d of directors) {
+    const locale = isLanguage(d.locale) ? d.locale : 'fr';
+    await enqueue(db, {
+      channel: 'email', address: d.email, locale, key: 'incidentAlert', recipientUserId: d.id, createdBy: by.id,
+      data: { name: d.display_name, group: group.name, severity: translator(locale)(`stay.severityWords.${severity}`), link: `${publicUrl}${paths.groupIncident(group.id, incidentId)}` },
+    });
+  }
+  return directors.length;
+}
+
+/** The director's "I have read it": who and when, once (a second tap changes nothing). */
+export async function acknowledgeIncident(db: Db, user: Express.User, incident: IncidentRow): Promise<boolean> {
+  return (await db('stay_incidents').where({ id: incident.id }).whereNull('acknowledged_at').update({ acknowledged_by: user.id, acknowledged_at: nowIso() })) === 1;
+}
+
+export interface UnacknowledgedIncident {
+  id: number;
+  group_id: number;
+  group_name: string;
+  occurred_at: string;
+  severity: Severity;
+}
+
+/** Serious and emergency incidents of these groups nobody acknowledged yet: the director's home, at once. */
+export function unacknowledgedIncidents(db: Db, groupIds: number[]): Promise<UnacknowledgedIncident[]> {
+  return db('stay_incidents')
+    .join('groups', 'groups.id', 'stay_incidents.group_id')
+    .whereIn('stay_incidents.group_id', groupIds)
+    .whereIn('stay_incidents.severity', ALERTING)
+    .whereNull('stay_incidents.acknowledged_at')
+    .orderBy('stay_incidents.occurred_at', 'desc')
+    .select('stay_incidents.id', 'stay_incidents.group_id', 'groups.name as group_name', 'stay_incidents.occurred_at', 'stay_incidents.severity');
+}
+
+// ---- Daily notes ----
+
+export const DailyNoteForm = z.object({
+  day: calendarDate,
+  done: z.string().trim().min(1, { message: 'validation.required' }).max(4000, { message: 'validation.tooLong' }),
+  mood: optionalText(500),
+  tired: optionalText(500),
+});
+export type DailyNoteInput = z.infer<typeof DailyNoteForm>;
+
+export interface DailyNote {
+  id: number;
+  day: string;
+  done: string;
+  mood: string | null;
+  tired: string | null;
+  written_by_name: string | null;
+}
+
+export async function writeDailyNote(db: Db, user: Express.User, groupId: number, f: DailyNoteInput): Promise<number> {
+  if (f.day > localNow().slice(0, 10)) throw new Refusal('day', 'stay.notes.dayFuture');
+  const [row] = await db('stay_daily_notes').insert({ group_id: groupId, ...columnsFrom(f, ['day', 'done', 'mood', 'tired'] as const), written_by: user.id, created_at: nowIso() }).returning('id');
+  return insertedId(row);
+}
+
+/** The adults' notes, the latest day first. */
+export function listDailyNotes(db: Db, groupId: number): Promise<DailyNote[]> {
+  return db('stay_daily_notes')
+    .leftJoin('users', 'users.id', 'stay_daily_notes.written_by')
+    .where('stay_daily_notes.group_id', groupId)
+    .orderBy([{ column: 'stay_daily_notes.day', order: 'desc' }, { column: 'stay_daily_notes.id', order: 'desc' }])
+    .select('stay_daily_notes.id', 'stay_daily_notes.day', 'stay_daily_notes.done', 'stay_daily_notes.mood', 'stay_daily_notes.tired', 'users.display_name as written_by_name');
+}
+
+export interface StaySection {
+  notes: DailyNote[];
+  /** The youths' written reports of the stay (the logbook), to point at beside the adults' notes. */
+  logbookCount: number;
+}
+
+/** What the group page's stay section shows: read within the page's cached lists (src/groups/groups.routes.ts). */
+export async function staySection(db: Db, groupId: number): Promise<StaySection> {
+  const [notes, [{ n }]] = await Promise.all([
+    listDailyNotes(db, groupId),
+    db('media').where({ group_id: groupId, kind: 'report', moment: 'during' }).count<{ n: number | string }[]>({ n: '*' }),
+  ]);
+  return { notes, logbookCount: toNumber(n) };
+}
