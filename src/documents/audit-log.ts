@@ -11,6 +11,8 @@ import { nowIso } from '../db/time.js';
 export const AUDIT_ACTIONS = [
   'document.upload', 'document.check', 'document.checkInvalid', 'document.reject', 'document.download', 'document.scanPurged', 'requirements.update',
   'medium.clearanceWithdrawn',
+  // A parent's consent link: sent, revoked by a worker, answered by the parent (who has no account).
+  'parentConsent.sent', 'parentConsent.revoked', 'parentConsent.answered',
   // A network's figures taken away (CSV, PDF) by its coordinator: figures only, but they leave the app.
   'network.export',
 ] as const;
@@ -18,7 +20,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   groupId?: number | null;
-  subjectType?: 'youth_document' | 'group' | 'medium' | 'network';
+  subjectType?: 'youth_document' | 'group' | 'medium' | 'network' | 'parent_consent_link';
   subjectId?: number | null;
   details?: Record<string, unknown>;
 }

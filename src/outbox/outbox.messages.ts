@@ -7,11 +7,16 @@ export const outboxMessages = defineMessages(
   {
     sms: {
       signInCode: 'Tremplin : ton code est {{code}}. Choisis ton mot de passe sur {{link}} avant le {{until}}. Ne plus recevoir de SMS : {{stop}}',
+      parentConsent: 'Tremplin : pour le séjour de {{name}}, merci de donner votre accord (photos, sortie du territoire) avant le {{until}} sur {{link}} Ne plus recevoir de SMS : {{stop}}',
     },
     email: {
       signInCode: {
         subject: 'Votre code Tremplin',
         text: 'Bonjour {{name}},\n\nVotre code pour ouvrir votre compte Tremplin : {{code}}\nChoisissez votre mot de passe ici avant le {{until}} : {{link}}\n\nL’équipe Tremplin',
+      },
+      parentConsent: {
+        subject: 'Le séjour de {{name}} : votre accord',
+        text: 'Bonjour,\n\n{{name}} part avec son groupe. Avant le {{until}}, dites-nous si on peut montrer ses photos et vidéos, et lisez ce qu’il faut pour sortir du territoire :\n{{link}}\n\nCe lien ne sert qu’une fois.\n\nL’équipe Tremplin',
       },
     },
     admin: {
@@ -49,11 +54,16 @@ export const outboxMessages = defineMessages(
   {
     sms: {
       signInCode: 'Tremplin: your code is {{code}}. Choose your password at {{link}} before {{until}}. Stop these texts: {{stop}}',
+      parentConsent: 'Tremplin: for the trip of {{name}}, please give your consent (photos, leaving the country) before {{until}} at {{link}} Stop these texts: {{stop}}',
     },
     email: {
       signInCode: {
         subject: 'Your Tremplin code',
         text: 'Hello {{name}},\n\nYour code to open your Tremplin account: {{code}}\nChoose your password here before {{until}}: {{link}}\n\nThe Tremplin team',
+      },
+      parentConsent: {
+        subject: '{{name}}’s trip: your consent',
+        text: 'Hello,\n\n{{name}} is going abroad with their group. Before {{until}}, tell us whether their photos and videos may be shown, and read what leaving the country requires:\n{{link}}\n\nThis link works once.\n\nThe Tremplin team',
       },
     },
     admin: {

@@ -14,6 +14,8 @@ import { journeyRows } from './journey.js';
 import { reportsRows } from './reports.js';
 import { structuresRows } from './structures.js';
 import { outboxRows } from './outbox.js';
+import { parentConsentRows } from './parent-consent.js';
+import { newParentLink } from '../../parent-consent/fixtures.js';
 
 /**
  * The admin, the director, the worker and the youth are of the mission locale (structure A), whose Sadiola
@@ -29,7 +31,7 @@ export type Who = (typeof ROLES)[number];
 // must not change what the others are asked about before their turn.
 export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'otherDirector', 'otherAdmin', 'coordinator', 'platformAdmin', 'worker'];
 
-export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows, outboxRows];
+export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows, outboxRows, parentConsentRows];
 
 export interface MatrixContext {
   ids: DemoIds;
@@ -63,6 +65,9 @@ export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Pro
     structureId: async () => (await db('groups').where({ id: group }).first('structure_id'))?.structure_id,
     networkId: async () => ctx.ids.network,
     token: async () => (await db('groups').where({ id: group }).first('calendar_token'))?.calendar_token,
+    // A fresh open link of the group's first youth each time: an earlier row may have used or revoked one.
+    linkId: async () => (await newParentLink(db, group)).linkId,
+    consentToken: async () => (await newParentLink(db, group)).token,
     stopToken: async () => (await db('outbox_messages').orderBy('id').first('stop_token'))?.stop_token,
   };
   let out = path;
