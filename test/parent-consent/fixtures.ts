@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import dayjs from 'dayjs';
 import type { Db } from '../../src/db/knex.js';
 import { insertedId } from '../../src/db/knex.js';
 import { hashToken } from '../../src/parent-consent/parent-consent.js';
+import { storedPhoto } from '../media/fixtures.js';
 
 /**
  * An open link to the parents of the group's first youth (or of `enrolmentId`), written as sendParentLink
@@ -16,4 +18,20 @@ export async function newParentLink(db: Db, groupId: number, options: { enrolmen
     created_at: now.toISOString(), expires_at: (options.expiresAt ?? new Date(now.getTime() + 86_400_000)).toISOString(),
   }).returning('id');
   return { linkId: insertedId(row), token };
+}
+
+/**
+ * Mamadou of the Sadiola group made 16, his mother as the file's emergency contact, and a photo of him alone
+ * (cleared for the group only): his own "restitution" consent, given without his parents, counts for the group.
+ */
+export async function minorWithPhoto(db: Db, uploadDir: string, groupId: number, workerId: number): Promise<{ enrolmentId: number; youthId: number; mediumId: number }> {
+  const row = await db('enrolments').join('youths', 'youths.id', 'enrolments.youth_id')
+    .where({ 'enrolments.group_id': groupId, 'youths.first_name': 'Mamadou' }).first('enrolments.id as enrolment_id', 'youths.id as youth_id');
+  const youthId = Number(row.youth_id);
+  await db('youths').where({ id: youthId }).update({
+    birth_date: dayjs().subtract(16, 'year').format('YYYY-MM-DD'), emergency_contact_name: 'Awa Diallo', emergency_contact_phone: '+33612345678',
+  });
+  const mediumId = await storedPhoto(db, uploadDir, groupId, workerId, 'Mamadou au chantier');
+  await db('media_youths').insert({ medium_id: mediumId, youth_id: youthId });
+  return { enrolmentId: Number(row.enrolment_id), youthId, mediumId };
 }
