@@ -26,6 +26,8 @@ export interface ConsentRow {
   parental: boolean;
   recorded_by: number | null;
   recorded_by_name?: string | null;
+  /** The parent's name, when the parents answered online (src/parent-consent/). */
+  answered_online_by?: string | null;
   recorded_at: string;
 }
 
@@ -99,9 +101,11 @@ export async function youthConsent(db: Db, groupId: number, enrolmentId: number)
 export function consentHistory(db: Db, enrolmentId: number): Promise<ConsentRow[]> {
   return db('image_consents')
     .leftJoin('users', 'users.id', 'image_consents.recorded_by')
+    // A parent who answered online has no account: the name they gave says who.
+    .leftJoin('parent_consent_answers', 'parent_consent_answers.image_consent_id', 'image_consents.id')
     .where('image_consents.enrolment_id', enrolmentId)
     .orderBy('image_consents.id', 'desc')
-    .select('image_consents.*', 'users.display_name as recorded_by_name')
+    .select('image_consents.*', 'users.display_name as recorded_by_name', 'parent_consent_answers.parent_name as answered_online_by')
     .then((rows: ConsentRow[]) => rows.map((r) => ({ ...r, parental: Boolean(r.parental) })));
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import { appOnDemo, csrfFrom, postForm, visibleText, type Agent } from '../support/http.js';
+import { appOnDemo, buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
+import { DEMO_LOGINS } from '../support/accounts.js';
 import { testDatabase, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { render } from '../../src/outbox/templates.js';
@@ -57,6 +58,8 @@ describe('parents of minors consent online', () => {
     const link = await testDb()('parent_consent_links').where({ outbox_message_id: message.id }).first();
     expect(link.token_hash).to.equal(createHash('sha256').update(token).digest('hex'));
     expect(JSON.stringify(link)).to.not.include(token);
+    const days = (Date.parse(link.expires_at) - Date.parse(link.created_at)) / 86_400_000;
+    expect(days).to.equal(14);
     expect(await testDb()('audit_log').where({ action: 'parentConsent.sent', subject_id: link.id }).first()).to.include({ user_id: ids.users.karim });
   });
 
@@ -96,6 +99,7 @@ describe('parents of minors consent online', () => {
     expect(await setUse('restitution'), 'once the parents said yes').to.equal(303);
     expect((await testDb()('media').where({ id: mamadou.mediumId }).first()).use_level).to.equal('restitution');
     expect(visibleText((await karim.get(workerPage())).text)).to.include('Awa Diallo a répondu le');
+    expect(visibleText((await karim.get(`/groups/${ids.groups.sadiola}/youths/${mamadou.enrolmentId}/consent`)).text)).to.match(/par Awa Diallo \(parent\), en ligne/);
   });
 
   it('a link works once: the second visit and a second answer find the neutral page', async () => {
@@ -127,6 +131,35 @@ describe('parents of minors consent online', () => {
     expect(new Set(pages).size).to.equal(1);
   });
 
+  it('sends by e-mail too, and refuses an address that is not one', async () => {
+    const bad = await postForm(karim, workerPage(), { channel: 'email', address: 'awa.diallo', parentName: '' }, workerPage());
+    expect(bad.status).to.equal(422);
+    const res = await postForm(karim, workerPage(), { channel: 'email', address: 'Awa.Diallo@example.org', parentName: '' }, workerPage());
+    expect(res.status).to.equal(303);
+    const message = await testDb()('outbox_messages').where({ message_key: 'parentConsent' }).orderBy('id', 'desc').first();
+    expect(message).to.include({ channel: 'email', address: 'awa.diallo@example.org' });
+    const mail = render('parentConsent', 'email', 'fr', JSON.parse(message.data));
+    expect(mail.subject).to.equal('Le séjour de Mamadou : votre accord');
+    expect(mail.text).to.match(/\/parents\/[\w-]{24}/);
+  });
+
+  it('asks nothing of the parents of a youth who is of age', async () => {
+    const ines = await testDb()('enrolments').join('youths', 'youths.id', 'enrolments.youth_id')
+      .where({ 'enrolments.group_id': ids.groups.sadiola, 'youths.first_name': 'Inès' }).first('enrolments.id as id', 'youths.birth_date');
+    expect(Date.parse(ines.birth_date)).to.be.below(Date.now() - 18 * 365.25 * 86_400_000);
+    const url = `/groups/${ids.groups.sadiola}/youths/${ines.id}/parent-consent`;
+    expect(visibleText((await karim.get(url)).text)).to.include('est majeur·e : c’est à lui ou elle de répondre.');
+    const res = await postForm(karim, url, { channel: 'sms', address: '06 12 34 56 78', parentName: '' }, url);
+    expect(res.status).to.equal(422);
+    expect(visibleText(res.text)).to.include('Ce jeune est majeur');
+  });
+
+  it('the admin reads the link sent, revoked and answered in the audit log', async () => {
+    const admin = await signIn(app, DEMO_LOGINS.admin);
+    const log = visibleText((await admin.get('/admin/audit')).text);
+    for (const line of ['a envoyé un lien d’accord aux parents', 'a annulé un lien d’accord aux parents', 'réponse des parents en ligne']) expect(log).to.include(line);
+  });
+
   it('asks the parent for their name and keeps what they chose', async () => {
     const path = await sendLink();
     const res = await answer(path, { parentName: ' ', level: 'public' });
@@ -141,5 +174,14 @@ describe('parents of minors consent online', () => {
     expect(res.status).to.equal(200);
     expect((await testDb()('media').where({ id: mamadou.mediumId }).first()).use_level).to.equal('group');
     expect(await setUse('restitution')).to.equal(422);
+  });
+
+  it('keeps a link open as long as PARENT_LINK_DAYS says', async () => {
+    const other = buildApp({ PARENT_LINK_DAYS: '3' });
+    const worker = await signIn(other, DEMO_LOGINS.karim);
+    expect(visibleText((await worker.get(workerPage())).text)).to.include('pendant 3 jours');
+    expect((await postForm(worker, workerPage(), { channel: 'sms', address: '06 12 34 56 78', parentName: '' }, workerPage())).status).to.equal(303);
+    const link = await testDb()('parent_consent_links').orderBy('id', 'desc').first();
+    expect((Date.parse(link.expires_at) - Date.parse(link.created_at)) / 86_400_000).to.equal(3);
   });
 });
