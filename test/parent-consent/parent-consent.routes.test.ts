@@ -112,6 +112,19 @@ describe('parents of minors consent online', () => {
     expect(await testDb()('parent_consent_answers').where({ link_id: link.id })).to.have.length(1);
   });
 
+  it('two answers sent at once from the same link: one is recorded, the other finds the neutral page', async () => {
+    const path = await sendLink();
+    const [a, b] = [request.agent(app), request.agent(app)];
+    const pages = await Promise.all([a.get(path), b.get(path)]);
+    const send = (agent: Agent, html: string, level: string) => agent.post(path).type('form')
+      .send({ _csrf: csrfFrom(html), textHash: html.match(/name="textHash" value="([0-9a-f]+)"/)![1], parentName: 'Awa Diallo', level });
+    const statuses = (await Promise.all([send(a, pages[0]!.text, 'restitution'), send(b, pages[1]!.text, 'restitution')])).map((r) => r.status);
+    expect(statuses.sort()).to.deep.equal([200, 404]);
+    const link = await testDb()('parent_consent_links').where({ enrolment_id: mamadou.enrolmentId }).orderBy('id', 'desc').first();
+    expect(await testDb()('parent_consent_answers').where({ link_id: link.id })).to.have.length(1);
+    expect(await testDb()('image_consents').where({ enrolment_id: mamadou.enrolmentId }).where('recorded_at', '>=', link.used_at)).to.have.length(1);
+  });
+
   it('an expired, a revoked or a wrong link shows the same neutral page', async () => {
     const expired = await newParentLink(testDb(), ids.groups.sadiola, { enrolmentId: mamadou.enrolmentId, expiresAt: new Date(Date.now() - 1000) });
     const revokedPath = await sendLink();
