@@ -10,7 +10,7 @@ import { Refusal } from '../http/refusal.js';
 import { optionalText } from '../http/validation.js';
 import { CONSENT_LEVELS, recordConsentIn, type ConsentLevel } from '../media/consent.js';
 import { enqueue, newStopToken } from '../outbox/outbox.js';
-import { isMobile, toE164 } from '../outbox/sms-rules.js';
+import { isMobile, phoneForDisplay, toE164 } from '../outbox/sms-rules.js';
 import { CHANNELS, type Channel } from '../outbox/templates.js';
 import { isMinorAt, type YouthFile } from '../participants/participant.js';
 import { settingsOf } from '../structures/settings.js';
@@ -87,7 +87,7 @@ function recipientAddress(input: SendInput): string {
 
 /** What the send form starts from: the emergency contact of the youth's file, usually a parent. */
 export const sendFormValues = (file: YouthFile): Record<string, string> => ({
-  channel: 'sms', address: file.emergency_contact_phone ?? '', parentName: file.emergency_contact_name ?? '',
+  channel: 'sms', address: phoneForDisplay(file.emergency_contact_phone), parentName: file.emergency_contact_name ?? '',
 });
 
 /**

@@ -17,7 +17,7 @@ describe('parents consent online, in a browser', function () {
     const workerSteps = await countSteps(worker);
     await worker.goto(session.url(`/groups/${ids.groups.sadiola}/youths/${mamadou.enrolmentId}/consent`));
     await worker.getByRole('link', { name: 'Demander l’accord des parents' }).click();
-    expect(await worker.getByLabel('Numéro de portable ou e-mail du parent').inputValue()).to.equal('+33612345678');
+    expect(await worker.getByLabel('Numéro de portable ou e-mail du parent').inputValue()).to.equal('06 12 34 56 78');
     await worker.getByRole('button', { name: 'Envoyer le lien' }).click();
     await worker.getByText(/Le lien part au 06 12 34 56 78/).waitFor();
     expect(await horizontalOverflow(worker)).to.equal(0);
