@@ -1,3 +1,4 @@
+import { parentLinksForEveryRoute } from '../parent-consent/fixtures.js';
 import type { Db } from '../../src/db/knex.js';
 import { addCoLead, addCompanion, addFunder, type GroupRow } from '../../src/groups/group.js';
 import { leadOf } from '../support/accounts.js';
@@ -23,4 +24,5 @@ export async function recordsForEveryRoute(db: Db, groupId: number, photographer
   // An SMS to a youth of the group, for its opt-out link (sent by the lead, so the structure's admin lists it).
   const lead = await leadOf(db, groupId);
   await enqueue(db, { channel: 'sms', address: '+33639980000', locale: 'fr', key: 'signInCode', data: {}, createdBy: lead.id });
+  await parentLinksForEveryRoute(db, groupId);
 }

@@ -15,7 +15,7 @@ import { reportsRows } from './reports.js';
 import { structuresRows } from './structures.js';
 import { outboxRows } from './outbox.js';
 import { parentConsentRows } from './parent-consent.js';
-import { newParentLink } from '../../parent-consent/fixtures.js';
+import { matrixParentToken, revocableParentLink } from '../../parent-consent/fixtures.js';
 
 /**
  * The admin, the director, the worker and the youth are of the mission locale (structure A), whose Sadiola
@@ -65,9 +65,9 @@ export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Pro
     structureId: async () => (await db('groups').where({ id: group }).first('structure_id'))?.structure_id,
     networkId: async () => ctx.ids.network,
     token: async () => (await db('groups').where({ id: group }).first('calendar_token'))?.calendar_token,
-    // A fresh open link of the group's first youth each time: an earlier row may have used or revoked one.
-    linkId: async () => (await newParentLink(db, group)).linkId,
-    consentToken: async () => (await newParentLink(db, group)).token,
+    // The links recordsForEveryRoute made: looking them up writes nothing (the forged-request tests compare tables).
+    linkId: async () => revocableParentLink(db, group),
+    consentToken: async () => matrixParentToken(group),
     stopToken: async () => (await db('outbox_messages').orderBy('id').first('stop_token'))?.stop_token,
   };
   let out = path;
