@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   MAX_PHOTO_MB: z.coerce.number().int().positive().default(25),
   MAX_DOCUMENT_MB: z.coerce.number().int().positive().default(15),
   RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  PARENT_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   BACKUP_DIR: z.string().default(path.join(ROOT, 'backups')),
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
@@ -91,6 +92,8 @@ export type Config = {
   limits: { video: number; photo: number; document: number };
   /** Days after the return when passport, visa and health scans are deleted. */
   retentionDays: number;
+  /** Days a parent's consent link stays open before it expires unanswered. */
+  parentLinkDays: number;
   /** Where `npm run backup` writes its timestamped folders. */
   backupDir: string;
   /** How long the server waits for a request to arrive (src/http/timeouts.ts). */
@@ -153,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logRequests: e.LOG_REQUESTS ?? false,
     limits: { video: e.MAX_VIDEO_MB * MB, photo: e.MAX_PHOTO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },
     retentionDays: e.RETENTION_DAYS,
+    parentLinkDays: e.PARENT_LINK_DAYS,
     backupDir: path.resolve(e.BACKUP_DIR),
     timeouts: {
       requestMs: e.REQUEST_TIMEOUT_SECONDS * 1000,

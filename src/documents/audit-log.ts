@@ -11,6 +11,8 @@ import { nowIso } from '../db/time.js';
 export const AUDIT_ACTIONS = [
   'document.upload', 'document.check', 'document.checkInvalid', 'document.reject', 'document.download', 'document.scanPurged', 'requirements.update',
   'medium.clearanceWithdrawn',
+  // A parent's consent link: sent, revoked by a worker, answered by the parent (who has no account).
+  'parentConsent.sent', 'parentConsent.revoked', 'parentConsent.answered',
   // A network's figures taken away (CSV, PDF) by its coordinator: figures only, but they leave the app.
   'network.export',
   // A youth's follow-up link: sent (by a worker, or by the app at the round's date), revoked, answered by
@@ -23,7 +25,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   groupId?: number | null;
-  subjectType?: 'youth_document' | 'group' | 'medium' | 'network' | 'follow_up' | 'incident' | 'enrolment';
+  subjectType?: 'youth_document' | 'group' | 'medium' | 'network' | 'follow_up' | 'incident' | 'enrolment' | 'parent_consent_link';
   subjectId?: number | null;
   details?: Record<string, unknown>;
 }

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import dayjs from 'dayjs';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
+import { insertedId } from '../db/knex.js';
 import { nowIso, today as todayIso } from '../db/time.js';
 import { can, type YouthRecord } from '../auth/permissions.js';
 import { calendarDate, isRealDate } from '../http/validation.js';
@@ -286,6 +287,23 @@ async function recordHandIn(db: Db, uploadDir: string, user: Express.User, targe
 
   const replaced = file && ext ? await keepFile(uploadDir, 'documents', file, ext, record) : await record(null);
   if (replaced) await rm(storedFilePath(uploadDir, replaced), { force: true });
+}
+
+/**
+ * A paper the parents signed online (src/parent-consent/): it stands as a scanned signed form does, "received"
+ * until a worker checks it, the scan already there (an earlier paper form) kept. Inside the caller's
+ * transaction, which writes the audit line with the parent's name.
+ */
+export async function recordSignedOnline(trx: Db, enrolmentId: number, kind: Kind): Promise<number> {
+  const now = nowIso();
+  const columns = { status: 'received', rejection_reason: null, checked_by: null, checked_at: null, uploaded_by: null, uploaded_at: now, updated_at: now };
+  const before: YouthDocumentRow | undefined = await trx('youth_documents').where({ enrolment_id: enrolmentId, kind }).first();
+  if (before) {
+    await trx('youth_documents').where({ id: before.id }).update(columns);
+    return before.id;
+  }
+  const [row] = await trx('youth_documents').insert({ enrolment_id: enrolmentId, kind, ...columns }).returning('id');
+  return insertedId(row);
 }
 
 // ---------------------------------------------------------------------------------------------------

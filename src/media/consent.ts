@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
+import { insertedId } from '../db/knex.js';
 import { nowIso, today } from '../db/time.js';
 import { isMinorAt } from '../participants/participant.js';
 
@@ -25,6 +26,8 @@ export interface ConsentRow {
   parental: boolean;
   recorded_by: number | null;
   recorded_by_name?: string | null;
+  /** The parent's name, when the parents answered online (src/parent-consent/). */
+  answered_online_by?: string | null;
   recorded_at: string;
 }
 
@@ -98,9 +101,11 @@ export async function youthConsent(db: Db, groupId: number, enrolmentId: number)
 export function consentHistory(db: Db, enrolmentId: number): Promise<ConsentRow[]> {
   return db('image_consents')
     .leftJoin('users', 'users.id', 'image_consents.recorded_by')
+    // A parent who answered online has no account: the name they gave says who.
+    .leftJoin('parent_consent_answers', 'parent_consent_answers.image_consent_id', 'image_consents.id')
     .where('image_consents.enrolment_id', enrolmentId)
     .orderBy('image_consents.id', 'desc')
-    .select('image_consents.*', 'users.display_name as recorded_by_name')
+    .select('image_consents.*', 'users.display_name as recorded_by_name', 'parent_consent_answers.parent_name as answered_online_by')
     .then((rows: ConsentRow[]) => rows.map((r) => ({ ...r, parental: Boolean(r.parental) })));
 }
 
@@ -146,24 +151,38 @@ export async function recordConsent(
   input: ConsentInput,
 ): Promise<{ narrowedMedia: number }> {
   return db.transaction(async (trx) => {
-    await trx('image_consents').insert({
-      enrolment_id: enrolment.enrolment_id, level: input.level, parental: input.parental, recorded_by: user.id, recorded_at: nowIso(),
-    });
-    const media: { id: number; use_level: UseLevel }[] = await trx('media')
-      .join('media_youths', 'media_youths.medium_id', 'media.id')
-      .where({ 'media.group_id': enrolment.group_id, 'media_youths.youth_id': enrolment.youth_id })
-      .whereNot('media.use_level', 'group')
-      .select('media.id', 'media.use_level');
-    let narrowedMedia = 0;
-    for (const m of media) {
-      const allowed = await widestAllowedLevel(trx, enrolment.group_id, m.id);
-      if (RANK[allowed] < RANK[m.use_level]) {
-        await trx('media').where({ id: m.id }).update({ use_level: allowed, updated_at: nowIso() });
-        narrowedMedia++;
-      }
-    }
+    const { narrowedMedia } = await recordConsentIn(trx, user.id, enrolment, input);
     return { narrowedMedia };
   });
+}
+
+/**
+ * The same, inside the caller's transaction, by an account or (`recordedBy` null) by a parent answering
+ * online (src/parent-consent/): either way the row is the one media clearance and the consent page read.
+ */
+export async function recordConsentIn(
+  trx: Db,
+  recordedBy: number | null,
+  enrolment: { enrolment_id: number; group_id: number; youth_id: number },
+  input: ConsentInput,
+): Promise<{ narrowedMedia: number; consentId: number }> {
+  const [row] = await trx('image_consents')
+    .insert({ enrolment_id: enrolment.enrolment_id, level: input.level, parental: input.parental, recorded_by: recordedBy, recorded_at: nowIso() })
+    .returning('id');
+  const media: { id: number; use_level: UseLevel }[] = await trx('media')
+    .join('media_youths', 'media_youths.medium_id', 'media.id')
+    .where({ 'media.group_id': enrolment.group_id, 'media_youths.youth_id': enrolment.youth_id })
+    .whereNot('media.use_level', 'group')
+    .select('media.id', 'media.use_level');
+  let narrowedMedia = 0;
+  for (const m of media) {
+    const allowed = await widestAllowedLevel(trx, enrolment.group_id, m.id);
+    if (RANK[allowed] < RANK[m.use_level]) {
+      await trx('media').where({ id: m.id }).update({ use_level: allowed, updated_at: nowIso() });
+      narrowedMedia++;
+    }
+  }
+  return { narrowedMedia, consentId: insertedId(row) };
 }
 
 /** The widest use everyone tagged in a medium allows; never less than the group itself. */

@@ -8,6 +8,7 @@ export const outboxMessages = defineMessages(
     sms: {
       signInCode: 'Tremplin : ton code est {{code}}. Choisis ton mot de passe sur {{link}} avant le {{until}}. Ne plus recevoir de SMS : {{stop}}',
       followUpAnswer: 'Tremplin : bonjour {{name}}, où en es-tu ? Réponds en 1 minute sur {{link}} avant le {{until}}. Ne plus recevoir de SMS : {{stop}}',
+      parentConsent: 'Tremplin : pour le séjour de {{name}}, merci de donner votre accord (photos, sortie du territoire) avant le {{until}} sur {{link}} Ne plus recevoir de SMS : {{stop}}',
     },
     email: {
       signInCode: {
@@ -17,10 +18,14 @@ export const outboxMessages = defineMessages(
       followUpAnswer: {
         subject: 'Où en es-tu ? (Tremplin)',
         text: 'Bonjour {{name}},\n\nOù en es-tu depuis le retour ? Réponds en une minute ici avant le {{until}} : {{link}}\n\nL’équipe Tremplin',
-        },
+      },
       incidentAlert: {
         subject: 'Incident {{severity}} — {{group}}',
         text: 'Bonjour {{name}},\n\nUn incident {{severity}} vient d’être noté pendant le séjour du groupe {{group}}. Lisez-le et indiquez que vous l’avez lu : {{link}}\n\nL’équipe Tremplin',
+      },
+      parentConsent: {
+        subject: 'Le séjour de {{name}} : votre accord',
+        text: 'Bonjour,\n\n{{name}} part avec son groupe. Avant le {{until}}, dites-nous si on peut montrer ses photos et vidéos, et lisez ce qu’il faut pour sortir du territoire :\n{{link}}\n\nCe lien ne sert qu’une fois.\n\nL’équipe Tremplin',
       },
     },
     admin: {
@@ -59,6 +64,7 @@ export const outboxMessages = defineMessages(
     sms: {
       signInCode: 'Tremplin: your code is {{code}}. Choose your password at {{link}} before {{until}}. Stop these texts: {{stop}}',
       followUpAnswer: 'Tremplin: hello {{name}}, how are things? Answer in 1 minute at {{link}} before {{until}}. Stop these texts: {{stop}}',
+      parentConsent: 'Tremplin: for the trip of {{name}}, please give your consent (photos, leaving the country) before {{until}} at {{link}} Stop these texts: {{stop}}',
     },
     email: {
       signInCode: {
@@ -68,10 +74,14 @@ export const outboxMessages = defineMessages(
       followUpAnswer: {
         subject: 'How are things? (Tremplin)',
         text: 'Hello {{name}},\n\nHow are things since you came back? Answer in one minute here before {{until}}: {{link}}\n\nThe Tremplin team',
-        },
+      },
       incidentAlert: {
         subject: '{{severity}} incident — {{group}}',
         text: 'Hello {{name}},\n\nA {{severity}} incident was just logged during the stay of the group {{group}}. Read it and say you have read it: {{link}}\n\nThe Tremplin team',
+      },
+      parentConsent: {
+        subject: '{{name}}’s trip: your consent',
+        text: 'Hello,\n\n{{name}} is going abroad with their group. Before {{until}}, tell us whether their photos and videos may be shown, and read what leaving the country requires:\n{{link}}\n\nThis link works once.\n\nThe Tremplin team',
       },
     },
     admin: {

@@ -36,6 +36,12 @@ export const TEMPLATES = {
     email: { subject: 'outbox.email.incidentAlert.subject', text: 'outbox.email.incidentAlert.text' },
     secret: [],
   },
+  // The link opens the parent's page without an account: like a code, it is not kept once sent.
+  parentConsent: {
+    sms: 'outbox.sms.parentConsent',
+    email: { subject: 'outbox.email.parentConsent.subject', text: 'outbox.email.parentConsent.text' },
+    secret: ['link'],
+  },
 } as const satisfies Record<string, { sms?: string; email?: { subject: string; text: string }; secret: readonly string[] }>;
 export type MessageKey = keyof typeof TEMPLATES;
 

@@ -48,9 +48,9 @@ describe('SMS rules', () => {
     });
 
     it('every SMS template, in French and in English, fits in two SMS with long values', () => {
-      // A long public address and the longest values the data can hold.
+      // A long public address and the longest values the data can hold (the parents' link is the longest link).
       const site = 'https://tremplin.mission-locale-du-douaisis.fr';
-      const data = { name: 'Marie-Charlotte', code: 'ABCD-EFGH', link: `${site}/suivi/AbCdEfGhIjKlMnOpQrStUv`, until: '17/12/2026', stop: `${site}/sms/stop/AbCdEfGhIjKl` };
+      const data = { name: 'Marie-Charlotte', code: 'ABCD-EFGH', link: `${site}/parents/${'x'.repeat(24)}`, until: '17/12/2026', stop: `${site}/sms/stop/AbCdEfGhIjKl` };
       const checked: string[] = [];
       for (const key of Object.keys(TEMPLATES) as (keyof typeof TEMPLATES)[]) {
         if (!('sms' in TEMPLATES[key])) continue;
@@ -62,7 +62,7 @@ describe('SMS rules', () => {
           checked.push(`${key}/${locale}`);
         }
       }
-      expect(checked).to.include.members(['signInCode/fr', 'signInCode/en', 'followUpAnswer/fr', 'followUpAnswer/en']);
+      expect(checked).to.include.members(['signInCode/fr', 'signInCode/en', 'followUpAnswer/fr', 'followUpAnswer/en', 'parentConsent/fr', 'parentConsent/en']);
     });
   });
 

@@ -1,3 +1,4 @@
+import { parentLinksForEveryRoute } from '../parent-consent/fixtures.js';
 import type { Db } from '../../src/db/knex.js';
 import { addCoLead, addCompanion, addFunder, type GroupRow } from '../../src/groups/group.js';
 import { leadOf } from '../support/accounts.js';
@@ -30,4 +31,5 @@ export async function recordsForEveryRoute(db: Db, groupId: number, photographer
     occurredAt: '2026-01-10T10:00', place: null, what: 'Malaise', severity: 'serious', actionTaken: null, youth: [],
     toldParentsAt: null, toldDirectorAt: null, toldInsurerAt: null, toldConsulateAt: null,
   });
+  await parentLinksForEveryRoute(db, groupId);
 }

@@ -15,6 +15,8 @@ import { reportsRows } from './reports.js';
 import { structuresRows } from './structures.js';
 import { outboxRows } from './outbox.js';
 import { stayRows } from './stay.js';
+import { parentConsentRows } from './parent-consent.js';
+import { matrixParentToken, revocableParentLink } from '../../parent-consent/fixtures.js';
 
 /**
  * The admin, the director, the worker and the youth are of the mission locale (structure A), whose Sadiola
@@ -30,7 +32,7 @@ export type Who = (typeof ROLES)[number];
 // must not change what the others are asked about before their turn.
 export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'otherDirector', 'otherAdmin', 'coordinator', 'platformAdmin', 'worker'];
 
-export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows, outboxRows, stayRows];
+export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows, outboxRows, stayRows, parentConsentRows];
 
 /**
  * Called by a provider's server, not a browser: no session, so no CSRF token; it answers to its own secret
@@ -73,6 +75,9 @@ export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Pro
     // Tokens are stored hashed: the matrix has none that opens a page, and asks with one that opens nothing.
     answerToken: async () => 'AbCdEfGhIjKlMnOpQrStUv',
     incidentId: async () => (await db('stay_incidents').where({ group_id: group }).orderBy('id').first('id'))?.id,
+    // The links recordsForEveryRoute made: looking them up writes nothing (the forged-request tests compare tables).
+    linkId: async () => revocableParentLink(db, group),
+    consentToken: async () => matrixParentToken(group),
     stopToken: async () => (await db('outbox_messages').orderBy('id').first('stop_token'))?.stop_token,
   };
   let out = path;
