@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { secretPath } from '../http/access-log.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { requireSignedIn } from '../auth/guards.js';
@@ -30,6 +31,8 @@ export function answerRoutes(db: Db, config: Config): Router {
   const renderAnswer = (res: Response, link: OpenLink, values: Record<string, string>, engagement: string[], errors: FormErrors, status = 200) =>
     res.status(status).render('followups/answer', { title: res.locals.t('followups.answer.title'), link, situations: SITUATIONS, engagements: ENGAGEMENTS, values, engagement, errors });
 
+  // The token in the path opens the page: it never reaches the access log.
+  router.use('/suivi/:answerToken', secretPath('/suivi/…'));
   router.get('/suivi/:answerToken', async (req, res) => {
     const link = await openLink(db, String(req.params.answerToken));
     if (!link) return closed(res);

@@ -19,3 +19,11 @@ export function accessLog(write: (line: string) => void): RequestHandler {
     next();
   };
 }
+
+/** For a route whose path is itself a key (a link sent by SMS): the access log names `standIn` instead. */
+export function secretPath(standIn: string): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.loggedPath = standIn;
+    next();
+  };
+}

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { secretPath } from '../http/access-log.js';
 import express, { Router, type Request } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
@@ -35,6 +36,8 @@ export function outboxRoutes(db: Db, config: Config): Router {
   });
 
   // The opt-out link of an SMS: the page asks, the button does it (a phone's link preview opens GET links).
+  // The token in the path opens the page: it never reaches the access log.
+  router.use('/sms/stop/:stopToken', secretPath('/sms/stop/…'));
   router.get('/sms/stop/:stopToken', async (req, res) => {
     const message = await messageByStopToken(db, String(req.params.stopToken));
     if (!message) throw notFound();

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { secretPath } from '../http/access-log.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { requireSignedIn } from '../auth/guards.js';
@@ -66,6 +67,8 @@ export function parentConsentRoutes(db: Db, config: Config): Router {
   const renderParentPage = (res: Response, page: ParentPage, values: Record<string, string>, errors: FormErrors, status = 200) =>
     res.status(status).render('parent-consent/parent', { title: res.locals.t('parentConsent.page.title'), text: textOf(res, page), values, errors, done: false });
 
+  // The token in the path opens the page: it never reaches the access log.
+  router.use('/parents/:consentToken', secretPath('/parents/…'));
   router.get('/parents/:consentToken', async (req, res) => {
     const page = await openLink(db, String(req.params.consentToken));
     if (!page) return closed(res);

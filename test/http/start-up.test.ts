@@ -65,7 +65,11 @@ describe('what the server prints', function () {
       expect((await fetch(`${base}/redeem?code=ABCD-EFGH`)).status).to.equal(200);
       expect((await fetch(`${base}/nowhere?token=s3cr3t`)).status).to.equal(404);
       expect((await fetch(`${base}/calendar/AbCdEfGhIjKlMnOpQrStUvWxYz012345.ics`)).status).to.equal(404);
+      // The links sent by SMS: their path is their key.
+      for (const link of ['/suivi/SuIvIsEcReT0123456789a', '/parents/PaReNtSeCrEt0123456789ab', '/sms/stop/StOpSeCrEt01']) await fetch(`${base}${link}`);
     });
+    for (const secret of ['SuIvIsEcReT0123456789a', 'PaReNtSeCrEt0123456789ab', 'StOpSeCrEt01']) expect(out).not.to.include(secret);
+    expect(out).to.match(/^\S+ GET \/suivi\/… 404 \d+ ms$/m).and.match(/^\S+ GET \/parents\/… 404 \d+ ms$/m);
     expect(out).to.match(/^\S+ GET \/redeem 200 \d+ ms$/m);
     expect(out).to.match(/^\S+ GET \/nowhere 404 \d+ ms$/m);
     // A query string can carry a one-time code, the feed's path carries the group's secret: neither is written.
