@@ -14,6 +14,7 @@ import {
   ratio, readinessInPreparation, restitutionReach, situationsAtEnrolment, withdrawnByPhase, withdrawnByReason, youthCounts,
 } from './figures.js';
 import { followUpFigures } from './follow-up-figures.js';
+import { breakdowns, type Breakdown } from './breakdowns.js';
 
 /**
  * The director's outcome figures, across groups and years (GET /reports, its CSV and its PDF), and the
@@ -40,6 +41,8 @@ export interface Dashboard {
   engagement: { followed: number; any: number; byKind: Record<Engagement, number> };
   assessments: { competenceId: number; key: string; labelFr: string; labelEn: string; before: number | null; after: number | null; youthsBefore: number; youthsAfter: number }[];
   missing: { overdueYouths: number; missingAfter: number; groupsWithoutRestitution: number };
+  /** The funders' figures by gender, age band, fewer opportunities, priority neighbourhood and rural area. */
+  breakdowns: Breakdown[];
 }
 
 /** Every figure of the dashboard, each query run side by side and its answer taken by name. */
@@ -57,6 +60,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     assessments: assessmentAverages(q),
     groupsWithoutRestitution: groupsWithoutRestitution(q),
     readiness: readinessInPreparation(q),
+    breakdowns: breakdowns(q),
   });
   const { youths, reach, followUps } = figures;
   return {
@@ -72,6 +76,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     engagement: followUps.engagement,
     assessments: figures.assessments,
     missing: { overdueYouths: youths.overdue, missingAfter: youths.missingAfter, groupsWithoutRestitution: figures.groupsWithoutRestitution },
+    breakdowns: figures.breakdowns,
   };
 }
 
