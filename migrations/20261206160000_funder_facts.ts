@@ -23,15 +23,10 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  // youths and enrolments have foreign keys pointing at them: on SQLite each drop rebuilds the table, which
-  // the down of a migration may do (the data of these columns goes with them, as it should).
-  await knex.schema.alterTable('enrolments', (t) => {
-    t.dropColumn('education_at_enrolment');
-  });
-  await knex.schema.alterTable('youths', (t) => {
-    t.dropColumn('lives_in_rural_area');
-    t.dropColumn('lives_in_qpv');
-    for (const b of BARRIERS) t.dropColumn(`barrier_${b}`);
-    t.dropColumn('gender');
-  });
+  // Plain ALTER TABLE ... DROP COLUMN, which SQLite and PostgreSQL both read. knex's dropColumn rebuilds a
+  // SQLite table, and the DROP TABLE of that rebuild fails (or cascades) with the foreign keys that point
+  // at youths and enrolments.
+  const drop = (table: string, column: string) => knex.raw(`alter table ${table} drop column ${column}`);
+  await drop('enrolments', 'education_at_enrolment');
+  for (const column of ['gender', ...BARRIERS.map((b) => `barrier_${b}`), 'lives_in_qpv', 'lives_in_rural_area']) await drop('youths', column);
 }
