@@ -2,15 +2,7 @@ import { expect } from 'chai';
 import { visibleText, type Agent } from '../support/http.js';
 import { testDb } from '../support/database.js';
 import { appOnReportFixture, type ReportFixture } from './fixture.js';
-import { binary, csvRows, pdfText } from './exports.js';
-
-/** The rows of one section's table on the page, each cell as the reader reads it. */
-function pageRows(html: string, key: string): string[][] {
-  const section = new RegExp(`<section class="card report-section" aria-labelledby="title-${key}">([\\s\\S]*?)</section>`).exec(html);
-  if (!section) throw new Error(`no section ${key} on the page`);
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(section[1]!)![1]!;
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((tr) => [...tr[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => visibleText(c[1]!)));
-}
+import { binary, csvRows, pageRows, pdfText } from './exports.js';
 
 /**
  * The fixture's Sadiola (fixture.ts; it leaves on 2024-03-01): youths 0–4 departed, 5–9 withdrew; 0–5 and 7
