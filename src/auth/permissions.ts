@@ -61,6 +61,9 @@ const rules = {
   cloneGroup: (u, g: StructureGroupRecord) => leadsGroup(u, g) && g.structure_id === u.structureId,
   // Youths' files (birth date, phone, emergency contact, why they left) are for the adults in charge.
   viewYouthFiles: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
+  // What funders count on the file (gender, fewer opportunities...): read as the file is, and by the youth
+  // themselves, who is told what each answer is for.
+  viewFunderFacts: (u, r: YouthRecord) => leadsGroup(u, r.group) || u.role === 'director' || (u.role === 'youth' && r.youthUserId === u.id),
   manageYouths: (u, g: GroupRecord) => leadsGroup(u, g),
   createYouthAccount: (u, g: GroupRecord) => leadsGroup(u, g),
   viewMeetings: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),

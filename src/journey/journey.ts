@@ -11,6 +11,7 @@ import { readinessOfGroup } from '../documents/readiness.js';
 import type { Evaluation } from '../documents/youth-document.js';
 import { listGroupMedia, type MediumItem } from '../media/medium.js';
 import { listEvents, type EventItem } from '../restitution/restitution.js';
+import { ownFunderFacts, type OwnFunderFacts } from '../participants/funder-facts.js';
 import {
   findOwnEnrolment, isMomentOpen, whenMomentOpens, youthAssessments, type AssessmentMoment, type OwnEnrolment, type YouthDeltas,
 } from '../assessments/assessment.js';
@@ -58,6 +59,8 @@ export interface Journey {
   uploads: { latest: MediumItem[]; count: number; canView: boolean; canUpload: boolean; beforeAfterUrl: string };
   /** The restitution events the youth presented at, and how many the group held. */
   restitutions: { mine: EventItem[]; groupCount: number; audience: number };
+  /** What funders count about the youth, shown to them with what each answer is for. */
+  about: OwnFunderFacts | null;
 }
 
 /**
@@ -82,7 +85,7 @@ export async function journeyOf(db: Db, user: Express.User, groupParam?: string,
 
 async function journeyIn(db: Db, user: Express.User, groups: ScopedGroup[], group: ScopedGroup, own: OwnEnrolment): Promise<Journey> {
   const beforeLeaving = !hasLeft(group.phase);
-  const [upcoming, rates, youth, readiness, media, events] = await Promise.all([
+  const [upcoming, rates, youth, readiness, media, events, about] = await Promise.all([
     upcomingMeetings(db, group.id, { limit: 3 }),
     attendanceRates(db, group.id),
     youthAssessments(db, own.enrolment_id),
@@ -91,6 +94,7 @@ async function journeyIn(db: Db, user: Express.User, groups: ScopedGroup[], grou
     beforeLeaving ? readinessOfGroup(db, group, [own.enrolment_id]) : null,
     listGroupMedia(db, group.id),
     listEvents(db, group.id),
+    ownFunderFacts(db, own.enrolment_id, group),
   ]);
   const papers = readiness?.youths.find((y) => y.enrolmentId === own.enrolment_id)?.papers.filter((p) => p.applies) ?? [];
   const canView = can(user, 'viewMedia', group);
@@ -122,5 +126,6 @@ async function journeyIn(db: Db, user: Express.User, groups: ScopedGroup[], grou
       beforeAfterUrl: `/groups/${group.id}/youths/${own.enrolment_id}/before-after`,
     },
     restitutions: { mine: presented, groupCount: events.length, audience: presented.reduce((n, e) => n + e.audience_total, 0) },
+    about,
   };
 }

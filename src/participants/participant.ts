@@ -13,6 +13,7 @@ import type { Phase } from '../phases/order.js';
 import { linkedYouthId } from './youth-link.js';
 import { firstRegisterDay } from '../meetings/meeting.js';
 import { phoneForDisplay, toE164 } from '../outbox/sms-rules.js';
+import { educationColumn, FUNDER_FACTS_COLUMNS, funderFactsColumns, funderFactsFields, funderFactsOf, funderFactsValues, type FunderFacts, type FunderFactsField, type FunderFactsInput } from './funder-facts.js';
 
 /** What the youth was doing when they joined: read again after the project, to see what changed. */
 export const SITUATIONS = ['job_seeking', 'training', 'school', 'employed', 'other'] as const;
@@ -68,6 +69,8 @@ export interface YouthFile {
   referred_by: string | null;
   emergency_contact_name: string | null;
   emergency_contact_phone: string | null;
+  /** What funders count (src/participants/funder-facts.ts). */
+  facts: FunderFacts;
 }
 
 export async function findYouthFile(db: Db, groupId: number, enrolmentId: number): Promise<YouthFile | undefined> {
@@ -78,9 +81,9 @@ export async function findYouthFile(db: Db, groupId: number, enrolmentId: number
       'enrolments.id as enrolment_id', 'enrolments.group_id', 'enrolments.youth_id', 'enrolments.role', 'enrolments.status',
       'enrolments.enrolled_on', 'enrolments.situation_at_enrolment', 'enrolments.departing', 'youths.user_id',
       'youths.first_name', 'youths.last_name', 'youths.birth_date', 'youths.phone', 'youths.referred_by',
-      'youths.emergency_contact_name', 'youths.emergency_contact_phone',
+      'youths.emergency_contact_name', 'youths.emergency_contact_phone', ...FUNDER_FACTS_COLUMNS,
     );
-  return row ? { ...row, departing: Boolean(row.departing) } : undefined;
+  return row ? { ...row, departing: Boolean(row.departing), facts: funderFactsOf(row) } : undefined;
 }
 
 /** The enrolment named in a URL, looked up in the group already loaded through the user's scope. */
@@ -195,12 +198,14 @@ export function youthFileForm(enrolledOn: string = today()) {
         .enum(['yes', 'no'])
         .optional()
         .transform((v) => v !== 'no'),
+      ...funderFactsFields,
     })
     .refine((f) => ageOn(f.birthDate, f.enrolledOn) >= MIN_AGE, { path: ['birthDate'], message: 'participants.errors.tooYoung', when: datesReadable })
     .refine((f) => ageOn(f.birthDate, f.enrolledOn) <= MAX_AGE, { path: ['birthDate'], message: 'participants.errors.tooOld', when: datesReadable });
 }
 /** A youth's file as the forms give it; written by code (demo data, tests), a file without `enrolledOn` joins today. */
-export type YouthFileInput = Omit<z.infer<ReturnType<typeof youthFileForm>>, 'enrolledOn'> & { enrolledOn?: string };
+// Code that writes a file may leave out what funders count: then it is left as it was (or unanswered).
+export type YouthFileInput = Omit<z.infer<ReturnType<typeof youthFileForm>>, 'enrolledOn' | FunderFactsField> & { enrolledOn?: string } & Partial<FunderFactsInput>;
 
 /** What the edit form shows for a file that exists. */
 export function youthFileValues(file: YouthFile): Record<string, string> {
@@ -211,6 +216,7 @@ export function youthFileValues(file: YouthFile): Record<string, string> {
     emergencyName: file.emergency_contact_name ?? '',
     emergencyPhone: phoneForDisplay(file.emergency_contact_phone),
     departing: file.departing ? 'yes' : 'no',
+    ...funderFactsValues(file.facts),
   };
 }
 
@@ -239,6 +245,7 @@ const youthColumns = (input: YouthFileInput) => ({
   ...columnsFrom(input, ['firstName', 'lastName', 'birthDate', 'phone', 'referredBy']),
   emergency_contact_name: input.emergencyName,
   emergency_contact_phone: input.emergencyPhone,
+  ...funderFactsColumns(input),
 });
 
 /**
@@ -252,6 +259,7 @@ export async function insertEnrolment(trx: Db, groupId: number, input: YouthFile
     .insert({
       group_id: groupId, youth_id: insertedId(youth), role: 'participant', status: 'enrolled', enrolled_on: enrolledOn,
       situation_at_enrolment: input.situation, departing: input.departing, recorded_by: recordedBy, created_at: now,
+      ...educationColumn(input),
     })
     .returning('id');
   return insertedId(enrolment);
@@ -289,7 +297,7 @@ export async function updateYouthFile(db: Db, file: YouthFile, input: YouthFileI
     await trx('youths').where({ id: file.youth_id }).update(youthColumns(input));
     await trx('enrolments')
       .where({ id: file.enrolment_id })
-      .update({ situation_at_enrolment: input.situation, departing: input.departing, enrolled_on: enrolledOn });
+      .update({ situation_at_enrolment: input.situation, departing: input.departing, enrolled_on: enrolledOn, ...educationColumn(input) });
     // The account shows the youth's name too: a corrected spelling must not stay wrong there.
     if (file.user_id) {
       await trx('users').where({ id: file.user_id }).update({ display_name: `${input.firstName} ${input.lastName}`, updated_at: nowIso() });

@@ -20,6 +20,7 @@ import {
   ageOn, type YouthFile,
 } from './participant.js';
 import { enrolmentFor } from './scope.js';
+import { ageBandAt, daysAbroad, FACT_CHOICES } from './funder-facts.js';
 import { rejoin, withdraw, withdrawalHistory, withdrawForm, WITHDRAWAL_REASONS } from './withdrawal.js';
 import { importSentList, IMPORT_FIELDS, MAX_IMPORT_BYTES, type ImportProblem, type SentList } from './youth-import.js';
 import { youthGroupsPanel } from '../followups/peer-leaders.js';
@@ -40,7 +41,7 @@ export function participantsRoutes(db: Db, config: Config): Router {
 
   const renderNew = (res: Response, group: ScopedGroup, page: FormPage) =>
     res.status(page.status ?? 200).render('participants/new', {
-      title: res.locals.t('participants.enrol.title'), group, values: page.values, errors: page.errors, situations: situationOptions(res.locals.t),
+      title: res.locals.t('participants.enrol.title'), group, values: page.values, errors: page.errors, situations: situationOptions(res.locals.t), facts: FACT_CHOICES,
     });
 
   router.get('/groups/:id/youths/new', requireSignedIn, async (req, res) => {
@@ -116,13 +117,14 @@ export function participantsRoutes(db: Db, config: Config): Router {
       ageToday: ageOn(file.birth_date, today()),
       minorAtDeparture: isMinorAt(file.birth_date, group.departure_date),
       ageAtDeparture: group.departure_date ? ageOn(file.birth_date, group.departure_date) : null,
+      ageBand: ageBandAt(file.birth_date, group.departure_date), daysAbroad: daysAbroad(group.departure_date, group.return_date),
     });
   });
 
   const renderEdit = (res: Response, group: ScopedGroup, file: YouthFile, page: FormPage) =>
     res.status(page.status ?? 200).render('participants/edit', {
       title: res.locals.t('participants.file.editTitle', { name: fullName(file) }),
-      group, file, values: page.values, errors: page.errors, situations: situationOptions(res.locals.t),
+      group, file, values: page.values, errors: page.errors, situations: situationOptions(res.locals.t), facts: FACT_CHOICES,
     });
 
   router.get('/groups/:id/youths/:enrolmentId/edit', requireSignedIn, async (req, res) => {

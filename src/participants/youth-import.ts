@@ -4,6 +4,7 @@ import { today } from '../db/time.js';
 import { parseForm } from '../http/validation.js';
 import { withoutInvisibleControls } from '../http/form-text.js';
 import { parseCsv } from './csv.js';
+import { barrierField, type Barrier, type EducationLevel, type Gender } from './funder-facts.js';
 import {
   groupYouthKeys, insertEnrolment, sameYouthKey, SITUATIONS, youthFileForm, type Situation, type YouthFileInput,
 } from './participant.js';
@@ -17,9 +18,69 @@ export const MAX_IMPORT_ROWS = 500;
 
 export const IMPORT_FIELDS = [
   'firstName', 'lastName', 'birthDate', 'enrolledOn', 'phone', 'referredBy', 'situation', 'emergencyName', 'emergencyPhone',
+  'gender', 'education', 'livesInQpv', 'livesInRuralArea', 'barriers',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 const REQUIRED: ImportField[] = ['firstName', 'lastName', 'birthDate'];
+
+// Answers as workers write them in a spreadsheet, folded like column names.
+const FACT_WORDS: { gender: Record<string, Gender>; education: Record<string, EducationLevel>; known: Record<string, 'yes' | 'no' | 'unknown'>; barrier: Record<string, Barrier> } = {
+  gender: {
+    f: 'female', femme: 'female', feminin: 'female', fille: 'female', female: 'female', woman: 'female',
+    m: 'male', h: 'male', homme: 'male', masculin: 'male', garcon: 'male', male: 'male', man: 'male',
+    autre: 'another', another: 'another', other: 'another', non_binaire: 'another', non_binary: 'another',
+    non_dit: 'not_said', ne_souhaite_pas_le_dire: 'not_said', not_said: 'not_said', prefer_not_to_say: 'not_said',
+  },
+  education: {
+    sans_diplome: 'none', aucun: 'none', none: 'none', no_diploma: 'none',
+    brevet: 'brevet', dnb: 'brevet', cfg: 'brevet',
+    cap: 'cap_bep', bep: 'cap_bep', cap_bep: 'cap_bep',
+    bac: 'bac', baccalaureat: 'bac', bac_pro: 'bac',
+    bac_2: 'bac_plus_2', bac_plus_2: 'bac_plus_2', bts: 'bac_plus_2', dut: 'bac_plus_2', but: 'bac_plus_2',
+    superieur: 'higher', licence: 'higher', master: 'higher', higher: 'higher',
+  },
+  known: { oui: 'yes', yes: 'yes', o: 'yes', y: 'yes', '1': 'yes', non: 'no', no: 'no', n: 'no', '0': 'no', ne_sait_pas: 'unknown', nsp: 'unknown', unknown: 'unknown' },
+  barrier: {
+    handicap: 'disability', disability: 'disability', sante: 'health', health: 'health',
+    education: 'education', formation: 'education', education_et_formation: 'education', education_and_training: 'education',
+    culturel: 'cultural', culturelle: 'cultural', differences_culturelles: 'cultural', cultural: 'cultural', cultural_differences: 'cultural',
+    social: 'social', sociale: 'social', economique: 'economic', economic: 'economic',
+    discrimination: 'discrimination', discriminations: 'discrimination',
+    geographique: 'geographical', geographical: 'geographical', geographic: 'geographical',
+  },
+};
+
+/** What funders count (src/participants/funder-facts.ts): column names in a list, folded as the others. */
+type FactsColumn = 'gender' | 'education' | 'livesInQpv' | 'livesInRuralArea' | 'barriers';
+const FACTS_COLUMN_NAMES: Record<FactsColumn, string[]> = {
+  gender: ['genre', 'sexe', 'gender', 'sex'],
+  education: ['niveau', 'niveau_d_etudes', 'niveau_de_formation', 'diplome', 'education', 'education_level'],
+  livesInQpv: ['qpv', 'quartier_prioritaire', 'priority_neighbourhood'],
+  livesInRuralArea: ['rural', 'zone_rurale', 'milieu_rural', 'rural_area'],
+  barriers: ['moins_d_opportunites', 'obstacles', 'fewer_opportunities', 'barriers'],
+};
+
+/**
+ * The form's body for these fields from a list's cells, words as people type them (« F », « oui »,
+ * « économique, social ») turned into the form's values; a word not understood is passed as is, for the
+ * form to refuse on its line. Barriers are separated by commas, slashes, `+` or `;` inside the cell.
+ */
+function factsBodyFromCells(cell: (column: FactsColumn) => string): { body: Record<string, string>; unknownBarrier: string | null } {
+  const word = <T extends string>(words: Record<string, T>, raw: string): string => (raw ? (words[fold(raw)] ?? raw) : '');
+  const body: Record<string, string> = {
+    gender: word(FACT_WORDS.gender, cell('gender')),
+    education: word(FACT_WORDS.education, cell('education')),
+    livesInQpv: word(FACT_WORDS.known, cell('livesInQpv')),
+    livesInRuralArea: word(FACT_WORDS.known, cell('livesInRuralArea')),
+  };
+  let unknownBarrier: string | null = null;
+  for (const raw of cell('barriers').split(/[,/+;|]/).map((s) => s.trim()).filter(Boolean)) {
+    const barrier = FACT_WORDS.barrier[fold(raw)];
+    if (barrier) body[barrierField(barrier)] = 'yes';
+    else unknownBarrier ??= raw;
+  }
+  return { body, unknownBarrier };
+}
 
 // Column names as people write them, folded (no accents, lower case, `_` between words): French first.
 const COLUMN_NAMES: Record<ImportField, string[]> = {
@@ -33,6 +94,7 @@ const COLUMN_NAMES: Record<ImportField, string[]> = {
   situation: ['situation', 'situation_a_l_inscription', 'situation_at_enrolment'],
   emergencyName: ['contact_urgence', 'contact_d_urgence', 'personne_a_prevenir', 'emergency_contact', 'emergency_name'],
   emergencyPhone: ['tel_urgence', 'telephone_urgence', 'telephone_d_urgence', 'emergency_phone'],
+  ...FACTS_COLUMN_NAMES,
 };
 
 // Situations as workers write them in a spreadsheet, folded like column names.
@@ -127,14 +189,18 @@ export function readYouthList(text: string, enrolledOn: string = today()): { row
     const body: Record<string, string> = {};
     for (const f of IMPORT_FIELDS) body[f] = cell(f);
     body.situation = rawSituation ? (SITUATION_WORDS[fold(rawSituation)] ?? rawSituation) : '';
+    const facts = factsBodyFromCells(cell);
+    Object.assign(body, facts.body);
     const form = parseForm(schema, body);
+    if (facts.unknownBarrier) problems.push({ line: record.line, key: 'invalid', field: 'barriers', value: facts.unknownBarrier });
     if (!form.ok) {
       for (const f of IMPORT_FIELDS) {
         const key = form.errors[f];
-        if (key) problems.push({ line: record.line, key: key.slice(key.lastIndexOf('.') + 1), field: f, value: f === 'situation' ? rawSituation : body[f] });
+        if (key) problems.push({ line: record.line, key: key.slice(key.lastIndexOf('.') + 1), field: f, value: f === 'situation' || f in facts.body ? cell(f) : body[f] });
       }
       continue;
     }
+    if (facts.unknownBarrier) continue;
     const identity = sameYouthKey(form.data.firstName, form.data.lastName, form.data.birthDate);
     const earlier = seen.get(identity);
     if (earlier !== undefined) {

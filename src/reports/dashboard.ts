@@ -14,6 +14,7 @@ import {
   ratio, readinessInPreparation, restitutionReach, situationsAtEnrolment, withdrawnByPhase, withdrawnByReason, youthCounts,
 } from './figures.js';
 import { followUpFigures } from './follow-up-figures.js';
+import { breakdowns, type Breakdown } from './breakdowns.js';
 
 /**
  * The director's outcome figures, across groups and years (GET /reports, its CSV and its PDF), and the
@@ -42,6 +43,8 @@ export interface Dashboard {
   missing: { overdueYouths: number; missingAfter: number; groupsWithoutRestitution: number };
   /** Serious and emergency incidents of the stays, counted and never named. */
   seriousIncidents: number;
+  /** The funders' figures by gender, age band, fewer opportunities, priority neighbourhood and rural area. */
+  breakdowns: Breakdown[];
 }
 
 /** Every figure of the dashboard, each query run side by side and its answer taken by name. */
@@ -60,6 +63,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     groupsWithoutRestitution: groupsWithoutRestitution(q),
     readiness: readinessInPreparation(q),
     seriousIncidents: seriousIncidents(q),
+    breakdowns: breakdowns(q),
   });
   const { youths, reach, followUps } = figures;
   return {
@@ -76,6 +80,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     assessments: figures.assessments,
     missing: { overdueYouths: youths.overdue, missingAfter: youths.missingAfter, groupsWithoutRestitution: figures.groupsWithoutRestitution },
     seriousIncidents: figures.seriousIncidents,
+    breakdowns: figures.breakdowns,
   };
 }
 

@@ -113,6 +113,21 @@ export const reportsMessages = defineMessages(
       },
       groups: { title: 'Les groupes', description: 'Groupes : {{count}}.' },
     },
+    breakdowns: {
+      unknown: 'Non renseigné',
+      figures: { enrolled: 'Inscrits', departed: 'Partis', withdrawn: 'Ont quitté le projet', reached: 'Joints au suivi', engaged: 'Engagés' },
+      gender: { title: 'Par genre', description: 'Chaque jeune compte une fois, selon ce que dit sa fiche.', category: 'Genre' },
+      age: { title: 'Par tranche d’âge au départ', description: 'L’âge le jour du départ de son premier groupe.', category: 'Tranche d’âge' },
+      opportunities: {
+        title: 'Moins d’opportunités',
+        description: 'Les obstacles que liste Erasmus+ ; un jeune peut en avoir plusieurs, les lignes des obstacles ne s’additionnent pas.',
+        category: 'Situation',
+        any: 'Au moins un obstacle',
+        none: 'Aucun obstacle indiqué',
+      },
+      qpv: { title: 'Quartiers prioritaires (QPV)', description: 'Habite un quartier prioritaire de la politique de la ville.', category: 'Habite un QPV' },
+      rural: { title: 'Zones rurales', description: 'Habite en zone rurale.', category: 'Habite en zone rurale' },
+    },
     columns: {
       figure: 'Chiffre',
       value: 'Valeur',
@@ -302,6 +317,21 @@ export const reportsMessages = defineMessages(
         description: 'Youths with an overdue follow-up: {{overdue}}; returned youths without an "after" self-assessment: {{missingAfter}}; returned groups with no restitution: {{groups}}.',
       },
       groups: { title: 'The groups', description: 'Groups: {{count}}.' },
+    },
+    breakdowns: {
+      unknown: 'Not given',
+      figures: { enrolled: 'Enrolled', departed: 'Departed', withdrawn: 'Left the project', reached: 'Reached at follow-up', engaged: 'Engaged' },
+      gender: { title: 'By gender', description: 'Each youth counts once, as their file says.', category: 'Gender' },
+      age: { title: 'By age band at departure', description: 'The age on the day their first group left.', category: 'Age band' },
+      opportunities: {
+        title: 'Fewer opportunities',
+        description: 'The barriers Erasmus+ lists; a youth may face several, so the barriers’ lines do not add up.',
+        category: 'Situation',
+        any: 'At least one barrier',
+        none: 'No barrier given',
+      },
+      qpv: { title: 'Priority neighbourhoods (QPV)', description: 'Lives in a priority neighbourhood of the urban policy.', category: 'Lives in a QPV' },
+      rural: { title: 'Rural areas', description: 'Lives in a rural area.', category: 'Lives in a rural area' },
     },
     columns: {
       figure: 'Figure',

@@ -32,7 +32,8 @@ export const ratioShown = (hide: boolean) => (ratio: number | null, base: number
  * The tables whose rows split one whole: their total tells nothing the summary table does not (the groups,
  * the youths who left), and when one group's whole breakdown reads "< 3" it is the one figure left.
  */
-const SPLIT_TABLES: ReadonlySet<ReportTable['key']> = new Set(['phases', 'withdrawals', 'withdrawal-phases']);
+// The fewer-opportunities breakdown is not one: a youth may face several barriers.
+const SPLIT_TABLES: ReadonlySet<ReportTable['key']> = new Set(['phases', 'withdrawals', 'withdrawal-phases', 'by-gender', 'by-age', 'by-qpv', 'by-rural']);
 
 /** What an anonymised report says where it hid counts: above each such table, why, and the word for a total. */
 export interface HiddenCountsWords {

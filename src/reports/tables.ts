@@ -4,6 +4,7 @@ import { ENGAGEMENTS } from '../followups/followup.js';
 import type { Dashboard, ReportGroup } from './dashboard.js';
 import { JOB_OR_TRAINING } from './who-counts.js';
 import { filterQuery, type ReportFilters } from './filters.js';
+import { BREAKDOWN_FIGURES, UNKNOWN, type Breakdown } from './breakdowns.js';
 
 /**
  * The dashboard as tables: the page shows them beside their charts, the CSV export writes them, the PDF
@@ -42,6 +43,7 @@ export interface ReportTable {
 export const TABLE_KEYS = [
   'summary', 'phases', 'funnel', 'withdrawals', 'withdrawal-phases', 'attendance', 'readiness', 'restitution',
   'followups', 'situations', 'engagement', 'assessments', 'missing',
+  'by-gender', 'by-age', 'by-opportunities', 'by-qpv', 'by-rural',
 ] as const;
 export type TableKey = (typeof TABLE_KEYS)[number] | 'groups' | 'network';
 
@@ -218,7 +220,32 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
         [text(fig('noRestitution')), count(d.missing.groupsWithoutRestitution, groups('noRestitution'))],
       ],
     },
+    ...d.breakdowns.map((b) => breakdownTable(b, t)),
   ];
+}
+
+/** The label of a category of a breakdown: the youth's file's own words for its answers. */
+function categoryLabel(b: Breakdown, category: string, t: T): string {
+  const facts = (key: string) => t(`participants.facts.${key}`);
+  if (category === UNKNOWN && b.dimension !== 'age') return t('reports.breakdowns.unknown');
+  switch (b.dimension) {
+    case 'gender': return facts(`genders.${category}`);
+    case 'age': return facts(`ageBands.${category}`);
+    case 'opportunities': return category === 'any' || category === 'none' ? t(`reports.breakdowns.opportunities.${category}`) : `· ${facts(`barrier.${category}`)}`;
+    case 'qpv':
+    case 'rural': return facts(category);
+  }
+}
+
+/** One breakdown: a line per category, a column per figure funders read. */
+function breakdownTable(b: Breakdown, t: T): ReportTable {
+  return {
+    key: `by-${b.dimension}`,
+    title: t(`reports.breakdowns.${b.dimension}.title`),
+    description: t(`reports.breakdowns.${b.dimension}.description`),
+    headers: [t(`reports.breakdowns.${b.dimension}.category`), ...BREAKDOWN_FIGURES.map((k) => t(`reports.breakdowns.figures.${k}`))],
+    rows: b.rows.map((r) => [text(categoryLabel(b, r.category, t)), ...BREAKDOWN_FIGURES.map((k) => count(r.counts[k]))]),
+  };
 }
 
 /** How a cell reads, on the page, in the PDF and in the CSV (small-counts.ts has already hidden what must be). */

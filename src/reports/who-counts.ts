@@ -158,9 +158,13 @@ export function enrolmentsIn(db: Db, scope: ReportScope, f: ReportFilters): Knex
 
 /** The same, with each enrolment's summaries (`withFlags`): what every youth figure's condition reads. */
 export function youthsIn(db: Db, scope: ReportScope, f: ReportFilters, today: string): Knex.QueryBuilder {
+  return withFlags(db, enrolmentsIn(db, scope, f), () => enrolmentIdsIn(db, scope, f), today);
+}
+
+/** The ids of the enrolments in scope, for a summary over another table to read only theirs. */
+export function enrolmentIdsIn(db: Db, scope: ReportScope, f: ReportFilters): Knex.QueryBuilder {
   // A whole network is nearly the whole table: narrowing the summaries to it would cost more than it saves.
-  const inScope = () => (scope.structureId === null && scope.networkId ? db('enrolments').select('id') : enrolmentsIn(db, scope, f).select('e.id'));
-  return withFlags(db, enrolmentsIn(db, scope, f), inScope, today);
+  return scope.structureId === null && scope.networkId ? db('enrolments').select('id') : enrolmentsIn(db, scope, f).select('e.id');
 }
 
 /**

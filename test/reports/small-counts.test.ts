@@ -5,15 +5,7 @@ import { testDb } from '../support/database.js';
 import { userFor } from '../support/accounts.js';
 import { recordEvent } from '../../src/restitution/restitution.js';
 import { appOnReportFixture, LOGINS, type ReportFixture } from './fixture.js';
-import { binary, csvRows, pdfText } from './exports.js';
-
-/** The rows of one section's table on the page, each cell as the reader reads it. */
-function pageRows(html: string, key: string): string[][] {
-  const section = new RegExp(`<section class="card report-section" aria-labelledby="title-${key}">([\\s\\S]*?)</section>`).exec(html);
-  if (!section) throw new Error(`no section ${key} on the page`);
-  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(section[1]!)![1]!;
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((tr) => [...tr[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => visibleText(c[1]!)));
-}
+import { binary, csvRows, pageRows, pdfText } from './exports.js';
 
 /**
  * The admin reads the figures without the names behind them: a count of 1 or 2 could point at one youth
