@@ -35,6 +35,7 @@ describe('what a worker’s flows cost on a phone', function () {
     await openNewGroupFilled(page, 'Jardin partagé à Kawara');
     await page.getByRole('button', { name: 'Créer le groupe' }).click();
     await page.getByRole('heading', { name: 'Jardin partagé à Kawara', level: 1 }).waitFor();
+    await page.waitForLoadState('load');
     expect(steps()).to.deep.equal({ taps: 2, fields: 5, pageLoads: 3 });
   });
 
@@ -52,6 +53,7 @@ describe('what a worker’s flows cost on a phone', function () {
     await page.getByRole('button', { name: 'Créer le groupe' }).click();
     await page.getByRole('heading', { name: 'Chantier financé à Kawara', level: 1 }).waitFor();
     await page.getByText('Région Hauts-de-France').waitFor();
+    await page.waitForLoadState('load');
     expect(steps()).to.deep.equal({ taps: 2, fields: 7, pageLoads: 3 });
   });
 
@@ -83,6 +85,7 @@ describe('what a worker’s flows cost on a phone', function () {
     await page.getByLabel('Ou un·e animateur·rice d’une autre structure du réseau (prêt·e au groupe)').fill(DEMO_ACCOUNTS.elodie.email);
     await page.locator('form[action$="/workers"]').getByRole('button', { name: 'Ajouter' }).click();
     await page.getByText('Co-référent·e ajouté·e.').waitFor();
+    await page.waitForLoadState('load');
     expect(steps()).to.deep.equal({ taps: 2, fields: 1, pageLoads: 3 });
   });
 });

@@ -42,6 +42,7 @@ describe('a youth answers their own follow-up, in a browser', function () {
     await phone.getByLabel('Fait du bénévolat').check();
     await phone.getByRole('button', { name: 'Envoyer' }).click();
     await phone.getByText('Merci Sarah').waitFor();
+    await phone.waitForLoadState('load');
     const steps = youthSteps();
     console.log(`      the youth's answer: ${steps.taps} taps, ${steps.fields} fields, ${steps.pageLoads} page loads`);
     expect(steps).to.deep.equal({ taps: 3, fields: 2, pageLoads: 2 });

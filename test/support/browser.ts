@@ -209,7 +209,8 @@ export interface Steps {
 /**
  * Counts, from now on, what the person does on this page: taps (trusted clicks, as a finger makes them),
  * fields changed (a text typed or an option chosen: a native picker's own taps are not in the page) and
- * pages loaded (main-frame documents: a form answered with a redirect loads one page).
+ * pages loaded (main-frame documents: a form answered with a redirect loads one page). A page's text can
+ * show before its load event reaches the count: read the steps after waitForURL or waitForLoadState('load').
  */
 export async function countSteps(page: Page): Promise<() => Steps> {
   const steps: Steps = { taps: 0, fields: 0, pageLoads: 0 };
