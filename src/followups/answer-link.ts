@@ -10,7 +10,7 @@ import { enqueue, newStopToken } from '../outbox/outbox.js';
 import { youthSms } from '../outbox/sign-in-code.js';
 import { SITUATIONS } from '../participants/participant.js';
 import { settingsOf } from '../structures/settings.js';
-import { ENGAGEMENTS, engagementList, choice, type FollowUpRow } from './followup.js';
+import { ENGAGEMENTS, engagementList, choice, countsSql, type FollowUpRow } from './followup.js';
 
 /**
  * A youth answers their own follow-up: at each round a link goes to their phone; the page it opens asks
@@ -175,7 +175,11 @@ export async function sendDueAnswerLinks(db: Db, policy: LinkPolicy, now = new D
   const due: { id: number }[] = await db('follow_ups')
     .join('enrolments', 'enrolments.id', 'follow_ups.enrolment_id')
     .join('youths', 'youths.id', 'enrolments.youth_id')
+    .join('groups', 'groups.id', 'enrolments.group_id')
+    .join('structures', 'structures.id', 'groups.structure_id')
     .whereNull('follow_ups.done_on')
+    // A round the structure does not run is owed to nobody: no text for it either.
+    .whereRaw(countsSql('follow_ups', 'structures'))
     .whereBetween('follow_ups.due_on', [dayjs(now).subtract(policy.days, 'day').format('YYYY-MM-DD'), dayjs(now).format('YYYY-MM-DD')])
     .whereNotNull('youths.phone')
     .whereNotExists(db('follow_up_links').whereRaw('follow_up_links.follow_up_id = follow_ups.id'))

@@ -169,4 +169,23 @@ describe('youths answer their own follow-up (link by SMS)', () => {
     const message = await testDb()('outbox_messages').where({ id: links[0].message_id }).first();
     expect(message).to.include({ address: '+33698765432', message_key: 'followUpAnswer', created_by: null });
   });
+
+  it('sends no link for a round the structure does not run', async () => {
+    const policy = { publicUrl: 'https://tremplin.example.org', days: 14 };
+    const open = await testDb()('follow_ups').join('enrolments', 'enrolments.id', 'follow_ups.enrolment_id')
+      .leftJoin('follow_up_links', 'follow_up_links.follow_up_id', 'follow_ups.id')
+      .where('enrolments.group_id', ids.groups.dispensaire).whereNull('follow_ups.done_on').whereNull('follow_up_links.id')
+      .first('follow_ups.id', 'follow_ups.milestone_months', 'enrolments.youth_id');
+    await testDb()('follow_ups').where({ id: open.id }).update({ due_on: TODAY });
+    await testDb()('youths').where({ id: open.youth_id }).update({ phone: '+33698765433' });
+    const structure = (await testDb()('groups').where({ id: ids.groups.dispensaire }).first('structure_id')).structure_id;
+    const others = [1, 3, 6, 12].filter((m) => m !== Number(open.milestone_months));
+    await testDb()('structures').where({ id: structure }).update({ follow_up_milestones: others.join(',') });
+    try {
+      await sendDueAnswerLinks(testDb(), policy);
+      expect(await testDb()('follow_up_links').where({ follow_up_id: open.id })).to.have.length(0);
+    } finally {
+      await testDb()('structures').where({ id: structure }).update({ follow_up_milestones: null });
+    }
+  });
 });
