@@ -28,6 +28,7 @@ import { newSubmissionToken, oncePerForm, oneRecordPerForm } from '../http/once-
 const groupPage = (id: number | null): string => (id === null ? '/groups' : paths.group(id));
 import { paths } from '../http/paths.js';
 import { VersionedCache } from '../db/data-version.js';
+import { renderToKeep } from '../http/cached-html.js';
 import { today } from '../db/time.js';
 
 export function groupsRoutes(db: Db): Router {
@@ -130,11 +131,13 @@ export function groupsRoutes(db: Db): Router {
   // signed-in user may see is in the key, and the day (the next session is the first of today or after);
   // the group itself is read through the user's scope on every request. Measured: README "Measuring".
   const pageLists = new VersionedCache();
-  const listsOfGroupPage = async (user: Express.User, group: ScopedGroup) => {
+  const groupPageBody = async (res: Response, user: Express.User, group: ScopedGroup): Promise<string> => {
     // Who left and why is part of the youths' files: only for those who may read them.
     // The stay section appears once the group is getting ready to leave: before, there is no stay to note.
     const [files, followUps, stayNotes] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group), can(user, 'viewDailyNotes', group) && group.phase !== 'preparation'];
-    return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, stayNotes, localToday(), today()]), async () => {
+    const at = await pageLists.at(db);
+    const listsKey = JSON.stringify([group, files, followUps, stayNotes, localToday(), today()]);
+    const lists = () => at.get(listsKey, async () => {
       const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay] = await Promise.all([
         nextMeetingOf(db, group.id), listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id),
         listFunders(db, group.id), files ? groupFunnel(db, group) : null, restitutionSummary(db, group, followUps), takeOverOf(db, group.id),
@@ -142,11 +145,15 @@ export function groupsRoutes(db: Db): Router {
       ]);
       return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay };
     });
+    // Its HTML too, once rendered (half the page's cost once the lists were kept): it also reads the user
+    // (`can`, a youth's own line) and the language, so both are in its key.
+    return at.get(JSON.stringify(['html', res.locals.lang, user, listsKey]), async () =>
+      renderToKeep(res, 'groups/show-body', { group, ...(await lists()), phases: PHASES }));
   };
 
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'viewGroup');
-    res.render('groups/show', { title: group.name, group, ...(await listsOfGroupPage(user, group)), phases: PHASES });
+    res.render('groups/show', { title: group.name, body: await groupPageBody(res, user, group) });
   });
 
   return router;

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { Db } from '../db/knex.js';
 import { requireCan, requireSignedIn, signedIn } from '../auth/guards.js';
 import { assessmentWording } from '../assessments/wording.js';
-import { journeyOf } from './journey.js';
+import { keptJourney } from './journey.js';
+import { renderToKeep } from '../http/cached-html.js';
 import { VersionedCache } from '../db/data-version.js';
 
 export function journeyRoutes(db: Db): Router {
@@ -14,12 +15,14 @@ export function journeyRoutes(db: Db): Router {
   // A youth's home: GET / brings them here.
   router.get('/me', requireSignedIn, requireCan('viewJourney'), async (req, res) => {
     const groupParam = typeof req.query.group === 'string' ? req.query.group : undefined;
-    const journey = await journeyOf(db, signedIn(req), groupParam, journeys);
-    res.render('journey/show', {
-      title: res.locals.t('journey.title'),
-      journey: journey ?? null,
-      w: assessmentWording(res.locals.lang),
-    });
+    const kept = await keptJourney(db, signedIn(req), groupParam, journeys);
+    // The page's own part is kept with the journey, per language: rendering it was most of the page's
+    // cost once the journey itself was kept.
+    const body = kept
+      ? await kept.at.get(JSON.stringify(['html', res.locals.lang, kept.key]), async () =>
+          renderToKeep(res, 'journey/show-body', { journey: await kept.journey(), w: assessmentWording(res.locals.lang) }))
+      : null;
+    res.render('journey/show', { title: res.locals.t('journey.title'), body });
   });
 
   return router;

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.js';
-import type { VersionedCache } from '../db/data-version.js';
+import type { CacheAtVersion, VersionedCache } from '../db/data-version.js';
 import { today } from '../db/time.js';
 import { can } from '../auth/permissions.js';
 import { scopedGroups, type ScopedGroup } from '../groups/group.js';
@@ -66,8 +66,23 @@ export interface Journey {
 /**
  * The journey of the signed-in youth in one of their groups (their current one unless `groupParam` names
  * another of theirs); undefined when they are in no group yet. A group outside their own is not found.
+ * It comes as `cache` keeps it, with its key and the cache at the version read, so that what is made from
+ * the journey alone (the page's HTML, with the language) is kept next to it under that key.
  */
-export async function journeyOf(db: Db, user: Express.User, groupParam?: string, cache?: VersionedCache): Promise<Journey | undefined> {
+export async function keptJourney(
+  db: Db, user: Express.User, groupParam: string | undefined, cache: VersionedCache,
+): Promise<{ journey: () => Promise<Journey>; key: string; at: CacheAtVersion } | undefined> {
+  const found = await findJourney(db, user, groupParam);
+  if (!found) return undefined;
+  const { groups, group, own } = found;
+  const at = await cache.at(db);
+  // Everything it is made of is in the key: the user, their groups and file as just read through their
+  // scope, and the day (the day's sessions, the papers' deadlines); the rest only changes with the data.
+  const key = JSON.stringify([user, groups, own, localToday(), today()]);
+  return { journey: () => at.get(key, () => journeyIn(db, user, groups, group, own)), key, at };
+}
+
+async function findJourney(db: Db, user: Express.User, groupParam: string | undefined) {
   const groups = await myGroups(db, user);
   const wanted = groupParam === undefined ? undefined : parseId(groupParam);
   const group = wanted === undefined ? groups[0] : groups.find((g) => g.id === wanted);
@@ -76,11 +91,7 @@ export async function journeyOf(db: Db, user: Express.User, groupParam?: string,
     return undefined;
   }
   const own = await findOwnEnrolment(db, user, group.id);
-  if (!own) return undefined;
-  const journey = () => journeyIn(db, user, groups, group, own);
-  // Everything it is made of is in the key: the user, their groups and file as just read through their
-  // scope, and the day (the day's sessions, the papers' deadlines); the rest only changes with the data.
-  return cache ? (await cache.at(db)).get(JSON.stringify([user, groups, own, localToday(), today()]), journey) : journey();
+  return own ? { groups, group, own } : undefined;
 }
 
 async function journeyIn(db: Db, user: Express.User, groups: ScopedGroup[], group: ScopedGroup, own: OwnEnrolment): Promise<Journey> {
