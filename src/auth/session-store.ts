@@ -2,9 +2,10 @@ import type { Request } from 'express';
 import session, { type SessionData } from 'express-session';
 import type { Db } from '../db/knex.js';
 import type { UserRow } from '../users/user.js';
+import { DATA_VERSION_SQL, rememberDataVersion } from '../db/data-version.js';
 
 type Callback<T = void> = (err?: unknown, value?: T | null) => void;
-type StoredSession = SessionData & { [EXPIRES]?: number; [OWNER]?: Owner };
+type StoredSession = SessionData & { [EXPIRES]?: number; [OWNER]?: Owner; [DATA_VERSION]?: unknown };
 const EXPIRES = '__expires';
 
 // Performance: the account a session belongs to is read with the session, in the same query, instead of
@@ -12,6 +13,8 @@ const EXPIRES = '__expires';
 // get() to createSession() under a symbol, which neither express-session (copy, hash) nor JSON sees, and
 // from there to Passport in a WeakMap keyed by the request.
 const OWNER = Symbol('session owner');
+// The data version, read in the same query for the request's caches (src/db/data-version.ts), the same way.
+const DATA_VERSION = Symbol('data version');
 const owners = new WeakMap<Request, Owner>();
 /** The owner row as read with the session; `row` is undefined when the account no longer exists. */
 interface Owner {
@@ -55,12 +58,16 @@ export class KnexSessionStore extends session.Store {
       .leftJoin('users', 'users.id', 'sessions.user_id')
       .where('sessions.sid', sid)
       // Aliased so that no column of users can shadow them.
-      .first('sessions.sess as session_sess', 'sessions.expires as session_expires', 'sessions.user_id as session_user_id', 'users.*')
-      .then((row: ({ session_sess: string; session_expires: number | string; session_user_id: number | null } & UserRow) | undefined) => {
+      .first(
+        'sessions.sess as session_sess', 'sessions.expires as session_expires', 'sessions.user_id as session_user_id',
+        this.db.raw(`${DATA_VERSION_SQL} as session_data_version`), 'users.*',
+      )
+      .then((row: ({ session_sess: string; session_expires: number | string; session_user_id: number | null; session_data_version: unknown } & UserRow) | undefined) => {
         if (!row || Number(row.session_expires) <= Date.now()) return cb(null, null);
-        const { session_sess: sess, session_expires: expires, session_user_id: userId, ...user } = row;
+        const { session_sess: sess, session_expires: expires, session_user_id: userId, session_data_version: version, ...user } = row;
         const data = JSON.parse(sess) as StoredSession;
         data[EXPIRES] = Number(expires);
+        Object.defineProperty(data, DATA_VERSION, { value: version, enumerable: false, configurable: true });
         if (userId !== null && userId !== undefined) {
           const owner: Owner = { userId: Number(userId), row: user.id === null || user.id === undefined ? undefined : user };
           Object.defineProperty(data, OWNER, { value: owner, enumerable: false, configurable: true });
@@ -71,6 +78,8 @@ export class KnexSessionStore extends session.Store {
   }
 
   override createSession(req: Request, sess: SessionData): session.Session & SessionData {
+    const version = (sess as StoredSession)[DATA_VERSION];
+    if (version !== undefined) rememberDataVersion(req, version);
     const owner = (sess as StoredSession)[OWNER];
     if (owner) owners.set(req, owner);
     else owners.delete(req);

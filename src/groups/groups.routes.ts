@@ -135,7 +135,7 @@ export function groupsRoutes(db: Db): Router {
     // Who left and why is part of the youths' files: only for those who may read them.
     // The stay section appears once the group is getting ready to leave: before, there is no stay to note.
     const [files, followUps, stayNotes] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group), can(user, 'viewDailyNotes', group) && group.phase !== 'preparation'];
-    const at = await pageLists.at(db);
+    const at = await pageLists.at(db, res.req);
     const listsKey = JSON.stringify([group, files, followUps, stayNotes, localToday(), today()]);
     const lists = () => at.get(listsKey, async () => {
       const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay] = await Promise.all([

@@ -15,7 +15,7 @@ export function journeyRoutes(db: Db): Router {
   // A youth's home: GET / brings them here.
   router.get('/me', requireSignedIn, requireCan('viewJourney'), async (req, res) => {
     const groupParam = typeof req.query.group === 'string' ? req.query.group : undefined;
-    const kept = await keptJourney(db, signedIn(req), groupParam, journeys);
+    const kept = await keptJourney(db, signedIn(req), groupParam, journeys, req);
     // The page's own part is kept with the journey, per language: rendering it was most of the page's
     // cost once the journey itself was kept.
     const body = kept

@@ -70,12 +70,12 @@ export interface Journey {
  * the journey alone (the page's HTML, with the language) is kept next to it under that key.
  */
 export async function keptJourney(
-  db: Db, user: Express.User, groupParam: string | undefined, cache: VersionedCache,
+  db: Db, user: Express.User, groupParam: string | undefined, cache: VersionedCache, req?: { method?: string },
 ): Promise<{ journey: () => Promise<Journey>; key: string; at: CacheAtVersion } | undefined> {
   const found = await findJourney(db, user, groupParam);
   if (!found) return undefined;
   const { groups, group, own } = found;
-  const at = await cache.at(db);
+  const at = await cache.at(db, req);
   // Everything it is made of is in the key: the user, their groups and file as just read through their
   // scope, and the day (the day's sessions, the papers' deadlines); the rest only changes with the data.
   const key = JSON.stringify([user, groups, own, localToday(), today()]);

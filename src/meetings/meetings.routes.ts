@@ -19,6 +19,7 @@ import {
 import { meetingFor, type MeetingInGroup } from './scope.js';
 import { oncePerForm } from '../http/once-per-form.js';
 import { paths } from '../http/paths.js';
+import { VersionedCache } from '../db/data-version.js';
 
 /** "2 h", "1 h 30", "45 min": how a duration reads on a poster. */
 export function formatDuration(minutes: number): string {
@@ -64,6 +65,11 @@ export function meetingsRoutes(db: Db, config: Config): Router {
     res.redirect(303, paths.groupMeetings(group.id));
   });
 
+  // A session's register lines, kept until the data version changes (src/db/data-version.ts): the worker
+  // opens it at every session, often several times (the youths arriving), between two writes. The session
+  // and its group are read through the user's scope on every request; the lines depend on them only.
+  const registers = new VersionedCache();
+
   const renderShow = async (req: Request, res: Response, { user, group, meeting }: MeetingInGroup, again?: FormAgain) => {
     const seesRegister = can(user, 'viewAttendance', group) || can(user, 'takeAttendance', group);
     // A refused register: its message, the statuses as they were sent, and the youths it is about.
@@ -72,7 +78,7 @@ export function meetingsRoutes(db: Db, config: Config): Router {
       title: res.locals.t(`meetings.types.${meeting.type}`),
       group,
       meeting,
-      register: seesRegister ? await registerFor(db, meeting) : null,
+      register: seesRegister ? await (await registers.at(db, req)).get(JSON.stringify(meeting), () => registerFor(db, meeting)) : null,
       canTake: can(user, 'takeAttendance', group),
       registerOpen: meetingDate(meeting) <= localToday(),
       statuses: ATTENDANCE_STATUSES,

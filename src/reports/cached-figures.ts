@@ -20,8 +20,8 @@ export interface CachedFigures {
 
 export function cachedFigures(db: Db) {
   const cache = new VersionedCache();
-  return async (scope: ReportScope, filters: ReportFilters): Promise<CachedFigures> => {
-    const at = await cache.at(db);
+  return async (scope: ReportScope, filters: ReportFilters, req?: { method?: string }): Promise<CachedFigures> => {
+    const at = await cache.at(db, req);
     const day = todayIso();
     const [dashboard, options] = await Promise.all([
       at.get(JSON.stringify(['dashboard', scope, filters, day]), () => computeDashboard(db, scope, filters, day)),

@@ -54,7 +54,7 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
     const user = signedIn(req);
     const scope = scopeOf(user);
     const { filters, errors, values } = parseFilters(req.query as Record<string, unknown>);
-    const { dashboard, options, derived } = await figures(scope, filters);
+    const { dashboard, options, derived } = await figures(scope, filters, req);
     const smallCountsHidden = hidesSmallCounts(user, req.query);
     // The tables and their charts (SVG) are made from the figures, the language and that choice only.
     const shown = await derived([req.lang, smallCountsHidden], () => sections(reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), smallCountsHidden), req.lang));
@@ -116,7 +116,7 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
       return sendCsv(res, key, tableCsv(reportTablesFor([groupsTable(groups, req.t as never, req.lang, countryNamer(req.lang))], hide)[0]!, req.lang));
     }
     if (!(TABLE_KEYS as readonly string[]).includes(key)) throw notFound();
-    const tables = reportTablesFor(dashboardTables((await figures(scope, filters)).dashboard, filters, req.t as never, req.lang), hide);
+    const tables = reportTablesFor(dashboardTables((await figures(scope, filters, req)).dashboard, filters, req.t as never, req.lang), hide);
     sendCsv(res, key, tableCsv(tables.find((t) => t.key === key)!, req.lang));
   });
 
@@ -127,7 +127,7 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
     // Names are for those who may open youths' files: anyone else gets the anonymised report.
     const anonymised = hidesSmallCounts(user, req.query);
     const scope = scopeOf(user);
-    const [tables, { options }] = await Promise.all([pdfTables(req, scope, filters, anonymised), figures(scope, filters)]);
+    const [tables, { options }] = await Promise.all([pdfTables(req, scope, filters, anonymised), figures(scope, filters, req)]);
     const subtitle = pdfSubtitle(filterWords(filters, options, req.t, countryNamer(req.lang), dateFormatter(req.lang)), anonymised, req.t as never, req.lang);
     const letterhead = await letterheadOf(db, uploadDir, user.structureId);
     const pdf = await renderReportPdf({ title: req.t('reports.pdf.title'), subtitle, tables, lang: req.lang, chartValue: chartValue(req.lang), letterhead });
@@ -137,7 +137,7 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
   // The dashboard's tables, small counts hidden (and said so) when anonymised; the named lists only when not.
   async function pdfTables(req: Request, scope: ReportScope, filters: ReportFilters, anonymised: boolean): Promise<ReportTable[]> {
     const hiddenCounts = { note: req.t('reports.pdf.smallCountsHidden'), total: req.t('reports.pdf.total') };
-    const tables = reportTablesFor(dashboardTables((await figures(scope, filters)).dashboard, filters, req.t as never, req.lang), anonymised, hiddenCounts);
+    const tables = reportTablesFor(dashboardTables((await figures(scope, filters, req)).dashboard, filters, req.t as never, req.lang), anonymised, hiddenCounts);
     if (!anonymised) tables.push(...(await namedPdfTables(db, scope, filters, req.t as never, req.lang)));
     return tables;
   }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readDataVersion, trackedTables, UNTRACKED_TABLES } from '../../src/db/data-version.js';
+import { readDataVersion, rememberDataVersion, trackedTables, UNTRACKED_TABLES, VersionedCache } from '../../src/db/data-version.js';
 import { listTables, resetToDemo, testDb } from '../support/database.js';
 import { buildApp, signIn } from '../support/http.js';
 import { DEMO_LOGINS } from '../support/accounts.js';
@@ -38,5 +38,29 @@ describe('the data version', () => {
     for (const path of ['/groups', `/groups/${ids.groups.sadiola}`, '/reports']) expect((await karim.get(path)).status).to.equal(200);
     // Or every sign-in would throw the directors' cached figures away.
     expect(await readDataVersion(testDb())).to.equal(loaded);
+  });
+
+  it('is taken from the session query on a GET, and read again by a request that may write', async () => {
+    const ids = await resetToDemo();
+    const db = testDb();
+    const cache = new VersionedCache();
+    const version = await readDataVersion(db);
+    const [get, post] = [{ method: 'GET' }, { method: 'POST' }];
+    rememberDataVersion(get, version);
+    rememberDataVersion(post, version);
+    let made = 0;
+    const make = async () => ++made;
+    expect(await (await cache.at(db, get)).get('figure', make)).to.equal(1);
+    // A write: the POST that made it shows what it wrote, not what was kept before it, though its session
+    // was read at the older version.
+    await db('groups').where({ id: ids.groups.sadiola }).update({ theme: 'Un autre thème' });
+    expect(await (await cache.at(db, post)).get('figure', make)).to.equal(2);
+    // A GET whose session was read before that write gets no entry kept at the newer version from it...
+    const older = await cache.at(db, get);
+    expect(await older.get('figure', make)).to.equal(3);
+    // ...and one read after it, what was kept at its version.
+    const after = { method: 'GET' };
+    rememberDataVersion(after, await readDataVersion(db));
+    expect(await (await cache.at(db, after)).get('figure', make)).to.equal(2);
   });
 });

@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { buildApp, csrfFrom, postForm, signIn, visibleText, type Agent } from '../support/http.js';
 import { DEMO_LOGINS } from '../support/accounts.js';
-import { resetToDemo } from '../support/database.js';
+import { resetToDemo, testDb } from '../support/database.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 
 /**
@@ -79,5 +79,22 @@ describe('two app instances sharing the database: the dashboard', () => {
     expect(enrolled.status).to.equal(303);
     expect(await enrolledOn(director)).to.equal(before + 1);
     expect(visibleText((await karimOnOne.get(sadiola)).text)).to.include('Aïssata');
+  });
+
+  it('shows on one instance, at once, a register taken through the other', async () => {
+    const ids = await resetToDemo();
+    const karimOnOne = await signIn(buildApp(), DEMO_LOGINS.karim);
+    const karim = await signIn(buildApp(), DEMO_LOGINS.karim);
+    const meeting = (await testDb()('meetings').where({ group_id: ids.groups.sadiola }).whereNotNull('register_taken_at').orderBy('id').first('id'))!;
+    const page = `/groups/${ids.groups.sadiola}/meetings/${meeting.id}`;
+    const lines = async () => [...(await karimOnOne.get(page)).text.matchAll(/name="status-(\d+)" value="(\w+)" checked/g)].map((m) => [m[1]!, m[2]!]);
+    // Read twice, so that the second answer came from the cache.
+    const before = await lines();
+    expect(before.length).to.be.above(1);
+    expect(await lines()).to.deep.equal(before);
+    const [first] = before[0]!;
+    const fields = Object.fromEntries(before.map(([id, status]) => [`status-${id}`, id === first ? (status === 'absent' ? 'present' : 'absent') : status]));
+    expect((await postForm(karim, `${page}/register`, fields, page)).status).to.equal(303);
+    expect(await lines()).to.deep.equal(before.map(([id, status]) => [id, id === first ? (status === 'absent' ? 'present' : 'absent') : status]));
   });
 });
