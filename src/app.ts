@@ -46,6 +46,10 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   app.locals.formatPhone = phoneForDisplay;
   app.set('trust proxy', config.trustProxy === false ? false : /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.set('query parser', 'simple');
+  // Pages are sent with no-store (below): a browser never revalidates one, so the ETag Express works out
+  // by hashing every page it sends (sha1 of 30-60 kB, and its copy) was CPU and memory for nothing.
+  // Assets have their own, from express.static.
+  app.set('etag', false);
 
   // Before anything else reads the body: a request that does not arrive in time is cut with a 408 page.
   const renderError = errorHandler(log);
