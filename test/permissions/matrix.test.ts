@@ -84,7 +84,9 @@ describe('permission matrix: every route for every role', () => {
   });
 
   // Asked first: it changes nothing, and every fixture is still there.
-  it('refuses every state-changing request without a valid CSRF token, for every role', async () => {
+  // Two POSTs per route per role: thousands of requests, over mocha's 30 s on a loaded machine.
+  it('refuses every state-changing request without a valid CSRF token, for every role', async function () {
+    this.timeout(180_000);
     const posts = Object.keys(MATRIX).filter((r) => r.startsWith('POST ') && !SERVER_TO_SERVER.has(r));
     for (const who of ROLES) {
       const agent = await agentFor(who);
