@@ -65,7 +65,6 @@ describe('the morning e-mail to workers and directors, through a real SMTP serve
     const karim = readMail(sink.received.find((m) => m.to[0] === 'karim@tremplin.test')!);
     const year = localNow(now).slice(0, 4);
     expect(karim.subject).to.match(new RegExp(`^À faire aujourd’hui, \\d{1,2} \\S+ ${year} \\(Tremplin\\)$`));
-    if (process.env.SHOW_MAIL) console.log(karim.subject, '\n', karim.text);
     expect(karim.text).to.include('Bonjour Karim Benali');
     expect(karim.text).to.match(/Séances du jour \(\d+\)/).and.include('- Rencontre des jeunes de Sadiola : ').and.include(' à 23:50');
     expect(karim.text).to.include(`${SITE}/account`);
