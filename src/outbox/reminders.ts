@@ -85,6 +85,9 @@ const shortDate = (day: string) => dayjs(day).format('DD/MM');
 
 /** Sends the reminder to one youth if it can reach them; the senders' common part. */
 async function remind(db: Db, policy: ReminderPolicy, y: Recipient, key: Omit<ReminderKey, 'enrolmentId'>, link: string, data: Record<string, string>, now: Date): Promise<boolean> {
+  const row = { kind: key.kind, enrolment_id: y.enrolment_id, subject_id: key.subjectId, day: key.day };
+  // Most passes find the reminder sent already: one read, rather than the reach, the settings and a transaction.
+  if (await db('youth_reminders').where(row).first('id')) return false;
   const reach = await reachOf(db, y);
   if (!reach) return false;
   const stop = newStopToken();

@@ -5,7 +5,7 @@ import { createDb } from '../../src/db/knex.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { documentsDue } from '../../src/documents/readiness.js';
 import { optOut } from '../../src/outbox/outbox.js';
-import { sendDueReminders } from '../../src/outbox/reminders.js';
+import { sendDueReminders, sendOnce } from '../../src/outbox/reminders.js';
 import { render } from '../../src/outbox/templates.js';
 import { smsLength } from '../../src/outbox/sms-rules.js';
 import { resetToDemo, testDatabase, testDb } from '../support/database.js';
@@ -103,6 +103,20 @@ describe('reminders to youths, queued by the app itself', () => {
     const rows = await messagesOf(testDb(), 'meetingReminder', everyone(c));
     expect(rows).to.have.length(2);
     expect(await testDb()('youth_reminders').whereIn('enrolment_id', Object.values(c.who).map((w) => w.enrolmentId))).to.have.length(2);
+  });
+
+  it('the key itself: the same reminder queued from two instances at once is queued once', async () => {
+    const c = await cast(ids, '2031-06-01', '2031-06-15');
+    const other = createDb(testDatabase().config.database);
+    const key = { kind: 'papersDue' as const, enrolmentId: c.who.Amel!.enrolmentId, subjectId: 0, day: '2031-05-01' };
+    const message = { channel: 'sms' as const, address: '+33611223301', locale: 'fr', key: 'papersDue' as const, data: { name: 'Amel' }, recipientYouthId: c.who.Amel!.youthId };
+    try {
+      const results = await Promise.all([testDb(), other, testDb(), other].map((db) => sendOnce(db, key, message, at('2031-04-24'), 'stop-token')));
+      expect(results.filter(Boolean)).to.have.length(1);
+    } finally {
+      await other.destroy();
+    }
+    expect(await messagesOf(testDb(), 'papersDue', [c.who.Amel!.youthId])).to.have.length(1);
   });
 
   it('a session moved to another day is reminded again, for its new day', async () => {
