@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(6),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(2000),
   FOLLOW_UP_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  REMINDERS: booleanish.optional(),
+  MORNING_EMAIL_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'a time of day, HH:MM (Paris time), e.g. 07:30' }).default('07:30'),
 });
 
 /** A megabyte as people read it and as "Mo" says (10^6 bytes): a limit of 15 MB is 15 Mo on the page. */
@@ -118,6 +120,10 @@ export interface OutboxConfig {
   pollMs: number;
   /** How long a youth's follow-up link stays open; unanswered by then, the youth is on the worker's list to call. */
   followUpLinkDays: number;
+  /** Whether the server process runs the pass that queues the reminders and morning e-mails (src/outbox/reminders.ts). */
+  reminders: boolean;
+  /** When the morning e-mail leaves, 'HH:mm' Paris time. */
+  morningEmailAt: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -183,6 +189,8 @@ function outboxConfig(e: z.infer<typeof EnvSchema>): OutboxConfig {
     maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     pollMs: e.OUTBOX_POLL_MS,
     followUpLinkDays: e.FOLLOW_UP_LINK_DAYS,
+    reminders: e.REMINDERS ?? true,
+    morningEmailAt: e.MORNING_EMAIL_AT,
   };
 }
 

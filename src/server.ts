@@ -12,6 +12,8 @@ import { purgeExpiredScans, purgeHealthNotes } from './documents/retention.js';
 import { Dispatcher } from './outbox/dispatcher.js';
 import { sendDueAnswerLinks } from './followups/answer-link.js';
 import { transportsFrom } from './outbox/transports.js';
+import { sendDueReminders } from './outbox/reminders.js';
+import { sendMorningEmails } from './outbox/morning-email.js';
 
 const config = configOrExit();
 const db = createDb(config.database);
@@ -51,6 +53,17 @@ if (dispatcher) {
 }
 
 const app = createApp({ config, db });
+
+// The reminders to youths and the morning e-mails, queued by a pass every quarter of an hour (after the
+// app, whose catalogue the morning e-mail is written from). Each is queued once whatever the number of
+// instances running it (their keys are unique rows); REMINDERS=0 leaves it to another instance.
+if (config.outbox.reminders) {
+  const remind = () => void sendDueReminders(db, { publicUrl: config.publicUrl })
+    .then(() => sendMorningEmails(db, { publicUrl: config.publicUrl, at: config.outbox.morningEmailAt }))
+    .catch((err: Error) => console.error(`[reminders] ${err.message}`));
+  setInterval(remind, 15 * 60_000).unref();
+  remind();
+}
 const server = httpServer(app, config).listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const where = config.database.client === 'pg' ? 'PostgreSQL' : `SQLite ${config.database.file}`;

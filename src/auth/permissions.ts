@@ -125,6 +125,9 @@ const rules = {
   // What the app sent to whom (the texts, a code included while no provider is configured): the
   // structure's admin, who sets the app up; an admin placed in no structure has no messages.
   viewOutbox: (u) => u.role === 'admin' && u.structureId !== null,
+  // The morning e-mail of what is due today is the home page's, for those who have one: workers and
+  // directors choose it for their own account, nobody for someone else.
+  chooseMorningEmail: (u) => u.role === 'worker' || u.role === 'director',
   viewRetention: (u) => u.role === 'admin' || u.role === 'director',
   // The structure's admin manages the structure's accounts; an admin placed in no structure has none.
   manageAccounts: (u) => u.role === 'admin' && u.structureId !== null,

@@ -13,6 +13,7 @@ import { applySmsEvent, messageByStopToken, optOut, structureMessages } from './
 import { readBrevoEvent, type BrevoSmsEvent } from './brevo-sms.js';
 import { isStopWord, phoneForDisplay, heldForMorning } from './sms-rules.js';
 import { textSignInCode } from './sign-in-code.js';
+import { PRIVATE_KEYS } from './templates.js';
 
 export function outboxRoutes(db: Db, config: Config): Router {
   const router = Router();
@@ -20,7 +21,7 @@ export function outboxRoutes(db: Db, config: Config): Router {
   router.get('/admin/outbox', requireSignedIn, requireCan('viewOutbox'), async (req, res) => {
     const messages = await structureMessages(db, signedIn(req).structureId!);
     const transport = { sms: config.outbox.sms.provider, email: config.outbox.email.transport };
-    res.render('outbox/index', { title: res.locals.t('outbox.admin.title'), messages, transport });
+    res.render('outbox/index', { title: res.locals.t('outbox.admin.title'), messages, transport, privateKeys: PRIVATE_KEYS });
   });
 
   router.post('/groups/:id/youths/:enrolmentId/account/sms', requireSignedIn, async (req, res) => {

@@ -68,6 +68,25 @@ export async function enqueue(db: Db, message: NewMessage, now = new Date(), sto
   return { id: insertedId(row), notBefore };
 }
 
+/**
+ * Queues a message the app sends by itself once only: `key` is a row of a table with a unique index on
+ * `columns` (youth_reminders, morning_emails), written in the transaction that queues the message. A second
+ * insert of the same key does nothing — on PostgreSQL it waits for the first transaction, then finds the
+ * key; SQLite has one writer — so two passes, or two instances, queue it once. Returns the message's id,
+ * or null when the key was already taken.
+ */
+export async function enqueueOnce(
+  db: Db, key: { table: string; columns: string[]; row: Record<string, string | number> }, message: NewMessage | null, now = new Date(), stopToken = newStopToken(),
+): Promise<number | null> {
+  return db.transaction(async (trx) => {
+    const inserted = await trx(key.table).insert({ ...key.row, created_at: now.toISOString() }).onConflict(key.columns).ignore().returning('id');
+    if (!inserted.length || !message) return null;
+    const queued = await enqueue(trx, message, now, stopToken);
+    await trx(key.table).where({ id: insertedId(inserted[0]) }).update({ message_id: queued.id });
+    return queued.id;
+  });
+}
+
 /** A row claimed by a dispatcher, with whether an earlier attempt was cut off mid-send (the process died). */
 export interface Claimed extends OutboxRow {
   interrupted: boolean;
@@ -201,6 +220,8 @@ export async function structureMessages(db: Db, structureId: number, limit = 200
   return db<OutboxRow>('outbox_messages')
     .where((w) => w
       .whereIn('created_by', db('users').where({ structure_id: structureId }).select('id'))
+      // What the app sent the structure's accounts by itself (the morning e-mail): created by nobody.
+      .orWhereIn('recipient_user_id', db('users').where({ structure_id: structureId }).select('id'))
       .orWhereIn('recipient_youth_id', db('youths').join('enrolments', 'enrolments.youth_id', 'youths.id').join('groups', 'groups.id', 'enrolments.group_id').where('groups.structure_id', structureId).select('youths.id')))
     .orderBy('id', 'desc')
     .limit(limit)

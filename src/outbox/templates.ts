@@ -13,6 +13,15 @@ await texts.init({
 export const CHANNELS = ['sms', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/** A reminder to a youth: both channels, under its own name in each, with nothing secret. */
+function reminder<K extends string>(name: K) {
+  return {
+    sms: `outbox.sms.${name}` as const,
+    email: { subject: `outbox.email.${name}.subject` as const, text: `outbox.email.${name}.text` as const },
+    secret: [] as readonly string[],
+  };
+}
+
 /**
  * What the app sends, by message key: the catalog keys of each channel's text (in outbox.messages.ts, fr
  * and en), and which data must not outlive the sending (a one-time code opens an account: once a real
@@ -42,8 +51,24 @@ export const TEMPLATES = {
     email: { subject: 'outbox.email.parentConsent.subject', text: 'outbox.email.parentConsent.text' },
     secret: ['link'],
   },
+  // Reminders the app sends youths by itself (src/outbox/reminders.ts): SMS first, e-mail to a youth with an
+  // e-mail and no mobile. Their links open pages that ask the youth to sign in: nothing secret in them.
+  meetingReminder: reminder('meetingReminder'),
+  papersDue: reminder('papersDue'),
+  papersOverdue: reminder('papersOverdue'),
+  beforeVideo: reminder('beforeVideo'),
+  afterVideo: reminder('afterVideo'),
+  // What is due today, to a worker or director who asked for it (src/outbox/morning-email.ts). It names
+  // youths: the list goes once sent, and /admin/outbox never shows it (PRIVATE_KEYS).
+  morningEmail: {
+    email: { subject: 'outbox.email.morningEmail.subject', text: 'outbox.email.morningEmail.text' },
+    secret: ['items'],
+  },
 } as const satisfies Record<string, { sms?: string; email?: { subject: string; text: string }; secret: readonly string[] }>;
 export type MessageKey = keyof typeof TEMPLATES;
+
+/** Messages whose text is for their recipient alone: /admin/outbox shows their kind and status, not their text. */
+export const PRIVATE_KEYS: readonly string[] = ['morningEmail'] satisfies MessageKey[];
 
 export const isMessageKey = (key: string): key is MessageKey => Object.prototype.hasOwnProperty.call(TEMPLATES, key);
 

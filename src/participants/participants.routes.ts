@@ -25,6 +25,7 @@ import { rejoin, withdraw, withdrawalHistory, withdrawForm, WITHDRAWAL_REASONS }
 import { importSentList, IMPORT_FIELDS, MAX_IMPORT_BYTES, type ImportProblem, type SentList } from './youth-import.js';
 import { youthGroupsPanel } from '../followups/peer-leaders.js';
 import { youthSms } from '../outbox/sign-in-code.js';
+import { messagesToYouth } from '../outbox/reminders.js';
 import { linkCandidates, LinkForm, linkPanel, linkYouthFiles, otherFileFor, unlinkYouthFile } from './youth-link.js';
 
 const fullName = (file: YouthFile) => `${file.first_name} ${file.last_name}`;
@@ -108,12 +109,13 @@ export function participantsRoutes(db: Db, config: Config): Router {
 
   router.get('/groups/:id/youths/:enrolmentId', requireSignedIn, async (req, res) => {
     const { user, group, file } = await enrolmentFor(db, req, 'viewYouthFiles');
-    const [history, account, groupsPanel, link, sms] = await Promise.all([
+    const [history, account, groupsPanel, link, sms, sent] = await Promise.all([
       withdrawalHistory(db, file.enrolment_id), youthAccountStatus(db, file), youthGroupsPanel(db, user, file.youth_id, group), linkPanel(db, user, file, group), youthSms(db, file),
+      messagesToYouth(db, file.youth_id),
     ]);
     res.render('participants/show', {
       title: res.locals.t('participants.file.title', { name: fullName(file) }),
-      group, file, history, account, groupsPanel, link, sms,
+      group, file, history, account, groupsPanel, link, sms: { ...sms, sent },
       ageToday: ageOn(file.birth_date, today()),
       minorAtDeparture: isMinorAt(file.birth_date, group.departure_date),
       ageAtDeparture: group.departure_date ? ageOn(file.birth_date, group.departure_date) : null,

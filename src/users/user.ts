@@ -157,3 +157,8 @@ export async function setCredentials(db: Db, id: number, name: string, pass: str
   }
 }
 
+
+/** The account page's one choice: the morning e-mail, a checkbox (absent when unticked). */
+export const AccountPreferencesForm = z.object({
+  morningEmail: z.enum(['yes'], { message: 'users.account.invalid' }).optional(),
+});

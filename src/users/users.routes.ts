@@ -9,11 +9,28 @@ import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
 import type { FormErrors } from '../http/validation.js';
 import { accountFor } from './scope.js';
-import { createAccount, listAccounts, NewAccountForm, ROLES, setActive, type Role } from './user.js';
+import { AccountPreferencesForm, createAccount, listAccounts, NewAccountForm, ROLES, setActive, type Role } from './user.js';
+import { setMorningEmail, wantsMorningEmail } from '../outbox/morning-email.js';
 
 export function usersRoutes(db: Db, sessions: KnexSessionStore, config: Config): Router {
   const router = Router();
   const admin = [requireSignedIn, requireCan('manageAccounts')];
+
+  // The signed-in person's own account: for now the morning e-mail, off until they tick it.
+  const renderAccount = (res: Response, status: number, values: Record<string, string>, errors: FormErrors) =>
+    res.status(status).render('users/account', { title: res.locals.t('users.account.title'), values, errors, at: config.outbox.morningEmailAt });
+
+  router.get('/account', requireSignedIn, requireCan('chooseMorningEmail'), async (req, res) => {
+    renderAccount(res, 200, (await wantsMorningEmail(db, signedIn(req).id)) ? { morningEmail: 'yes' } : {}, {});
+  });
+
+  router.post('/account', requireSignedIn, requireCan('chooseMorningEmail'), async (req, res) => {
+    const posted = await submitForm(req, AccountPreferencesForm, (f) => setMorningEmail(db, signedIn(req).id, f.morningEmail === 'yes'), (again) =>
+      renderAccount(res, again.status, again.values, again.errors));
+    if (!posted.ok) return;
+    flash(req, 'notice', posted.data.morningEmail === 'yes' ? 'users.account.on' : 'users.account.off', { at: config.outbox.morningEmailAt });
+    res.redirect(303, '/account');
+  });
 
   router.get('/admin/users', ...admin, async (req, res) => {
     const role = (ROLES as readonly string[]).includes(String(req.query.role)) ? (req.query.role as Role) : undefined;

@@ -50,7 +50,10 @@ describe('SMS rules', () => {
     it('every SMS template, in French and in English, fits in two SMS with long values', () => {
       // A long public address and the longest values the data can hold (the parents' link is the longest link).
       const site = 'https://tremplin.mission-locale-du-douaisis.fr';
-      const data = { name: 'Marie-Charlotte', code: 'ABCD-EFGH', link: `${site}/parents/${'x'.repeat(24)}`, until: '17/12/2026', stop: `${site}/sms/stop/AbCdEfGhIjKl` };
+      const data = {
+        name: 'Marie-Charlotte', code: 'ABCD-EFGH', link: `${site}/parents/${'x'.repeat(24)}`, until: '17/12/2026', stop: `${site}/sms/stop/AbCdEfGhIjKl`,
+        date: '17/12', time: '18:30', count: '12',
+      };
       const checked: string[] = [];
       for (const key of Object.keys(TEMPLATES) as (keyof typeof TEMPLATES)[]) {
         if (!('sms' in TEMPLATES[key])) continue;
@@ -63,6 +66,20 @@ describe('SMS rules', () => {
         }
       }
       expect(checked).to.include.members(['signInCode/fr', 'signInCode/en', 'followUpAnswer/fr', 'followUpAnswer/en', 'parentConsent/fr', 'parentConsent/en']);
+      expect(checked).to.include.members(['meetingReminder/fr', 'meetingReminder/en', 'papersDue/fr', 'papersOverdue/fr', 'beforeVideo/fr', 'beforeVideo/en', 'afterVideo/fr', 'afterVideo/en']);
+    });
+
+    it('the reminders in French keep their accents within GSM-7 (é, è, à): two SMS at most, not UCS-2', () => {
+      // The accents French needs most are in GSM-7; one ê, â, î, ô, ç or a typographic apostrophe would turn
+      // the text UCS-2 and a reminder with its two links into three SMS.
+      const site = 'https://tremplin.mission-locale-du-douaisis.fr';
+      const data = { name: 'Marie-Charlotte', link: `${site}/groups/12345/youths/123456/documents`, stop: `${site}/sms/stop/AbCdEfGhIjKl`, until: '17/12', date: '17/12', time: '18:30', count: '12' };
+      for (const key of ['meetingReminder', 'papersDue', 'papersOverdue', 'beforeVideo', 'afterVideo'] as const) {
+        const text = render(key, 'sms', 'fr', data).text;
+        expect(text, key).to.match(/[éèà]/);
+        expect(smsLength(text), `${key}: ${text}`).to.include({ encoding: 'GSM-7' });
+        expect(smsLength(text).segments, key).to.be.within(1, 2);
+      }
     });
   });
 

@@ -17,4 +17,8 @@ export const foundationRows: Record<string, readonly number[]> = {
   'POST /admin/users/:userId/activate':        [303, 303, 403, 403, 403, 403, 403, 403, 404, 403, 403],
   'POST /admin/users/:userId/code':            [303, 303, 403, 403, 403, 403, 403, 403, 404, 403, 403],
   'GET /admin/users/:userId/code':             [303, 200, 403, 403, 403, 403, 403, 403, 404, 403, 403],
+  // One's own account page (the morning e-mail): workers and directors, each their own; an empty form is
+  // "no morning e-mail", a valid answer.
+  'GET /account':                              [303, 403, 200, 200, 200, 403, 403, 200, 403, 403, 403],
+  'POST /account':                             [303, 403, 303, 303, 303, 403, 403, 303, 403, 403, 403],
 };
