@@ -6,6 +6,8 @@ import { can } from '../auth/permissions.js';
 import { listGroupYouths } from '../participants/participant.js';
 import { groupFunnel } from '../participants/funnel.js';
 import { staySection } from '../stay/stay.js';
+import { budgetSummary } from '../budget/budget.js';
+import { formatEuros } from '../budget/money.js';
 import { restitutionSummary } from '../restitution/summary.js';
 import { localToday, nextMeeting as nextMeetingOf } from '../meetings/meeting.js';
 import { notFound } from '../http/errors.js';
@@ -133,20 +135,22 @@ export function groupsRoutes(db: Db): Router {
   const listsOfGroupPage = async (user: Express.User, group: ScopedGroup) => {
     // Who left and why is part of the youths' files: only for those who may read them.
     // The stay section appears once the group is getting ready to leave: before, there is no stay to note.
-    const [files, followUps, stayNotes] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group), can(user, 'viewDailyNotes', group) && group.phase !== 'preparation'];
-    return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, stayNotes, localToday(), today()]), async () => {
-      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay] = await Promise.all([
+    const [files, followUps, stayNotes, money] = [
+      can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group), can(user, 'viewDailyNotes', group) && group.phase !== 'preparation', can(user, 'viewBudget', group),
+    ];
+    return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, stayNotes, money, localToday(), today()]), async () => {
+      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay, budget] = await Promise.all([
         nextMeetingOf(db, group.id), listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id),
         listFunders(db, group.id), files ? groupFunnel(db, group) : null, restitutionSummary(db, group, followUps), takeOverOf(db, group.id),
-        stayNotes ? staySection(db, group.id) : null,
+        stayNotes ? staySection(db, group.id) : null, money ? budgetSummary(db, group.id) : null,
       ]);
-      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay };
+      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay, budget };
     });
   };
 
   router.get('/groups/:id', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'viewGroup');
-    res.render('groups/show', { title: group.name, group, ...(await listsOfGroupPage(user, group)), phases: PHASES });
+    res.render('groups/show', { title: group.name, group, ...(await listsOfGroupPage(user, group)), phases: PHASES, euros: (cents: number) => formatEuros(cents, req.lang) });
   });
 
   return router;
