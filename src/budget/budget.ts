@@ -190,12 +190,13 @@ async function erasmusEstimate(
 
 export { DISTANCE_BANDS };
 
-/** The group page's three figures, side by side: three sums, no list. */
+/** The group page's three figures, side by side: one query of three sums, no list. */
 export async function budgetSummary(db: Db, groupId: number): Promise<{ plannedCents: number; grantedCents: number; spentCents: number }> {
-  const [planned, granted, spent] = await Promise.all([
-    db('budget_planned').where({ group_id: groupId }).first(db.raw('sum(amount_cents) as total')),
-    db('group_funders').where({ group_id: groupId }).whereIn('status', COMMITTED).first(db.raw('sum(amount_cents) as total')),
-    db('budget_spendings').where({ group_id: groupId }).first(db.raw('sum(amount_cents) as total')),
-  ]);
-  return { plannedCents: toNumber(planned?.total), grantedCents: toNumber(granted?.total), spentCents: toNumber(spent?.total) };
+  const row = await db
+    .first(
+      db('budget_planned').where({ group_id: groupId }).sum('amount_cents').as('planned'),
+      db('group_funders').where({ group_id: groupId }).whereIn('status', COMMITTED).sum('amount_cents').as('granted'),
+      db('budget_spendings').where({ group_id: groupId }).sum('amount_cents').as('spent'),
+    );
+  return { plannedCents: toNumber(row?.planned), grantedCents: toNumber(row?.granted), spentCents: toNumber(row?.spent) };
 }
