@@ -3,11 +3,9 @@ import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
 import { requireCan, requireSignedIn, signedIn } from '../auth/guards.js';
 import type { ScopedGroup } from '../groups/group.js';
-import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { submitForm, type FormAgain } from '../http/forms.js';
 import { oncePerForm } from '../http/once-per-form.js';
-import { parseId } from '../http/params.js';
 import { paths } from '../http/paths.js';
 import type { FormErrors } from '../http/validation.js';
 import {
@@ -17,7 +15,7 @@ import {
 import { DISTANCE_BANDS, GREEN_BANDS } from './distance-band.js';
 import { rateFormValues, rateHistory, RatesForm, ratesFor, rateYears, setRates } from './erasmus.js';
 import { eurosInField, formatEuros } from './money.js';
-import { budgetGroupFor } from './scope.js';
+import { budgetFunderFor, budgetGroupFor } from './scope.js';
 
 /** The form a refused post belongs to, so the page opens that one with its message (the others as they were). */
 type BudgetForm = 'planned' | 'spending' | 'funder' | 'erasmus' | null;
@@ -74,10 +72,8 @@ export function budgetRoutes(db: Db): Router {
   });
 
   router.post('/groups/:id/budget/funders/:funderId/status', requireSignedIn, async (req, res) => {
-    const { group } = await budgetGroupFor(db, req, 'editBudget');
-    const funderId = parseId(req.params.funderId);
-    // Another group's funder is not found here, whatever its id.
-    const posted = await submitForm(req, FunderStatusForm, async (f) => { if (!(await setFunderStatus(db, group.id, funderId, f.status))) throw notFound(); },
+    const { group, funderId } = await budgetFunderFor(db, req);
+    const posted = await submitForm(req, FunderStatusForm, (f) => setFunderStatus(db, group.id, funderId, f.status),
       (again) => renderBudget(req, res, group, again, 'funder'));
     if (posted.ok) backToBudget(req, res, group, 'budget.funderSaved', 'funders');
   });

@@ -4,7 +4,8 @@ import { signedIn } from '../auth/guards.js';
 import { can } from '../auth/permissions.js';
 import { loadVisibleGroup } from '../groups/group.js';
 import type { InGroup } from '../groups/scope.js';
-import { forbidden, notFound } from '../http/errors.js';
+import { forbidden, found, notFound } from '../http/errors.js';
+import { parseId } from '../http/params.js';
 
 /**
  * The group named by `:id`, for its budget: through the user's scope first (404), and to someone who may
@@ -17,4 +18,11 @@ export async function budgetGroupFor(db: Db, req: Request, action: 'viewBudget' 
   if (!can(user, 'viewBudget', group)) throw notFound();
   if (!can(user, action, group)) throw forbidden();
   return { user, group };
+}
+
+/** A funder named by `:funderId` among the group's own, for the budget's editors: another group's is a 404. */
+export async function budgetFunderFor(db: Db, req: Request): Promise<InGroup & { funderId: number }> {
+  const { user, group } = await budgetGroupFor(db, req, 'editBudget');
+  const funder: { id: unknown } | undefined = await db('group_funders').where({ id: parseId(req.params.funderId), group_id: group.id }).first('id');
+  return { user, group, funderId: Number(found(funder).id) };
 }
