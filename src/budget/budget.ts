@@ -7,7 +7,7 @@ import type { GroupRow } from '../groups/group.js';
 import { Refusal } from '../http/refusal.js';
 import { calendarDate, optionalText } from '../http/validation.js';
 import { DISTANCE_BANDS, isDistanceBand, type DistanceBand } from './distance-band.js';
-import { erasmusGrant, ratesFor, type ErasmusGrant } from './erasmus.js';
+import { erasmusGrant, latestRatesUpTo, type ErasmusGrant } from './erasmus.js';
 import { euroAmount, optionalEuroAmount } from './money.js';
 
 /**
@@ -118,7 +118,7 @@ export interface BudgetFunder {
 
 /** Where the Erasmus+ computation stands for a group: the figures, or why there are none yet. */
 export type ErasmusEstimate =
-  | { state: 'computed'; grant: ErasmusGrant; youths: number; leaders: number; days: number; band: DistanceBand; greenTravel: boolean; year: number }
+  | { state: 'computed'; grant: ErasmusGrant; youths: number; leaders: number; days: number; band: DistanceBand; greenTravel: boolean; year: number; ratesYear: number }
   | { state: 'noDates' }
   | { state: 'noBand'; youths: number; leaders: number; days: number; year: number }
   | { state: 'noRates'; year: number; band: DistanceBand; greenTravel: boolean };
@@ -172,7 +172,8 @@ export async function budgetOf(db: Db, group: Pick<GroupRow, 'id' | 'structure_i
 
 /**
  * The grant for the group as it stands: its youths still enrolled and its accompanying adults, its dates,
- * the band the workers chose, and the rates of the programme year of its departure.
+ * the band the workers chose, and the rates of the programme year of its departure (or the latest year before
+ * it that has rates).
  */
 async function erasmusEstimate(
   db: Db, group: Pick<GroupRow, 'structure_id' | 'departure_date' | 'return_date'>, youths: number, leaders: number, setting: Budget['erasmusSetting'],
@@ -181,11 +182,11 @@ async function erasmusEstimate(
   const days = activityDays(group.departure_date, group.return_date);
   const year = Number(group.departure_date.slice(0, 4));
   if (!setting) return { state: 'noBand', youths, leaders, days, year };
-  const rates = await ratesFor(db, group.structure_id, year);
+  const rates = await latestRatesUpTo(db, group.structure_id, year);
   const band = setting.distance_band;
   if (!rates) return { state: 'noRates', year, band, greenTravel: setting.green_travel };
   const grant = erasmusGrant({ youths, leaders, days, band, greenTravel: setting.green_travel }, rates);
-  return { state: 'computed', grant, youths, leaders, days, band, greenTravel: setting.green_travel, year };
+  return { state: 'computed', grant, youths, leaders, days, band, greenTravel: setting.green_travel, year, ratesYear: rates.year };
 }
 
 export { DISTANCE_BANDS };

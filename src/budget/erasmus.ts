@@ -91,6 +91,19 @@ export async function ratesFor(db: Db, structureId: number, year: number): Promi
   return row ? ratesOf(row) : null;
 }
 
+/**
+ * The rates of the latest programme year up to `year` that has some: a group leaving next year is estimated
+ * with this year's rates until the next guide's are typed (the page says which year's it used).
+ */
+export async function latestRatesUpTo(db: Db, structureId: number, year: number): Promise<ErasmusRates | null> {
+  const row = await db('erasmus_rates')
+    .where('programme_year', '<=', year)
+    .where((w) => w.where('structure_id', structureId).orWhereNull('structure_id'))
+    .max('programme_year as year')
+    .first();
+  return row?.year === null || row?.year === undefined ? null : ratesFor(db, structureId, toNumber(row.year));
+}
+
 /** Every change to a structure's rates, and the guide's seeded rows, newest first: the page's history. */
 export async function rateHistory(db: Db, structureId: number): Promise<ErasmusRates[]> {
   const rows = await rateRows(db).where((w) => w.where('r.structure_id', structureId).orWhereNull('r.structure_id')).orderBy([{ column: 'r.programme_year', order: 'desc' }, { column: 'r.id', order: 'desc' }]);

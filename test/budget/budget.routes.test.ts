@@ -84,6 +84,14 @@ describe('a group’s budget (pages)', () => {
     expect(page).to.include(`Total Erasmus+ ${total.toLocaleString('fr-FR').replace(/\u202f/g, ' ')},00 €`);
   });
 
+  it('estimates a group leaving next year with the latest year’s rates, saying so, and none before the first year', async () => {
+    await testDb()('groups').where({ id: ids.groups.sadiola }).update({ departure_date: '2027-07-01', return_date: '2027-07-07' });
+    expect(visibleText((await karim.get(`${sadiola}/budget`)).text)).to.include('Taux 2026 (ceux de 2027 ne sont pas encore saisis)');
+    await testDb()('groups').where({ id: ids.groups.sadiola }).update({ departure_date: '2019-07-01', return_date: '2019-07-07' });
+    const page = visibleText((await karim.get(`${sadiola}/budget`)).text);
+    expect(page).to.include('Pas de taux Erasmus+ pour 2019').and.not.include('Total Erasmus+');
+  });
+
   it('is read by the director, who edits nothing of it', async () => {
     expect((await director.get(`${sadiola}/budget`)).status).to.equal(200);
     expect((await director.get(`${sadiola}/budget`)).text).not.to.include('budget/planned');
