@@ -14,7 +14,7 @@ export function budgetTable(b: BudgetTotals, t: T, lang: string): ReportTable {
     key: 'budget',
     title: t('budget.report.title'),
     description: t('budget.report.description', {
-      planned: formatEuros(b.plannedCents, lang), granted: formatEuros(b.grantedCents, lang), spent: formatEuros(b.spentCents, lang), groups: b.groupsPlanned,
+      planned: formatEuros(b.plannedCents, lang), granted: formatEuros(b.grantedCents, lang), spent: formatEuros(b.spentCents, lang), count: b.groupsPlanned,
     }),
     headers: [t('budget.report.measure'), t('budget.report.amount')],
     rows: [

@@ -97,7 +97,8 @@ export const budgetMessages = defineMessages(
     },
     report: {
       title: 'Budget des groupes',
-      description: 'Prévu {{planned}}, accordé ou versé par les financeurs {{granted}}, dépensé {{spent}} ({{groups}} groupes avec un budget prévu).',
+      description_one: 'Prévu {{planned}}, accordé ou versé par les financeurs {{granted}}, dépensé {{spent}} ({{count}} groupe avec un budget prévu).',
+      description_other: 'Prévu {{planned}}, accordé ou versé par les financeurs {{granted}}, dépensé {{spent}} ({{count}} groupes avec un budget prévu).',
       measure: 'Mesure',
       amount: 'Montant',
     },
@@ -204,7 +205,8 @@ export const budgetMessages = defineMessages(
     },
     report: {
       title: 'The groups’ budget',
-      description: 'Planned {{planned}}, granted or paid by funders {{granted}}, spent {{spent}} ({{groups}} groups with a planned budget).',
+      description_one: 'Planned {{planned}}, granted or paid by funders {{granted}}, spent {{spent}} ({{count}} group with a planned budget).',
+      description_other: 'Planned {{planned}}, granted or paid by funders {{granted}}, spent {{spent}} ({{count}} groups with a planned budget).',
       measure: 'Measure',
       amount: 'Amount',
     },

@@ -122,6 +122,7 @@ describe('a group’s budget (pages)', () => {
   it('totals planned, granted and spent on the dashboard, its CSV and its PDF, with the filters', async () => {
     const page = (await director.get('/reports')).text;
     expect(pageRows(page, 'budget')).to.deep.equal([['Prévu', '5 734,50 €'], ['Accordé', '7 960,00 €'], ['Dépensé', '2 050,00 €']]);
+    expect(visibleText(page)).to.include('(1 groupe avec un budget prévu)').and.include('Budget des groupes').and.not.include('reports.sections.budget');
     const csv = csvRows((await director.get('/reports/export/budget.csv')).text);
     expect(csv.slice(1)).to.deep.equal([['Prévu', '5734,50'], ['Accordé', '7960,00'], ['Dépensé', '2050,00']]);
     const pdf = await pdfText((await director.get('/reports/report.pdf').buffer(true).parse(binary as never)).body as Buffer);
