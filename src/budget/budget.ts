@@ -148,7 +148,14 @@ export async function budgetOf(db: Db, group: Pick<GroupRow, 'id' | 'structure_i
       .select('s.id', 's.line', 's.spent_on', 's.amount_cents', 's.label', 's.created_at', 'u.display_name as recorded_by_name') as Promise<(Spending & { id: unknown; amount_cents: unknown })[]>,
     db('group_funders').where({ group_id: group.id }).orderBy('id').select('id', 'name', 'scheme', 'kind', 'status', 'amount_cents') as Promise<(BudgetFunder & { id: unknown; amount_cents: unknown })[]>,
     db('enrolments').where({ group_id: group.id, status: 'enrolled' }).first(db.raw('count(*) as n')),
-    db('group_companions').where({ group_id: group.id }).first(db.raw('count(*) as n')),
+    // The group leaders: its leads and co-leads (the accompanying workers, README "The stay") and the other
+    // adults who go with it, a worker listed in both counted once.
+    db.first(
+      db('group_workers').where({ group_id: group.id }).count('*').as('workers'),
+      db('group_companions').where({ group_id: group.id })
+        .where((w) => w.whereNull('user_id').orWhereNotIn('user_id', db('group_workers').where({ group_id: group.id }).select('user_id')))
+        .count('*').as('others'),
+    ),
     db('budget_erasmus').where({ group_id: group.id }).first('distance_band', 'green_travel') as Promise<{ distance_band: DistanceBand; green_travel: unknown } | undefined>,
   ]);
   const plannedOf = new Map(planned.map((p) => [p.line, toNumber(p.amount_cents)]));
@@ -165,13 +172,13 @@ export async function budgetOf(db: Db, group: Pick<GroupRow, 'id' | 'structure_i
     requestedCents: sumOf(fundersOut.filter((f) => f.status === 'requested')),
     spendings: spendings.map((s) => ({ ...s, id: toNumber(s.id), amount_cents: toNumber(s.amount_cents) })),
     funders: fundersOut,
-    erasmus: await erasmusEstimate(db, group, toNumber(youths?.n), toNumber(leaders?.n), erasmusSetting),
+    erasmus: await erasmusEstimate(db, group, toNumber(youths?.n), toNumber(leaders?.workers) + toNumber(leaders?.others), erasmusSetting),
     erasmusSetting,
   };
 }
 
 /**
- * The grant for the group as it stands: its youths still enrolled and its accompanying adults, its dates,
+ * The grant for the group as it stands: its youths still enrolled and its leaders, its dates,
  * the band the workers chose, and the rates of the programme year of its departure (or the latest year before
  * it that has rates).
  */

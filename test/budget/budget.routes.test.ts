@@ -75,7 +75,11 @@ describe('a group’s budget (pages)', () => {
   it('computes the Erasmus+ grant from the group’s youths, leaders, dates and the band chosen', async () => {
     await testDb()('groups').where({ id: ids.groups.sadiola }).update({ departure_date: '2026-07-01', return_date: '2026-07-07' });
     const youths = Number((await testDb()('enrolments').where({ group_id: ids.groups.sadiola, status: 'enrolled' }).count({ n: '*' }))[0]!.n);
-    const leaders = Number((await testDb()('group_companions').where({ group_id: ids.groups.sadiola }).count({ n: '*' }))[0]!.n);
+    // The leads and co-leads, and the accompanying adults who are not workers of the group.
+    const workers = Number((await testDb()('group_workers').where({ group_id: ids.groups.sadiola }).count({ n: '*' }))[0]!.n);
+    const others = Number((await testDb()('group_companions').where({ group_id: ids.groups.sadiola }).whereNull('user_id').count({ n: '*' }))[0]!.n);
+    const leaders = workers + others;
+    expect(workers).to.be.greaterThan(0);
     expect((await postForm(karim, `${sadiola}/budget/erasmus`, { distanceBand: '4000_7999' }, `${sadiola}/budget`)).status).to.equal(303);
     const page = visibleText((await karim.get(`${sadiola}/budget`)).text);
     // 41 € a participant a day for 7 days, and 1 188 € of travel each (2026 rates, 4 000–7 999 km).
