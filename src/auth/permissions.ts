@@ -157,6 +157,11 @@ const rules = {
   acknowledgeIncident: (u, g: GroupRecord) => u.role === 'director' && g.access === 'director',
   viewDailyNotes: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
   writeDailyNote: (u, g: GroupRecord) => leadsGroup(u, g),
+  // A group's budget: its leads plan it and record what they spend and what funders said; the director reads
+  // every group's of the structure and keeps the structure's Erasmus+ rates. Youths see nothing of it (404).
+  viewBudget: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
+  editBudget: (u, g: GroupRecord) => leadsGroup(u, g),
+  editErasmusRates: (u) => u.role === 'director' && u.structureId !== null,
   // The papers the network's structures ask for by default: its coordinator's (and the platform's, on its pages).
   setNetworkPapers: (u) => u.role === 'coordinator' && u.networkId !== null,
 } satisfies Record<string, Rule<never>>;

@@ -6,6 +6,8 @@ import { can } from '../auth/permissions.js';
 import { listGroupYouths } from '../participants/participant.js';
 import { groupFunnel } from '../participants/funnel.js';
 import { staySection } from '../stay/stay.js';
+import { budgetSummary } from '../budget/budget.js';
+import { formatEuros } from '../budget/money.js';
 import { restitutionSummary } from '../restitution/summary.js';
 import { localToday, nextMeeting as nextMeetingOf } from '../meetings/meeting.js';
 import { notFound } from '../http/errors.js';
@@ -134,21 +136,23 @@ export function groupsRoutes(db: Db): Router {
   const groupPageBody = async (res: Response, user: Express.User, group: ScopedGroup): Promise<string> => {
     // Who left and why is part of the youths' files: only for those who may read them.
     // The stay section appears once the group is getting ready to leave: before, there is no stay to note.
-    const [files, followUps, stayNotes] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group), can(user, 'viewDailyNotes', group) && group.phase !== 'preparation'];
+    const [files, followUps, stayNotes, money] = [
+      can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group), can(user, 'viewDailyNotes', group) && group.phase !== 'preparation', can(user, 'viewBudget', group),
+    ];
     const at = await pageLists.at(db, res.req);
-    const listsKey = JSON.stringify([group, files, followUps, stayNotes, localToday(), today()]);
+    const listsKey = JSON.stringify([group, files, followUps, stayNotes, money, localToday(), today()]);
     const lists = () => at.get(listsKey, async () => {
-      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay] = await Promise.all([
+      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay, budget] = await Promise.all([
         nextMeetingOf(db, group.id), listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id),
         listFunders(db, group.id), files ? groupFunnel(db, group) : null, restitutionSummary(db, group, followUps), takeOverOf(db, group.id),
-        stayNotes ? staySection(db, group.id) : null,
+        stayNotes ? staySection(db, group.id) : null, money ? budgetSummary(db, group.id) : null,
       ]);
-      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay };
+      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay, budget };
     });
     // Its HTML too, once rendered (half the page's cost once the lists were kept): it also reads the user
     // (`can`, a youth's own line) and the language, so both are in its key.
     return at.get(JSON.stringify(['html', res.locals.lang, user, listsKey]), async () =>
-      renderToKeep(res, 'groups/show-body', { group, ...(await lists()), phases: PHASES }));
+      renderToKeep(res, 'groups/show-body', { group, ...(await lists()), phases: PHASES, euros: (cents: number) => formatEuros(cents, res.req.lang) }));
   };
 
   router.get('/groups/:id', requireSignedIn, async (req, res) => {

@@ -89,6 +89,14 @@ export const paths = {
   groupDailyNotes: (id: Id) => `${group(id)}/stay/notes`,
   groupDailyNoteNew: (id: Id) => `${group(id)}/stay/notes/new`,
 
+  groupBudget: (id: Id) => `${group(id)}/budget`,
+  groupBudgetPlanned: (id: Id) => `${group(id)}/budget/planned`,
+  groupBudgetSpendings: (id: Id) => `${group(id)}/budget/spendings`,
+  groupBudgetFunders: (id: Id) => `${group(id)}/budget/funders`,
+  groupBudgetFunderStatus: (id: Id, funderId: Id) => `${group(id)}/budget/funders/${funderId}/status`,
+  groupBudgetErasmus: (id: Id) => `${group(id)}/budget/erasmus`,
+  budgetRates: '/budget/rates',
+
   groupFollowUps: (id: Id) => `${group(id)}/followups`,
   groupFollowUpSchedule: (id: Id) => `${group(id)}/followups/schedule`,
   groupFollowUp: followUp,

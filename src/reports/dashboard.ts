@@ -15,6 +15,7 @@ import {
 } from './figures.js';
 import { followUpFigures } from './follow-up-figures.js';
 import { breakdowns, type Breakdown } from './breakdowns.js';
+import { budgetTotals, type BudgetTotals } from '../budget/budget-figures.js';
 
 /**
  * The director's outcome figures, across groups and years (GET /reports, its CSV and its PDF), and the
@@ -45,6 +46,8 @@ export interface Dashboard {
   seriousIncidents: number;
   /** The funders' figures by gender, age band, fewer opportunities, priority neighbourhood and rural area. */
   breakdowns: Breakdown[];
+  /** The groups' money: planned, granted and spent (src/budget/). */
+  budget: BudgetTotals;
 }
 
 /** Every figure of the dashboard, each query run side by side and its answer taken by name. */
@@ -64,6 +67,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     readiness: readinessInPreparation(q),
     seriousIncidents: seriousIncidents(q),
     breakdowns: breakdowns(q),
+    budget: budgetTotals(q),
   });
   const { youths, reach, followUps } = figures;
   return {
@@ -81,6 +85,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     missing: { overdueYouths: youths.overdue, missingAfter: youths.missingAfter, groupsWithoutRestitution: figures.groupsWithoutRestitution },
     seriousIncidents: figures.seriousIncidents,
     breakdowns: figures.breakdowns,
+    budget: figures.budget,
   };
 }
 

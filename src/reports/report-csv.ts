@@ -1,4 +1,5 @@
 import { formatCell, type ReportTable } from './tables.js';
+import { eurosInField } from '../budget/money.js';
 
 /**
  * A table for funders' spreadsheets: UTF-8 with a BOM and `;` separators so that French Excel opens it with
@@ -32,6 +33,8 @@ export function tableCsv(table: ReportTable, lang: string): string {
     r.map((cell) => {
       if (cell.kind === 'pct' && typeof cell.value === 'number') return (Math.round(cell.value * 1000) / 10).toLocaleString(lang, { maximumFractionDigits: 1 });
       if (cell.kind === 'count' && typeof cell.value === 'number') return String(cell.value);
+      // Euros as a number a spreadsheet sums (decimal comma in French), without the currency sign.
+      if (cell.kind === 'euros' && typeof cell.value === 'number') return eurosInField(cell.value, lang);
       return cell.value === null ? '' : formatCell(cell, lang);
     }),
   );

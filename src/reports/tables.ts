@@ -5,12 +5,15 @@ import type { Dashboard, ReportGroup } from './dashboard.js';
 import { JOB_OR_TRAINING } from './who-counts.js';
 import { filterQuery, type ReportFilters } from './filters.js';
 import { BREAKDOWN_FIGURES, UNKNOWN, type Breakdown } from './breakdowns.js';
+import { budgetTable } from '../budget/budget-table.js';
+import { formatEuros } from '../budget/money.js';
 
 /**
  * The dashboard as tables: the page shows them beside their charts, the CSV export writes them, the PDF
  * prints them. One source for the three, so the numbers cannot differ between them.
  */
-export type CellKind = 'text' | 'count' | 'pct' | 'avg' | 'decimal';
+// 'euros': the value is in cents (src/budget/money.ts writes it).
+export type CellKind = 'text' | 'count' | 'pct' | 'avg' | 'decimal' | 'euros';
 
 export interface Cell {
   value: string | number | null;
@@ -43,7 +46,7 @@ export interface ReportTable {
 export const TABLE_KEYS = [
   'summary', 'phases', 'funnel', 'withdrawals', 'withdrawal-phases', 'attendance', 'readiness', 'restitution',
   'followups', 'situations', 'engagement', 'assessments', 'missing',
-  'by-gender', 'by-age', 'by-opportunities', 'by-qpv', 'by-rural',
+  'by-gender', 'by-age', 'by-opportunities', 'by-qpv', 'by-rural', 'budget',
 ] as const;
 export type TableKey = (typeof TABLE_KEYS)[number] | 'groups' | 'network';
 
@@ -221,6 +224,7 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
       ],
     },
     ...d.breakdowns.map((b) => breakdownTable(b, t)),
+    budgetTable(d.budget, t, lang),
   ];
 }
 
@@ -275,6 +279,8 @@ export function formatCell(cell: Cell, lang: string): string {
     case 'avg':
     case 'decimal':
       return numberFormat(lang, 'decimal').format(v);
+    case 'euros':
+      return formatEuros(v, lang);
     default:
       return String(v);
   }

@@ -11,7 +11,8 @@ import { recordIncident } from '../../src/stay/stay.js';
 
 /**
  * A record of every kind a group route can name, made as the app's pages make them: a co-lead (a worker
- * account of its own), a funder and an accompanying adult for the routes that remove them; restitution
+ * account of its own), two funders (one to remove, one whose status the budget changes) and an accompanying
+ * adult for the routes that remove them; restitution
  * events and follow-ups (see afterProjectFixtures); a photo with its file, uploaded by `photographer`; an
  * SMS in the outbox and a serious incident of the stay.
  */
@@ -20,6 +21,8 @@ export async function recordsForEveryRoute(db: Db, groupId: number, photographer
   const coLead = await createAccount(db, { role: 'worker', displayName: `Co-référent ${groupId}`, email: `co.${groupId}@tremplin.test`, password: 'co-referent-1' }, { structureId: group.structure_id });
   await addCoLead(db, await leadOf(db, groupId), group, { workerUserId: coLead.id, lentEmail: null });
   await addFunder(db, groupId, { funderName: 'Région', scheme: 'DRAPP', amount: 150000 });
+  // A second one, for the budget's status route, asked about after the groups' rows removed the first.
+  await addFunder(db, groupId, { funderName: 'Ville de Douai', scheme: null, amount: 50000 });
   await addCompanion(db, group, { companionName: 'Élu Jeunesse', companionRole: 'élu' });
   await afterProjectFixtures(db, groupId);
   await storedPhoto(db, testDatabase().config.uploadDir, groupId, photographer);
