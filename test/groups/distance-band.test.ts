@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { DISTANCE_BANDS, distanceBand, greatCircleKm } from '../../src/groups/distance-band.js';
+import { destinationOf, frenchTown } from '../../src/groups/places.js';
+import { travelDistance } from '../../src/groups/travel-distance.js';
+import { COUNTRY_CODES } from '../../src/groups/countries.js';
+
+describe('the Erasmus+ travel distance band', () => {
+  it('puts each distance in the programme guide’s band, the bounds included', () => {
+    expect(distanceBand(9)).to.equal(null);
+    expect(distanceBand(10)).to.equal('10-99');
+    expect(distanceBand(99)).to.equal('10-99');
+    expect(distanceBand(100)).to.equal('100-499');
+    expect(distanceBand(499)).to.equal('100-499');
+    expect(distanceBand(500)).to.equal('500-1999');
+    expect(distanceBand(1999)).to.equal('500-1999');
+    expect(distanceBand(2000)).to.equal('2000-2999');
+    expect(distanceBand(3000)).to.equal('3000-3999');
+    expect(distanceBand(3999)).to.equal('3000-3999');
+    expect(distanceBand(4000)).to.equal('4000-7999');
+    expect(distanceBand(7999)).to.equal('4000-7999');
+    expect(distanceBand(8000)).to.equal('8000+');
+    expect(distanceBand(19_000)).to.equal('8000+');
+    expect(DISTANCE_BANDS.map((b) => b.key)).to.deep.equal(['10-99', '100-499', '500-1999', '2000-2999', '3000-3999', '4000-7999', '8000+']);
+  });
+
+  it('measures the great circle as the Commission’s calculator does: Paris–Brussels about 264 km, Paris–New York about 5,840', () => {
+    expect(greatCircleKm({ lat: 48.8566, lon: 2.3522 }, { lat: 50.8503, lon: 4.3517 })).to.be.within(260, 268);
+    expect(greatCircleKm({ lat: 48.8566, lon: 2.3522 }, { lat: 40.7128, lon: -74.006 })).to.be.within(5800, 5880);
+    expect(greatCircleKm({ lat: 50, lon: 3 }, { lat: 50, lon: 3 })).to.equal(0);
+  });
+
+  it('reads a structure’s town as typed, without case, accents or hyphens', () => {
+    expect(frenchTown('Douai')?.name).to.equal('Douai');
+    expect(frenchTown('saint etienne')?.name).to.equal('Saint-Étienne');
+    expect(frenchTown('ST-ETIENNE')?.name).to.equal('Saint-Étienne');
+    expect(frenchTown('Villeneuve d’Ascq')?.name).to.equal('Villeneuve-d’Ascq');
+    expect(frenchTown('Atlantis')).to.equal(null);
+    expect(frenchTown(null)).to.equal(null);
+  });
+
+  it('finds the group’s place in its country, or stands the country’s capital for it', () => {
+    expect(destinationOf('ML', 'Sadiola')).to.include({ name: 'Sadiola', fallback: false });
+    expect(destinationOf('ML', 'Un village')).to.include({ name: 'Bamako', fallback: true });
+    expect(destinationOf('ML', null)).to.include({ name: 'Bamako', fallback: true });
+    // Kayes is a town of Mali, not of Morocco: a place is looked up within its own country.
+    expect(destinationOf('MA', 'Kayes')).to.include({ name: 'Rabat', fallback: true });
+    expect(destinationOf('US', null)).to.include({ name: 'Washington' });
+    expect(destinationOf('FR', 'Lille')).to.include({ name: 'Lille', fallback: false });
+  });
+
+  it('has a reference city for every country the group form offers', () => {
+    const missing = COUNTRY_CODES.filter((c) => destinationOf(c, null) === null);
+    expect(missing).to.deep.equal([]);
+  });
+
+  it('gives the demo groups the bands a worker finds with the Commission’s calculator', () => {
+    expect(travelDistance('Douai', { destination_country: 'ML', destination_place: 'Sadiola' }).band).to.equal('4000-7999');
+    expect(travelDistance('Douai', { destination_country: 'DZ', destination_place: 'Boumerdès' }).band).to.equal('500-1999');
+    expect(travelDistance('Halluin', { destination_country: 'MA', destination_place: 'Azrou' }).band).to.equal('2000-2999');
+    expect(travelDistance('Halluin', { destination_country: 'BE', destination_place: 'Tournai' }).band).to.equal('10-99');
+  });
+
+  it('leaves the band unknown while the structure’s town is not in the table', () => {
+    expect(travelDistance('Atlantis', { destination_country: 'ML', destination_place: 'Sadiola' })).to.include({ km: null, band: null, fromTown: 'Atlantis' });
+    expect(travelDistance(null, { destination_country: 'ML', destination_place: null })).to.include({ km: null, band: null });
+  });
+});
