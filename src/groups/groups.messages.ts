@@ -109,6 +109,16 @@ export const groupsMessages = defineMessages(
     peerLeader: 'jeune relais',
     withdrawn: 'a quitté le projet',
     bornOn: 'né·e le {{date}}',
+    distance: {
+      title: 'Distance (Erasmus+)',
+      value: '{{km}} km à vol d’oiseau, tranche {{band}}',
+      route: 'de {{from}} à {{to}}',
+      fallback: '« {{place}} » n’est pas dans notre table des villes : la distance est comptée jusqu’à {{to}}. Vérifiez-la avec le calculateur de la Commission.',
+      unknownTown: 'Tranche inconnue : la ville de la structure (« {{town}} ») n’est pas dans notre table des préfectures.',
+      noTown: 'Tranche inconnue : la structure n’a pas de ville enregistrée.',
+      under10: 'moins de 10 km : pas de forfait voyage',
+      bands: { '10-99': '10 à 99 km', '100-499': '100 à 499 km', '500-1999': '500 à 1 999 km', '2000-2999': '2 000 à 2 999 km', '3000-3999': '3 000 à 3 999 km', '4000-7999': '4 000 à 7 999 km', '8000+': '8 000 km et plus' },
+    },
   },
   {
     actions: 'Group actions',
@@ -216,5 +226,15 @@ export const groupsMessages = defineMessages(
     peerLeader: 'peer leader',
     withdrawn: 'left the project',
     bornOn: 'born {{date}}',
+    distance: {
+      title: 'Distance (Erasmus+)',
+      value: '{{km}} km as the crow flies, band {{band}}',
+      route: 'from {{from}} to {{to}}',
+      fallback: '“{{place}}” is not in our table of cities: the distance is counted to {{to}}. Check it with the Commission’s calculator.',
+      unknownTown: 'Band unknown: the organisation’s town (“{{town}}”) is not in our table of prefectures.',
+      noTown: 'Band unknown: the organisation has no town on record.',
+      under10: 'under 10 km: no travel grant',
+      bands: { '10-99': '10 to 99 km', '100-499': '100 to 499 km', '500-1999': '500 to 1,999 km', '2000-2999': '2,000 to 2,999 km', '3000-3999': '3,000 to 3,999 km', '4000-7999': '4,000 to 7,999 km', '8000+': '8,000 km and more' },
+    },
   },
 );

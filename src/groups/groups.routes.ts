@@ -20,6 +20,7 @@ import {
   listVisibleGroups, listWorkers, removeCoLead, removeCompanion, removeFunder, TAKE_OVER_PHASES, updateGroup, type ScopedGroup,
 } from './group.js';
 import { groupFor } from './scope.js';
+import { travelDistanceOf } from './travel-distance.js';
 import { PHASES } from '../phases/order.js';
 import { takeOverOf } from '../phases/history.js';
 import { newSubmissionToken, oncePerForm, oneRecordPerForm } from '../http/once-per-form.js';
@@ -135,12 +136,12 @@ export function groupsRoutes(db: Db): Router {
     // The stay section appears once the group is getting ready to leave: before, there is no stay to note.
     const [files, followUps, stayNotes] = [can(user, 'viewYouthFiles', group), can(user, 'viewFollowUps', group), can(user, 'viewDailyNotes', group) && group.phase !== 'preparation'];
     return (await pageLists.at(db)).get(JSON.stringify([group, files, followUps, stayNotes, localToday(), today()]), async () => {
-      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay] = await Promise.all([
+      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay, travel] = await Promise.all([
         nextMeetingOf(db, group.id), listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id),
         listFunders(db, group.id), files ? groupFunnel(db, group) : null, restitutionSummary(db, group, followUps), takeOverOf(db, group.id),
-        stayNotes ? staySection(db, group.id) : null,
+        stayNotes ? staySection(db, group.id) : null, travelDistanceOf(db, group),
       ]);
-      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay };
+      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay, travel };
     });
   };
 

@@ -3,6 +3,8 @@ import { DISTANCE_BANDS, distanceBand, greatCircleKm } from '../../src/groups/di
 import { destinationOf, frenchTown } from '../../src/groups/places.js';
 import { travelDistance } from '../../src/groups/travel-distance.js';
 import { COUNTRY_CODES } from '../../src/groups/countries.js';
+import { appOnDemo, visibleText } from '../support/http.js';
+import { testDb } from '../support/database.js';
 
 describe('the Erasmus+ travel distance band', () => {
   it('puts each distance in the programme guide’s band, the bounds included', () => {
@@ -63,5 +65,23 @@ describe('the Erasmus+ travel distance band', () => {
   it('leaves the band unknown while the structure’s town is not in the table', () => {
     expect(travelDistance('Atlantis', { destination_country: 'ML', destination_place: 'Sadiola' })).to.include({ km: null, band: null, fromTown: 'Atlantis' });
     expect(travelDistance(null, { destination_country: 'ML', destination_place: null })).to.include({ km: null, band: null });
+  });
+
+  describe('on the group page', () => {
+    it('shows the distance, its band and the towns it goes between', async () => {
+      const { ids, karim } = await appOnDemo('karim');
+      const text = visibleText((await karim.get(`/groups/${ids.groups.sadiola}`)).text);
+      expect(text).to.include('Distance (Erasmus+)').and.include('4 270 km à vol d’oiseau, tranche 4 000 à 7 999 km').and.include('de Douai à Sadiola');
+    });
+
+    it('says which city stands for a place it does not know, and which town it could not find', async () => {
+      const { ids, karim } = await appOnDemo('karim');
+      await testDb()('groups').where({ id: ids.groups.sadiola }).update({ destination_place: 'Un village de brousse' });
+      let text = visibleText((await karim.get(`/groups/${ids.groups.sadiola}`)).text);
+      expect(text).to.include('de Douai à Bamako').and.include('« Un village de brousse » n’est pas dans notre table des villes : la distance est comptée jusqu’à Bamako.');
+      await testDb()('structures').where({ id: ids.structures['Mission locale du Douaisis'] }).update({ town: 'Atlantis' });
+      text = visibleText((await karim.get(`/groups/${ids.groups.sadiola}`)).text);
+      expect(text).to.include('Tranche inconnue : la ville de la structure (« Atlantis ») n’est pas dans notre table des préfectures.').and.not.include('à vol d’oiseau');
+    });
   });
 });
