@@ -109,6 +109,7 @@ export const groupsMessages = defineMessages(
     peerLeader: 'jeune relais',
     withdrawn: 'a quitté le projet',
     bornOn: 'né·e le {{date}}',
+    erasmus: { xlsx: 'Erasmus+ (Excel)', csv: 'Erasmus+ (CSV)' },
     distance: {
       title: 'Distance (Erasmus+)',
       value: '{{km}} km à vol d’oiseau, tranche {{band}}',
@@ -226,6 +227,7 @@ export const groupsMessages = defineMessages(
     peerLeader: 'peer leader',
     withdrawn: 'left the project',
     bornOn: 'born {{date}}',
+    erasmus: { xlsx: 'Erasmus+ (Excel)', csv: 'Erasmus+ (CSV)' },
     distance: {
       title: 'Distance (Erasmus+)',
       value: '{{km}} km as the crow flies, band {{band}}',

@@ -8,20 +8,11 @@ import { testDb } from '../support/database.js';
 
 describe('the Erasmus+ travel distance band', () => {
   it('puts each distance in the programme guide’s band, the bounds included', () => {
-    expect(distanceBand(9)).to.equal(null);
-    expect(distanceBand(10)).to.equal('10-99');
-    expect(distanceBand(99)).to.equal('10-99');
-    expect(distanceBand(100)).to.equal('100-499');
-    expect(distanceBand(499)).to.equal('100-499');
-    expect(distanceBand(500)).to.equal('500-1999');
-    expect(distanceBand(1999)).to.equal('500-1999');
-    expect(distanceBand(2000)).to.equal('2000-2999');
-    expect(distanceBand(3000)).to.equal('3000-3999');
-    expect(distanceBand(3999)).to.equal('3000-3999');
-    expect(distanceBand(4000)).to.equal('4000-7999');
-    expect(distanceBand(7999)).to.equal('4000-7999');
-    expect(distanceBand(8000)).to.equal('8000+');
-    expect(distanceBand(19_000)).to.equal('8000+');
+    const bounds: [number, string | null][] = [
+      [9, null], [10, '10-99'], [99, '10-99'], [100, '100-499'], [499, '100-499'], [500, '500-1999'], [1999, '500-1999'], [2000, '2000-2999'],
+      [3000, '3000-3999'], [3999, '3000-3999'], [4000, '4000-7999'], [7999, '4000-7999'], [8000, '8000+'], [19_000, '8000+'],
+    ];
+    for (const [km, band] of bounds) expect(distanceBand(km), `${km} km`).to.equal(band);
     expect(DISTANCE_BANDS.map((b) => b.key)).to.deep.equal(['10-99', '100-499', '500-1999', '2000-2999', '3000-3999', '4000-7999', '8000+']);
   });
 
