@@ -118,7 +118,7 @@ export const groupsMessages = defineMessages(
       unknownTown: 'Tranche inconnue : la ville de la structure (« {{town}} ») n’est pas dans notre table des préfectures.',
       noTown: 'Tranche inconnue : la structure n’a pas de ville enregistrée.',
       under10: 'moins de 10 km : pas de forfait voyage',
-      bands: { '10-99': '10 à 99 km', '100-499': '100 à 499 km', '500-1999': '500 à 1 999 km', '2000-2999': '2 000 à 2 999 km', '3000-3999': '3 000 à 3 999 km', '4000-7999': '4 000 à 7 999 km', '8000+': '8 000 km et plus' },
+      bands: { '10-99': '10 à 99\u00a0km', '100-499': '100 à 499\u00a0km', '500-1999': '500 à 1\u00a0999\u00a0km', '2000-2999': '2\u00a0000 à 2\u00a0999\u00a0km', '3000-3999': '3\u00a0000 à 3\u00a0999\u00a0km', '4000-7999': '4\u00a0000 à 7\u00a0999\u00a0km', '8000+': '8\u00a0000 km et plus' },
     },
   },
   {
@@ -236,7 +236,7 @@ export const groupsMessages = defineMessages(
       unknownTown: 'Band unknown: the organisation’s town (“{{town}}”) is not in our table of prefectures.',
       noTown: 'Band unknown: the organisation has no town on record.',
       under10: 'under 10 km: no travel grant',
-      bands: { '10-99': '10 to 99 km', '100-499': '100 to 499 km', '500-1999': '500 to 1,999 km', '2000-2999': '2,000 to 2,999 km', '3000-3999': '3,000 to 3,999 km', '4000-7999': '4,000 to 7,999 km', '8000+': '8,000 km and more' },
+      bands: { '10-99': '10 to 99\u00a0km', '100-499': '100 to 499\u00a0km', '500-1999': '500 to 1,999\u00a0km', '2000-2999': '2,000 to 2,999\u00a0km', '3000-3999': '3,000 to 3,999\u00a0km', '4000-7999': '4,000 to 7,999\u00a0km', '8000+': '8,000 km and more' },
     },
   },
 );
