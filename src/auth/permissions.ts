@@ -64,6 +64,9 @@ const rules = {
   // What funders count on the file (gender, fewer opportunities...): read as the file is, and by the youth
   // themselves, who is told what each answer is for.
   viewFunderFacts: (u, r: YouthRecord) => leadsGroup(u, r.group) || u.role === 'director' || (u.role === 'youth' && r.youthUserId === u.id),
+  // The Erasmus+ module's file of the group's youths: names, birth dates and what funders count leave the
+  // app in it, so it is for whoever reads those files, and nobody else learns it exists.
+  exportErasmus: (u, g: GroupRecord) => leadsGroup(u, g) || u.role === 'director',
   manageYouths: (u, g: GroupRecord) => leadsGroup(u, g),
   createYouthAccount: (u, g: GroupRecord) => leadsGroup(u, g),
   viewMeetings: (u, g: GroupRecord) => u.role !== 'admin' && Boolean(g.access),

@@ -22,6 +22,7 @@ import {
   listVisibleGroups, listWorkers, removeCoLead, removeCompanion, removeFunder, TAKE_OVER_PHASES, updateGroup, type ScopedGroup,
 } from './group.js';
 import { groupFor } from './scope.js';
+import { travelDistanceOf } from './travel-distance.js';
 import { PHASES } from '../phases/order.js';
 import { takeOverOf } from '../phases/history.js';
 import { newSubmissionToken, oncePerForm, oneRecordPerForm } from '../http/once-per-form.js';
@@ -142,12 +143,12 @@ export function groupsRoutes(db: Db): Router {
     const at = await pageLists.at(db, res.req);
     const listsKey = JSON.stringify([group, files, followUps, stayNotes, money, localToday(), today()]);
     const lists = () => at.get(listsKey, async () => {
-      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay, budget] = await Promise.all([
+      const [nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay, budget, travel] = await Promise.all([
         nextMeetingOf(db, group.id), listWorkers(db, group.id), listGroupYouths(db, group.id, group.departure_date), listCompanions(db, group.id),
         listFunders(db, group.id), files ? groupFunnel(db, group) : null, restitutionSummary(db, group, followUps), takeOverOf(db, group.id),
-        stayNotes ? staySection(db, group.id) : null, money ? budgetSummary(db, group.id) : null,
+        stayNotes ? staySection(db, group.id) : null, money ? budgetSummary(db, group.id) : null, travelDistanceOf(db, group),
       ]);
-      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay, budget };
+      return { nextMeeting, workers, youths, companions, funders, funnel, restitution, takeOver, stay, budget, travel };
     });
     // Its HTML too, once rendered (half the page's cost once the lists were kept): it also reads the user
     // (`can`, a youth's own line) and the language, so both are in its key.

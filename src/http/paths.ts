@@ -81,6 +81,8 @@ export const paths = {
 
   groupStaySheet: (id: Id) => `${group(id)}/stay/sheet`,
   groupStaySheetPdf: (id: Id) => `${group(id)}/stay/sheet.pdf`,
+  groupErasmusXlsx: (id: Id) => `${group(id)}/erasmus.xlsx`,
+  groupErasmusCsv: (id: Id) => `${group(id)}/erasmus.csv`,
   groupStaySheetEdit: (id: Id) => `${group(id)}/stay/sheet/edit`,
   groupIncidents: (id: Id) => `${group(id)}/stay/incidents`,
   groupIncidentNew: (id: Id) => `${group(id)}/stay/incidents/new`,

@@ -9,4 +9,8 @@ export const reportsRows: Record<string, readonly number[]> = {
   'GET /reports/groups':                       [303, 200, 200, 200, 200, 403, 403, 200, 200, 403, 403],
   'GET /reports/export/:table.csv':            [303, 200, 200, 403, 403, 403, 403, 200, 200, 403, 403],
   'GET /reports/report.pdf':                   [303, 200, 200, 403, 403, 403, 403, 200, 200, 403, 403],
+  // A group's file for the Erasmus+ module holds its youths' names and what funders count: for whoever reads
+  // their files (the lead, the director); for everyone else, the youth of the group included, it is not there.
+  'GET /groups/:id/erasmus.xlsx':              [303, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404],
+  'GET /groups/:id/erasmus.csv':               [303, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404],
 };
