@@ -30,7 +30,7 @@ export function budgetRoutes(db: Db): Router {
     const budget = await budgetOf(db, group);
     const values = {
       ...plannedValues(budget, req.lang), spentOn: today(),
-      distanceBand: budget.erasmusSetting?.distance_band ?? '', greenTravel: budget.erasmusSetting?.green_travel ? '1' : '',
+      distanceBand: budget.erasmusSetting?.distance_band ?? budget.measuredBand ?? '', greenTravel: budget.erasmusSetting?.green_travel ? '1' : '',
       // What was typed in the refused form wins over what is stored.
       ...(again?.values ?? {}),
     };

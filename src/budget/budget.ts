@@ -6,7 +6,8 @@ import { nowIso, today } from '../db/time.js';
 import type { GroupRow } from '../groups/group.js';
 import { Refusal } from '../http/refusal.js';
 import { calendarDate, optionalText } from '../http/validation.js';
-import { DISTANCE_BANDS, isDistanceBand, type DistanceBand } from './distance-band.js';
+import { travelDistanceOf } from '../groups/travel-distance.js';
+import { bandOfMeasured, DISTANCE_BANDS, isDistanceBand, type DistanceBand } from './distance-band.js';
 import { erasmusGrant, latestRatesUpTo, type ErasmusGrant } from './erasmus.js';
 import { euroAmount, optionalEuroAmount } from './money.js';
 
@@ -134,12 +135,14 @@ export interface Budget {
   funders: BudgetFunder[];
   erasmus: ErasmusEstimate;
   erasmusSetting: { distance_band: DistanceBand; green_travel: boolean } | null;
+  /** The band measured from the destination, when no worker chose one. */
+  measuredBand: DistanceBand | null;
 }
 
 /** Days of activity, both ends counted: the group's departure and return days are travel days of the exchange. */
 export const activityDays = (departure: string, ret: string): number => dayjs(ret).diff(dayjs(departure), 'day') + 1;
 
-export async function budgetOf(db: Db, group: Pick<GroupRow, 'id' | 'structure_id' | 'departure_date' | 'return_date'>): Promise<Budget> {
+export async function budgetOf(db: Db, group: Pick<GroupRow, 'id' | 'structure_id' | 'departure_date' | 'return_date' | 'destination_country' | 'destination_place'>): Promise<Budget> {
   const [planned, spentByLine, spendings, funders, youths, leaders, setting] = await Promise.all([
     db('budget_planned').where({ group_id: group.id }).select('line', 'amount_cents') as Promise<{ line: BudgetLine; amount_cents: unknown }[]>,
     db('budget_spendings').where({ group_id: group.id }).groupBy('line').select('line', db.raw('sum(amount_cents) as total')) as Promise<{ line: BudgetLine; total: unknown }[]>,
@@ -164,6 +167,9 @@ export async function budgetOf(db: Db, group: Pick<GroupRow, 'id' | 'structure_i
   const fundersOut = funders.map((f) => ({ ...f, id: toNumber(f.id), amount_cents: f.amount_cents === null ? null : toNumber(f.amount_cents) }));
   const sumOf = (list: BudgetFunder[]) => list.reduce((s, f) => s + (f.amount_cents ?? 0), 0);
   const erasmusSetting = setting ? { distance_band: setting.distance_band, green_travel: Boolean(setting.green_travel) } : null;
+  // Until a worker chooses it, the band is the one measured from the structure's town to the destination
+  // (the group page's), so the grant shows without a step; a choice on this page wins (another venue…).
+  const measured = erasmusSetting ? null : bandOfMeasured((await travelDistanceOf(db, group)).band);
   return {
     lines,
     plannedCents: lines.reduce((s, l) => s + (l.plannedCents ?? 0), 0),
@@ -172,8 +178,10 @@ export async function budgetOf(db: Db, group: Pick<GroupRow, 'id' | 'structure_i
     requestedCents: sumOf(fundersOut.filter((f) => f.status === 'requested')),
     spendings: spendings.map((s) => ({ ...s, id: toNumber(s.id), amount_cents: toNumber(s.amount_cents) })),
     funders: fundersOut,
-    erasmus: await erasmusEstimate(db, group, toNumber(youths?.n), toNumber(leaders?.workers) + toNumber(leaders?.others), erasmusSetting),
+    erasmus: await erasmusEstimate(db, group, toNumber(youths?.n), toNumber(leaders?.workers) + toNumber(leaders?.others),
+      erasmusSetting ?? (measured ? { distance_band: measured, green_travel: false } : null)),
     erasmusSetting,
+    measuredBand: measured,
   };
 }
 

@@ -72,6 +72,15 @@ describe('a group’s budget (pages)', () => {
     expect(visibleText((await karim.get(sadiola)).text)).to.include('Accordé 7 960,00 €');
   });
 
+  it('computes the Erasmus+ grant with the band measured to the destination until a worker chooses one', async () => {
+    await testDb()('groups').where({ id: ids.groups.sadiola }).update({ departure_date: '2026-07-01', return_date: '2026-07-07' });
+    await testDb()('budget_erasmus').where({ group_id: ids.groups.sadiola }).del();
+    const page = visibleText((await karim.get(`${sadiola}/budget`)).text);
+    // Douai to Sadiola (Mali), about 4 270 km: the group page's band.
+    expect(visibleText((await karim.get(sadiola)).text)).to.match(/tranche 4\s000 à 7\s999 km/);
+    expect(page).to.match(/4\s000 à 7\s999 km \(mesurée de la ville de la structure à la destination/).and.include('Total Erasmus+');
+  });
+
   it('computes the Erasmus+ grant from the group’s youths, leaders, dates and the band chosen', async () => {
     await testDb()('groups').where({ id: ids.groups.sadiola }).update({ departure_date: '2026-07-01', return_date: '2026-07-07' });
     const youths = Number((await testDb()('enrolments').where({ group_id: ids.groups.sadiola, status: 'enrolled' }).count({ n: '*' }))[0]!.n);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { resetToDemo, testDb } from '../support/database.js';
 import { erasmusGrant, ratesFor } from '../../src/budget/erasmus.js';
-import { bandFromKm } from '../../src/budget/distance-band.js';
+import { bandOfMeasured } from '../../src/budget/distance-band.js';
+import { distanceBand } from '../../src/groups/distance-band.js';
 import { parseEuros, formatEuros } from '../../src/budget/money.js';
 import { activityDays } from '../../src/budget/budget.js';
 
@@ -45,12 +46,14 @@ describe('the Erasmus+ grant from its unit costs', () => {
     await testDb()('erasmus_rates').where({ structure_id: structure }).del();
   });
 
-  it('counts the activity days with both travel days, and finds the band of a distance', () => {
+  it('counts the activity days with both travel days, and finds the band of a distance in the rates\' spelling', () => {
     expect(activityDays('2026-07-01', '2026-07-07')).to.equal(7);
-    expect(bandFromKm(9)).to.equal(null);
-    expect(bandFromKm(500)).to.equal('500_1999');
-    expect(bandFromKm(1999)).to.equal('500_1999');
-    expect(bandFromKm(4200)).to.equal('4000_7999');
+    const band = (km: number) => bandOfMeasured(distanceBand(km));
+    expect(band(9)).to.equal(null);
+    expect(band(500)).to.equal('500_1999');
+    expect(band(1999)).to.equal('500_1999');
+    expect(band(4200)).to.equal('4000_7999');
+    expect(band(9000)).to.equal('8000_plus');
   });
 });
 
