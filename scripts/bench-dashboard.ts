@@ -2,7 +2,7 @@
  * `npm run bench:dashboard`: how long the director's dashboard takes on ten years of a regional network.
  *
  * For SQLite (`data/large.sqlite`, or BENCH_SQLITE_FILE) and, when it answers, PostgreSQL (database
- * `tremplin_bench_large` next to BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres):
+ * `tremplin_bench_large`, or BENCH_POSTGRES_DATABASE, next to BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres):
  * builds the database with `npm run demo:large`'s generator when it is missing (or with `--rebuild`),
  * brings its schema up to date, then times, after a warm-up, the median of BENCH_RUNS (9) runs of:
  *   - computeDashboard() unfiltered, as a director: every figure of GET /reports;
@@ -36,7 +36,8 @@ const TARGET_MS = 150;
 const SQLITE_FILE = process.env.BENCH_SQLITE_FILE ?? path.join(ROOT, 'data', 'large.sqlite');
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const national = process.argv.includes('--national');
-const PG_DATABASE = national ? 'tremplin_national' : 'tremplin_bench_large';
+// BENCH_POSTGRES_DATABASE: a database of one's own, when several checkouts (with different migrations) bench on one server.
+const PG_DATABASE = process.env.BENCH_POSTGRES_DATABASE ?? (national ? 'tremplin_national' : 'tremplin_bench_large');
 const rebuild = process.argv.includes('--rebuild');
 const NATIONAL_TARGETS = { structure: 50, network: 500 };
 

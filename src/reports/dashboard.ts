@@ -15,6 +15,7 @@ import {
 } from './figures.js';
 import { followUpFigures } from './follow-up-figures.js';
 import { breakdowns, type Breakdown } from './breakdowns.js';
+import { trendsByYear, type TrendYear } from './trends.js';
 
 /**
  * The director's outcome figures, across groups and years (GET /reports, its CSV and its PDF), and the
@@ -45,6 +46,8 @@ export interface Dashboard {
   seriousIncidents: number;
   /** The funders' figures by gender, age band, fewer opportunities, priority neighbourhood and rural area. */
   breakdowns: Breakdown[];
+  /** The main figures per year of departure, oldest first ("Évolution d'une année à l'autre"). */
+  trends: TrendYear[];
 }
 
 /** Every figure of the dashboard, each query run side by side and its answer taken by name. */
@@ -64,6 +67,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     readiness: readinessInPreparation(q),
     seriousIncidents: seriousIncidents(q),
     breakdowns: breakdowns(q),
+    trends: trendsByYear(q),
   });
   const { youths, reach, followUps } = figures;
   return {
@@ -81,6 +85,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     missing: { overdueYouths: youths.overdue, missingAfter: youths.missingAfter, groupsWithoutRestitution: figures.groupsWithoutRestitution },
     seriousIncidents: figures.seriousIncidents,
     breakdowns: figures.breakdowns,
+    trends: figures.trends,
   };
 }
 
