@@ -246,7 +246,7 @@ function seriesSvg(chart: SeriesChart, id: string, formatValue: (v: number, unit
   }
   for (const tick of l.yTicks) {
     parts.push(`<line x1="${l.plot.x}" y1="${tick.y.toFixed(1)}" x2="${l.plot.x + l.plot.width}" y2="${tick.y.toFixed(1)}" stroke="#d5dae0"/>`);
-    parts.push(`<text x="${l.plot.x - 4}" y="${(tick.y + 4).toFixed(1)}" font-size="10" fill="#555d66" text-anchor="end">${escapeXml(tick.text)}</text>`);
+    parts.push(`<text x="${l.plot.x - 4}" y="${(tick.y + 4).toFixed(1)}" font-size="11" fill="#555d66" text-anchor="end">${escapeXml(tick.text)}</text>`);
   }
   for (const c of l.columns) {
     if (c.height > 0) parts.push(`<rect x="${c.x.toFixed(1)}" y="${c.y.toFixed(1)}" width="${c.width.toFixed(1)}" height="${c.height.toFixed(1)}" fill="${columnFill(id, c.series)}" stroke="${SERIES_COLOURS[c.series % 3]}"/>`);
@@ -272,8 +272,8 @@ function seriesSvg(chart: SeriesChart, id: string, formatValue: (v: number, unit
   parts.push(`<line x1="${l.plot.x}" y1="${l.plot.y + l.plot.height}" x2="${l.plot.x + l.plot.width}" y2="${l.plot.y + l.plot.height}" stroke="#1b1f24"/>`);
   for (const x of l.xLabels) {
     parts.push(x.slanted
-      ? `<text x="${x.x.toFixed(1)}" y="${x.y}" font-size="10" fill="#1b1f24" text-anchor="end" transform="rotate(-45 ${x.x.toFixed(1)} ${x.y})">${escapeXml(x.text)}</text>`
-      : `<text x="${x.x.toFixed(1)}" y="${x.y}" font-size="10" fill="#1b1f24" text-anchor="middle">${escapeXml(x.text)}</text>`);
+      ? `<text x="${x.x.toFixed(1)}" y="${x.y}" font-size="11" fill="#1b1f24" text-anchor="end" transform="rotate(-45 ${x.x.toFixed(1)} ${x.y})">${escapeXml(x.text)}</text>`
+      : `<text x="${x.x.toFixed(1)}" y="${x.y}" font-size="11" fill="#1b1f24" text-anchor="middle">${escapeXml(x.text)}</text>`);
   }
   parts.push('</svg>');
   return parts.join('');
