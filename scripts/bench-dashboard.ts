@@ -2,12 +2,14 @@
  * `npm run bench:dashboard`: how long the director's dashboard takes on ten years of a regional network.
  *
  * For SQLite (`data/large.sqlite`, or BENCH_SQLITE_FILE) and, when it answers, PostgreSQL (database
- * `tremplin_bench_large` next to BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres):
+ * `tremplin_bench_large`, or BENCH_POSTGRES_DATABASE, next to BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres):
  * builds the database with `npm run demo:large`'s generator when it is missing (or with `--rebuild`),
  * brings its schema up to date, then times, after a warm-up, the median of BENCH_RUNS (9) runs of:
  *   - computeDashboard() unfiltered, as a director: every figure of GET /reports;
  *   - computeDashboard() filtered on one year and one structure;
- *   - one real GET /reports over HTTP as the director (sign-in through the form, filters form, charts, view).
+ *   - one real GET /reports over HTTP as the director (sign-in through the form, filters form, charts, view);
+ *   - the trends across years alone (part of the first), after checking that each year's line equals the
+ *     dashboard filtered on that year (it stops with an error if one does not).
  * Prints a table, and as its last line `dashboard: X ms (sqlite), Y ms (postgres)` (the unfiltered median).
  *
  * `--national`: on PostgreSQL only, in the database `tremplin_national` next to BENCH_POSTGRES_URL (built
@@ -26,6 +28,9 @@ import { createDb, type Db } from '../src/db/knex.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { createApp } from '../src/app.js';
 import { computeDashboard } from '../src/reports/dashboard.js';
+import { trendsByYear } from '../src/reports/trends.js';
+import type { ReportScope } from '../src/reports/filters.js';
+import { today } from '../src/db/time.js';
 import { LARGE_NETWORK, LARGE_NETWORK_LOGINS, loadLargeNetwork, NATIONAL_NETWORK } from './large-network.js';
 import { networkFigures } from '../src/structures/network.js';
 import { DEMO_PASSWORD } from '../src/demo/demo-data.js';
@@ -36,7 +41,8 @@ const TARGET_MS = 150;
 const SQLITE_FILE = process.env.BENCH_SQLITE_FILE ?? path.join(ROOT, 'data', 'large.sqlite');
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const national = process.argv.includes('--national');
-const PG_DATABASE = national ? 'tremplin_national' : 'tremplin_bench_large';
+// BENCH_POSTGRES_DATABASE: a database of one's own, when several checkouts (with different migrations) bench on one server.
+const PG_DATABASE = process.env.BENCH_POSTGRES_DATABASE ?? (national ? 'tremplin_national' : 'tremplin_bench_large');
 const rebuild = process.argv.includes('--rebuild');
 const NATIONAL_TARGETS = { structure: 50, network: 500 };
 
@@ -45,6 +51,8 @@ interface Result {
   all: number[];
   filtered: number[];
   http: number[];
+  trends: number[];
+  years: string;
   rows: Record<string, number>;
 }
 
@@ -128,10 +136,28 @@ async function bench(name: string, env: Record<string, string>): Promise<Result>
     const all = await timed(() => computeDashboard(db, scope, {}));
     const filtered = await timed(() => computeDashboard(db, scope, filters));
     const http = await httpTimes(env, db);
-    return { name, all, filtered, http, rows };
+    const years = await checkedTrends(db, scope);
+    const trends = await timed(() => trendsByYear({ db, scope, filters: {}, today: today() }));
+    return { name, all, filtered, http, trends, years, rows };
   } finally {
     await db.destroy();
   }
+}
+
+/** The trends on ten years: each year's line as the dashboard filtered on that year counts it. Returns "N years, first–last". */
+async function checkedTrends(db: Db, scope: ReportScope): Promise<string> {
+  const day = today();
+  const trends = (await computeDashboard(db, scope, {}, day)).trends;
+  for (const y of trends) {
+    const d = await computeDashboard(db, scope, { year: y.year }, day);
+    const six = d.situations.find((s) => s.at === '6')!;
+    const twelve = d.situations.find((s) => s.at === '12')!;
+    const expected = [d.groups.total, d.funnel.departed, d.restitution.peopleReached, six.known, six.jobOrTraining, twelve.known, twelve.jobOrTraining, d.engagement.followed, d.engagement.any];
+    const got = [y.groups, y.departed, y.peopleReached, y.situations[0]!.known, y.situations[0]!.jobOrTraining, y.situations[1]!.known, y.situations[1]!.jobOrTraining, y.engagement.followed, y.engagement.any];
+    if (got.join() !== expected.join()) throw new Error(`trends of ${y.year}: ${got.join()} where the dashboard filtered on it counts ${expected.join()}`);
+  }
+  if (trends.length < 10) throw new Error(`trends: ${trends.length} years, ten expected at least`);
+  return `${trends.length} years, ${trends[0]!.year}–${trends.at(-1)!.year}`;
 }
 
 async function postgresReachable(): Promise<boolean> {
@@ -202,6 +228,7 @@ async function main(): Promise<void> {
   for (const r of results) {
     console.log(`${r.name.padEnd(9)} | ${f(r.all)}       | ${f(r.filtered)}                  | ${f(r.http)}            | ${Math.min(...r.all).toFixed(1)}/${Math.max(...r.all).toFixed(1)}`);
   }
+  for (const r of results) console.log(`trends across years (${r.name}): ${r.years}, each equal to its year's dashboard; ${median(r.trends).toFixed(1)} ms of the whole`);
   const sqlite = median(results[0]!.all).toFixed(0);
   console.log(`dashboard: ${sqlite} ms (sqlite), ${pg ? `${median(pg.all).toFixed(0)} ms` : 'unreachable'} (postgres)`);
 }

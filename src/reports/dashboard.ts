@@ -16,6 +16,7 @@ import {
 import { followUpFigures } from './follow-up-figures.js';
 import { breakdowns, type Breakdown } from './breakdowns.js';
 import { budgetTotals, type BudgetTotals } from '../budget/budget-figures.js';
+import { trendsByYear, type TrendYear } from './trends.js';
 
 /**
  * The director's outcome figures, across groups and years (GET /reports, its CSV and its PDF), and the
@@ -48,6 +49,8 @@ export interface Dashboard {
   breakdowns: Breakdown[];
   /** The groups' money: planned, granted and spent (src/budget/). */
   budget: BudgetTotals;
+  /** The main figures per year of departure, oldest first ("Évolution d'une année à l'autre"). */
+  trends: TrendYear[];
 }
 
 /** Every figure of the dashboard, each query run side by side and its answer taken by name. */
@@ -68,6 +71,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     seriousIncidents: seriousIncidents(q),
     breakdowns: breakdowns(q),
     budget: budgetTotals(q),
+    trends: trendsByYear(q),
   });
   const { youths, reach, followUps } = figures;
   return {
@@ -86,6 +90,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     seriousIncidents: figures.seriousIncidents,
     breakdowns: figures.breakdowns,
     budget: figures.budget,
+    trends: figures.trends,
   };
 }
 

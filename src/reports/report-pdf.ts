@@ -1,11 +1,11 @@
 import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
 import { countryNamer, dateFormatter, type Language } from '../http/i18n.js';
-import { chartLayout, reportChartLayout } from './charts.js';
+import { chartHeight, hasChartData, isSeriesChart, LINE_DASHES, reportChartLayout, SERIES_COLOURS, seriesLayout } from './charts.js';
 import { listFigureGroups, listFigureYouths } from './dashboard.js';
 import type { ReportFilters, ReportScope } from './filters.js';
 import type { Letterhead } from '../structures/settings.js';
-import { formatCell, groupsTable, type Cell, type ReportTable } from './tables.js';
+import { formatCell, groupsTable, type BarChart, type Cell, type ReportTable, type SeriesChart } from './tables.js';
 
 /**
  * The report for funders, as a PDF: the same tables as the page and the CSV, the same bars drawn with
@@ -99,15 +99,17 @@ export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
 
   for (const table of report.tables) {
     // A title is kept with its chart (or the start of a long one), not left alone at the foot of a page.
-    const chartHeight = table.chart && table.chart.bars.length ? chartLayout(table.chart, () => '').height : 0;
-    room(60 + Math.min(chartHeight, 250));
+    room(60 + Math.min(table.chart ? chartHeight(table.chart) : 0, 250));
     doc.font('Helvetica-Bold').fontSize(13).fillColor(INK).text(table.title, MARGIN, doc.y, { width });
     doc.moveDown(0.2);
     if (table.description) {
       doc.font('Helvetica').fontSize(9).fillColor(MUTED).text(table.description, MARGIN, doc.y, { width });
       doc.moveDown(0.3);
     }
-    if (table.chart && table.chart.bars.length) drawChart(doc, table.chart, report, room);
+    if (table.chart && hasChartData(table.chart)) {
+      if (isSeriesChart(table.chart)) drawSeriesChart(doc, table.chart, report, room);
+      else drawChart(doc, table.chart, report, room);
+    }
     drawTable(doc, table.headers, table.rows, report, width, room);
     doc.moveDown(0.9);
   }
@@ -135,7 +137,7 @@ function drawLetterhead(doc: PDFKit.PDFDocument, head: Letterhead, width: number
   return bottomOfHead + 14;
 }
 
-function drawChart(doc: PDFKit.PDFDocument, chart: NonNullable<ReportTable['chart']>, report: PdfReport, room: (h: number) => void): void {
+function drawChart(doc: PDFKit.PDFDocument, chart: BarChart, report: PdfReport, room: (h: number) => void): void {
   const layout = reportChartLayout(chart, report.chartValue);
   room(layout.height + 6);
   const x0 = MARGIN;
@@ -161,6 +163,91 @@ function drawChart(doc: PDFKit.PDFDocument, chart: NonNullable<ReportTable['char
   }
   doc.x = MARGIN;
   doc.y = y0 + layout.height + 4;
+}
+
+/** Columns and lines over the years, from the same layout as the page's SVG (charts.ts). */
+function drawSeriesChart(doc: PDFKit.PDFDocument, chart: SeriesChart, report: PdfReport, room: (h: number) => void): void {
+  const l = seriesLayout(chart, report.chartValue);
+  room(l.height + 6);
+  const x0 = MARGIN;
+  const y0 = doc.y + 4;
+  const colour = (series: number) => SERIES_COLOURS[series % 3];
+  const hatched = (x: number, y: number, w: number, h: number) => {
+    doc.save();
+    doc.rect(x, y, w, h).clip();
+    doc.rect(x, y, w, h).fill('#ffffff');
+    for (let hx = -h; hx < w; hx += 5) doc.moveTo(x + hx, y + h).lineTo(x + hx + h, y).lineWidth(1.5).stroke(ACCENT);
+    doc.restore();
+  };
+  const column = (series: number, x: number, y: number, w: number, h: number) => {
+    if (series % 3 === 0) doc.rect(x, y, w, h).fill(colour(0));
+    else if (series % 3 === 1) hatched(x, y, w, h);
+    else doc.rect(x, y, w, h).fill('#ffffff');
+    doc.rect(x, y, w, h).lineWidth(0.8).stroke(colour(series));
+  };
+  const marker = (series: number, x: number, y: number) => {
+    if (series % 3 === 0) doc.circle(x, y, 3).fill(colour(series));
+    else if (series % 3 === 1) doc.rect(x - 3, y - 3, 6, 6).fill(colour(series));
+    else doc.polygon([x, y - 4], [x + 4, y + 3.5], [x - 4, y + 3.5]).fill(colour(series));
+  };
+  const dashed = (series: number) => {
+    const dash = LINE_DASHES[series % 3];
+    if (dash) doc.dash(dash[0], { space: dash[1] });
+    else doc.undash();
+  };
+  for (const item of l.legend) {
+    const y = y0 + item.y + 8;
+    if (chart.kind === 'columns') column(item.series, x0 + 1, y - 5, 14, 9);
+    else {
+      dashed(item.series);
+      doc.moveTo(x0, y).lineTo(x0 + 18, y).lineWidth(1.5).stroke(colour(item.series));
+      doc.undash();
+      marker(item.series, x0 + 9, y);
+    }
+    doc.font('Helvetica').fontSize(8.5).fillColor(INK).text(item.text, x0 + 24, y - 4, { lineBreak: false });
+  }
+  for (const tick of l.yTicks) {
+    doc.moveTo(x0 + l.plot.x, y0 + tick.y).lineTo(x0 + l.plot.x + l.plot.width, y0 + tick.y).lineWidth(0.4).stroke('#d5dae0');
+    doc.font('Helvetica').fontSize(7.5).fillColor(MUTED).text(tick.text, x0, y0 + tick.y - 3.5, { width: l.plot.x - 4, align: 'right', lineBreak: false });
+  }
+  for (const c of l.columns) {
+    if (c.height > 0) column(c.series, x0 + c.x, y0 + c.y, c.width, c.height);
+    // Written upwards, as on the page.
+    const tx = x0 + c.x + c.width / 2 - 3.5;
+    const ty = y0 + c.y - 3;
+    doc.save();
+    doc.rotate(-90, { origin: [tx, ty] });
+    doc.font('Helvetica').fontSize(7.5).fillColor(INK).text(c.text, tx, ty, { lineBreak: false });
+    doc.restore();
+  }
+  for (const line of l.lines) {
+    dashed(line.series);
+    let pen = false;
+    for (const p of line.points) {
+      if (!p) { pen = false; continue; }
+      if (pen) doc.lineTo(x0 + p.x, y0 + p.y);
+      else doc.moveTo(x0 + p.x, y0 + p.y);
+      pen = true;
+    }
+    doc.lineWidth(1.5).stroke(colour(line.series));
+    doc.undash();
+    for (const p of line.points) if (p) marker(line.series, x0 + p.x, y0 + p.y);
+  }
+  doc.moveTo(x0 + l.plot.x, y0 + l.plot.y + l.plot.height).lineTo(x0 + l.plot.x + l.plot.width, y0 + l.plot.y + l.plot.height).lineWidth(0.8).stroke(INK);
+  for (const x of l.xLabels) {
+    doc.font('Helvetica').fontSize(7.5).fillColor(INK);
+    if (x.slanted) {
+      const w = doc.widthOfString(x.text);
+      doc.save();
+      doc.rotate(-45, { origin: [x0 + x.x, y0 + x.y - 8] });
+      doc.text(x.text, x0 + x.x - w, y0 + x.y - 8, { lineBreak: false });
+      doc.restore();
+    } else {
+      doc.text(x.text, x0 + x.x - 20, y0 + x.y - 8, { width: 40, align: 'center', lineBreak: false });
+    }
+  }
+  doc.x = MARGIN;
+  doc.y = y0 + l.height + 4;
 }
 
 /**

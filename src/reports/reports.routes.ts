@@ -15,7 +15,7 @@ import { cachedFigures } from './cached-figures.js';
 import { SITUATION_MOMENTS, type YouthFigure } from './who-counts.js';
 import { filterQuery, filterWords, parseFilters, reportScopeOf as scopeOf, type ReportFilters, type ReportScope } from './filters.js';
 import { dashboardTables, formatCell, groupsTable, TABLE_KEYS, type ReportTable } from './tables.js';
-import { chartSvg } from './charts.js';
+import { chartSvg, hasChartData } from './charts.js';
 import { tableCsv } from './report-csv.js';
 import { namedPdfTables, pdfSubtitle, renderReportPdf } from './report-pdf.js';
 import { countShown, hidesSmallCounts, reportTablesFor } from './small-counts.js';
@@ -47,7 +47,7 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
   /** Each table of the page with its chart drawn beside it. */
   const sections = (tables: ReportTable[], lang: string) => tables.map((table) => ({
     table,
-    svg: table.chart && table.chart.bars.length ? chartSvg(table.chart, `chart-${table.key}`, `caption-${table.key}`, chartValue(lang)) : null,
+    svg: table.chart && hasChartData(table.chart) ? chartSvg(table.chart, `chart-${table.key}`, `caption-${table.key}`, chartValue(lang)) : null,
   }));
 
   router.get('/reports', requireSignedIn, requireCan('readDashboard'), async (req, res) => {

@@ -15,9 +15,13 @@ export function hidesSmallCounts(user: Express.User, query: Record<string, unkno
   return query.anonymised === '1' || !can(user, 'readReportYouths');
 }
 
-const hidden = (cell: Cell): Cell =>
+const hidden = (cell: Cell): Cell => {
   // No link either: the list behind the number would count it again.
-  cell.kind === 'count' && typeof cell.value === 'number' && isSmallCount(cell.value) ? { value: SMALL_COUNT_TEXT, kind: 'count' } : cell;
+  if (cell.kind === 'count' && typeof cell.value === 'number' && isSmallCount(cell.value)) return { value: SMALL_COUNT_TEXT, kind: 'count' };
+  // A ratio that names its base is not given over a small one (ratioShown below): it reads "—".
+  if (cell.base !== undefined && isSmallCount(cell.base)) return { value: null, kind: cell.kind };
+  return cell;
+};
 
 /** A count as a page that writes its numbers itself shows it (the groups behind a figure). */
 export const countShown = (hide: boolean) => (n: number): string => (hide && isSmallCount(n) ? SMALL_COUNT_TEXT : String(n));

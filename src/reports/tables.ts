@@ -7,6 +7,7 @@ import { filterQuery, type ReportFilters } from './filters.js';
 import { BREAKDOWN_FIGURES, UNKNOWN, type Breakdown } from './breakdowns.js';
 import { budgetTable } from '../budget/budget-table.js';
 import { formatEuros } from '../budget/money.js';
+import { trendTables } from './trend-tables.js';
 
 /**
  * The dashboard as tables: the page shows them beside their charts, the CSV export writes them, the PDF
@@ -20,6 +21,8 @@ export interface Cell {
   kind: CellKind;
   /** The list of youths or groups behind the number. */
   href?: string;
+  /** For a ratio, the count it is computed on: a reader who does not see small counts does not see the ratio over one either (small-counts.ts). */
+  base?: number;
 }
 
 export interface ChartBar {
@@ -30,23 +33,46 @@ export interface ChartBar {
   second?: number | null;
 }
 
+/** Horizontal bars, one per line of the table, or a pair per line (before/after). */
+export interface BarChart {
+  kind: 'bars' | 'pairs'; unit: 'count' | 'avg' | 'pct'; bars: ChartBar[]; max: number; legend?: [string, string];
+  /** Set by small-counts.ts: counts of 1 or 2 get no bar and read "< 3". */
+  hidesSmallCounts?: boolean;
+}
+
+/** Several series over the same categories (the years): grouped columns of counts, or lines of shares. */
+export interface SeriesChart {
+  kind: 'columns' | 'lines'; unit: 'count' | 'pct';
+  /** The SVG's own title and description, for assistive technology; the table beside gives the numbers. */
+  title: string;
+  desc: string;
+  categories: string[];
+  series: {
+    label: string;
+    /** One per category; null where there is nothing to measure. */
+    values: (number | null)[];
+    /** For shares, the count each is computed on: hidden with it (small-counts.ts). */
+    bases?: number[];
+  }[];
+  hidesSmallCounts?: boolean;
+}
+
+export type ReportChart = BarChart | SeriesChart;
+
 export interface ReportTable {
   key: TableKey;
   title: string;
   description: string;
   headers: string[];
   rows: Cell[][];
-  chart?: {
-    kind: 'bars' | 'pairs'; unit: 'count' | 'avg' | 'pct'; bars: ChartBar[]; max: number; legend?: [string, string];
-    /** Set by small-counts.ts: counts of 1 or 2 get no bar and read "< 3". */
-    hidesSmallCounts?: boolean;
-  };
+  chart?: ReportChart;
 }
 
 export const TABLE_KEYS = [
   'summary', 'phases', 'funnel', 'withdrawals', 'withdrawal-phases', 'attendance', 'readiness', 'restitution',
   'followups', 'situations', 'engagement', 'assessments', 'missing',
-  'by-gender', 'by-age', 'by-opportunities', 'by-qpv', 'by-rural', 'budget',
+  'by-gender', 'by-age', 'by-opportunities', 'by-qpv', 'by-rural',
+  'trends', 'trend-outcomes', 'budget',
 ] as const;
 export type TableKey = (typeof TABLE_KEYS)[number] | 'groups' | 'network';
 
@@ -224,6 +250,7 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
       ],
     },
     ...d.breakdowns.map((b) => breakdownTable(b, t)),
+    ...trendTables(d.trends, f, t),
     budgetTable(d.budget, t, lang),
   ];
 }

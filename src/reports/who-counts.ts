@@ -36,17 +36,7 @@ const outAt = (boundary: Phase): string => `max(case when ${keptOutAtSql(boundar
  * so PostgreSQL leaves out of a query the summaries its conditions do not read.
  */
 function withFlags(db: Db, q: Knex.QueryBuilder, inScope: () => Knex.QueryBuilder, today: string): Knex.QueryBuilder {
-  return q
-    .leftJoin(
-      db.raw(
-        `(select w.enrolment_id, ${outAt('departure')} as out_departure, ${outAt('stay')} as out_stay, ${outAt('return')} as out_return,` +
-          ' max(case when w.rejoined_on is null then 1 else 0 end) as withdrawn,' +
-          ' max(case when w.rejoined_on is null and w.stays_in_touch then 1 else 0 end) as in_touch' +
-          ' from withdrawals w where w.enrolment_id in ? group by w.enrolment_id) wx',
-        [inScope()],
-      ),
-      'wx.enrolment_id', 'e.id',
-    )
+  return withWithdrawals(db, q, inScope)
     .leftJoin(db.raw('(select distinct rp.enrolment_id from restitution_presenters rp where rp.enrolment_id in ?) rp', [inScope()]), 'rp.enrolment_id', 'e.id')
     // Overdue in a round the youth's structure plans: the rounds it stopped calling at are not owed.
     .leftJoin(
@@ -58,6 +48,25 @@ function withFlags(db: Db, q: Knex.QueryBuilder, inScope: () => Knex.QueryBuilde
       'fo.enrolment_id', 'e.id',
     )
     .leftJoin(db.raw("(select distinct af.enrolment_id from assessments af where af.moment = 'after' and af.enrolment_id in ?) af", [inScope()]), 'af.enrolment_id', 'e.id');
+}
+
+/**
+ * The withdrawals summary alone (`wx`): all that the prepared, departed, returned, withdrawn and in-touch
+ * conditions read. A figure that needs only those joins this, not the other summaries: on SQLite, counting
+ * the departed per year over `youthsIn` took 100 ms of ten years' data, over this 3 ms.
+ */
+function withWithdrawals(db: Db, q: Knex.QueryBuilder, inScope: () => Knex.QueryBuilder): Knex.QueryBuilder {
+  return q
+    .leftJoin(
+      db.raw(
+        `(select w.enrolment_id, ${outAt('departure')} as out_departure, ${outAt('stay')} as out_stay, ${outAt('return')} as out_return,` +
+          ' max(case when w.rejoined_on is null then 1 else 0 end) as withdrawn,' +
+          ' max(case when w.rejoined_on is null and w.stays_in_touch then 1 else 0 end) as in_touch' +
+          ' from withdrawals w where w.enrolment_id in ? group by w.enrolment_id) wx',
+        [inScope()],
+      ),
+      'wx.enrolment_id', 'e.id',
+    );
 }
 
 const PREPARED = 'coalesce(wx.out_departure, 0) = 0';
@@ -159,6 +168,11 @@ export function enrolmentsIn(db: Db, scope: ReportScope, f: ReportFilters): Knex
 /** The same, with each enrolment's summaries (`withFlags`): what every youth figure's condition reads. */
 export function youthsIn(db: Db, scope: ReportScope, f: ReportFilters, today: string): Knex.QueryBuilder {
   return withFlags(db, enrolmentsIn(db, scope, f), () => enrolmentIdsIn(db, scope, f), today);
+}
+
+/** Enrolments in scope with their withdrawals summary only (`withWithdrawals`): for the prepared, departed, returned, withdrawn and in-touch conditions. */
+export function youthsByWithdrawalsIn(db: Db, scope: ReportScope, f: ReportFilters): Knex.QueryBuilder {
+  return withWithdrawals(db, enrolmentsIn(db, scope, f), () => enrolmentIdsIn(db, scope, f));
 }
 
 /** The ids of the enrolments in scope, for a summary over another table to read only theirs. */
