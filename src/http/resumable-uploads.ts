@@ -8,7 +8,7 @@ import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { notFound } from './errors.js';
-import { isRefusal } from './refusal.js';
+import { isRefusal, type Refusal } from './refusal.js';
 import { allowSlowUpload } from './timeouts.js';
 import { receivedFromDisk, type ReceivedFile } from './uploads.js';
 import { DatabaseLocker, type UploadLockOptions } from './upload-locks.js';
@@ -46,12 +46,13 @@ export interface UploadPurpose {
   accept(metadata: Record<string, string>): void;
   /** The complete file, through the form's own final step; returns where the browser goes next. */
   finish(file: ReceivedFile, metadata: Record<string, string>): Promise<string>;
+  /** A refusal as the page's script shows it: the sentence the form would show on its field. */
+  explain(refusal: Refusal): string;
 }
 
 interface InFlight {
   purpose: UploadPurpose;
   uploadId?: string;
-  t: (key: string, values?: Record<string, unknown>) => string;
 }
 
 export interface ResumableUploadsOptions {
@@ -91,7 +92,7 @@ export class ResumableUploads {
 
   /** POST to the purpose's base path: a new upload, once its metadata is accepted. */
   async create(req: ExpressRequest, res: ExpressResponse, purpose: UploadPurpose): Promise<void> {
-    this.inFlight.set(req, { purpose, t: res.locals.t });
+    this.inFlight.set(req, { purpose });
     await this.server.handle(req, res);
   }
 
@@ -103,10 +104,10 @@ export class ResumableUploads {
     if (!row) throw notFound();
     // The route has let the sender in: a piece of a big video may take as long as a slow phone needs.
     if (req.method === 'PATCH') allowSlowUpload(req, purpose.maxBytes);
-    this.inFlight.set(req, { purpose, uploadId, t: res.locals.t });
+    this.inFlight.set(req, { purpose, uploadId });
     // The sender gives up (tus-js-client's abort with termination): the row first, then the library removes
     // the files (any it could not are the sweep's, as for a killed process).
-    if (req.method === 'DELETE') await this.forget(uploadId);
+    if (req.method === 'DELETE' && req.get('tus-resumable')) await this.forget(uploadId);
     await this.server.handle(req, res);
   }
 
@@ -133,12 +134,12 @@ export class ResumableUploads {
   }
 
   private async created(req: Request, upload: Upload): Promise<{ metadata?: Record<string, string> }> {
-    const { purpose, t } = this.of(req);
+    const { purpose } = this.of(req);
     try {
       purpose.accept(metadataOf(upload));
     } catch (err) {
       if (!isRefusal(err)) throw err;
-      throw { status_code: err.status, body: `${t(err.messageKey)}\n` };
+      throw { status_code: err.status, body: `${purpose.explain(err)}\n` };
     }
     await this.db('resumable_uploads').insert({
       id: upload.id, user_id: purpose.user.id, group_id: purpose.groupId, purpose: purpose.name,
@@ -148,7 +149,7 @@ export class ResumableUploads {
   }
 
   private async finished(req: Request, upload: Upload): Promise<{ headers: Record<string, string> }> {
-    const { purpose, t } = this.of(req);
+    const { purpose } = this.of(req);
     // A repeated last PATCH (a client that did not hear the first answer) must not make a second medium.
     const claimed = await this.db('resumable_uploads').where({ id: upload.id }).whereNull('finishing_at').update({ finishing_at: nowIso() });
     if (!toNumber(claimed)) throw { status_code: 409, body: 'This upload is being finished\n' };
@@ -159,7 +160,7 @@ export class ResumableUploads {
       return { headers: { [FINISHED_LOCATION_HEADER]: location } };
     } catch (err) {
       if (!isRefusal(err)) throw err;
-      throw { status_code: err.status, body: `${t(err.messageKey)}\n` };
+      throw { status_code: err.status, body: `${purpose.explain(err)}\n` };
     } finally {
       // Kept or refused, the upload is over: the medium has its own file now, or there is none.
       await this.removeFiles(upload.id);

@@ -128,8 +128,9 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     return form.data;
   };
 
-  const mediaUpload = (req: Request, user: Express.User, group: ScopedGroup): UploadPurpose => ({
+  const mediaUpload = (req: Request, res: Response, user: Express.User, group: ScopedGroup): UploadPurpose => ({
     name: 'media', user, groupId: group.id, maxBytes: limits.video, basePath: `${paths.groupMedia(group.id)}/tus`,
+    explain: (refusal) => res.locals.t(refusal.messageKey, sizes(res)),
     accept: (metadata) => void uploadInput(metadata),
     finish: async (file, metadata) => {
       const mediumId = await addMedium(db, store, user, group.id, uploadInput(metadata), file);
@@ -143,14 +144,14 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
 
   router.post('/groups/:id/media/tus', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'uploadMedia');
-    await resumable.create(req, res, mediaUpload(req, user, group));
+    await resumable.create(req, res, mediaUpload(req, res, user, group));
   });
 
   // One upload under way: where it stands, its next bytes, or given up. Only its author's (404 for anyone else).
   for (const method of ['head', 'patch', 'delete'] as const) {
     router[method]('/groups/:id/media/tus/:uploadId', requireSignedIn, async (req, res) => {
       const { user, group } = await groupFor(db, req, 'uploadMedia');
-      await resumable.resume(req, res, mediaUpload(req, user, group), String(req.params.uploadId));
+      await resumable.resume(req, res, mediaUpload(req, res, user, group), String(req.params.uploadId));
     });
   }
 
