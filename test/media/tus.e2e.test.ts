@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { makeTestFile } from '../../scripts/mp4-test-file.js';
 import { testDatabase, testDb } from '../support/database.js';
-import { countSteps, PHONE, screenshot, seen, signInThroughForm, useBrowserSession } from '../support/browser.js';
+import { countSteps, DESKTOP, PHONE, screenshot, seen, signInThroughForm, useBrowserSession } from '../support/browser.js';
 import { elfExecutable, listFiles, scratchDir } from './fixtures.js';
 
 const MB = 1024 * 1024;
@@ -105,8 +105,8 @@ describe('resumable uploads in a browser (tus)', function () {
     expect(listFiles(path.join(testDatabase().config.uploadDir, 'tus')), 'no partial file left').to.deep.equal([]);
   });
 
-  it('says why a file is refused once its bytes are read (not a medium), and keeps nothing', async () => {
-    const page = await session.open(PHONE);
+  it('on a desktop: says why a file is refused once its bytes are read (not a medium), and keeps nothing', async () => {
+    const page = await session.open(DESKTOP);
     session.expectProblems(/422|tus: unexpected response/i);
     await signInThroughForm(page, session.url, 'ines.d');
     await page.goto(session.url(`/groups/${ids.groups.sadiola}/media/new`));
@@ -119,6 +119,7 @@ describe('resumable uploads in a browser (tus)', function () {
     await problem.waitFor();
     expect(await problem.innerText()).to.include('Ce fichier n’est pas une vidéo, une photo, un son ou un PDF : il est refusé.');
     expect(await page.getByLabel('Légende (facultatif)').inputValue()).to.equal('Mes vacances');
+    await screenshot(page, 'desktop-tus-refused');
     expect(await testDb()('media').where({ caption: 'Mes vacances' }).first()).to.equal(undefined);
     expect(listFiles(path.join(testDatabase().config.uploadDir, 'tus'))).to.deep.equal([]);
     // Not remembered for resuming: a refused upload is over.
