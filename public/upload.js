@@ -2,32 +2,19 @@
 // plain sentence can say what went wrong. Without this script the form still works as an ordinary form.
 (function () {
   'use strict';
-  var form = document.querySelector('form[data-upload]');
-  if (!form || !window.XMLHttpRequest || !window.FormData) return;
-
-  var fileInput = form.querySelector('input[type="file"]');
-  var status = form.querySelector('[data-upload-status]');
-  var bar = status.querySelector('progress');
-  var text = status.querySelector('[data-upload-text]');
-  var problem = form.querySelector('[data-upload-problem]');
-  var problemText = problem.querySelector('[data-upload-problem-text]');
-  var button = form.querySelector('button[type="submit"]');
-  var data = form.dataset;
-
-  function showProblem(message) {
-    status.hidden = true;
-    problemText.textContent = message;
-    problem.hidden = false;
-    button.disabled = false;
-    problem.focus();
-  }
-
-  // Only a first guess, from the browser's word: the server decides from the file's content.
-  function limitFor(file) {
-    if (/^image\//.test(file.type)) return Number(data.maxPhoto);
-    if (file.type === 'application/pdf') return Number(data.maxDocument);
-    return Number(data.maxVideo);
-  }
+  var shared = window.tremplinUploadForm;
+  // tus-upload.js took the form (resumable uploads); this is for a browser without it.
+  if (!shared || shared.parts.form.hasAttribute('data-tus-active') || !window.XMLHttpRequest || !window.FormData) return;
+  var form = shared.parts.form;
+  var fileInput = shared.parts.fileInput;
+  var status = shared.parts.status;
+  var bar = shared.parts.bar;
+  var text = shared.parts.text;
+  var problem = shared.parts.problem;
+  var button = shared.parts.button;
+  var data = shared.parts.data;
+  var showProblem = shared.showProblem;
+  var limitFor = shared.limitFor;
 
   // The server answers a refused form with the form again and its messages: show those.
   function messagesOf(html) {

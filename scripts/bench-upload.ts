@@ -16,24 +16,28 @@
  * VmHWM (/proc/<pid>/status), reset before the uploads. Then `cp` copies the same file in the same folder,
  * timed the same number of times. MB here are 2^20 bytes.
  *
- * The last line printed is `upload: X MB/s (cp Y MB/s), peak RSS Z MB` (medians of the runs).
+ * Then the same file as many times through the resumable path (tus: created, then PATCHes of 64 MiB, as
+ * tus-js-client sends it), each row checked the same way. The peak RSS covers both paths.
+ *
+ * The last line printed is `upload: X MB/s (cp Y MB/s), peak RSS Z MB; multipart A × cp, tus T MB/s B × cp`
+ * (medians of the runs).
  * Optional environment: BENCH_RUNS (3), BENCH_SIZE_MB (1024), BENCH_NODE_ARGS (extra node flags for the
  * server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_SERVER_ENV (extra variables for the server,
  * e.g. "MALLOC_MMAP_THRESHOLD_=131072"), BENCH_BUILD=0 to use dist/ as it is, BENCH_ENFORCE_TARGET=1 to fail under 500 MB/s or over 150 MB of
  * peak RSS.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
 import knex from 'knex';
 import {
   BenchError, build, cpuTimes, csrfTokenOf, log, procStatus, removeAtExit, resetPeakRss, runBenchmark, sampleRss, signIn as signInForm,
   startServer, stopServer, type CookieJar,
 } from './bench-server.js';
+import { makeTestFile } from './mp4-test-file.js';
 
 const MB = 1024 * 1024;
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
@@ -106,6 +110,52 @@ function uploadFile(base: string, session: Session, file: string, size: number):
   });
 }
 
+const TUS_CHUNK = 64 * MB;
+
+/** One HTTP request with an optional body streamed from part of the file; the answer's status, headers and text. */
+function tusRequest(base: string, session: Session, method: string, pathname: string, headers: Record<string, string>, body?: { file: string; start: number; end: number }) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const url = new URL(`${base}${pathname}`);
+    const req = http.request({
+      host: url.hostname, port: url.port, path: url.pathname, method,
+      headers: { cookie: session.jar.header(), 'tus-resumable': '1.0.0', 'x-csrf-token': session.token, ...headers },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      res.on('error', reject);
+    });
+    if (!body) return void req.end();
+    const source = createReadStream(body.file, { start: body.start, end: body.end - 1, highWaterMark: MB });
+    source.on('error', reject);
+    source.pipe(req);
+  });
+}
+
+/** The same file through the resumable path, as tus-js-client sends it: created, then PATCHes of 64 MiB. */
+async function uploadTus(base: string, session: Session, file: string, size: number): Promise<{ location: string }> {
+  const metadata = [['filename', 'bench.mp4'], ['moment', 'during'], ['caption', 'Bench upload (tus)']]
+    .map(([k, v]) => `${k} ${Buffer.from(v!).toString('base64')}`).join(',');
+  const created = await tusRequest(base, session, 'POST', `/groups/${session.groupId}/media/tus`, { 'upload-length': String(size), 'upload-metadata': metadata });
+  if (created.status !== 201 || !created.headers.location) throw new BenchError(`tus creation answered ${created.status}: ${created.body}`);
+  let offset = 0;
+  let finished: string | undefined;
+  while (offset < size) {
+    const end = Math.min(size, offset + TUS_CHUNK);
+    const res = await tusRequest(base, session, 'PATCH', created.headers.location, {
+      'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream', 'content-length': String(end - offset),
+    }, { file, start: offset, end });
+    if (res.status !== 204) throw new BenchError(`tus PATCH at ${offset} answered ${res.status}: ${res.body}`);
+    offset = Number(res.headers['upload-offset']);
+    finished = res.headers['x-tremplin-location'] as string | undefined;
+  }
+  if (!finished) throw new BenchError('the last tus PATCH did not say where the medium is');
+  return { location: finished };
+}
+
 async function deleteMedium(base: string, session: Session, location: string): Promise<void> {
   const page = await fetch(`${base}${location}`, { headers: { cookie: session.jar.header() } });
   session.jar.take(page);
@@ -120,26 +170,6 @@ async function deleteMedium(base: string, session: Session, location: string): P
 }
 
 // ------------------------------------------------------------------------------------------- files
-
-/** An MP4 file-type box, then zeros up to `size`; returns its SHA-256. Written in 4 MiB blocks, never whole. */
-async function makeTestFile(file: string, size: number): Promise<string> {
-  // The box: its size (24), 'ftyp', the major brand 'isom', version 0x200, compatible brands 'isom' and 'mp42'.
-  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isommp42', 'latin1')]);
-  const hash = createHash('sha256');
-  const out = createWriteStream(file);
-  const block = Buffer.alloc(4 * MB);
-  let written = 0;
-  const write = async (chunk: Buffer) => {
-    hash.update(chunk);
-    written += chunk.length;
-    if (!out.write(chunk)) await once(out, 'drain');
-  };
-  await write(ftyp);
-  while (written < size) await write(block.subarray(0, Math.min(block.length, size - written)));
-  out.end();
-  await once(out, 'finish');
-  return hash.digest('hex');
-}
 
 function timeCp(from: string, to: string): number {
   rmSync(to, { force: true });
@@ -205,6 +235,24 @@ async function main(): Promise<number> {
   } finally {
     await db.destroy();
   }
+  const tusRuns: number[] = [];
+  const tusDb = knex({ client: 'sqlite3', connection: { filename: path.join(tempDir, 'tremplin.sqlite') }, useNullAsDefault: true });
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const res = await uploadTus(base, session, file, size);
+      const seconds = (performance.now() - started) / 1000;
+      const row = await tusDb('media').where({ id: Number(res.location.split('/').pop()) }).first();
+      if (!row || Number(row.size_bytes) !== size || row.sha256 !== sha256 || row.kind !== 'video') {
+        failures.push(`tus upload ${i + 1}: the row does not match the file (${JSON.stringify({ size: row?.size_bytes, sha256: row?.sha256, kind: row?.kind })})`);
+      }
+      tusRuns.push(seconds);
+      log(`tus upload ${i + 1}/${RUNS}: ${seconds.toFixed(2)} s, ${mbps(size, seconds).toFixed(0)} MB/s (${Math.ceil(size / TUS_CHUNK)} PATCHes of ${TUS_CHUNK / MB} MB)`);
+      await deleteMedium(base, session, res.location);
+    }
+  } finally {
+    await tusDb.destroy();
+  }
   const sampled = sampler.stop();
   const status = procStatus(pid);
   const peakRss = reset ? status.VmHWM ?? 0 : sampled;
@@ -222,6 +270,7 @@ async function main(): Promise<number> {
     ['upload (POST /groups/:id/media)', String(RUNS), median(uploads.map((u) => u.seconds)).toFixed(2), upload.toFixed(0),
       mbps(size, Math.min(...uploads.map((u) => u.seconds))).toFixed(0),
       `${Math.round(median(uploads.map((u) => u.user)) * 100)}% + ${Math.round(median(uploads.map((u) => u.system)) * 100)}%`],
+    ['tus (POST + PATCHes /groups/:id/media/tus)', String(RUNS), median(tusRuns).toFixed(2), mbps(size, median(tusRuns)).toFixed(0), mbps(size, Math.min(...tusRuns)).toFixed(0), '—'],
     ['cp of the same file', String(RUNS), median(copies).toFixed(2), cp.toFixed(0), mbps(size, Math.min(...copies)).toFixed(0), '—'],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -238,7 +287,9 @@ async function main(): Promise<number> {
   if (ENFORCE_TARGET && !met) failures.push('target not met');
   if (!(await stopServer(server))) failures.push(`server did not stop cleanly on SIGTERM (${server.proc.exitCode ?? server.proc.signalCode})`);
   for (const f of failures) console.error(`FAIL ${f}`);
-  log(`upload: ${upload.toFixed(0)} MB/s (cp ${cp.toFixed(0)} MB/s), peak RSS ${(peakRss / MB).toFixed(0)} MB`);
+  const tus = mbps(size, median(tusRuns));
+  log(`upload: ${upload.toFixed(0)} MB/s (cp ${cp.toFixed(0)} MB/s), peak RSS ${(peakRss / MB).toFixed(0)} MB; ` +
+    `multipart ${(upload / cp).toFixed(2)} × cp, tus ${tus.toFixed(0)} MB/s ${(tus / cp).toFixed(2)} × cp`);
   return failures.length ? 1 : 0;
 }
 

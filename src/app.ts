@@ -79,6 +79,8 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
 
   // Assets and the health check come before sessions: they must not cost a session lookup.
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  // The resumable uploads' client, from the installed package (no CDN): same origin, so the CSP's 'self' holds.
+  app.use('/assets/vendor/tus', express.static(path.join(ROOT, 'node_modules', 'tus-js-client', 'dist'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   app.use(healthRoutes(db));
   // The SMS provider's webhook: called by a server, with its own token; a session or CSRF token it cannot have.
   app.use(providerWebhookRoutes(db, config));

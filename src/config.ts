@@ -50,6 +50,7 @@ const EnvSchema = z.object({
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   UPLOAD_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   UPLOAD_SLOWEST_KIB_PER_SECOND: z.coerce.number().positive().default(32),
+  TUS_EXPIRY_HOURS: z.coerce.number().positive().default(48),
   SMS_PROVIDER: z.enum(['log', 'brevo']).default('log'),
   BREVO_API_KEY: z.string().optional(),
   BREVO_API_URL: z.string().url().default('https://api.brevo.com/v3'),
@@ -90,6 +91,8 @@ export type Config = {
   demoData: boolean;
   signinMaxFailures: number;
   logRequests: boolean;
+  /** Hours after which a resumable upload never finished is removed (src/http/resumable-uploads.ts). */
+  resumableUploadHours: number;
   /** Upload limits, in bytes: videos and audio, photos, document scans and written reports. */
   limits: { video: number; photo: number; document: number };
   /** Days after the return when passport, visa and health scans are deleted. */
@@ -160,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.DEMO_DATA ?? !production,
     signinMaxFailures: e.SIGNIN_MAX_FAILURES,
     logRequests: e.LOG_REQUESTS ?? false,
+    resumableUploadHours: e.TUS_EXPIRY_HOURS,
     limits: { video: e.MAX_VIDEO_MB * MB, photo: e.MAX_PHOTO_MB * MB, document: e.MAX_DOCUMENT_MB * MB },
     retentionDays: e.RETENTION_DAYS,
     parentLinkDays: e.PARENT_LINK_DAYS,

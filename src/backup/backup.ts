@@ -133,7 +133,8 @@ export async function listTables(db: Db | import('knex').Knex.Transaction): Prom
 
 async function copyUploads(from: string, to: string): Promise<Manifest['uploads']['files']> {
   const files: Manifest['uploads']['files'] = [];
-  for (const relative of await filesUnder(from, '', (top) => top !== 'tmp')) {
+  // Uploads under way (tmp/, and tus/'s partial files, which grow while they are copied) are no one's yet.
+  for (const relative of await filesUnder(from, '', (top) => top !== 'tmp' && top !== 'tus')) {
     const dest = path.join(to, relative);
     await mkdir(path.dirname(dest), { recursive: true });
     try {

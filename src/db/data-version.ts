@@ -9,7 +9,8 @@ import { toNumber, type Db } from './knex.js';
  *
  * The tables written on every sign-in or page (sessions, failed sign-ins) have no trigger: they change no
  * figure; nor has the outbox, which the dispatcher writes at every claim and send (every write would empty
- * every cache) and which no cached page reads. Any other table must have one — a migration that creates a table calls `trackDataVersion` for it,
+ * every cache) and which no cached page reads, nor the upload locks (a heartbeat every few seconds while
+ * an upload's bytes flow; no page reads them). Any other table must have one — a migration that creates a table calls `trackDataVersion` for it,
  * and test/db/data-version.test.ts fails for a table without it (also one a SQLite migration rebuilt: the
  * copy loses its triggers).
  *
@@ -18,7 +19,7 @@ import { toNumber, type Db } from './knex.js';
  * single row would be locked by the first writer until its commit, and two transactions each holding a
  * row the other wants next could deadlock). On SQLite writers already take turns (BEGIN IMMEDIATE): one row.
  */
-export const UNTRACKED_TABLES = ['sessions', 'failed_attempts', 'outbox_messages'] as const;
+export const UNTRACKED_TABLES = ['sessions', 'failed_attempts', 'outbox_messages', 'upload_locks'] as const;
 const SHARDS = 16;
 const FUNCTION = 'tremplin_bump_data_version';
 

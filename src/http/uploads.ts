@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -99,6 +100,34 @@ class HashingDiskStorage implements StorageEngine {
 
   _removeFile(_req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
     unlink(file.path).then(() => cb(null), () => cb(null));
+  }
+}
+
+/**
+ * A file that arrived whole by another way than a form (a resumable upload, in pieces, perhaps through
+ * several instances), as the form's storage describes one: its size, SHA-256 (read again from the disk, on
+ * the hashing thread: the pieces' hashes cannot be joined) and first bytes. From here it goes through the
+ * same checks as a form's file.
+ */
+export async function receivedFromDisk(tempPath: string, name: string | undefined): Promise<ReceivedFile> {
+  const hash = new BackgroundSha256();
+  const headChunks: Buffer[] = [];
+  let headLength = 0;
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(tempPath, { highWaterMark: WRITE_BUFFER_BYTES }) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (headLength < HEAD_BYTES) {
+        const part = chunk.subarray(0, HEAD_BYTES - headLength);
+        headChunks.push(Buffer.from(part));
+        headLength += part.length;
+      }
+      if (!hash.update(chunk)) await once(hash, 'drain');
+    }
+    return { tempPath, size, sha256: await hash.digest(), head: Buffer.concat(headChunks), originalName: labelFromName(name) };
+  } catch (err) {
+    hash.abort();
+    throw err;
   }
 }
 

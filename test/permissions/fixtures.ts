@@ -13,7 +13,7 @@ import { recordIncident } from '../../src/stay/stay.js';
  * A record of every kind a group route can name, made as the app's pages make them: a co-lead (a worker
  * account of its own), two funders (one to remove, one whose status the budget changes) and an accompanying
  * adult for the routes that remove them; restitution
- * events and follow-ups (see afterProjectFixtures); a photo with its file, uploaded by `photographer`; an
+ * events and follow-ups (see afterProjectFixtures); a photo with its file, uploaded by `photographer`, and an upload of theirs under way; an
  * SMS in the outbox and a serious incident of the stay.
  */
 export async function recordsForEveryRoute(db: Db, groupId: number, photographer: number): Promise<void> {
@@ -26,6 +26,8 @@ export async function recordsForEveryRoute(db: Db, groupId: number, photographer
   await addCompanion(db, group, { companionName: 'Élu Jeunesse', companionRole: 'élu' });
   await afterProjectFixtures(db, groupId);
   await storedPhoto(db, testDatabase().config.uploadDir, groupId, photographer);
+  // A resumable upload the photographer began, for the routes that carry on with one.
+  await db('resumable_uploads').insert({ id: 'a'.repeat(32), user_id: photographer, group_id: groupId, purpose: 'media', declared_size: 1000, created_at: new Date().toISOString() });
   // An SMS to a youth of the group, for its opt-out link (sent by the lead, so the structure's admin lists it).
   const lead = await leadOf(db, groupId);
   await enqueue(db, { channel: 'sms', address: '+33639980000', locale: 'fr', key: 'signInCode', data: {}, createdBy: lead.id });

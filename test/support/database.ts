@@ -74,7 +74,7 @@ const TABLES_IN_DELETE_ORDER = [
   'audit_log', 'youth_documents', 'group_requirements',
   'media_youths', 'media', 'image_consents',
   'assessment_answers', 'assessments', 'competences',
-  'form_submissions', 'failed_attempts', 'sessions', 'one_time_codes', 'attendance', 'meetings', 'departure_approvals', 'phase_transitions', 'withdrawals', 'youth_links',
+  'upload_locks', 'resumable_uploads', 'form_submissions', 'failed_attempts', 'sessions', 'one_time_codes', 'attendance', 'meetings', 'departure_approvals', 'phase_transitions', 'withdrawals', 'youth_links',
   'enrolments', 'youths', 'group_funders', 'group_companions', 'group_workers', 'groups', 'structure_setting_changes', 'network_setting_changes', 'structure_paper_rules', 'network_paper_rules', 'users', 'structures', 'networks',
 ];
 

@@ -19,7 +19,7 @@ export function buildApp(env: Record<string, string> = {}): Express {
 }
 
 function pick(c: ReturnType<typeof loadConfig>) {
-  return { signinMaxFailures: c.signinMaxFailures, trustProxy: c.trustProxy, secureCookies: c.secureCookies, limits: c.limits, publicUrl: c.publicUrl, timeouts: c.timeouts, parentLinkDays: c.parentLinkDays };
+  return { signinMaxFailures: c.signinMaxFailures, trustProxy: c.trustProxy, secureCookies: c.secureCookies, limits: c.limits, publicUrl: c.publicUrl, timeouts: c.timeouts, parentLinkDays: c.parentLinkDays, resumableUploadHours: c.resumableUploadHours };
 }
 
 export interface Listening {

@@ -9,6 +9,7 @@ import { restitutionRows } from './restitution.js';
 import { followUpsRows } from './followups.js';
 import { documentsRows } from './documents.js';
 import { mediaRows } from './media.js';
+import { resumableUploadRows } from './resumable-uploads.js';
 import { assessmentsRows } from './assessments.js';
 import { journeyRows } from './journey.js';
 import { reportsRows } from './reports.js';
@@ -33,7 +34,7 @@ export type Who = (typeof ROLES)[number];
 // must not change what the others are asked about before their turn.
 export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'otherDirector', 'otherAdmin', 'coordinator', 'platformAdmin', 'worker'];
 
-export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, assessmentsRows, journeyRows, reportsRows, outboxRows, stayRows, parentConsentRows, budgetRows];
+export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, resumableUploadRows, assessmentsRows, journeyRows, reportsRows, outboxRows, stayRows, parentConsentRows, budgetRows];
 
 /**
  * Called by a provider's server, not a browser: no session, so no CSRF token; it answers to its own secret
@@ -63,6 +64,8 @@ export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Pro
     companionId: async () => (await db('group_companions').where({ group_id: group }).orderBy('id').first('id'))?.id,
     workerId: async () => (await db('group_workers').where({ group_id: group, role: 'co_lead' }).first('user_id'))?.user_id,
     // A medium with a file (the matrix's own, made in its before()), so its file and thumbnail routes answer.
+    // An upload under way of Inès's (recordsForEveryRoute): only she may resume it.
+    uploadId: async () => (await db('resumable_uploads').where({ group_id: group }).orderBy('id').first('id'))?.id,
     mediumId: async () => (await db('media').where({ group_id: group }).whereNotNull('stored_path').orderBy('id').first('id'))?.id,
     moment: async () => 'before',
     competenceId: async () => (await db('competences').orderBy([{ column: 'position' }, { column: 'id' }]).first('id'))?.id,
