@@ -12,9 +12,9 @@ import { submitForm, type FormAgain } from '../http/forms.js';
 import type { FormErrors } from '../http/validation.js';
 import { meetingsCalendar } from './calendar-feed.js';
 import {
-  ATTENDANCE_STATUSES, deleteMeeting, DeleteMeetingForm, DURATION_CHOICES, ensureCalendarToken, findGroupByCalendarToken, keptStatuses,
-  listMeetings, localToday, meetingDate, MeetingForm, meetingFormValues, meetingsOverview, MEETING_TYPES, newMeetingValues, planMeeting,
-  recordAttendance, registerFor, RegisterForm, renewCalendarToken, updateMeeting, type MeetingRow,
+  ATTENDANCE_STATUSES, deleteMeeting, DeleteMeetingForm, DURATION_CHOICES, ensureCalendarToken, findGroupByCalendarToken, findMeeting, keptStatuses,
+  lastRegisterSave, listMeetings, loadedRegisterVersion, localToday, meetingDate, MeetingForm, meetingFormValues, meetingsOverview, MEETING_TYPES, newMeetingValues, planMeeting,
+  recordAttendance, registerFor, RegisterForm, registerVersion, renewCalendarToken, updateMeeting, type MeetingRow,
 } from './meeting.js';
 import { meetingFor, type MeetingInGroup } from './scope.js';
 import { oncePerForm } from '../http/once-per-form.js';
@@ -75,6 +75,7 @@ export function meetingsRoutes(db: Db, config: Config): Router {
       register: seesRegister ? await registerFor(db, meeting) : null,
       canTake: can(user, 'takeAttendance', group),
       registerOpen: meetingDate(meeting) <= localToday(),
+      registerVersion: registerVersion(meeting),
       statuses: ATTENDANCE_STATUSES,
       refused: refused ?? null,
       formatDuration,
@@ -111,10 +112,26 @@ export function meetingsRoutes(db: Db, config: Config): Router {
     res.redirect(303, paths.groupMeetings(group.id));
   });
 
+  // Someone else saved the register after this form was loaded: both registers side by side, theirs as
+  // recorded and this one not applied, with a button that sends this one again over theirs.
+  const renderConflict = async (req: Request, res: Response, { group, meeting }: MeetingInGroup) =>
+    res.status(409).render('meetings/conflict', {
+      title: res.locals.t('meetings.conflict.title'),
+      group, meeting, register: await registerFor(db, meeting), saved: await lastRegisterSave(db, meeting),
+      yours: keptStatuses(req.body), version: registerVersion(meeting), statuses: ATTENDANCE_STATUSES,
+    });
+
   router.post('/groups/:id/meetings/:meetingId/register', requireSignedIn, async (req, res) => {
     const found = await meetingFor(db, req, 'takeAttendance');
-    const posted = await submitForm(req, RegisterForm, (statuses) => recordAttendance(db, found.user, found.meeting, statuses), (again) =>
-      renderShow(req, res, found, again));
+    // Once per form: a register queued on a phone without network may reach the server twice (the answer to
+    // the first send lost on the way back); the second changes nothing and is not taken for a conflict.
+    const posted = await submitForm(
+      req, RegisterForm,
+      (statuses) => oncePerForm(db, req, () => recordAttendance(db, found.user, found.meeting, statuses, loadedRegisterVersion(req.body))),
+      async (again) => {
+        if (again.status !== 409) return renderShow(req, res, found, again);
+        return renderConflict(req, res, { ...found, meeting: (await findMeeting(db, found.group.id, found.meeting.id))! });
+      });
     if (!posted.ok) return;
     flash(req, 'notice', 'meetings.register.saved');
     res.redirect(303, paths.groupMeeting(found.group.id, found.meeting.id));
