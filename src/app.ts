@@ -24,6 +24,8 @@ import { newSubmissionToken } from './http/once-per-form.js';
 import { paths } from './http/paths.js';
 import { providerWebhookRoutes } from './outbox/outbox.routes.js';
 import { phoneForDisplay } from './outbox/sms-rules.js';
+import { USER_HEADER } from './http/offline.js';
+import { serviceWorkerRoutes } from './http/service-worker.routes.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
 
@@ -61,6 +63,9 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
           imgSrc: ["'self'", 'data:'],
           mediaSrc: ["'self'"],
           formAction: ["'self'"],
+          // The installable app: its service worker and manifest, from this origin only.
+          workerSrc: ["'self'"],
+          manifestSrc: ["'self'"],
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],
           // Only meaningful behind TLS; on plain http (dev, tests) it would break every asset.
@@ -76,6 +81,7 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   // Assets and the health check come before sessions: they must not cost a session lookup.
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   app.use(healthRoutes(db));
+  app.use(serviceWorkerRoutes());
   // The SMS provider's webhook: called by a server, with its own token; a session or CSRF token it cannot have.
   app.use(providerWebhookRoutes(db, config));
 
@@ -118,6 +124,7 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
       (can as (u: unknown, a: unknown, r?: unknown) => boolean)(req.user, action, record);
     // Pages hold personal data of minors: never keep them in a shared cache.
     res.set('Cache-Control', 'no-store');
+    res.set(USER_HEADER, req.user ? String(req.user.id) : 'none');
     next();
   });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { insertedId } from '../db/knex.js';
 import { z } from 'zod';
+import dayjs from 'dayjs';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
@@ -319,6 +320,20 @@ export const loadedRegisterVersion = (body: unknown): string | undefined => {
   const v = (body as Record<string, unknown> | undefined)?.registerVersion;
   return typeof v === 'string' && v.length <= 40 ? v : undefined;
 };
+
+/*
+ * Registers kept on the worker's phone for a room without network: those of the last two weeks' sessions
+ * and today's (a register is taken on the day, or typed a little later from paper; a session still to come
+ * has no form to take yet, and the page kept today would not have it tomorrow). A kept copy is read for a
+ * week at most: the phone drops it after that, and every visit of the sessions page online renews it.
+ */
+const KEEP_REGISTERS_DAYS = 14;
+const KEEP_REGISTER_COPY_DAYS = 7;
+export const registersToKeep = (meetings: MeetingRow[], today: string): MeetingRow[] => {
+  const from = dayjs(today).subtract(KEEP_REGISTERS_DAYS, 'day').format('YYYY-MM-DD');
+  return meetings.filter((m) => meetingDate(m) >= from && meetingDate(m) <= today);
+};
+export const registerKeptUntil = (today: string): string => dayjs(today).add(KEEP_REGISTER_COPY_DAYS, 'day').format('YYYY-MM-DD');
 
 /** Who saved the register last, and when: "theirs" on the conflict page. */
 export async function lastRegisterSave(db: Db, meeting: MeetingRow): Promise<{ by: string | null; at: string | null }> {

@@ -14,11 +14,12 @@ import { meetingsCalendar } from './calendar-feed.js';
 import {
   ATTENDANCE_STATUSES, deleteMeeting, DeleteMeetingForm, DURATION_CHOICES, ensureCalendarToken, findGroupByCalendarToken, findMeeting, keptStatuses,
   lastRegisterSave, listMeetings, loadedRegisterVersion, localToday, meetingDate, MeetingForm, meetingFormValues, meetingsOverview, MEETING_TYPES, newMeetingValues, planMeeting,
-  recordAttendance, registerFor, RegisterForm, registerVersion, renewCalendarToken, updateMeeting, type MeetingRow,
+  recordAttendance, registerFor, RegisterForm, registerKeptUntil, registersToKeep, registerVersion, renewCalendarToken, updateMeeting, type MeetingRow,
 } from './meeting.js';
 import { meetingFor, type MeetingInGroup } from './scope.js';
 import { oncePerForm } from '../http/once-per-form.js';
 import { paths } from '../http/paths.js';
+import { keepOfflineUntil } from '../http/offline.js';
 
 /** "2 h", "1 h 30", "45 min": how a duration reads on a poster. */
 export function formatDuration(minutes: number): string {
@@ -44,6 +45,10 @@ export function meetingsRoutes(db: Db, config: Config): Router {
     res.render('meetings/index', {
       title: res.locals.t('meetings.titleOf', { group: group.name }),
       group, ...overview, calendar: { ...feedUrl(token), renewal }, formatDuration,
+      // The registers this page hands to the phone to keep, for a room without network (public/sw.js).
+      offlineRegisters: can(user, 'keepRegisterOffline', group)
+        ? registersToKeep([...overview.upcoming, ...overview.past], localToday()).map((m) => paths.groupMeeting(group.id, m.id))
+        : [],
     });
   });
 
@@ -83,7 +88,9 @@ export function meetingsRoutes(db: Db, config: Config): Router {
   };
 
   router.get('/groups/:id/meetings/:meetingId', requireSignedIn, async (req, res) => {
-    await renderShow(req, res, await meetingFor(db, req, 'viewMeetings'));
+    const found = await meetingFor(db, req, 'viewMeetings');
+    if (can(found.user, 'keepRegisterOffline', found.group)) keepOfflineUntil(res, registerKeptUntil(localToday()));
+    await renderShow(req, res, found);
   });
 
   const renderEdit = (res: Response, group: ScopedGroup, meeting: MeetingRow, status: number, values: Record<string, string>, errors: FormErrors) =>
