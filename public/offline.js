@@ -113,6 +113,21 @@
     }).then(function () { list.closest('section').hidden = !list.childElementCount; });
   }
 
+  // A register waiting to be sent, opened again from the phone's copy: shown as it was taken, not as kept.
+  var register = document.querySelector('form.register');
+  if (register && user) {
+    var action = new URL(register.action).pathname;
+    Q.waiting(user).then(function (list) {
+      var item = list.filter(function (i) { return i.url === action && i.state === 'pending'; }).pop();
+      if (!item) return;
+      item.fields.forEach(function (f) {
+        if (f[0] === 'submissionToken') register.elements.submissionToken.value = f[1];
+        var radio = register.querySelector('input[type="radio"][name="' + f[0] + '"][value="' + f[1] + '"]');
+        if (radio) radio.checked = true;
+      });
+    });
+  }
+
   window.addEventListener('online', sendWaiting);
   window.addEventListener('offline', showBanner);
   navigator.serviceWorker.addEventListener('message', function (e) {

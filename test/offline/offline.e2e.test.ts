@@ -79,6 +79,7 @@ describe('without network', function () {
     await page.getByText('En attente d’envoi (1)').waitFor();
     await page.waitForLoadState('load');
     const offlineSteps = steps();
+    expect(await rayanLine(page).locator('input[value="late"]').isChecked(), 'the register as taken, not as kept').to.equal(true);
     expect(await seen(page)).to.include('Pas de réseau');
     expect(await rows(), 'nothing reached the server').to.have.length(0);
     await screenshot(page, 'phone-register-waiting-offline');
