@@ -125,24 +125,24 @@
 
   /**
    * Sends one waiting register and says how it went: 'sent' (the server answered with the register's page),
-   * 'signIn' (the session ended: it waits for the user to sign in again), 'conflict' (someone else took the
-   * register meanwhile), 'refused' (the server said no: its page says why), or 'offline' (still no network).
-   * `csrf`, from the page sending it, replaces the token the form had: a token of the same session keeps
-   * working, but after signing in again only a fresh one passes.
+   * 'signIn' (the session ended, or is someone else's: it waits for its user to sign in again), 'conflict'
+   * (someone else took the register meanwhile), 'refused' (the server said no: its page says why), 'pending'
+   * (to send again from a page) or 'offline' (still no network). `csrf`, from the page sending it, replaces
+   * the form's token: one of the same session keeps working, but after signing in again only a fresh one passes.
    */
   function send(item, csrf) {
     var body = new URLSearchParams(item.fields);
     if (csrf) body.set('_csrf', csrf);
     return fetch(item.url, { method: 'POST', body: body, credentials: 'same-origin' }).then(function (res) {
       var landed = new URL(res.url).pathname;
-      if (res.redirected && landed === '/login') return 'signIn';
+      if (res.headers.get('X-Tremplin-User') !== item.userId) return 'signIn';
       if (res.ok && res.redirected && landed === item.page) {
         // The answer is the register as now saved, with a new form token: the copy kept for offline.
         return keepPage(item.page, res, item.userId).then(function () { return 'sent'; });
       }
       if (res.status === 409) return 'conflict';
-      // Without a fresh token (the service worker sending), a refused token waits for a page to send it.
-      if (res.status === 403 && !csrf) return 'signIn';
+      // Without a fresh token (the service worker sending, after signing in again), it waits for a page to send it.
+      if (res.status === 403 && !csrf) return 'pending';
       return 'refused';
     }, function () { return 'offline'; });
   }

@@ -110,6 +110,11 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   // group list's throughput in `npm run bench:http`.
   app.use(passport.initialize({ compat: false }));
   app.use(passport.session());
+  // Before the CSRF check, so that its refusal says too whose session it is (public/offline-queue.js).
+  app.use((req, res, next) => {
+    res.set(USER_HEADER, req.user ? String(req.user.id) : 'none');
+    next();
+  });
   app.use(languageMiddleware);
 
   const csrf = createCsrf(config.sessionSecret, config.secureCookies);
@@ -124,7 +129,6 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
       (can as (u: unknown, a: unknown, r?: unknown) => boolean)(req.user, action, record);
     // Pages hold personal data of minors: never keep them in a shared cache.
     res.set('Cache-Control', 'no-store');
-    res.set(USER_HEADER, req.user ? String(req.user.id) : 'none');
     next();
   });
 

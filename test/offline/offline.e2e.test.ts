@@ -52,15 +52,20 @@ describe('without network', function () {
   const rows = () => testDb()('attendance').where({ meeting_id: meeting.id }).select('enrolment_id', 'status', 'recorded_at');
   const rayan = 'Rayan';
 
-  /** The worker signs in on a phone, opens the group's sessions page online, and its register is kept. */
-  async function workerWithKeptRegister(): Promise<{ page: Page; context: BrowserContext }> {
+  /** Someone signs in on a phone and opens `open` online, after which the phone keeps `kept`. */
+  async function keptOnPhone(login: string, open: string, kept: string): Promise<{ page: Page; context: BrowserContext }> {
     const page = await session.open(PHONE);
-    await signInThroughForm(page, session.url, DEMO_ACCOUNTS.karim.email);
+    await signInThroughForm(page, session.url, login);
     await untilControlled(page);
-    await page.goto(session.url(sessionsPath()));
-    await untilKept(page, registerPath());
+    await page.goto(session.url(open));
+    await untilKept(page, kept);
     return { page, context: page.context() };
   }
+  /** The worker opened the group's sessions page online: today's register is kept. */
+  const workerWithKeptRegister = () => keptOnPhone(DEMO_ACCOUNTS.karim.email, sessionsPath(), registerPath());
+  const sheetPath = () => `/groups/${ids.groups.maroc}/stay/sheet`;
+  /** The lead of the group abroad opened its emergency sheet online. */
+  const leadWithKeptSheet = () => keptOnPhone(DEMO_ACCOUNTS.elodie.email, sheetPath(), sheetPath());
 
   /** Rayan's line of the register: the worker taps one of its answers. */
   const rayanLine = (page: Page) => page.getByRole('group', { name: /Rayan/ });
@@ -146,13 +151,32 @@ describe('without network', function () {
     expect(await page.locator('#offline-banner').isHidden(), 'nothing left waiting').to.equal(true);
   });
 
+  it('keeps a register sent after the session ended, asks to sign in again, and sends it once signed in', async () => {
+    const { page, context } = await workerWithKeptRegister();
+    await context.setOffline(true);
+    await page.goto(session.url(registerPath()));
+    await rayanLine(page).locator('label.att-late').click();
+    await page.getByRole('button', { name: 'Enregistrer l’appel' }).click();
+    await page.getByText('En attente d’envoi (1)').waitFor();
+    // The session ends on the server while the phone is away (idle too long, say).
+    await testDb()('sessions').del();
+    await context.setOffline(false);
+    await page.getByText('Reconnectez-vous pour envoyer ce qui attend sur ce téléphone (1).').waitFor();
+    expect(await rows(), 'nothing recorded without a session').to.have.length(0);
+    await page.reload();
+    await page.waitForURL(/\/login$/);
+    expect(await keptPages(page), 'a page answered to nobody drops the kept pages').to.deep.equal({});
+    expect(await seen(page)).to.include('Reconnectez-vous pour envoyer ce qui attend sur ce téléphone (1).');
+    await signInThroughForm(page, session.url, DEMO_ACCOUNTS.karim.email);
+    await page.locator('#offline-banner').waitFor({ state: 'hidden' });
+    const recorded = await rows();
+    expect(recorded.find((r) => r.enrolment_id === enrolments[rayan])!.status).to.equal('late');
+    expect(new Set(recorded.map((r) => r.recorded_at)).size).to.equal(1);
+  });
+
   it('keeps the emergency sheet for the lead during the stay, readable offline, and wipes it at sign-out', async () => {
-    const sheet = `/groups/${ids.groups.maroc}/stay/sheet`;
-    const page = await session.open(PHONE);
-    await signInThroughForm(page, session.url, DEMO_ACCOUNTS.elodie.email);
-    await untilControlled(page);
-    await page.goto(session.url(sheet));
-    await untilKept(page, sheet);
+    const sheet = sheetPath();
+    const { page } = await leadWithKeptSheet();
     await page.context().setOffline(true);
     await page.goto(session.url('/'));
     expect(await seen(page)).to.include('Pas de réseau');
@@ -171,12 +195,8 @@ describe('without network', function () {
   });
 
   it('drops a kept emergency sheet once its last day (the return) has passed', async () => {
-    const sheet = `/groups/${ids.groups.maroc}/stay/sheet`;
-    const page = await session.open(PHONE);
-    await signInThroughForm(page, session.url, DEMO_ACCOUNTS.elodie.email);
-    await untilControlled(page);
-    await page.goto(session.url(sheet));
-    await untilKept(page, sheet);
+    const sheet = sheetPath();
+    const { page } = await leadWithKeptSheet();
     // The copy as it would be after the return: its last day yesterday.
     await page.evaluate(async (path) => {
       const name = (await caches.keys()).find((n) => n.startsWith('tremplin-pages-'))!;
