@@ -70,6 +70,17 @@ describe('without network', function () {
   /** Rayan's line of the register: the worker taps one of its answers. */
   const rayanLine = (page: Page) => page.getByRole('group', { name: /Rayan/ });
 
+  /** Without network, the worker opens the kept register, marks Rayan `status` and saves: it waits on the phone. */
+  async function registerTakenOffline(status: 'late' | 'absent'): Promise<{ page: Page; context: BrowserContext }> {
+    const kept = await workerWithKeptRegister();
+    await kept.context.setOffline(true);
+    await kept.page.goto(session.url(registerPath()));
+    await rayanLine(kept.page).locator(`label.att-${status}`).click();
+    await kept.page.getByRole('button', { name: 'Enregistrer l’appel' }).click();
+    await kept.page.getByText('En attente d’envoi (1)').waitFor();
+    return kept;
+  }
+
   it('takes a register with the network off, shows it waiting, and records it once when the network is back', async () => {
     const { page, context } = await workerWithKeptRegister();
     await page.goto(session.url(registerPath()));
@@ -119,12 +130,7 @@ describe('without network', function () {
   });
 
   it('shows the conflict page when someone else took the register while this one waited, and applies mine only when asked', async () => {
-    const { page, context } = await workerWithKeptRegister();
-    await context.setOffline(true);
-    await page.goto(session.url(registerPath()));
-    await rayanLine(page).locator('label.att-absent').click();
-    await page.getByRole('button', { name: 'Enregistrer l’appel' }).click();
-    await page.getByText('En attente d’envoi (1)').waitFor();
+    const { page, context } = await registerTakenOffline('absent');
 
     // Meanwhile, on the office computer, with network: Rayan late.
     const office = await session.open(DESKTOP);
@@ -152,12 +158,7 @@ describe('without network', function () {
   });
 
   it('keeps a register sent after the session ended, asks to sign in again, and sends it once signed in', async () => {
-    const { page, context } = await workerWithKeptRegister();
-    await context.setOffline(true);
-    await page.goto(session.url(registerPath()));
-    await rayanLine(page).locator('label.att-late').click();
-    await page.getByRole('button', { name: 'Enregistrer l’appel' }).click();
-    await page.getByText('En attente d’envoi (1)').waitFor();
+    const { page, context } = await registerTakenOffline('late');
     // The session ends on the server while the phone is away (idle too long, say).
     await testDb()('sessions').del();
     await context.setOffline(false);
