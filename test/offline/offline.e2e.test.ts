@@ -139,6 +139,7 @@ describe('without network', function () {
     await rayanLine(office).locator('label.att-late').click();
     await office.getByRole('button', { name: 'Enregistrer l’appel' }).click();
     await office.getByText('Appel enregistré.').waitFor();
+    await screenshot(office, 'desktop-register-office');
 
     await context.setOffline(false);
     await page.getByText('Un appel envoyé plus tard n’a pas été enregistré tel quel.').waitFor();
