@@ -24,6 +24,8 @@ import { newSubmissionToken } from './http/once-per-form.js';
 import { paths } from './http/paths.js';
 import { providerWebhookRoutes } from './outbox/outbox.routes.js';
 import { phoneForDisplay } from './outbox/sms-rules.js';
+import { USER_HEADER } from './http/offline.js';
+import { serviceWorkerRoutes } from './http/service-worker.routes.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
 
@@ -65,6 +67,9 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
           imgSrc: ["'self'", 'data:'],
           mediaSrc: ["'self'"],
           formAction: ["'self'"],
+          // The installable app: its service worker and manifest, from this origin only.
+          workerSrc: ["'self'"],
+          manifestSrc: ["'self'"],
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],
           // Only meaningful behind TLS; on plain http (dev, tests) it would break every asset.
@@ -82,6 +87,7 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   // The resumable uploads' client, from the installed package (no CDN): same origin, so the CSP's 'self' holds.
   app.use('/assets/vendor/tus', express.static(path.join(ROOT, 'node_modules', 'tus-js-client', 'dist'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   app.use(healthRoutes(db));
+  app.use(serviceWorkerRoutes());
   // The SMS provider's webhook: called by a server, with its own token; a session or CSRF token it cannot have.
   app.use(providerWebhookRoutes(db, config));
 
@@ -110,6 +116,11 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
   // group list's throughput in `npm run bench:http`.
   app.use(passport.initialize({ compat: false }));
   app.use(passport.session());
+  // Before the CSRF check, so that its refusal says too whose session it is (public/offline-queue.js).
+  app.use((req, res, next) => {
+    res.set(USER_HEADER, req.user ? String(req.user.id) : 'none');
+    next();
+  });
   app.use(languageMiddleware);
 
   const csrf = createCsrf(config.sessionSecret, config.secureCookies);

@@ -49,6 +49,7 @@ const leadsGroup = (u: Express.User, g: GroupRecord) => isWorker(u) && (g.access
 // A youth who left the project no longer adds to the group's media nor changes them, their own included.
 const postsToGroup = (u: Express.User, g: GroupRecord) => u.role === 'youth' && g.access === 'youth' && g.standing === 'enrolled';
 const editsMedium = (u: Express.User, m: MediumRecord) => leadsGroup(u, m.group) || (postsToGroup(u, m.group) && m.uploadedBy === u.id);
+const readsEmergencySheet = (u: Express.User, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director');
 
 // Every yes/no question the app asks lives here, so the whole policy can be read (and tested) in one place.
 const rules = {
@@ -153,7 +154,7 @@ const rules = {
   // of the group — its leads and co-leads, who are the accompanying workers — and its director; the leads keep
   // it up to date. Incidents and the adults' daily notes name youths: the same readers as the youths' files.
   // Acknowledging a serious incident is the director's, the one read-only role's other act besides approvals.
-  viewEmergencySheet: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
+  viewEmergencySheet: (u, g: GroupRecord) => readsEmergencySheet(u, g),
   editEmergencySheet: (u, g: GroupRecord) => leadsGroup(u, g),
   viewIncidents: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
   recordIncident: (u, g: GroupRecord) => leadsGroup(u, g),
@@ -165,6 +166,11 @@ const rules = {
   viewBudget: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
   editBudget: (u, g: GroupRecord) => leadsGroup(u, g),
   editErasmusRates: (u) => u.role === 'director' && u.structureId !== null,
+  // Without network (src/http/offline.ts): which pages a phone may keep for reading offline. Only what its
+  // reader needs where there is no network — the register they take, the emergency sheet they carry — and
+  // never on a youth's phone (whose pages are their own, and kept nowhere).
+  keepRegisterOffline: (u, g: GroupRecord) => leadsGroup(u, g),
+  keepEmergencySheetOffline: (u, g: GroupRecord) => u.role !== 'youth' && readsEmergencySheet(u, g),
   // The papers the network's structures ask for by default: its coordinator's (and the platform's, on its pages).
   setNetworkPapers: (u) => u.role === 'coordinator' && u.networkId !== null,
 } satisfies Record<string, Rule<never>>;

@@ -7,6 +7,14 @@ export const en: Messages = {
     breadcrumb: 'Breadcrumb',
     footer: 'Tremplin — international mobility for young people',
   },
+  offline: {
+    waiting: 'Waiting to send ({{n}})',
+    noNetwork: 'No network: what is saved will be sent when the network is back.',
+    signIn: 'Sign in again to send what waits on this phone ({{n}}).',
+    problem: 'A register sent later was not recorded as it was.',
+    see: 'See',
+    signOutLoses: 'Some registers were not sent yet ({{n}}). Signing out erases them from this phone. Sign out anyway?',
+  },
   nav: { home: 'Home', groups: 'Groups', accounts: 'Accounts', signOut: 'Sign out' },
   common: { back: 'Back', cancel: 'Cancel', save: 'Save' },
   roles: {

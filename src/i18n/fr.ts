@@ -6,6 +6,15 @@ export const fr = {
     breadcrumb: "Fil d'Ariane",
     footer: 'Tremplin — mobilité internationale des jeunes',
   },
+  // The banner the phone writes (public/offline.js): what waits on it to be sent when the network is back.
+  offline: {
+    waiting: 'En attente d’envoi ({{n}})',
+    noNetwork: 'Pas de réseau : ce qui est enregistré partira au retour du réseau.',
+    signIn: 'Reconnectez-vous pour envoyer ce qui attend sur ce téléphone ({{n}}).',
+    problem: 'Un appel envoyé plus tard n’a pas été enregistré tel quel.',
+    see: 'Voir',
+    signOutLoses: 'Des appels n’ont pas encore été envoyés ({{n}}). En vous déconnectant, ils seront effacés de ce téléphone. Se déconnecter quand même ?',
+  },
   nav: { home: 'Accueil', groups: 'Groupes', accounts: 'Comptes', signOut: 'Sortir' },
   common: { back: 'Retour', cancel: 'Annuler', save: 'Enregistrer' },
   roles: {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { insertedId } from '../db/knex.js';
 import { z } from 'zod';
+import dayjs from 'dayjs';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
@@ -273,7 +274,9 @@ const registerRefused = (messageKey: string, enrolmentIds: number[] = []) => new
  * yet enrolled, is refused whole and nothing is saved. Rows are upserted, so correcting a register keeps
  * one line per youth; `register_taken_at` says when it was last saved.
  */
-export async function recordAttendance(db: Db, user: Express.User, meeting: MeetingRow, statuses: Map<number, AttendanceStatus>): Promise<void> {
+export async function recordAttendance(
+  db: Db, user: Express.User, meeting: MeetingRow, statuses: Map<number, AttendanceStatus>, loadedVersion?: string,
+): Promise<void> {
   if (meetingDate(meeting) > localToday()) throw registerRefused('meetings.register.notYet');
   for (const s of statuses.values()) if (!ATTENDANCE_STATUSES.includes(s)) throw registerRefused('meetings.register.invalid');
   await db.transaction(async (trx) => {
@@ -292,12 +295,51 @@ export async function recordAttendance(db: Db, user: Express.User, meeting: Meet
     const missing = [...expected].filter((id) => !statuses.has(id));
     if (missing.length) throw registerRefused('meetings.register.missing', missing);
     const now = nowIso();
+    // The version is checked by the update itself: of two registers sent at once on the register as it was,
+    // PostgreSQL makes the second wait for the first's row lock and then finds the version changed.
+    const saved = trx('meetings').where({ id: meeting.id });
+    if (loadedVersion !== undefined) {
+      if (loadedVersion === '') saved.whereNull('register_taken_at');
+      else saved.where('register_taken_at', loadedVersion);
+    }
+    if ((await saved.update({ register_taken_at: now })) === 0) throw new Refusal('_form', 'meetings.register.conflict', 409);
     const rows = [...statuses].map(([enrolmentId, status]) => ({
       meeting_id: meeting.id, enrolment_id: enrolmentId, status, recorded_by: user.id, recorded_at: now,
     }));
     if (rows.length) await trx('attendance').insert(rows).onConflict(['meeting_id', 'enrolment_id']).merge(['status', 'recorded_by', 'recorded_at']);
-    await trx('meetings').where({ id: meeting.id }).update({ register_taken_at: now });
   });
+}
+
+/**
+ * What the register was when its form was loaded: when it was last saved, '' when never. The form carries it
+ * back (`registerVersion`), so a register taken by someone else meanwhile — while this one waited on a phone
+ * without network — is a conflict to show, not an overwrite. Undefined for a form that does not carry it.
+ */
+export const registerVersion = (m: Pick<MeetingRow, 'register_taken_at'>): string => m.register_taken_at ?? '';
+export const loadedRegisterVersion = (body: unknown): string | undefined => {
+  const v = (body as Record<string, unknown> | undefined)?.registerVersion;
+  return typeof v === 'string' && v.length <= 40 ? v : undefined;
+};
+
+/*
+ * Registers kept on the worker's phone for a room without network: those of the last two weeks' sessions
+ * and today's (a register is taken on the day, or typed a little later from paper; a session still to come
+ * has no form to take yet, and the page kept today would not have it tomorrow). A kept copy is read for a
+ * week at most: the phone drops it after that, and every visit of the sessions page online renews it.
+ */
+const KEEP_REGISTERS_DAYS = 14;
+const KEEP_REGISTER_COPY_DAYS = 7;
+export const registersToKeep = (meetings: MeetingRow[], today: string): MeetingRow[] => {
+  const from = dayjs(today).subtract(KEEP_REGISTERS_DAYS, 'day').format('YYYY-MM-DD');
+  return meetings.filter((m) => meetingDate(m) >= from && meetingDate(m) <= today);
+};
+export const registerKeptUntil = (today: string): string => dayjs(today).add(KEEP_REGISTER_COPY_DAYS, 'day').format('YYYY-MM-DD');
+
+/** Who saved the register last, and when: "theirs" on the conflict page. */
+export async function lastRegisterSave(db: Db, meeting: MeetingRow): Promise<{ by: string | null; at: string | null }> {
+  const row = await db('attendance as a').leftJoin('users as u', 'u.id', 'a.recorded_by').where('a.meeting_id', meeting.id)
+    .orderBy('a.recorded_at', 'desc').first('u.display_name', 'a.recorded_at');
+  return { by: row?.display_name ?? null, at: meeting.register_taken_at };
 }
 
 /**

@@ -12,14 +12,15 @@ import { submitForm, type FormAgain } from '../http/forms.js';
 import type { FormErrors } from '../http/validation.js';
 import { meetingsCalendar } from './calendar-feed.js';
 import {
-  ATTENDANCE_STATUSES, deleteMeeting, DeleteMeetingForm, DURATION_CHOICES, ensureCalendarToken, findGroupByCalendarToken, keptStatuses,
-  listMeetings, localToday, meetingDate, MeetingForm, meetingFormValues, meetingsOverview, MEETING_TYPES, newMeetingValues, planMeeting,
-  recordAttendance, registerFor, RegisterForm, renewCalendarToken, updateMeeting, type MeetingRow,
+  ATTENDANCE_STATUSES, deleteMeeting, DeleteMeetingForm, DURATION_CHOICES, ensureCalendarToken, findGroupByCalendarToken, findMeeting, keptStatuses,
+  lastRegisterSave, listMeetings, loadedRegisterVersion, localToday, meetingDate, MeetingForm, meetingFormValues, meetingsOverview, MEETING_TYPES, newMeetingValues, planMeeting,
+  recordAttendance, registerFor, RegisterForm, registerKeptUntil, registersToKeep, registerVersion, renewCalendarToken, updateMeeting, type MeetingRow,
 } from './meeting.js';
 import { meetingFor, type MeetingInGroup } from './scope.js';
 import { oncePerForm } from '../http/once-per-form.js';
 import { paths } from '../http/paths.js';
 import { VersionedCache } from '../db/data-version.js';
+import { keepOfflineUntil } from '../http/offline.js';
 
 /** "2 h", "1 h 30", "45 min": how a duration reads on a poster. */
 export function formatDuration(minutes: number): string {
@@ -45,6 +46,10 @@ export function meetingsRoutes(db: Db, config: Config): Router {
     res.render('meetings/index', {
       title: res.locals.t('meetings.titleOf', { group: group.name }),
       group, ...overview, calendar: { ...feedUrl(token), renewal }, formatDuration,
+      // The registers this page hands to the phone to keep, for a room without network (public/sw.js).
+      offlineRegisters: can(user, 'keepRegisterOffline', group)
+        ? registersToKeep([...overview.upcoming, ...overview.past], localToday()).map((m) => paths.groupMeeting(group.id, m.id))
+        : [],
     });
   });
 
@@ -81,6 +86,7 @@ export function meetingsRoutes(db: Db, config: Config): Router {
       register: seesRegister ? await (await registers.at(db, req)).get(JSON.stringify(meeting), () => registerFor(db, meeting)) : null,
       canTake: can(user, 'takeAttendance', group),
       registerOpen: meetingDate(meeting) <= localToday(),
+      registerVersion: registerVersion(meeting),
       statuses: ATTENDANCE_STATUSES,
       refused: refused ?? null,
       formatDuration,
@@ -88,7 +94,9 @@ export function meetingsRoutes(db: Db, config: Config): Router {
   };
 
   router.get('/groups/:id/meetings/:meetingId', requireSignedIn, async (req, res) => {
-    await renderShow(req, res, await meetingFor(db, req, 'viewMeetings'));
+    const found = await meetingFor(db, req, 'viewMeetings');
+    if (can(found.user, 'keepRegisterOffline', found.group)) keepOfflineUntil(res, registerKeptUntil(localToday()));
+    await renderShow(req, res, found);
   });
 
   const renderEdit = (res: Response, group: ScopedGroup, meeting: MeetingRow, status: number, values: Record<string, string>, errors: FormErrors) =>
@@ -117,10 +125,26 @@ export function meetingsRoutes(db: Db, config: Config): Router {
     res.redirect(303, paths.groupMeetings(group.id));
   });
 
+  // Someone else saved the register after this form was loaded: both registers side by side, theirs as
+  // recorded and this one not applied, with a button that sends this one again over theirs.
+  const renderConflict = async (req: Request, res: Response, { group, meeting }: MeetingInGroup) =>
+    res.status(409).render('meetings/conflict', {
+      title: res.locals.t('meetings.conflict.title'),
+      group, meeting, register: await registerFor(db, meeting), saved: await lastRegisterSave(db, meeting),
+      yours: keptStatuses(req.body), version: registerVersion(meeting), statuses: ATTENDANCE_STATUSES,
+    });
+
   router.post('/groups/:id/meetings/:meetingId/register', requireSignedIn, async (req, res) => {
     const found = await meetingFor(db, req, 'takeAttendance');
-    const posted = await submitForm(req, RegisterForm, (statuses) => recordAttendance(db, found.user, found.meeting, statuses), (again) =>
-      renderShow(req, res, found, again));
+    // Once per form: a register queued on a phone without network may reach the server twice (the answer to
+    // the first send lost on the way back); the second changes nothing and is not taken for a conflict.
+    const posted = await submitForm(
+      req, RegisterForm,
+      (statuses) => oncePerForm(db, req, () => recordAttendance(db, found.user, found.meeting, statuses, loadedRegisterVersion(req.body))),
+      async (again) => {
+        if (again.status !== 409) return renderShow(req, res, found, again);
+        return renderConflict(req, res, { ...found, meeting: (await findMeeting(db, found.group.id, found.meeting.id))! });
+      });
     if (!posted.ok) return;
     flash(req, 'notice', 'meetings.register.saved');
     res.redirect(303, paths.groupMeeting(found.group.id, found.meeting.id));

@@ -2,6 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
 import { requireSignedIn } from '../auth/guards.js';
+import { can } from '../auth/permissions.js';
+import { keepOfflineUntil } from '../http/offline.js';
 import { recordAudit } from '../documents/audit-log.js';
 import type { ScopedGroup } from '../groups/group.js';
 import { groupFor } from '../groups/scope.js';
@@ -15,7 +17,7 @@ import { localNow } from '../meetings/meeting.js';
 import { renderSheetPdf } from './sheet-pdf.js';
 import {
   acknowledgeIncident, alertDirectors, DailyNoteForm, emergencySheet, healthFieldOf, IncidentForm, listIncidents, recordIncident, saveSheet,
-  SEVERITIES, SheetForm, sheetFormValues, TOLD, writeDailyNote, type EmergencySheet,
+  SEVERITIES, SheetForm, sheetFormValues, sheetKeptUntil, TOLD, writeDailyNote, type EmergencySheet,
 } from './stay.js';
 import { incidentFor } from './scope.js';
 
@@ -31,6 +33,8 @@ export function stayRoutes(db: Db, publicUrl: string): Router {
     const { user, group } = await groupFor(db, req, 'viewEmergencySheet');
     const sheet = await emergencySheet(db, group.id);
     await sheetOpened(db, user, group, 'page');
+    const keptUntil = sheetKeptUntil(group, today());
+    if (keptUntil && can(user, 'keepEmergencySheetOffline', group)) keepOfflineUntil(res, keptUntil);
     res.render('stay/sheet', { title: res.locals.t('stay.sheet.titleOf', { group: group.name }), group, ...sheet });
   });
 

@@ -96,6 +96,17 @@ export async function emergencySheet(db: Db, groupId: number): Promise<Emergency
 }
 
 /** What the edit form shows: the sheet's fields and each departing youth's note. */
+/**
+ * The last day the emergency sheet may be kept on its readers' phones for reading without network: the
+ * group's return day, from the departure phase on, while it is not back. Null when it may not be kept (before
+ * the departure, after the return, or with no return date to wipe it by).
+ */
+export function sheetKeptUntil(group: { phase: string; return_date: string | null }, day: string): string | null {
+  if (group.phase !== 'departure' && group.phase !== 'stay') return null;
+  if (!group.return_date || group.return_date < day) return null;
+  return group.return_date;
+}
+
 export function sheetFormValues({ sheet, youths }: EmergencySheet): Record<string, string> {
   const values = sheet ? formValuesFrom(sheet, SHEET_FIELDS) : {};
   for (const y of youths) values[healthFieldOf(y.enrolment_id)] = y.health_note ?? '';

@@ -1,6 +1,7 @@
 //                                              anon admin dir  work oWork youth oYouth oDir oAdm coord pAdm
 export const foundationRows: Record<string, readonly number[]> = {
   'GET /healthz':                              [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'GET /sw.js':                                [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /':                                     [303, 303, 200, 200, 200, 303, 303, 200, 303, 303, 303],
   'GET /login':                                [200, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
   'POST /login':                               [422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422],
