@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = [
   'followUp.linkSent', 'followUp.linkRevoked', 'followUp.answeredByYouth', 'followUp.confirmed',
   // The stay's personal data opened: the emergency sheet (page or PDF) and one incident; a health note purged.
   'stay.sheetOpened', 'stay.incidentOpened', 'stay.healthNotePurged',
+  // A youth's certificate downloaded (by the youth, a lead or the director): their name and words leave the app.
+  'certificate.downloaded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
