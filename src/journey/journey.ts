@@ -99,7 +99,8 @@ async function journeyIn(db: Db, user: Express.User, groups: ScopedGroup[], grou
     listGroupMedia(db, group.id),
     listEvents(db, group.id),
     ownFunderFacts(db, own.enrolment_id, group),
-    certificateStatusOf(db, own.enrolment_id),
+    // A certificate is written once the group is back: before, there is none to ask about.
+    isCertificateOpen(group.phase) ? certificateStatusOf(db, own.enrolment_id) : 'none' as const,
   ]);
   const papers = readiness?.youths.find((y) => y.enrolmentId === own.enrolment_id)?.papers.filter((p) => p.applies) ?? [];
   const canView = can(user, 'viewMedia', group);
