@@ -1,6 +1,7 @@
 import { countryNamer, dateFormatter, translator, type Language } from '../http/i18n.js';
 import { competenceLabel } from '../assessments/competence.js';
 import { keyCompetenceLabel } from './key-competences.js';
+import { pdfBytes } from '../reports/report-pdf.js';
 import type { CertificateContents } from './contents.js';
 
 const MARGIN = 56;
@@ -22,12 +23,7 @@ export async function renderCertificatePdf(c: CertificateContents, lang: Languag
     size: 'A4', margin: MARGIN, lang: lang === 'fr' ? 'fr-FR' : 'en-GB',
     info: { Title: t('certificates.pdf.title'), Author: c.structureName, Subject: c.youthName, Creator: 'Tremplin' },
   } as PDFKit.PDFDocumentOptions);
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   const width = doc.page.width - 2 * MARGIN;
   const heading = (text: string) => {
     if (doc.y > doc.page.height - MARGIN - 80) doc.addPage();
