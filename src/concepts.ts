@@ -20,10 +20,11 @@ import { outbox } from './outbox/index.js';
 import { stay } from './stay/index.js';
 import { parentConsent } from './parent-consent/index.js';
 import { budget } from './budget/index.js';
+import { certificates } from './certificates/index.js';
 
 /** Every concept of the app, once: their routes are mounted in this order, their messages make the catalog. */
 export const CONCEPTS: Concept[] = [
-  home, auth, users, structures, groups, participants, phases, meetings, documents, media, assessments, journey, restitution, followUps, reports, outbox, stay, parentConsent, budget,
+  home, auth, users, structures, groups, participants, phases, meetings, documents, media, assessments, journey, restitution, followUps, reports, outbox, stay, parentConsent, budget, certificates,
 ];
 
 export const catalog = buildCatalog([storageMessages, ...CONCEPTS.flatMap((c) => c.messages)]);

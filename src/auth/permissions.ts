@@ -48,6 +48,9 @@ const isWorker = (u: Express.User) => u.role === 'worker';
 const leadsGroup = (u: Express.User, g: GroupRecord) => isWorker(u) && (g.access === 'lead' || g.access === 'co_lead');
 // A youth who left the project no longer adds to the group's media nor changes them, their own included.
 const postsToGroup = (u: Express.User, g: GroupRecord) => u.role === 'youth' && g.access === 'youth' && g.standing === 'enrolled';
+// A youth's own record read by the adults in charge of the group (its leads, its structure's director) and by the youth.
+const inChargeOrOwn = (u: Express.User, r: YouthRecord) =>
+  leadsGroup(u, r.group) || (u.role === 'director' && r.group.access === 'director') || (u.role === 'youth' && r.youthUserId === u.id);
 const editsMedium = (u: Express.User, m: MediumRecord) => leadsGroup(u, m.group) || (postsToGroup(u, m.group) && m.uploadedBy === u.id);
 const readsEmergencySheet = (u: Express.User, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director');
 
@@ -171,6 +174,13 @@ const rules = {
   // never on a youth's phone (whose pages are their own, and kept nowhere).
   keepRegisterOffline: (u, g: GroupRecord) => leadsGroup(u, g),
   keepEmergencySheetOffline: (u, g: GroupRecord) => u.role !== 'youth' && readsEmergencySheet(u, g),
+  // The certificate (Youthpass's "the learner writes, the organisation confirms"): the youth writes their own,
+  // a lead of the group confirms it, and the adults in charge and the youth read and download it; the group's
+  // other youths never see it. A director reads, and does not sign for the worker who ran the project.
+  viewCertificates: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
+  viewCertificate: (u, r: YouthRecord) => inChargeOrOwn(u, r),
+  writeCertificate: (u, r: YouthRecord) => u.role === 'youth' && r.group.access === 'youth' && r.youthUserId === u.id,
+  approveCertificate: (u, r: YouthRecord) => leadsGroup(u, r.group),
   // The papers the network's structures ask for by default: its coordinator's (and the platform's, on its pages).
   setNetworkPapers: (u) => u.role === 'coordinator' && u.networkId !== null,
 } satisfies Record<string, Rule<never>>;

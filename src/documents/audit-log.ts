@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'stay.sheetOpened', 'stay.incidentOpened', 'stay.healthNotePurged',
   // A group's youths (names, birth dates, gender, the fewer-opportunities flag) taken away for the Erasmus+ module.
   'erasmus.export',
+  // A youth's certificate downloaded (by the youth, a lead or the director): their name and words leave the app.
+  'certificate.downloaded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

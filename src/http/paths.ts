@@ -73,6 +73,11 @@ export const paths = {
   groupAssessments: (id: Id) => `${group(id)}/assessments`,
   groupAssessment: (id: Id, moment: string) => `${group(id)}/assessments/${moment}`,
 
+  groupCertificates: (id: Id) => `${group(id)}/certificates`,
+  groupYouthCertificate: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/certificate`,
+  groupYouthCertificateApprove: (id: Id, enrolmentId: Id) => `${youth(id, enrolmentId)}/certificate/approve`,
+  groupYouthCertificatePdf: (id: Id, enrolmentId: Id, lang: string) => `${youth(id, enrolmentId)}/certificate.pdf?lang=${lang}`,
+
   groupRestitution: (id: Id) => `${group(id)}/restitution`,
   groupRestitutionNew: (id: Id) => `${group(id)}/restitution/new`,
   groupRestitutionEvent: restitutionEvent,

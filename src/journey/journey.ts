@@ -6,12 +6,14 @@ import { scopedGroups, type ScopedGroup } from '../groups/group.js';
 import { hasLeft, PHASES } from '../phases/order.js';
 import { notFound } from '../http/errors.js';
 import { parseId } from '../http/params.js';
+import { paths } from '../http/paths.js';
 import { attendanceRates, localToday, upcomingMeetings, type AttendanceRate, type MeetingRow } from '../meetings/meeting.js';
 import { readinessOfGroup } from '../documents/readiness.js';
 import type { Evaluation } from '../documents/youth-document.js';
 import { listGroupMedia, type MediumItem } from '../media/medium.js';
 import { listEvents, type EventItem } from '../restitution/restitution.js';
 import { ownFunderFacts, type OwnFunderFacts } from '../participants/funder-facts.js';
+import { certificateStatusOf, isCertificateOpen, type CertificateStatus } from '../certificates/certificate.js';
 import {
   findOwnEnrolment, isMomentOpen, whenMomentOpens, youthAssessments, type AssessmentMoment, type OwnEnrolment, type YouthDeltas,
 } from '../assessments/assessment.js';
@@ -61,6 +63,8 @@ export interface Journey {
   restitutions: { mine: EventItem[]; groupCount: number; audience: number };
   /** What funders count about the youth, shown to them with what each answer is for. */
   about: OwnFunderFacts | null;
+  /** Their certificate: open once the group is back, written or not, confirmed or waiting. */
+  certificate: { open: boolean; status: CertificateStatus; url: string };
 }
 
 /**
@@ -96,7 +100,7 @@ async function findJourney(db: Db, user: Express.User, groupParam: string | unde
 
 async function journeyIn(db: Db, user: Express.User, groups: ScopedGroup[], group: ScopedGroup, own: OwnEnrolment): Promise<Journey> {
   const beforeLeaving = !hasLeft(group.phase);
-  const [upcoming, rates, youth, readiness, media, events, about] = await Promise.all([
+  const [upcoming, rates, youth, readiness, media, events, about, certificate] = await Promise.all([
     upcomingMeetings(db, group.id, { limit: 3 }),
     attendanceRates(db, group.id),
     youthAssessments(db, own.enrolment_id),
@@ -106,6 +110,8 @@ async function journeyIn(db: Db, user: Express.User, groups: ScopedGroup[], grou
     listGroupMedia(db, group.id),
     listEvents(db, group.id),
     ownFunderFacts(db, own.enrolment_id, group),
+    // A certificate is written once the group is back: before, there is none to ask about.
+    isCertificateOpen(group.phase) ? certificateStatusOf(db, own.enrolment_id) : 'none' as const,
   ]);
   const papers = readiness?.youths.find((y) => y.enrolmentId === own.enrolment_id)?.papers.filter((p) => p.applies) ?? [];
   const canView = can(user, 'viewMedia', group);
@@ -138,5 +144,9 @@ async function journeyIn(db: Db, user: Express.User, groups: ScopedGroup[], grou
     },
     restitutions: { mine: presented, groupCount: events.length, audience: presented.reduce((n, e) => n + e.audience_total, 0) },
     about,
+    certificate: {
+      open: isCertificateOpen(group.phase) && own.status === 'enrolled', status: certificate,
+      url: paths.groupYouthCertificate(group.id, own.enrolment_id),
+    },
   };
 }

@@ -424,6 +424,15 @@ export const attendanceSums = (db: Db): Knex.Raw[] => [
   db.raw(`coalesce(sum(case when ${statusIn(COUNTED)} then 1 else 0 end), 0) as counted`),
 ];
 
+/** The preparation sessions a youth attended (present or late, register taken), in time order: what their certificate lists. */
+export async function attendedMeetings(db: Db, enrolmentId: number): Promise<Pick<MeetingRow, 'id' | 'starts_at' | 'type'>[]> {
+  return countedAttendance(db)
+    .where('a.enrolment_id', enrolmentId)
+    .whereRaw(statusIn(ATTENDED))
+    .orderBy([{ column: 'm.starts_at' }, { column: 'm.id' }])
+    .select('m.id', 'm.starts_at', 'm.type');
+}
+
 function countedLines(db: Db, groupId: number): Knex.QueryBuilder {
   return countedAttendance(db).where('m.group_id', groupId).groupBy('a.enrolment_id').select('a.enrolment_id', ...attendanceSums(db));
 }

@@ -72,17 +72,22 @@ const MUTED = '#555d66';
 const BRAND = '#0b5d4b';
 const ACCENT = '#b3411b';
 
+/** The bytes of a pdfkit document, once it has ended (`doc.end()`): the report's, the certificate's. */
+export function pdfBytes(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  return new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}
+
 export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
   // Loaded on the first export, not at start-up: pdfkit and its fonts weigh about 26 MB of resident memory
   // that a server which never makes a PDF would carry all along (npm run bench:upload, peak RSS).
   const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: report.title, Creator: 'Tremplin' }, lang: report.lang === 'fr' ? 'fr-FR' : 'en-GB' } as PDFKit.PDFDocumentOptions);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
 
   const width = doc.page.width - 2 * MARGIN;
   const bottom = () => doc.page.height - MARGIN;

@@ -82,8 +82,8 @@ export async function appOnDemo<P extends DemoPerson>(...people: P[]): Promise<{
   return { ids, app, ...agents };
 }
 
-/** Posts a form with a valid CSRF token taken from a page the user can see. */
-export async function postForm(agent: Agent, path: string, fields: Record<string, string> = {}, from = '/login') {
+/** Posts a form with a valid CSRF token taken from a page the user can see; a list is a field sent several times (checkboxes). */
+export async function postForm(agent: Agent, path: string, fields: Record<string, string | string[]> = {}, from = '/login') {
   const token = await csrfToken(agent, from);
   return agent.post(path).type('form').send({ _csrf: token, ...fields });
 }

@@ -18,6 +18,7 @@ import { outboxRows } from './outbox.js';
 import { stayRows } from './stay.js';
 import { parentConsentRows } from './parent-consent.js';
 import { budgetRows } from './budget.js';
+import { certificatesRows } from './certificates.js';
 import { matrixParentToken, revocableParentLink } from '../../parent-consent/fixtures.js';
 
 /**
@@ -34,7 +35,7 @@ export type Who = (typeof ROLES)[number];
 // must not change what the others are asked about before their turn.
 export const ITERATION_ORDER: Who[] = ['anonymous', 'admin', 'director', 'otherWorker', 'youth', 'otherYouth', 'otherDirector', 'otherAdmin', 'coordinator', 'platformAdmin', 'worker'];
 
-export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, resumableUploadRows, assessmentsRows, journeyRows, reportsRows, outboxRows, stayRows, parentConsentRows, budgetRows];
+export const ROW_TABLES: Record<string, readonly number[]>[] = [foundationRows, structuresRows, groupsRows, phasesRows, meetingsRows, participantsRows, restitutionRows, followUpsRows, documentsRows, mediaRows, resumableUploadRows, assessmentsRows, journeyRows, reportsRows, outboxRows, stayRows, parentConsentRows, budgetRows, certificatesRows];
 
 /**
  * Called by a provider's server, not a browser: no session, so no CSRF token; it answers to its own secret
