@@ -1,5 +1,5 @@
 import { can } from '../auth/permissions.js';
-import type { Cell, ReportTable } from './tables.js';
+import type { Cell, ReportChart, ReportTable } from './tables.js';
 
 /**
  * Counts of 1 or 2 can point at one person ("Grossesse : 1" in a group of ten). Whoever may not read the
@@ -23,6 +23,16 @@ const hidden = (cell: Cell): Cell => {
   return cell;
 };
 
+/**
+ * A share of `part` in `whole`, as a cell whose `base` hides it where it would give a small count away: over
+ * one or two youths ("100 %" of one), and also where the part or what is left of the whole is one or two
+ * ("10 %" of the ten shown beside it is one youth, "90 %" the one who is not).
+ */
+export function shareCell(part: number, whole: number): Cell {
+  const base = [whole, part, whole - part].find(isSmallCount) ?? whole;
+  return { value: whole ? part / whole : null, kind: 'pct', base };
+}
+
 /** A count as a page that writes its numbers itself shows it (the groups behind a figure). */
 export const countShown = (hide: boolean) => (n: number): string => (hide && isSmallCount(n) ? SMALL_COUNT_TEXT : String(n));
 
@@ -38,6 +48,13 @@ export const ratioShown = (hide: boolean) => (ratio: number | null, base: number
  */
 // The fewer-opportunities breakdown is not one: a youth may face several barriers.
 const SPLIT_TABLES: ReadonlySet<ReportTable['key']> = new Set(['phases', 'withdrawals', 'withdrawal-phases', 'by-gender', 'by-age', 'by-qpv', 'by-rural']);
+
+/** A chart whose small counts, and shares that would tell one, draw no bar (the series charts read `bases` themselves). */
+function hiddenChart(chart: ReportChart): ReportChart {
+  if (chart.kind !== 'bars' && chart.kind !== 'pairs') return { ...chart, hidesSmallCounts: true };
+  const bars = chart.bars.map((b) => (b.base !== undefined && isSmallCount(b.base) ? { ...b, value: null } : b));
+  return { ...chart, bars, hidesSmallCounts: true };
+}
 
 /** What an anonymised report says where it hid counts: above each such table, why, and the word for a total. */
 export interface HiddenCountsWords {
@@ -71,7 +88,7 @@ export function reportTablesFor(tables: ReportTable[], hide: boolean, words?: Hi
       // The sentence repeats the numbers in words.
       description: words && hidSome ? words.note : '',
       rows: withTotal,
-      chart: table.chart && { ...table.chart, hidesSmallCounts: true },
+      chart: table.chart && hiddenChart(table.chart),
     };
   });
 }

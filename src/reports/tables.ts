@@ -7,6 +7,7 @@ import { filterQuery, type ReportFilters } from './filters.js';
 import { BREAKDOWN_FIGURES, UNKNOWN, type Breakdown } from './breakdowns.js';
 import { budgetTable } from '../budget/budget-table.js';
 import { formatEuros } from '../budget/money.js';
+import { shareCell } from './small-counts.js';
 import { trendTables } from './trend-tables.js';
 
 /**
@@ -31,6 +32,8 @@ export interface ChartBar {
   value: number | null;
   /** Second value for before/after pairs. */
   second?: number | null;
+  /** For a share, what hides it with the table's cell (shareCell in small-counts.ts): no bar where that is hidden. */
+  base?: number;
 }
 
 /** Horizontal bars, one per line of the table, or a pair per line (before/after). */
@@ -129,7 +132,7 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
       key: 'funnel', title: s('funnel.title'),
       description: s('funnel.description', { enrolled: d.funnel.enrolled, prepared: d.funnel.prepared, departed: d.funnel.departed, returned: d.funnel.returned, presented: d.funnel.presented }),
       headers: [c('step'), c('youths'), c('ofEnrolled')],
-      rows: funnelKeys.map((k) => [text(fig(k)), count(d.funnel[k], youths(k)), pct(d.funnel.enrolled ? d.funnel[k] / d.funnel.enrolled : null)]),
+      rows: funnelKeys.map((k) => [text(fig(k)), count(d.funnel[k], youths(k)), shareCell(d.funnel[k], d.funnel.enrolled)]),
       chart: { kind: 'bars', unit: 'count', max: Math.max(1, d.funnel.enrolled), bars: funnelKeys.map((k) => ({ label: fig(k), value: d.funnel[k] })) },
     },
     {
@@ -162,7 +165,7 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
       headers: [c('groupsInPreparation'), c('groupsReady'), c('youthsDeparting'), c('youthsReady'), c('rate')],
       rows: [[
         count(d.readiness.groups, groups('preparation')), count(d.readiness.groupsReady, groups('preparation')),
-        count(d.readiness.youths), count(d.readiness.youthsReady), pct(d.readiness.rate),
+        count(d.readiness.youths), count(d.readiness.youthsReady), shareCell(d.readiness.youthsReady, d.readiness.youths),
       ]],
     },
     {
@@ -207,10 +210,10 @@ export function dashboardTables(d: Dashboard, f: ReportFilters, t: T, lang: stri
         text(situationLabel(r.at)),
         count(r.known, youths('situation', { at: r.at })),
         count(r.jobOrTraining, youths('jobOrTraining', { at: r.at })),
-        pct(r.share),
+        shareCell(r.jobOrTraining, r.known),
         ...SITUATIONS.map((x) => count(r.bySituation[x], youths('situation', { at: r.at, situation: x }))),
       ]),
-      chart: { kind: 'bars', unit: 'pct', max: 1, bars: d.situations.map((r) => ({ label: situationLabel(r.at), value: r.share })) },
+      chart: { kind: 'bars', unit: 'pct', max: 1, bars: d.situations.map((r) => ({ label: situationLabel(r.at), value: r.share, base: shareCell(r.jobOrTraining, r.known).base })) },
     },
     {
       key: 'engagement', title: s('engagement.title'),

@@ -1,6 +1,7 @@
 import { filterQuery, type ReportFilters } from './filters.js';
 import type { TrendYear } from './trends.js';
 import type { Cell, ReportTable } from './tables.js';
+import { shareCell } from './small-counts.js';
 
 /**
  * The section "Évolution d'une année à l'autre" as two tables, each with its chart: the groups, departures
@@ -11,8 +12,6 @@ import type { Cell, ReportTable } from './tables.js';
 type T = (key: string, options?: Record<string, unknown>) => string;
 
 const count = (value: number, href?: string): Cell => ({ value, kind: 'count', href });
-/** A share with the count it is computed on, so that small-counts.ts can hide it with that count. */
-const share = (value: number | null, base: number): Cell => ({ value, kind: 'pct', base });
 
 export function trendTables(years: TrendYear[], f: ReportFilters, t: T): ReportTable[] {
   const w = (key: string, options?: Record<string, unknown>) => t(`reports.trends.${key}`, options);
@@ -51,18 +50,18 @@ export function trendTables(years: TrendYear[], f: ReportFilters, t: T): ReportT
       rows: years.map((y) => [
         { value: String(y.year), kind: 'text' },
         count(at(y, '6').known, onYear('youths', 'situation', y.year, { at: '6' })),
-        share(at(y, '6').share, at(y, '6').known),
+        shareCell(at(y, '6').jobOrTraining, at(y, '6').known),
         count(at(y, '12').known, onYear('youths', 'situation', y.year, { at: '12' })),
-        share(at(y, '12').share, at(y, '12').known),
+        shareCell(at(y, '12').jobOrTraining, at(y, '12').known),
         count(y.engagement.followed),
-        share(y.engagement.share, y.engagement.followed),
+        shareCell(y.engagement.any, y.engagement.followed),
       ]),
       chart: {
         kind: 'lines', unit: 'pct', title: w('outcomesTitle'), desc: w('linesDesc', { over }), categories,
         series: [
-          { label: w('share6'), values: years.map((y) => at(y, '6').share), bases: years.map((y) => at(y, '6').known) },
-          { label: w('share12'), values: years.map((y) => at(y, '12').share), bases: years.map((y) => at(y, '12').known) },
-          { label: w('engagedShare'), values: years.map((y) => y.engagement.share), bases: years.map((y) => y.engagement.followed) },
+          { label: w('share6'), values: years.map((y) => at(y, '6').share), bases: years.map((y) => shareCell(at(y, '6').jobOrTraining, at(y, '6').known).base!) },
+          { label: w('share12'), values: years.map((y) => at(y, '12').share), bases: years.map((y) => shareCell(at(y, '12').jobOrTraining, at(y, '12').known).base!) },
+          { label: w('engagedShare'), values: years.map((y) => y.engagement.share), bases: years.map((y) => shareCell(y.engagement.any, y.engagement.followed).base!) },
         ],
       },
     },

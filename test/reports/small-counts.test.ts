@@ -6,6 +6,8 @@ import { userFor } from '../support/accounts.js';
 import { recordEvent } from '../../src/restitution/restitution.js';
 import { appOnReportFixture, LOGINS, type ReportFixture } from './fixture.js';
 import { binary, csvRows, pageRows, pdfText } from './exports.js';
+import { reportTablesFor, shareCell } from '../../src/reports/small-counts.js';
+import type { ReportTable } from '../../src/reports/tables.js';
 
 /**
  * The admin reads the figures without the names behind them: a count of 1 or 2 could point at one youth
@@ -96,5 +98,26 @@ describe('small counts for whoever may not read names', () => {
     const rows = csvRows((await director.get(`/reports/export/withdrawals.csv?${query}`)).text).slice(1);
     expect(rows.find((r) => r[0] === 'Grossesse')).to.deep.equal(['Grossesse', '1', '1']);
     expect(pageRows((await director.get(`/reports?${query}`)).text, 'withdrawals')).to.deep.equal(rows);
+  });
+});
+
+describe('a share that would give a small count away', () => {
+  const table = (cells: ReturnType<typeof shareCell>[]): ReportTable => ({
+    key: 'situations', title: 'Situations', description: '', headers: ['moment', 'share'],
+    rows: cells.map((c, i) => [{ value: String(i), kind: 'text' }, c]),
+    chart: { kind: 'bars', unit: 'pct', max: 1, bars: cells.map((c, i) => ({ label: String(i), value: c.value as number | null, base: c.base })) },
+  });
+
+  it('is hidden over one or two youths, and where the part or the rest is one or two: "10 %" of ten is one youth', () => {
+    const cells = [shareCell(1, 1), shareCell(1, 10), shareCell(9, 10), shareCell(5, 10), shareCell(0, 10), shareCell(0, 0)];
+    const [hidden] = reportTablesFor([table(cells)], true);
+    expect(hidden!.rows.map((r) => r[1]!.value)).to.deep.equal([null, null, null, 0.5, 0, null]);
+    const chart = hidden!.chart as { bars: { value: number | null }[] };
+    expect(chart.bars.map((b) => b.value)).to.deep.equal([null, null, null, 0.5, 0, null]);
+  });
+
+  it('is shown as it is to whoever may read the names', () => {
+    const [shown] = reportTablesFor([table([shareCell(1, 10), shareCell(9, 10)])], false);
+    expect(shown!.rows.map((r) => r[1]!.value)).to.deep.equal([0.1, 0.9]);
   });
 });
