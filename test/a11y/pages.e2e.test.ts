@@ -26,7 +26,7 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const MATRIX: Record<string, readonly number[]> = Object.assign({}, ...ROW_TABLES);
 /** Routes that answer with a file, not a page. */
 // The service worker's script (/sw.js) is no page either.
-const NOT_A_PAGE = /\.(csv|pdf|ics)$|\/(file|thumbnail|scan|logo)$|^\/(healthz|sw\.js)$/;
+const NOT_A_PAGE = /\.(csv|xlsx|pdf|ics)$|\/(file|thumbnail|scan|logo)$|^\/(healthz|sw\.js)$/;
 /** Enough pages of links followed per role to reach each of its groups' pages once. */
 const CRAWL_LIMIT = 70;
 /** The dashboards filtered, and refused a filter (dates the wrong way round): their 422 page with its message. */
