@@ -27,7 +27,8 @@ export async function recordsForEveryRoute(db: Db, groupId: number, photographer
   await afterProjectFixtures(db, groupId);
   await storedPhoto(db, testDatabase().config.uploadDir, groupId, photographer);
   // A resumable upload the photographer began, for the routes that carry on with one.
-  await db('resumable_uploads').insert({ id: 'a'.repeat(32), user_id: photographer, group_id: groupId, purpose: 'media', declared_size: 1000, created_at: new Date().toISOString() });
+  // One per group: the forged-requests test gives two groups their records.
+  await db('resumable_uploads').insert({ id: groupId.toString(16).padStart(32, 'a'), user_id: photographer, group_id: groupId, purpose: 'media', declared_size: 1000, created_at: new Date().toISOString() });
   // An SMS to a youth of the group, for its opt-out link (sent by the lead, so the structure's admin lists it).
   const lead = await leadOf(db, groupId);
   await enqueue(db, { channel: 'sms', address: '+33639980000', locale: 'fr', key: 'signInCode', data: {}, createdBy: lead.id });
