@@ -143,7 +143,11 @@ describe('one youth, one history across structures', () => {
         const pages = await crawl(await signIn(app, login));
         const fileB = `/groups/${ids.groups.kawara}/youths/${walidB}`;
         expect([...pages.keys()], `${login} reaches Walid's MJC file`).to.include(fileB);
-        expect([...pages.keys()].some((p) => /csv|export/.test(p)), `${login} reaches an export`).to.equal(login.startsWith('direction'));
+        // The director reaches the dashboard's exports; a worker of the group only its Erasmus+ participants'
+        // file — whose lines, like every page's, are read below for what the mission locale recorded.
+        const exports = [...pages.keys()].filter((p) => /csv|xlsx|export/.test(p));
+        if (login.startsWith('direction')) expect(exports.some((p) => p.startsWith('/reports')), `${login} reaches the dashboard's exports`).to.equal(true);
+        else expect(exports, `${login} reaches no export but the group's Erasmus+ file`).to.have.members([`/groups/${ids.groups.kawara}/erasmus.xlsx`, `/groups/${ids.groups.kawara}/erasmus.csv`]);
         for (const [path, body] of pages) {
           for (const marker of A_MARKERS) expect(visibleText(body), `${login} ${path}`).not.to.include(marker);
         }
