@@ -170,9 +170,14 @@ describe('without network', function () {
     expect(await keptPages(page), 'a page answered to nobody drops the kept pages').to.deep.equal({});
     expect(await seen(page)).to.include('Reconnectez-vous pour envoyer ce qui attend sur ce téléphone (1).');
     await signInThroughForm(page, session.url, DEMO_ACCOUNTS.karim.email);
+    // The banner is hidden too before the page's script has read the queue: wait for the register itself.
+    let recorded = await rows();
+    for (let tries = 0; tries < 100 && !recorded.some((r) => r.enrolment_id === enrolments[rayan]); tries++) {
+      await page.waitForTimeout(100);
+      recorded = await rows();
+    }
+    expect(recorded.find((r) => r.enrolment_id === enrolments[rayan])?.status, 'sent once signed in').to.equal('late');
     await page.locator('#offline-banner').waitFor({ state: 'hidden' });
-    const recorded = await rows();
-    expect(recorded.find((r) => r.enrolment_id === enrolments[rayan])!.status).to.equal('late');
     expect(new Set(recorded.map((r) => r.recorded_at)).size).to.equal(1);
   });
 
