@@ -58,7 +58,7 @@ export const budgetMessages = defineMessages(
     erasmus: {
       title: 'Subvention Erasmus+ calculée',
       intro: 'Échanges de jeunes : soutien organisationnel par participant et par jour, plus le voyage par participant selon la distance.',
-      participants: '{{youths}} jeunes + {{leaders}} accompagnateurs = {{count}} participants',
+      participants: 'Participants : {{count}} (jeunes : {{youths}}, accompagnateurs : {{leaders}})',
       days: '{{count}} jours d’activité (voyage compris)',
       organisational: 'Soutien organisationnel',
       travel: 'Voyage',
@@ -167,7 +167,7 @@ export const budgetMessages = defineMessages(
     erasmus: {
       title: 'Erasmus+ grant computed',
       intro: 'Youth exchanges: organisational support per participant per day, plus travel per participant by distance.',
-      participants: '{{youths}} youths + {{leaders}} leaders = {{count}} participants',
+      participants: 'Participants: {{count}} (youths: {{youths}}, leaders: {{leaders}})',
       days: '{{count}} days of activity (travel included)',
       organisational: 'Organisational support',
       travel: 'Travel',

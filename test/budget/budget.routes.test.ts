@@ -93,7 +93,7 @@ describe('a group’s budget (pages)', () => {
     const page = visibleText((await karim.get(`${sadiola}/budget`)).text);
     // 41 € a participant a day for 7 days, and 1 188 € of travel each (2026 rates, 4 000–7 999 km).
     const total = (41 * 7 + 1188) * (youths + leaders);
-    expect(page).to.include(`${youths} jeunes + ${leaders} accompagnateurs`);
+    expect(page).to.include(`Participants : ${youths + leaders} (jeunes : ${youths}, accompagnateurs : ${leaders})`);
     expect(page).to.include(`Total Erasmus+ ${total.toLocaleString('fr-FR').replace(/\u202f/g, ' ')},00 €`);
   });
 
