@@ -16,9 +16,14 @@ export async function pageToken(agent: Agent, groupId: number): Promise<string> 
   return csrfFrom(page.text);
 }
 
+/** Creates an upload of `length` bytes at a purpose's endpoint (its POST path); the answer as it came. */
+export function createUploadAt(agent: Agent, endpoint: string, token: string, length: number, fields: Record<string, string>) {
+  return agent.post(endpoint).set({ ...TUS, 'X-CSRF-Token': token, 'Upload-Length': String(length), 'Upload-Metadata': tusMetadata(fields) });
+}
+
 /** Creates an upload of `length` bytes for the group's media; the answer as it came. */
 export function createUpload(agent: Agent, groupId: number, token: string, length: number, fields: Record<string, string>) {
-  return agent.post(`/groups/${groupId}/media/tus`).set({ ...TUS, 'X-CSRF-Token': token, 'Upload-Length': String(length), 'Upload-Metadata': tusMetadata(fields) });
+  return createUploadAt(agent, `/groups/${groupId}/media/tus`, token, length, fields);
 }
 
 /** Sends `bytes` at `offset` to an upload. */
