@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -8,19 +7,16 @@ import { testDatabase, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { enrolmentOf, youthWithAccount } from '../participants/fixtures.js';
 import { listFiles } from '../media/fixtures.js';
-import { createUploadAt, patchUpload, TUS } from '../media/tus-client.js';
+import { createUploadAt, expectStandsAt, patchUpload, pendingUploads, sha256, tusFiles, TUS } from '../media/tus-client.js';
 import { pdfBytes } from './fixtures.js';
 
 const uploadDir = () => testDatabase().config.uploadDir;
-const tusFiles = () => listFiles(path.join(uploadDir(), 'tus'));
-const pendingUploads = async () => Number((await testDb()('resumable_uploads').count('* as n'))[0]!.n);
 const paperOf = (enrolmentId: number, kind: string) => testDb()('youth_documents').where({ enrolment_id: enrolmentId, kind }).first();
 const uploadAudits = async (enrolmentId: number, kind: string) => {
   const doc = await paperOf(enrolmentId, kind);
   if (!doc) return 0;
   return Number((await testDb()('audit_log').where({ action: 'document.upload', subject_type: 'youth_document', subject_id: doc.id }).count('* as n'))[0]!.n);
 };
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('resumable uploads of papers’ scans (tus: /groups/:id/youths/:enrolmentId/documents/:kind/tus)', function () {
   this.timeout(60_000);
@@ -64,10 +60,7 @@ describe('resumable uploads of papers’ scans (tus: /groups/:id/youths/:enrolme
     expect(first.status, first.text).to.equal(204);
     expect(await paperOf(inesId, 'passport_or_id'), 'the paper as it was while the file is not complete').to.deep.equal(asItWas);
 
-    const head = await ines.head(location).set(TUS);
-    expect(head.status).to.equal(200);
-    expect(head.headers['upload-offset']).to.equal(String(half));
-    expect(head.headers['upload-length']).to.equal(String(scan.length));
+    await expectStandsAt(ines, location, half, scan.length);
 
     const last = await patchUpload(ines, location, token, half, scan.subarray(half));
     expect(last.status, last.text).to.equal(204);
