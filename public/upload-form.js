@@ -19,11 +19,12 @@
     var problemText = problem.querySelector('[data-upload-problem-text]');
     var marked = [];
 
-    // The message on its field too, as the server's page would put it, when the answer names one.
+    // The message on its field, as the server's page would put it, when the answer names one and the form says
+    // how to point to it (data-msg-not-saved); true when it is there.
     function markField(name, message) {
-      var input = name && form.querySelector('[name="' + name + '"]');
+      var input = name && parts.data.msgNotSaved && form.querySelector('[name="' + name + '"]');
       var box = input && input.closest('.field, fieldset');
-      if (!box) return;
+      if (!box) return false;
       var line = document.createElement('p');
       line.className = 'error';
       line.id = (input.id || name) + '-upload-error';
@@ -34,16 +35,18 @@
       var described = input.getAttribute('aria-describedby');
       input.setAttribute('aria-describedby', (described ? described + ' ' : '') + line.id);
       marked.push({ box: box, line: line, input: input, described: described });
+      return true;
     }
 
     return {
       parts: parts,
       showProblem: function (message, field) {
         parts.status.hidden = true;
-        problemText.textContent = message;
+        var onField = markField(field, message);
+        // Said once: on its field, the line by the button pointing to it.
+        problemText.textContent = onField ? parts.data.msgNotSaved : message;
         parts.problem.hidden = false;
         parts.button.disabled = false;
-        markField(field, message);
         parts.problem.focus();
       },
       // Before another try: the messages of the last one go.

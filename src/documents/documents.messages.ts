@@ -186,6 +186,7 @@ export const documentsMessages = defineMessages(
       doneTheirs: 'Papier enregistré, à vérifier.',
       // The scan sent resumably (public/tus-upload.js), as the media's upload says it.
       progress: 'Envoi',
+      notSaved: 'Pas enregistré : voir le message plus haut.',
       sending: 'Envoi : {{percent}} %',
       checking: 'Fichier reçu, vérification…',
       resuming: 'Reprise à {{percent}} %',
@@ -487,6 +488,7 @@ export const documentsMessages = defineMessages(
       done: 'Paper received. A youth worker will check it.',
       doneTheirs: 'Paper recorded, to check.',
       progress: 'Upload',
+      notSaved: 'Not saved: see the message above.',
       sending: 'Sending: {{percent}} %',
       checking: 'File received, checking…',
       resuming: 'Resuming at {{percent}} %',

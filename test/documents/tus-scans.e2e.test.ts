@@ -106,8 +106,10 @@ describe('papers’ scans sent resumably in a browser (tus)', function () {
       await passport.getByLabel('Valable jusqu’au').fill('2035-06-30');
       await passport.getByLabel('Photo ou scan (PDF, JPEG ou PNG)').setInputFiles({ name: 'passeport.pdf', mimeType: 'application/pdf', buffer: Buffer.from('pas un pdf') });
       await passport.getByRole('button', { name: 'Envoyer', exact: true }).click();
-      await passport.getByRole('alert').filter({ hasText: 'Ce fichier n’est pas un PDF, un JPEG ou un PNG.' }).waitFor();
+      // Said once, on the scan's field, as the form's page says it; the line by the button points up to it.
+      await passport.getByRole('alert').filter({ hasText: 'Pas enregistré : voir le message plus haut.' }).waitFor();
       expect(await passport.locator('.field-error').innerText()).to.include('Ce fichier n’est pas un PDF, un JPEG ou un PNG.');
+      await page.getByText('Ce fichier n’est pas un PDF, un JPEG ou un PNG.').waitFor();
       expect(await passport.getByLabel('Valable jusqu’au').inputValue()).to.equal('2035-06-30');
       await screenshot(page, `${size}-tus-scan-refused`);
       await passport.screenshot({ path: path.join(ARTIFACTS, `${size}-tus-scan-refused-paper.png`) });
