@@ -2,7 +2,8 @@
 // plain sentence can say what went wrong. Without this script the form still works as an ordinary form.
 (function () {
   'use strict';
-  var shared = window.tremplinUploadForm;
+  // The media's form, whose route answers a background post with where the medium is (a paper's form has no such answer).
+  var shared = (window.tremplinUploadForms || []).filter(function (f) { return f.parts.form.hasAttribute('data-upload-answers-json'); })[0];
   // tus-upload.js took the form (resumable uploads); this is for a browser without it.
   if (!shared || shared.parts.form.hasAttribute('data-tus-active') || !window.XMLHttpRequest || !window.FormData) return;
   var form = shared.parts.form;
@@ -13,7 +14,7 @@
   var problem = shared.parts.problem;
   var button = shared.parts.button;
   var data = shared.parts.data;
-  var showProblem = shared.showProblem;
+  var showProblem = function (message) { shared.showProblem(message); };
   var limitFor = shared.limitFor;
 
   // The server answers a refused form with the form again and its messages: show those.

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import type { AppPassport } from './auth/passport.js';
 import type { KnexSessionStore } from './auth/session-store.js';
+import type { ResumableUploads } from './http/resumable-uploads.js';
 import type { ConceptMessages } from './i18n/define.js';
 
 /** What a concept's routes may need from the app, built once in app.ts. */
@@ -11,6 +12,8 @@ export interface AppContext {
   config: Config;
   passport: AppPassport;
   sessions: KnexSessionStore;
+  /** The tus server every resumable upload goes through, whatever it is for (media, papers' scans). */
+  resumableUploads: ResumableUploads;
 }
 
 /**

@@ -7,6 +7,7 @@ import { can } from '../auth/permissions.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
 import { submitForm } from '../http/forms.js';
+import { ResumableUploads, type UploadPurpose } from '../http/resumable-uploads.js';
 import { discard, receiveFiles, receiveOneFile, receivedFile, receivedFiles, sendStoredFile, storedFilePath } from '../http/uploads.js';
 import type { FormErrors } from '../http/validation.js';
 import { paths } from '../http/paths.js';
@@ -23,7 +24,7 @@ import { retentionOverview, structureRetentionDays, PURGED_KINDS } from './reten
 import { papersFor, requiredPaperFor, type RequiredPaper, type YouthPapers } from './scope.js';
 import { fieldsOfPaper, guessedKinds, handInSeveral, valuesOfPapers, type ScanResult } from './several-scans.js';
 import {
-  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, knownInvalidity, logDownload, SCAN_TYPES,
+  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, handInFromFields, knownInvalidity, logDownload, SCAN_TYPES,
   type Evaluation, type MissingDocument,
 } from './youth-document.js';
 
@@ -36,8 +37,9 @@ function redirectWithFlash(req: Request, res: Response, message: string, url: st
   res.redirect(303, url);
 }
 
-export function documentsRoutes(db: Db, config: Config): Router {
+export function documentsRoutes(db: Db, config: Config, resumable: ResumableUploads): Router {
   const router = Router();
+  const maxMb = Math.floor(config.limits.document / MB);
 
   /** The papers asked of this youth, each with where it stands and what its dates already say against it. */
   async function papersOfYouth(p: YouthPapers): Promise<CheckedEvaluation[]> {
@@ -63,7 +65,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
       group: p.group, file: p.file, papers: await papersOfYouth(p), record: p.record,
       form: { kind: form.kind ?? null, errors: form.errors ?? {}, values: form.values ?? {} },
       minorAtDeparture: isMinorAt(p.file.birth_date, p.group.departure_date),
-      maxMb: Math.floor(config.limits.document / MB),
+      maxMb,
     });
   }
 
@@ -72,7 +74,7 @@ export function documentsRoutes(db: Db, config: Config): Router {
     const papers = await papersOfYouth(p);
     res.status(status).render('documents/scans', {
       title: res.locals.t('documents.scans.title', { name: `${p.file.first_name} ${p.file.last_name}` }),
-      group: p.group, file: p.file, record: p.record, papers, guess: guessedKinds(papers), results, errors, maxMb: Math.floor(config.limits.document / MB),
+      group: p.group, file: p.file, record: p.record, papers, guess: guessedKinds(papers), results, errors, maxMb,
       paperErrors: Object.fromEntries(papers.map((e) => [e.requirement.kind, fieldsOfPaper(errors, e.requirement.kind)])),
       values: valuesOfPapers(papers, values),
     });
@@ -207,8 +209,31 @@ export function documentsRoutes(db: Db, config: Config): Router {
     });
     if (!posted.ok) return;
     await ensureRequirements(db, paper.group);
-    redirectWithFlash(req, res, paper.user.id === paper.file.user_id ? 'documents.handIn.done' : 'documents.handIn.doneTheirs', paperPath(paper));
+    redirectWithFlash(req, res, handedIn(paper), paperPath(paper));
   }, uploadProblem);
+
+  const handedIn = (paper: RequiredPaper) => (paper.user.id === paper.file.user_id ? 'documents.handIn.done' : 'documents.handIn.doneTheirs');
+
+  // The same paper's scan, resumably (tus): the page's script sends it in pieces that survive a dropped
+  // network, the form above stays for a phone without the script. Same question asked before any byte, the
+  // paper's dates checked when the upload is created, and the complete file handed in as the form's is.
+  const scanUpload = (req: Request, res: Response, paper: RequiredPaper): UploadPurpose => ({
+    name: 'scan', user: paper.user, groupId: paper.group.id, target: `${paper.file.enrolment_id}/${paper.requirement.kind}`,
+    maxBytes: config.limits.document,
+    basePath: `${paths.groupYouthDocument(paper.group.id, paper.file.enrolment_id, paper.requirement.kind)}/tus`,
+    explain: (refusal) => res.locals.t(refusal.messageKey, { mb: maxMb }),
+    accept: (metadata) => void handInFromFields(paper.requirement, metadata),
+    finish: async (file, metadata) => {
+      const input = handInFromFields(paper.requirement, metadata);
+      await handInDocument(db, config.uploadDir, paper.user, { ...paper.target, requirement: paper.requirement }, input, file);
+      await ensureRequirements(db, paper.group);
+      flash(req, 'notice', handedIn(paper));
+      return paperPath(paper);
+    },
+  });
+
+  resumable.mount(router, '/groups/:id/youths/:enrolmentId/documents/:kind/tus', requireSignedIn, async (req, res) =>
+    scanUpload(req, res, await requiredPaperFor(db, req, 'uploadYouthDocument')));
 
   router.post('/groups/:id/youths/:enrolmentId/documents/:kind/status', requireSignedIn, async (req, res) => {
     const paper = await requiredPaperFor(db, req, 'checkYouthDocuments');

@@ -8,6 +8,7 @@ import { can, type YouthRecord } from '../auth/permissions.js';
 import { calendarDate, isRealDate } from '../http/validation.js';
 import { detectType, discard, keepFile, storedFilePath, type ReceivedFile } from '../http/uploads.js';
 import { Refusal } from '../http/refusal.js';
+import { parseFields } from '../http/forms.js';
 import { isMinorAt } from '../participants/participant.js';
 import { recordAudit } from './audit-log.js';
 import type { Kind, Requirement } from './requirements.js';
@@ -239,9 +240,25 @@ export async function handInDocument(db: Db, uploadDir: string, user: Express.Us
   }
 }
 
+/** What the group's rule refuses in what a paper says, before its scan is looked at. */
+function refuseHandIn(r: Requirement, input: HandInInput): void {
+  if (r.kind === 'passport_or_id' && input.idType === 'id_card' && !r.idCardAccepted) throw new Refusal('idType', 'documents.errors.idCardNotAccepted');
+}
+
+/**
+ * What a paper's form says, sent as a resumable upload's metadata (src/http/resumable-uploads.ts): read by
+ * the paper's own schema and rules when the upload is created, before any byte, and again when it ends.
+ */
+export function handInFromFields(r: Requirement, fields: Record<string, string | undefined>): HandInInput {
+  const { onPaper, idType, expiryDate, validFrom, visaAppliedOn, visaDecision } = fields;
+  const input: HandInInput = parseFields(handInForm(r), { onPaper, idType, expiryDate, validFrom, visaAppliedOn, visaDecision });
+  refuseHandIn(r, input);
+  return input;
+}
+
 async function recordHandIn(db: Db, uploadDir: string, user: Express.User, target: DocumentTarget, input: HandInInput, file?: ReceivedFile): Promise<void> {
   const { requirement: r, enrolmentId } = target;
-  if (r.kind === 'passport_or_id' && input.idType === 'id_card' && !r.idCardAccepted) throw new Refusal('idType', 'documents.errors.idCardNotAccepted');
+  refuseHandIn(r, input);
   let ext: string | undefined;
   let mime: string | undefined;
   if (file) {

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { isRefusal, type Refusal } from './refusal.js';
+import { cleanFormFields } from './form-text.js';
+import { isRefusal, Refusal } from './refusal.js';
 import { keptInput, parseForm, type FormErrors } from './validation.js';
 
 /** What a form page needs to show itself again after a refused post: the status, the messages, the input. */
@@ -34,4 +35,17 @@ export async function submitForm<S extends z.ZodType, R>(
     await again({ status: err.status, errors: { [err.field]: err.messageKey }, values: keptInput(req.body), refusal: err });
     return { ok: false };
   }
+}
+
+/**
+ * A form's fields that came another way than a form post (a resumable upload's metadata), read by the form's
+ * own schema: cleaned as a posted form is, and the first problem thrown as a Refusal on its field.
+ */
+export function parseFields<S extends z.ZodType>(schema: S, fields: Record<string, string | undefined>): z.infer<S> {
+  const clean = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  cleanFormFields(clean);
+  const form = parseForm(schema, clean);
+  if (form.ok) return form.data;
+  const [field, messageKey] = Object.entries(form.errors)[0]!;
+  throw new Refusal(field, messageKey);
 }

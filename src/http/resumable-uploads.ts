@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
+import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse, Router } from 'express';
 import { Server, type Upload } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import type { Db } from '../db/knex.js';
@@ -34,17 +34,22 @@ import { DatabaseLocker, type UploadLockOptions } from './upload-locks.js';
 
 /** What an upload is for, as the route that lets it in says: who sends it, where it goes, how it ends. */
 export interface UploadPurpose {
-  /** 'media': a youth's or worker's medium for the group. */
+  /** 'media': a youth's or worker's medium for the group; 'scan': a youth's paper. */
   name: string;
   user: Express.User;
   groupId: number;
+  /**
+   * What within the group the upload is for, when the route says more than the group (a paper: `<enrolment>/<kind>`):
+   * an upload begun for one youth's passport does not carry on as another paper. None for the group's media.
+   */
+  target?: string;
   /** The largest file this purpose takes: a larger declared length is refused (413) before any byte. */
   maxBytes: number;
   /** Where its uploads live, without the id: `/groups/5/media/tus`. */
   basePath: string;
   /** The metadata the client sent, checked when the upload is created: throws a Refusal. */
   accept(metadata: Record<string, string>): void;
-  /** The complete file, through the form's own final step; returns where the browser goes next. */
+  /** The complete file, through the form's own final step (and its flash); returns where the browser goes next. */
   finish(file: ReceivedFile, metadata: Record<string, string>): Promise<string>;
   /** A refusal as the page's script shows it: the sentence the form would show on its field. */
   explain(refusal: Refusal): string;
@@ -52,6 +57,8 @@ export interface UploadPurpose {
 
 interface InFlight {
   purpose: UploadPurpose;
+  req: ExpressRequest;
+  res: ExpressResponse;
   uploadId?: string;
 }
 
@@ -63,6 +70,8 @@ export interface ResumableUploadsOptions {
 
 /** The header that tells the page where the finished upload went (the medium's page). */
 export const FINISHED_LOCATION_HEADER = 'X-Tremplin-Location';
+/** The header that names the form's field a refusal belongs on, for the page's script to show it there. */
+export const REFUSED_FIELD_HEADER = 'X-Tremplin-Field';
 
 export class ResumableUploads {
   readonly directory: string;
@@ -90,21 +99,33 @@ export class ResumableUploads {
     });
   }
 
+  /**
+   * The routes of one purpose's uploads: POST `path` creates one, HEAD/PATCH/DELETE `path/:uploadId` carry it on.
+   * `purposeOf` is the route's own question (the record through the user's scope, the form's permission):
+   * it throws (404, 403) before the library sees the request, or says what the upload is for.
+   */
+  mount(router: Router, path: string, guard: RequestHandler, purposeOf: (req: ExpressRequest, res: ExpressResponse) => Promise<UploadPurpose>): void {
+    router.post(path, guard, async (req, res) => this.create(req, res, await purposeOf(req, res)));
+    for (const method of ['head', 'patch', 'delete'] as const) {
+      router[method](`${path}/:uploadId`, guard, async (req, res) => this.resume(req, res, await purposeOf(req, res), String(req.params.uploadId)));
+    }
+  }
+
   /** POST to the purpose's base path: a new upload, once its metadata is accepted. */
   async create(req: ExpressRequest, res: ExpressResponse, purpose: UploadPurpose): Promise<void> {
-    this.inFlight.set(req, { purpose });
+    this.inFlight.set(req, { purpose, req, res });
     await this.server.handle(req, res);
   }
 
   /** HEAD (where it stands), PATCH (more bytes), DELETE (given up) on one of the user's own uploads. */
   async resume(req: ExpressRequest, res: ExpressResponse, purpose: UploadPurpose, uploadId: string): Promise<void> {
     const row = await this.db('resumable_uploads')
-      .where({ id: uploadId, user_id: purpose.user.id, group_id: purpose.groupId, purpose: purpose.name })
+      .where({ id: uploadId, user_id: purpose.user.id, group_id: purpose.groupId, purpose: purpose.name, target: purpose.target ?? null })
       .first('id');
     if (!row) throw notFound();
     // The route has let the sender in: a piece of a big video may take as long as a slow phone needs.
     if (req.method === 'PATCH') allowSlowUpload(req, purpose.maxBytes);
-    this.inFlight.set(req, { purpose, uploadId });
+    this.inFlight.set(req, { purpose, req, res, uploadId });
     // The sender gives up (tus-js-client's abort with termination): the row first, then the library removes
     // the files (any it could not are the sweep's, as for a killed process).
     if (req.method === 'DELETE' && req.get('tus-resumable')) await this.forget(uploadId);
@@ -134,22 +155,21 @@ export class ResumableUploads {
   }
 
   private async created(req: Request, upload: Upload): Promise<{ metadata?: Record<string, string> }> {
-    const { purpose } = this.of(req);
+    const { purpose, res } = this.of(req);
     try {
       purpose.accept(metadataOf(upload));
     } catch (err) {
-      if (!isRefusal(err)) throw err;
-      throw { status_code: err.status, body: `${purpose.explain(err)}\n` };
+      throw refused(err, purpose, res);
     }
     await this.db('resumable_uploads').insert({
-      id: upload.id, user_id: purpose.user.id, group_id: purpose.groupId, purpose: purpose.name,
+      id: upload.id, user_id: purpose.user.id, group_id: purpose.groupId, purpose: purpose.name, target: purpose.target ?? null,
       declared_size: upload.size ?? null, created_at: nowIso(),
     });
     return {};
   }
 
   private async finished(req: Request, upload: Upload): Promise<{ headers: Record<string, string> }> {
-    const { purpose } = this.of(req);
+    const { purpose, req: sent, res } = this.of(req);
     // A repeated last PATCH (a client that did not hear the first answer) must not make a second medium.
     const claimed = await this.db('resumable_uploads').where({ id: upload.id }).whereNull('finishing_at').update({ finishing_at: nowIso() });
     if (!toNumber(claimed)) throw { status_code: 409, body: 'This upload is being finished\n' };
@@ -157,10 +177,12 @@ export class ResumableUploads {
     try {
       const file = await receivedFromDisk(path.join(this.directory, upload.id), metadata.filename);
       const location = await purpose.finish(file, metadata);
+      // The flash `finish` left is stored before the answer: the page's script goes to `location` as soon as
+      // it hears it (and express-session's own save while a web Response is streamed out cut the connection).
+      await new Promise<void>((resolve, reject) => sent.session.save((err) => (err ? reject(err) : resolve())));
       return { headers: { [FINISHED_LOCATION_HEADER]: location } };
     } catch (err) {
-      if (!isRefusal(err)) throw err;
-      throw { status_code: err.status, body: `${purpose.explain(err)}\n` };
+      throw refused(err, purpose, res);
     } finally {
       // Kept or refused, the upload is over: the medium has its own file now, or there is none.
       await this.removeFiles(upload.id);
@@ -177,6 +199,16 @@ export class ResumableUploads {
     await this.db('upload_locks').where({ upload_id: id }).del();
     await this.db('resumable_uploads').where({ id }).del();
   }
+}
+
+/**
+ * A refusal as the library answers it: its status, the sentence, and the field it belongs on (a header the
+ * library's own answer keeps, as it writes over what the response already holds). Anything else is thrown on.
+ */
+function refused(err: unknown, purpose: UploadPurpose, res: ExpressResponse): unknown {
+  if (!isRefusal(err)) return err;
+  res.setHeader(REFUSED_FIELD_HEADER, err.field);
+  return { status_code: err.status, body: `${purpose.explain(err)}\n` };
 }
 
 /** The client's metadata, every value a string (a key sent without a value is an empty one). */

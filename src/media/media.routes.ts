@@ -10,12 +10,11 @@ import { listGroupYouths, loadYouthFile, type YouthFile } from '../participants/
 import { youthFileFor } from '../participants/scope.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/flash.js';
-import { submitForm, type FormAgain } from '../http/forms.js';
+import { parseFields, submitForm, type FormAgain } from '../http/forms.js';
 import { Refusal } from '../http/refusal.js';
 import { discard, receivedFile, receiveOneFile, sendStoredFile, storedFilePath } from '../http/uploads.js';
 import { ResumableUploads, type UploadPurpose } from '../http/resumable-uploads.js';
-import { cleanFormFields } from '../http/form-text.js';
-import { keptInput, parseForm, type FormErrors } from '../http/validation.js';
+import { keptInput, type FormErrors } from '../http/validation.js';
 import { paths } from '../http/paths.js';
 import { ConsentForm, consentHistory, CONSENT_LEVELS, groupConsents, recordConsent, USE_LEVELS, youthConsent, type ConsentShortfall } from './consent.js';
 import { selfAssessmentBesideVideos } from '../assessments/beside-videos.js';
@@ -30,7 +29,7 @@ import { mediumFor, type MediumInGroup } from './scope.js';
 /** How the body of an upload arrived: whole, cut by the sender who left, or refused on the way (its file gone). */
 type Received = 'ok' | 'gone' | Refusal;
 
-export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaProbe()): Router {
+export function mediaRoutes(db: Db, config: Config, resumable: ResumableUploads, probe: MediaProbe = mediaProbe()): Router {
   const router = Router();
   const limits = config.limits;
   const store = { uploadDir: config.uploadDir, probe, limits };
@@ -114,19 +113,9 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
   // ---- adding, resumably (tus): the page's script sends the file in pieces that survive a dropped network;
   // the form above stays for a phone without the script. Same question asked, same final step, same flash.
 
-  const resumable = new ResumableUploads(db, { uploadDir: config.uploadDir, expiryHours: config.resumableUploadHours });
-
   /** The form's fields, sent as the upload's metadata: checked when it is created, and again at its end. */
-  const uploadInput = (metadata: Record<string, string>) => {
-    const fields = { moment: metadata.moment, caption: metadata.caption ?? '', body: metadata.body ?? '' };
-    cleanFormFields(fields);
-    const form = parseForm(UploadForm, fields);
-    if (!form.ok) {
-      const [field, messageKey] = Object.entries(form.errors)[0]!;
-      throw new Refusal(field, messageKey);
-    }
-    return form.data;
-  };
+  const uploadInput = (metadata: Record<string, string>) =>
+    parseFields(UploadForm, { moment: metadata.moment, caption: metadata.caption ?? '', body: metadata.body ?? '' });
 
   const mediaUpload = (req: Request, res: Response, user: Express.User, group: ScopedGroup): UploadPurpose => ({
     name: 'media', user, groupId: group.id, maxBytes: limits.video, basePath: `${paths.groupMedia(group.id)}/tus`,
@@ -135,25 +124,15 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
     finish: async (file, metadata) => {
       const mediumId = await addMedium(db, store, user, group.id, uploadInput(metadata), file);
       flash(req, 'notice', 'media.upload.done');
-      // Stored before the answer: the page's script goes to the medium as soon as it hears it (and
-      // express-session's own save while a web Response is streamed out cut the connection).
-      await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
       return paths.groupMedium(group.id, mediumId);
     },
   });
 
-  router.post('/groups/:id/media/tus', requireSignedIn, async (req, res) => {
+  // Created, then carried on (where it stands, its next bytes, given up) by its author only: 404 for anyone else.
+  resumable.mount(router, '/groups/:id/media/tus', requireSignedIn, async (req, res) => {
     const { user, group } = await groupFor(db, req, 'uploadMedia');
-    await resumable.create(req, res, mediaUpload(req, res, user, group));
+    return mediaUpload(req, res, user, group);
   });
-
-  // One upload under way: where it stands, its next bytes, or given up. Only its author's (404 for anyone else).
-  for (const method of ['head', 'patch', 'delete'] as const) {
-    router[method]('/groups/:id/media/tus/:uploadId', requireSignedIn, async (req, res) => {
-      const { user, group } = await groupFor(db, req, 'uploadMedia');
-      await resumable.resume(req, res, mediaUpload(req, res, user, group), String(req.params.uploadId));
-    });
-  }
 
   // The page's script sends the form itself (for its progress bar) and goes to the new medium on its own.
   function answerCreated(req: Request, res: Response, location: string): void {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -7,13 +6,10 @@ import { testDatabase, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { ResumableUploads } from '../../src/http/resumable-uploads.js';
 import { elfExecutable, listFiles, makeMp4, requireFfmpeg, scratchDir } from './fixtures.js';
-import { createUpload, pageToken, patchUpload, TUS } from './tus-client.js';
+import { createUpload, expectStandsAt, pageToken, patchUpload, pendingUploads, sha256, tusFiles, TUS } from './tus-client.js';
 
 const uploadDir = () => testDatabase().config.uploadDir;
-const tusFiles = () => listFiles(path.join(uploadDir(), 'tus'));
 const mediaCount = async (groupId: number) => Number((await testDb()('media').where({ group_id: groupId }).count('* as n'))[0]!.n);
-const pendingUploads = async () => Number((await testDb()('resumable_uploads').count('* as n'))[0]!.n);
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('resumable uploads of media (tus: /groups/:id/media/tus)', function () {
   this.timeout(60_000);
@@ -46,10 +42,7 @@ describe('resumable uploads of media (tus: /groups/:id/media/tus)', function () 
     expect(first.headers['upload-offset']).to.equal(String(half));
     expect(await mediaCount(group), 'no medium while the file is not complete').to.equal(before);
 
-    const head = await ines.head(location).set(TUS);
-    expect(head.status).to.equal(200);
-    expect(head.headers['upload-offset']).to.equal(String(half));
-    expect(head.headers['upload-length']).to.equal(String(mp4.length));
+    await expectStandsAt(ines, location, half, mp4.length);
 
     const last = await patchUpload(ines, location, token, half, mp4.subarray(half));
     expect(last.status, last.text).to.equal(204);

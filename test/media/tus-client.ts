@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { expect } from 'chai';
 import { csrfFrom, type Agent } from '../support/http.js';
+import { testDatabase, testDb } from '../support/database.js';
+import { listFiles } from './fixtures.js';
 
 /** What a tus client sends with every request: the protocol's version and, to change anything, the CSRF token. */
 export const TUS = { 'Tus-Resumable': '1.0.0' };
@@ -16,12 +20,32 @@ export async function pageToken(agent: Agent, groupId: number): Promise<string> 
   return csrfFrom(page.text);
 }
 
+/** Creates an upload of `length` bytes at a purpose's endpoint (its POST path); the answer as it came. */
+export function createUploadAt(agent: Agent, endpoint: string, token: string, length: number, fields: Record<string, string>) {
+  return agent.post(endpoint).set({ ...TUS, 'X-CSRF-Token': token, 'Upload-Length': String(length), 'Upload-Metadata': tusMetadata(fields) });
+}
+
 /** Creates an upload of `length` bytes for the group's media; the answer as it came. */
 export function createUpload(agent: Agent, groupId: number, token: string, length: number, fields: Record<string, string>) {
-  return agent.post(`/groups/${groupId}/media/tus`).set({ ...TUS, 'X-CSRF-Token': token, 'Upload-Length': String(length), 'Upload-Metadata': tusMetadata(fields) });
+  return createUploadAt(agent, `/groups/${groupId}/media/tus`, token, length, fields);
 }
 
 /** Sends `bytes` at `offset` to an upload. */
 export function patchUpload(agent: Agent, location: string, token: string, offset: number, bytes: Buffer) {
   return agent.patch(location).set({ ...TUS, 'X-CSRF-Token': token, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' }).send(bytes);
+}
+
+/** What the partial uploads' folder holds (UPLOAD_DIR/tus): partial files and their `.json`. */
+export const tusFiles = (): string[] => listFiles(path.join(testDatabase().config.uploadDir, 'tus'));
+
+/** The uploads under way, whatever they are for. */
+export const pendingUploads = async (): Promise<number> => Number((await testDb()('resumable_uploads').count('* as n'))[0]!.n);
+
+export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+/** Asks where an upload stands (HEAD) and expects `offset` of `length` bytes on the server. */
+export async function expectStandsAt(agent: Agent, location: string, offset: number, length: number): Promise<void> {
+  const head = await agent.head(location).set(TUS);
+  expect(head.status).to.equal(200);
+  expect([head.headers['upload-offset'], head.headers['upload-length']]).to.deep.equal([String(offset), String(length)]);
 }

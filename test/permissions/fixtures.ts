@@ -13,7 +13,7 @@ import { recordIncident } from '../../src/stay/stay.js';
  * A record of every kind a group route can name, made as the app's pages make them: a co-lead (a worker
  * account of its own), two funders (one to remove, one whose status the budget changes) and an accompanying
  * adult for the routes that remove them; restitution
- * events and follow-ups (see afterProjectFixtures); a photo with its file, uploaded by `photographer`, and an upload of theirs under way; an
+ * events and follow-ups (see afterProjectFixtures); a photo with its file, uploaded by `photographer`, and an upload of theirs under way (a medium, a scan); an
  * SMS in the outbox and a serious incident of the stay.
  */
 export async function recordsForEveryRoute(db: Db, groupId: number, photographer: number): Promise<void> {
@@ -29,6 +29,12 @@ export async function recordsForEveryRoute(db: Db, groupId: number, photographer
   // A resumable upload the photographer began, for the routes that carry on with one.
   // One per group: the forged-requests test gives two groups their records.
   await db('resumable_uploads').insert({ id: groupId.toString(16).padStart(32, 'a'), user_id: photographer, group_id: groupId, purpose: 'media', declared_size: 1000, created_at: new Date().toISOString() });
+  // And a scan of theirs under way, for the passport of the group's first enrolment (the matrix's :enrolmentId and :kind).
+  const first = await db('enrolments').where({ group_id: groupId }).orderBy('id').first('id');
+  await db('resumable_uploads').insert({
+    id: groupId.toString(16).padStart(32, 'b'), user_id: photographer, group_id: groupId, purpose: 'scan', target: `${first.id}/passport_or_id`,
+    declared_size: 1000, created_at: new Date().toISOString(),
+  });
   // An SMS to a youth of the group, for its opt-out link (sent by the lead, so the structure's admin lists it).
   const lead = await leadOf(db, groupId);
   await enqueue(db, { channel: 'sms', address: '+33639980000', locale: 'fr', key: 'signInCode', data: {}, createdBy: lead.id });

@@ -65,8 +65,8 @@ export async function resolvePath(db: Db, path: string, ctx: MatrixContext): Pro
     companionId: async () => (await db('group_companions').where({ group_id: group }).orderBy('id').first('id'))?.id,
     workerId: async () => (await db('group_workers').where({ group_id: group, role: 'co_lead' }).first('user_id'))?.user_id,
     // A medium with a file (the matrix's own, made in its before()), so its file and thumbnail routes answer.
-    // An upload under way of Inès's (recordsForEveryRoute): only she may resume it.
-    uploadId: async () => (await db('resumable_uploads').where({ group_id: group }).orderBy('id').first('id'))?.id,
+    // An upload under way of Inès's (recordsForEveryRoute), a scan under a paper's address, else a medium: only she may resume it.
+    uploadId: async () => (await db('resumable_uploads').where({ group_id: group, purpose: path.includes('/documents/') ? 'scan' : 'media' }).orderBy('id').first('id'))?.id,
     mediumId: async () => (await db('media').where({ group_id: group }).whereNotNull('stored_path').orderBy('id').first('id'))?.id,
     moment: async () => 'before',
     competenceId: async () => (await db('competences').orderBy([{ column: 'position' }, { column: 'id' }]).first('id'))?.id,
