@@ -3,7 +3,7 @@ import { toNumber } from '../db/knex.js';
 import { countsSql } from '../followups/followup.js';
 import { AGE_BANDS, ageBandSql, BARRIERS, barrierField, GENDERS } from '../participants/funder-facts.js';
 import type { FigureQuery } from './figures.js';
-import { enrolmentIdsIn, ENGAGEMENT_ANY, FOLLOW_UP_REACHED, youthCondition, youthsIn } from './who-counts.js';
+import { enrolmentIdsIn, ENGAGEMENT_ANY, FOLLOW_UP_REACHED, youthCondition, youthsByWithdrawalsIn } from './who-counts.js';
 
 /**
  * The figures funders read (enrolled, departed, withdrawn, reached at a follow-up, engaged), split by what
@@ -52,7 +52,7 @@ export async function breakdowns({ db, scope, filters, today }: FigureQuery): Pr
       ` join structures fs on fs.id = fg.structure_id where ${countsSql('f', 'fs')} and f.enrolment_id in ? group by f.enrolment_id) fx`,
     [enrolmentIdsIn(db, scope, filters)],
   );
-  const perYouth = youthsIn(db, scope, filters, today)
+  const perYouth = youthsByWithdrawalsIn(db, scope, filters)
     .join({ y: 'youths' }, 'y.id', 'e.youth_id')
     .leftJoin(followUps, 'fx.enrolment_id', 'e.id')
     .groupBy('e.youth_id', 'y.birth_date', ...ANSWER_COLUMNS)

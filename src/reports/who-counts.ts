@@ -32,22 +32,25 @@ const outAt = (boundary: Phase): string => `max(case when ${keptOutAtSql(boundar
  * EXISTS form cost PostgreSQL half a second of JIT compilation alone (see scripts/bench-dashboard.ts).
  * Each summary reads only the enrolments in scope (`inScope`, through their index): over the whole table,
  * one structure's dashboard of a national network summed every structure's withdrawals and overdue
- * follow-ups, 110 of its 120 ms (`npm run bench:dashboard -- --national`). Each is distinct by enrolment,
- * so PostgreSQL leaves out of a query the summaries its conditions do not read.
+ * follow-ups, 110 of its 120 ms (`npm run bench:dashboard -- --national`). Each is one row per enrolment,
+ * so PostgreSQL leaves out of a query the summaries its conditions do not read (SQLite does not: a figure
+ * that reads only the withdrawals joins `withWithdrawals`). Each says so with `group by`, not `select
+ * distinct`: SQLite (3.52, node-sqlite3's) built no index on a distinct summary and scanned it whole for each
+ * enrolment, 100 of the 110 ms of the director's youth counts on ten years of data.
  */
 function withFlags(db: Db, q: Knex.QueryBuilder, inScope: () => Knex.QueryBuilder, today: string): Knex.QueryBuilder {
   return withWithdrawals(db, q, inScope)
-    .leftJoin(db.raw('(select distinct rp.enrolment_id from restitution_presenters rp where rp.enrolment_id in ?) rp', [inScope()]), 'rp.enrolment_id', 'e.id')
+    .leftJoin(db.raw('(select rp.enrolment_id from restitution_presenters rp where rp.enrolment_id in ? group by rp.enrolment_id) rp', [inScope()]), 'rp.enrolment_id', 'e.id')
     // Overdue in a round the youth's structure plans: the rounds it stopped calling at are not owed.
     .leftJoin(
       db.raw(
-        '(select distinct fo.enrolment_id from follow_ups fo join enrolments foe on foe.id = fo.enrolment_id join groups fog on fog.id = foe.group_id' +
-          ` join structures fos on fos.id = fog.structure_id where fo.done_on is null and fo.due_on < ? and ${countsSql('fo', 'fos')} and fo.enrolment_id in ?) fo`,
+        '(select fo.enrolment_id from follow_ups fo join enrolments foe on foe.id = fo.enrolment_id join groups fog on fog.id = foe.group_id' +
+          ` join structures fos on fos.id = fog.structure_id where fo.done_on is null and fo.due_on < ? and ${countsSql('fo', 'fos')} and fo.enrolment_id in ? group by fo.enrolment_id) fo`,
         [today, inScope()],
       ),
       'fo.enrolment_id', 'e.id',
     )
-    .leftJoin(db.raw("(select distinct af.enrolment_id from assessments af where af.moment = 'after' and af.enrolment_id in ?) af", [inScope()]), 'af.enrolment_id', 'e.id');
+    .leftJoin(db.raw("(select af.enrolment_id from assessments af where af.moment = 'after' and af.enrolment_id in ? group by af.enrolment_id) af", [inScope()]), 'af.enrolment_id', 'e.id');
 }
 
 /**
