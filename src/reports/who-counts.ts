@@ -39,17 +39,17 @@ const outAt = (boundary: Phase): string => `max(case when ${keptOutAtSql(boundar
  * distinct`: SQLite (3.52, node-sqlite3's) built no index on a distinct summary and scanned it whole for each
  * enrolment; the director's youth counts on ten years of data took 100 ms instead of 20.
  */
-function withFlags(db: Db, q: Knex.QueryBuilder, inScope: () => Knex.QueryBuilder, today: string): Knex.QueryBuilder {
+function withFlags(db: Db, q: Knex.QueryBuilder, inScope: () => Knex.QueryBuilder, withStructure: () => Knex.QueryBuilder, today: string): Knex.QueryBuilder {
   return withWithdrawals(db, q, inScope)
     .leftJoin(db.raw('(select rp.enrolment_id from restitution_presenters rp where rp.enrolment_id in ? group by rp.enrolment_id) rp', [inScope()]), 'rp.enrolment_id', 'e.id')
-    // Only the rounds the youth's structure plans: those it stopped calling at are not owed.
+    // Only the rounds the youth's structure plans: those it stopped calling at are not owed. The enrolments
+    // in scope come with their group's structure, rather than each follow-up looking its group up.
     .leftJoin(
       db.raw(
         '(select f.enrolment_id, max(case when f.done_on is null and f.due_on < ? then 1 else 0 end) as overdue,' +
           ` max(case when ${FOLLOW_UP_REACHED} then 1 else 0 end) as reached, max(case when ${FOLLOW_UP_REACHED} and (${ENGAGEMENT_ANY}) then 1 else 0 end) as engaged` +
-          ' from follow_ups f join enrolments fe on fe.id = f.enrolment_id join groups fg on fg.id = fe.group_id' +
-          ` join structures fs on fs.id = fg.structure_id where ${countsSql('f', 'fs')} and f.enrolment_id in ? group by f.enrolment_id) fo`,
-        [today, inScope()],
+          ` from follow_ups f join ? fe on fe.id = f.enrolment_id join structures fs on fs.id = fe.structure_id where ${countsSql('f', 'fs')} group by f.enrolment_id) fo`,
+        [today, withStructure()],
       ),
       'fo.enrolment_id', 'e.id',
     )
@@ -176,7 +176,7 @@ export function enrolmentsIn(db: Db, scope: ReportScope, f: ReportFilters): Knex
 
 /** The same, with each enrolment's summaries (`withFlags`): what every youth figure's condition reads. */
 export function youthsIn(db: Db, scope: ReportScope, f: ReportFilters, today: string): Knex.QueryBuilder {
-  return withFlags(db, enrolmentsIn(db, scope, f), () => enrolmentIdsIn(db, scope, f), today);
+  return withFlags(db, enrolmentsIn(db, scope, f), () => enrolmentIdsIn(db, scope, f), () => enrolmentsIn(db, scope, f).select('e.id', 'g.structure_id'), today);
 }
 
 /** Enrolments in scope with their withdrawals summary only (`withWithdrawals`): for the prepared, departed, returned, withdrawn and in-touch conditions. */
