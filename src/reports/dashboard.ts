@@ -11,17 +11,18 @@ import { whereGroups, type ReportFilters, type ReportScope } from './filters.js'
 import { countWhere, youthCondition, youthsIn, type SituationMoment, type YouthFigure } from './who-counts.js';
 import {
   assessmentAverages, backWithoutRestitution, gathered, groupsByPhase, groupsWithoutRestitution, heldRestitution, seriousIncidents, preparationAttendance,
-  ratio, readinessInPreparation, restitutionReach, situationsAtEnrolment, withdrawnByPhase, withdrawnByReason, youthCounts,
+  ratio, readinessInPreparation, restitutionReach, situationsAtEnrolment, withdrawnByPhase, withdrawnByReason,
 } from './figures.js';
 import { followUpFigures } from './follow-up-figures.js';
-import { breakdowns, type Breakdown } from './breakdowns.js';
+import { youthFigures, type Breakdown } from './breakdowns.js';
 import { budgetTotals, type BudgetTotals } from '../budget/budget-figures.js';
 import { trendsByYear, type TrendYear } from './trends.js';
 
 /**
  * The director's outcome figures, across groups and years (GET /reports, its CSV and its PDF), and the
  * lists of youths and groups behind each figure. Who counts in a youth figure is decided in
- * `who-counts.ts`; each figure is one named query of `figures.ts` (and `follow-up-figures.ts`).
+ * `who-counts.ts`; each figure is one named query of `figures.ts` (and `follow-up-figures.ts`), the youth
+ * figures counted in the same pass as the funders' breakdowns (`breakdowns.ts`).
  */
 
 export interface Dashboard {
@@ -58,7 +59,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
   const q = { db, scope, filters, today };
   const figures = await gathered({
     groups: groupsByPhase(q),
-    youths: youthCounts(q),
+    youths: youthFigures(q),
     withdrawnByReason: withdrawnByReason(q),
     withdrawnByPhase: withdrawnByPhase(q),
     attendance: preparationAttendance(q),
@@ -69,11 +70,11 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     groupsWithoutRestitution: groupsWithoutRestitution(q),
     readiness: readinessInPreparation(q),
     seriousIncidents: seriousIncidents(q),
-    breakdowns: breakdowns(q),
     budget: budgetTotals(q),
     trends: trendsByYear(q),
   });
-  const { youths, reach, followUps } = figures;
+  const { reach, followUps } = figures;
+  const youths = figures.youths.counts;
   return {
     today,
     groups: figures.groups,
@@ -88,7 +89,7 @@ export async function computeDashboard(db: Db, scope: ReportScope, filters: Repo
     assessments: figures.assessments,
     missing: { overdueYouths: youths.overdue, missingAfter: youths.missingAfter, groupsWithoutRestitution: figures.groupsWithoutRestitution },
     seriousIncidents: figures.seriousIncidents,
-    breakdowns: figures.breakdowns,
+    breakdowns: figures.youths.breakdowns,
     budget: figures.budget,
     trends: figures.trends,
   };

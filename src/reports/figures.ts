@@ -8,7 +8,7 @@ import { SITUATIONS, type Situation } from '../participants/participant.js';
 import { attendanceSums, countedAttendance } from '../meetings/meeting.js';
 import { readinessOfGroups } from '../documents/readiness.js';
 import { whereGroups, type ReportFilters, type ReportScope } from './filters.js';
-import { countWhere, enrolmentsIn, JOB_OR_TRAINING, youthsIn } from './who-counts.js';
+import { enrolmentsIn, JOB_OR_TRAINING } from './who-counts.js';
 import type { Dashboard } from './dashboard.js';
 
 /**
@@ -41,42 +41,6 @@ export async function groupsByPhase(q: FigureQuery): Promise<Dashboard['groups']
   const byPhase = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
   for (const r of rows) byPhase[r.phase] = toNumber(r.n);
   return { total: Object.values(byPhase).reduce((a, b) => a + b, 0), byPhase };
-}
-
-export interface YouthCounts {
-  enrolled: number;
-  prepared: number;
-  departed: number;
-  returned: number;
-  presented: number;
-  withdrawn: number;
-  inTouch: number;
-  overdue: number;
-  missingAfter: number;
-}
-
-/**
- * The funnel (enrolled → prepared → departed → returned → presented), the youths withdrawn and still in
- * touch, and those with something missing: the youth figures of `who-counts.ts`, counted in one pass
- * over the enrolments.
- */
-export async function youthCounts({ db, scope, filters, today }: FigureQuery): Promise<YouthCounts> {
-  const row: Record<string, unknown> | undefined = await youthsIn(db, scope, filters, today).first(
-    db.raw('count(distinct e.youth_id) as enrolled'),
-    countWhere(db, { figure: 'prepared' }, today, 'prepared'),
-    countWhere(db, { figure: 'departed' }, today, 'departed'),
-    countWhere(db, { figure: 'returned' }, today, 'returned'),
-    countWhere(db, { figure: 'presented' }, today, 'presented'),
-    countWhere(db, { figure: 'withdrawn' }, today, 'withdrawn'),
-    countWhere(db, { figure: 'inTouch' }, today, 'in_touch'),
-    countWhere(db, { figure: 'overdue' }, today, 'overdue'),
-    countWhere(db, { figure: 'missingAfter' }, today, 'missing_after'),
-  );
-  return {
-    enrolled: toNumber(row?.enrolled), prepared: toNumber(row?.prepared), departed: toNumber(row?.departed),
-    returned: toNumber(row?.returned), presented: toNumber(row?.presented), withdrawn: toNumber(row?.withdrawn),
-    inTouch: toNumber(row?.in_touch), overdue: toNumber(row?.overdue), missingAfter: toNumber(row?.missing_after),
-  };
 }
 
 /** The withdrawals not rejoined, on the youths' enrolments. */

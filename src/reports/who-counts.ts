@@ -27,27 +27,33 @@ const outAt = (boundary: Phase): string => `max(case when ${keptOutAtSql(boundar
 
 /**
  * What each enrolment's other rows say, one row per enrolment, joined once: a withdrawal that stops it at a
- * boundary, a withdrawal still running, a presentation, an overdue follow-up, an "after" self-assessment.
+ * boundary, a withdrawal still running, a presentation, its follow-ups (one overdue, one done, an engagement
+ * ticked), an "after" self-assessment.
  * Joining these summaries beats one correlated EXISTS per figure and per youth: on ten years of data the
  * EXISTS form cost PostgreSQL half a second of JIT compilation alone (see scripts/bench-dashboard.ts).
  * Each summary reads only the enrolments in scope (`inScope`, through their index): over the whole table,
  * one structure's dashboard of a national network summed every structure's withdrawals and overdue
- * follow-ups, 110 of its 120 ms (`npm run bench:dashboard -- --national`). Each is distinct by enrolment,
- * so PostgreSQL leaves out of a query the summaries its conditions do not read.
+ * follow-ups, 110 of its 120 ms (`npm run bench:dashboard -- --national`). Each is one row per enrolment,
+ * so PostgreSQL leaves out of a query the summaries its conditions do not read (SQLite does not: a figure
+ * that reads only the withdrawals joins `withWithdrawals`). Each says so with `group by`, not `select
+ * distinct`: SQLite (3.52, node-sqlite3's) built no index on a distinct summary and scanned it whole for each
+ * enrolment; the director's youth counts on ten years of data took 100 ms instead of 20.
  */
-function withFlags(db: Db, q: Knex.QueryBuilder, inScope: () => Knex.QueryBuilder, today: string): Knex.QueryBuilder {
+function withFlags(db: Db, q: Knex.QueryBuilder, inScope: () => Knex.QueryBuilder, withStructure: () => Knex.QueryBuilder, today: string): Knex.QueryBuilder {
   return withWithdrawals(db, q, inScope)
-    .leftJoin(db.raw('(select distinct rp.enrolment_id from restitution_presenters rp where rp.enrolment_id in ?) rp', [inScope()]), 'rp.enrolment_id', 'e.id')
-    // Overdue in a round the youth's structure plans: the rounds it stopped calling at are not owed.
+    .leftJoin(db.raw('(select rp.enrolment_id from restitution_presenters rp where rp.enrolment_id in ? group by rp.enrolment_id) rp', [inScope()]), 'rp.enrolment_id', 'e.id')
+    // Only the rounds the youth's structure plans: those it stopped calling at are not owed. The enrolments
+    // in scope come with their group's structure, rather than each follow-up looking its group up.
     .leftJoin(
       db.raw(
-        '(select distinct fo.enrolment_id from follow_ups fo join enrolments foe on foe.id = fo.enrolment_id join groups fog on fog.id = foe.group_id' +
-          ` join structures fos on fos.id = fog.structure_id where fo.done_on is null and fo.due_on < ? and ${countsSql('fo', 'fos')} and fo.enrolment_id in ?) fo`,
-        [today, inScope()],
+        '(select f.enrolment_id, max(case when f.done_on is null and f.due_on < ? then 1 else 0 end) as overdue,' +
+          ` max(case when ${FOLLOW_UP_REACHED} then 1 else 0 end) as reached, max(case when ${FOLLOW_UP_REACHED} and (${ENGAGEMENT_ANY}) then 1 else 0 end) as engaged` +
+          ` from follow_ups f join ? fe on fe.id = f.enrolment_id join structures fs on fs.id = fe.structure_id where ${countsSql('f', 'fs')} group by f.enrolment_id) fo`,
+        [today, withStructure()],
       ),
       'fo.enrolment_id', 'e.id',
     )
-    .leftJoin(db.raw("(select distinct af.enrolment_id from assessments af where af.moment = 'after' and af.enrolment_id in ?) af", [inScope()]), 'af.enrolment_id', 'e.id');
+    .leftJoin(db.raw("(select af.enrolment_id from assessments af where af.moment = 'after' and af.enrolment_id in ? group by af.enrolment_id) af", [inScope()]), 'af.enrolment_id', 'e.id');
 }
 
 /**
@@ -77,8 +83,11 @@ const WITHDRAWN = 'wx.withdrawn = 1';
 const IN_TOUCH = 'wx.in_touch = 1';
 // As in the group funnel, a step is passed only after the one before: presenting counts for those who went and came back.
 const PRESENTED = `${RETURNED} and rp.enrolment_id is not null`;
-const OVERDUE = 'fo.enrolment_id is not null';
+const OVERDUE = 'fo.overdue = 1';
 const MISSING_AFTER = `${RETURNED} and af.enrolment_id is null`;
+/** Reached at a follow-up, and engaged after the return, as the funders' breakdowns count them (not figures with a list of their own). */
+export const REACHED_AT_FOLLOW_UP = 'fo.reached = 1';
+export const ENGAGED = 'fo.engaged = 1';
 /** Any engagement ticked on a follow-up `f`. */
 export const ENGAGEMENT_ANY = ENGAGEMENTS.map((k) => `f.${k}`).join(' or ');
 
@@ -167,7 +176,7 @@ export function enrolmentsIn(db: Db, scope: ReportScope, f: ReportFilters): Knex
 
 /** The same, with each enrolment's summaries (`withFlags`): what every youth figure's condition reads. */
 export function youthsIn(db: Db, scope: ReportScope, f: ReportFilters, today: string): Knex.QueryBuilder {
-  return withFlags(db, enrolmentsIn(db, scope, f), () => enrolmentIdsIn(db, scope, f), today);
+  return withFlags(db, enrolmentsIn(db, scope, f), () => enrolmentIdsIn(db, scope, f), () => enrolmentsIn(db, scope, f).select('e.id', 'g.structure_id'), today);
 }
 
 /** Enrolments in scope with their withdrawals summary only (`withWithdrawals`): for the prepared, departed, returned, withdrawn and in-touch conditions. */
