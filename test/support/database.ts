@@ -70,7 +70,7 @@ export const testDb = (): Db => testDatabase().db;
 const TABLES_IN_DELETE_ORDER = [
   'budget_spendings', 'budget_planned', 'budget_erasmus', 'erasmus_rates',
   'certificate_approvals', 'certificate_competences', 'certificates',
-  'stay_daily_notes', 'stay_incident_youths', 'stay_incidents', 'stay_health_notes', 'stay_sheets',
+  'stay_daily_notes', 'stay_incident_revisions', 'stay_incident_youths', 'stay_incidents', 'stay_health_notes', 'stay_sheets',
   'youth_reminders', 'morning_emails', 'parent_consent_answers', 'parent_consent_links', 'sms_opt_outs', 'outbox_messages', 'follow_up_attempts', 'follow_up_links', 'follow_ups', 'restitution_media', 'restitution_presenters', 'restitution_events',
   'audit_log', 'youth_documents', 'group_requirements',
   'media_youths', 'media', 'image_consents',
