@@ -5,6 +5,7 @@ import knex from 'knex';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/knex.js';
 import { migrateLatest } from '../../src/db/migrate.js';
+import { emptyTable } from '../../src/db/emptying.js';
 import { loadDemoData, type DemoIds } from '../../src/demo/demo-data.js';
 
 /**
@@ -93,12 +94,7 @@ export async function emptyDatabase(db: Db): Promise<void> {
   const unknown = tables.filter((t) => !known.has(t) && !t.startsWith('knex_') && t !== 'data_version');
   // A new table must be added to the list above; failing loudly beats leaving rows behind between tests.
   if (unknown.length) throw new Error(`add these tables to TABLES_IN_DELETE_ORDER: ${unknown.join(', ')}`);
-  for (const table of TABLES_IN_DELETE_ORDER) {
-    const rows = db(table);
-    // The Erasmus+ rates the migration seeded (no structure's) are the app's, as a migration leaves them.
-    if (table === 'erasmus_rates') rows.whereNotNull('structure_id');
-    await rows.del();
-  }
+  for (const table of TABLES_IN_DELETE_ORDER) await emptyTable(db, table);
 }
 
 /** Every table of the database, knex's own included. */
