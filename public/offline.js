@@ -72,6 +72,19 @@
     return Q.flush(user, csrf()).then(showBanner, showBanner);
   }
 
+  // A register kept before its session's day: on the day, on the phone's calendar, its form shows (the
+  // server refuses it before the day anyway). Before, the page says when the register is taken.
+  var register = document.querySelector('form[data-register-opens]');
+  if (register) {
+    var d = new Date();
+    var day = d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+    if (day >= register.dataset.registerOpens) {
+      register.hidden = false;
+      var notYet = document.querySelector('[data-register-not-yet]');
+      if (notYet) notYet.hidden = true;
+    }
+  }
+
   // The sessions page: the registers to keep on the phone, fetched by the worker in the background.
   var keep = document.querySelector('[data-offline-keep]');
   if (keep && user && navigator.onLine) {

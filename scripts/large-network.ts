@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import type { Db } from '../src/db/knex.js';
 import { isPostgres } from '../src/db/knex.js';
+import { emptyTable } from '../src/db/emptying.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { DEMO_PASSWORD } from '../src/demo/demo-data.js';
 
@@ -255,7 +256,7 @@ export async function loadLargeNetwork(db: Db, size: LargeNetworkSize = LARGE_NE
     // The competences (written by their migration) are kept: the self-assessments refer to them.
     const known = new Set([...TABLES_IN_DELETE_ORDER, 'competences']);
     const others = (await listTables(trx, sqlite)).filter((name) => !known.has(name) && !name.startsWith('knex_'));
-    for (const table of [...others, ...TABLES_IN_DELETE_ORDER]) await trx(table).del();
+    for (const table of [...others, ...TABLES_IN_DELETE_ORDER]) await emptyTable(trx, table);
     for (const [table, rows] of Object.entries(t)) {
       if (!rows.length) continue;
       const columns = Object.keys(rows[0]!).length;

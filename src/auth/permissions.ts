@@ -161,6 +161,8 @@ const rules = {
   editEmergencySheet: (u, g: GroupRecord) => leadsGroup(u, g),
   viewIncidents: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
   recordIncident: (u, g: GroupRecord) => leadsGroup(u, g),
+  // Completing or correcting one afterwards (each earlier version kept): whoever may log one.
+  correctIncident: (u, g: GroupRecord) => leadsGroup(u, g),
   acknowledgeIncident: (u, g: GroupRecord) => u.role === 'director' && g.access === 'director',
   viewDailyNotes: (u, g: GroupRecord) => leadsGroup(u, g) || (u.role === 'director' && g.access === 'director'),
   writeDailyNote: (u, g: GroupRecord) => leadsGroup(u, g),

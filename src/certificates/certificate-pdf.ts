@@ -71,7 +71,7 @@ export async function renderCertificatePdf(c: CertificateContents, lang: Languag
 
   heading(t('certificates.pdf.confirmed'));
   if (c.approval) {
-    para(t('certificates.pdf.approvedBy', { name: c.approval.approvedByName, structure: c.structureName, date: date(c.approval.approvedAt.slice(0, 10)) }));
+    para(t('certificates.pdf.approvedBy', { name: c.approval.approvedByName, structure: c.structureName, date: date(c.approval.approvedOn) }));
   }
   doc.moveDown(1.2);
   para(t('certificates.pdf.frame'), { muted: true, size: 8.5 });

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { insertedId, toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
+import { localToday } from '../meetings/meeting.js';
 import { hasReturned, type Phase } from '../phases/order.js';
 import { Refusal } from '../http/refusal.js';
 import { youthAssessments } from '../assessments/assessment.js';
@@ -30,7 +31,11 @@ export interface CertificateLine {
 export interface CertificateApproval {
   version: number;
   approvedByName: string;
-  approvedAt: string;
+  /**
+   * The day of the approval as the structure's calendar reads it (Paris), not the UTC day of the stored
+   * timestamp: a lead confirming at 00:30 on 1 June in Paris confirmed on 1 June.
+   */
+  approvedOn: string;
 }
 
 export interface Certificate {
@@ -72,7 +77,7 @@ export async function findCertificate(db: Reader, enrolmentId: number): Promise<
   return {
     id, enrolmentId: toNumber(row.enrolment_id), version: toNumber(row.version), generalText: row.general_text ?? null, updatedAt: row.updated_at,
     lines: lines.map((l) => ({ competenceId: toNumber(l.competence_id), words: l.words ?? null })),
-    approval: approval ? { version: toNumber(approval.version), approvedByName: approval.approved_by_name, approvedAt: approval.approved_at } : null,
+    approval: approval ? { version: toNumber(approval.version), approvedByName: approval.approved_by_name, approvedOn: localToday(new Date(approval.approved_at)) } : null,
   };
 }
 

@@ -93,6 +93,7 @@ export const paths = {
   groupIncidentNew: (id: Id) => `${group(id)}/stay/incidents/new`,
   groupIncident: incident,
   groupIncidentAcknowledge: (id: Id, incidentId: Id) => `${incident(id, incidentId)}/acknowledge`,
+  groupIncidentEdit: (id: Id, incidentId: Id) => `${incident(id, incidentId)}/edit`,
   groupDailyNotes: (id: Id) => `${group(id)}/stay/notes`,
   groupDailyNoteNew: (id: Id) => `${group(id)}/stay/notes/new`,
 

@@ -323,17 +323,20 @@ export const loadedRegisterVersion = (body: unknown): string | undefined => {
 
 /*
  * Registers kept on the worker's phone for a room without network: those of the last two weeks' sessions
- * and today's (a register is taken on the day, or typed a little later from paper; a session still to come
- * has no form to take yet, and the page kept today would not have it tomorrow). A kept copy is read for a
- * week at most: the phone drops it after that, and every visit of the sessions page online renews it.
+ * (a register is taken on the day, or typed a little later from paper), today's, and those to come while the
+ * copy lasts — the worker may open the sessions page online the day before, and have no network on the day.
+ * A session's page kept before its day carries its form hidden, which the phone shows on the day
+ * (views/meetings/show.ejs, public/offline.js). A kept copy is read for a week at most: the phone drops it
+ * after that, and every visit of the sessions page online renews it.
  */
 const KEEP_REGISTERS_DAYS = 14;
 const KEEP_REGISTER_COPY_DAYS = 7;
+export const registerKeptUntil = (today: string): string => dayjs(today).add(KEEP_REGISTER_COPY_DAYS, 'day').format('YYYY-MM-DD');
 export const registersToKeep = (meetings: MeetingRow[], today: string): MeetingRow[] => {
   const from = dayjs(today).subtract(KEEP_REGISTERS_DAYS, 'day').format('YYYY-MM-DD');
-  return meetings.filter((m) => meetingDate(m) >= from && meetingDate(m) <= today);
+  const until = registerKeptUntil(today);
+  return meetings.filter((m) => meetingDate(m) >= from && meetingDate(m) <= until);
 };
-export const registerKeptUntil = (today: string): string => dayjs(today).add(KEEP_REGISTER_COPY_DAYS, 'day').format('YYYY-MM-DD');
 
 /** Who saved the register last, and when: "theirs" on the conflict page. */
 export async function lastRegisterSave(db: Db, meeting: MeetingRow): Promise<{ by: string | null; at: string | null }> {

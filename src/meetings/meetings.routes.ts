@@ -86,6 +86,8 @@ export function meetingsRoutes(db: Db, config: Config): Router {
       register: seesRegister ? await (await registers.at(db, req)).get(JSON.stringify(meeting), () => registerFor(db, meeting)) : null,
       canTake: can(user, 'takeAttendance', group),
       registerOpen: meetingDate(meeting) <= localToday(),
+      // Kept on the phone before its day, the page must hold the form it will need on the day (public/offline.js).
+      keptAhead: can(user, 'keepRegisterOffline', group),
       registerVersion: registerVersion(meeting),
       statuses: ATTENDANCE_STATUSES,
       refused: refused ?? null,

@@ -9,7 +9,7 @@ import { erasmusTable, mappingFor, type ErasmusParticipant } from './erasmus-map
 
 /**
  * A group's mobility activities for the Erasmus+ Beneficiary Module: one per youth who goes (enrolled and
- * departing; those who left the project went nowhere). The query reads only what the module may receive:
+ * departing; those who left the project went nowhere), then one per accompanying adult, flagged as such. The query reads only what the module may receive:
  * the fewer-opportunities ticks are folded into one yes/no by the database itself, so which situation a
  * youth is in (a disability, their health) never reaches this code, let alone the file.
  */
@@ -27,14 +27,8 @@ export async function erasmusParticipants(db: Db, group: ScopedGroup): Promise<E
     travelDistanceOf(db, group),
   ]);
   const days = daysAbroad(group.departure_date, group.return_date);
-  return rows.map((r: { enrolment_id: number; first_name: string; last_name: string; birth_date: string; gender: Gender | null; fewer_opportunities: number | string }) => ({
+  const mobility = {
     groupId: group.id,
-    enrolmentId: Number(r.enrolment_id),
-    firstName: r.first_name,
-    lastName: r.last_name,
-    birthDate: r.birth_date,
-    gender: r.gender ?? null,
-    fewerOpportunities: Number(r.fewer_opportunities) === 1,
     sendingCity: travel.from?.name ?? travel.fromTown,
     receivingCountry: group.destination_country,
     receivingCity: group.destination_place ?? travel.to?.name ?? null,
@@ -42,17 +36,64 @@ export async function erasmusParticipants(db: Db, group: ScopedGroup): Promise<E
     endDate: group.return_date,
     days,
     distanceBand: travel.band,
+  };
+  const youths = rows.map((r: { enrolment_id: number; first_name: string; last_name: string; birth_date: string; gender: Gender | null; fewer_opportunities: number | string }) => ({
+    ...mobility,
+    key: String(r.enrolment_id),
+    accompanying: false,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    birthDate: r.birth_date,
+    gender: r.gender ?? null,
+    fewerOpportunities: Number(r.fewer_opportunities) === 1,
   }));
+  const adults = (await accompanyingAdults(db, group.id)).map((a) => ({
+    ...mobility, key: a.key, accompanying: true, ...splitName(a.name), birthDate: null, gender: null, fewerOpportunities: null,
+  }));
+  return [...youths, ...adults];
 }
+
+/**
+ * The adults who go with the group, as its budget counts its leaders (src/budget/budget.ts): its leads and
+ * co-leads, and the accompanying adults listed on the group, a worker listed in both once. Their name only:
+ * Tremplin holds no birth date nor gender of an adult, and reads nothing else of their account.
+ */
+async function accompanyingAdults(db: Db, groupId: number): Promise<{ key: string; name: string }[]> {
+  const [workers, companions] = await Promise.all([
+    db('group_workers').join('users', 'users.id', 'group_workers.user_id').where('group_workers.group_id', groupId)
+      .orderBy('group_workers.user_id').select('users.id', 'users.display_name as name'),
+    db('group_companions').leftJoin('users', 'users.id', 'group_companions.user_id').where('group_companions.group_id', groupId)
+      .where((w) => w.whereNull('group_companions.user_id').orWhereNotIn('group_companions.user_id', db('group_workers').where({ group_id: groupId }).select('user_id')))
+      .orderBy('group_companions.id').select('group_companions.id', db.raw('coalesce(users.display_name, group_companions.name) as name')),
+  ]);
+  return [
+    ...workers.map((w: { id: number; name: string }) => ({ key: `A-W${w.id}`, name: w.name })),
+    ...companions.map((c: { id: number; name: string }) => ({ key: `A-C${c.id}`, name: c.name })),
+  ];
+}
+
+/**
+ * An adult's name is one field in Tremplin ("Élodie Martin", "Élu Jeunesse"); the module asks a first and a
+ * last name: the first word, and the rest. A single word goes in the last name, which the module requires.
+ */
+const splitName = (name: string): { firstName: string; lastName: string } => {
+  const [first, ...rest] = name.trim().split(/\s+/);
+  return rest.length ? { firstName: first!, lastName: rest.join(' ') } : { firstName: '', lastName: first ?? '' };
+};
 
 export interface ErasmusExport {
   year: string;
   rows: (string | number | null)[][];
+  /** How many lines are youths' and how many the accompanying adults' (the audit log counts both). */
+  youths: number;
+  adults: number;
 }
 
 export async function erasmusExport(db: Db, group: ScopedGroup): Promise<ErasmusExport> {
   const { year, columns } = mappingFor(group.departure_date);
-  return { year, rows: erasmusTable(columns, await erasmusParticipants(db, group)) };
+  const participants = await erasmusParticipants(db, group);
+  const adults = participants.filter((p) => p.accompanying).length;
+  return { year, rows: erasmusTable(columns, participants), youths: participants.length - adults, adults };
 }
 
 /** The same table as the module's CSV: `;`, UTF-8 with a BOM (French Excel), formula-looking cells neutralised. */

@@ -20,13 +20,16 @@ import type { Gender } from '../participants/funder-facts.js';
  */
 export interface ErasmusParticipant {
   groupId: number;
-  enrolmentId: number;
+  /** Stable across exports: a youth's enrolment id; an accompanying adult's `A-W<account>` or `A-C<companion>`. */
+  key: string;
+  /** An adult who goes with the group: the module's accompanying person, with their name and nothing more. */
+  accompanying: boolean;
   firstName: string;
   lastName: string;
-  birthDate: string;
+  birthDate: string | null;
   gender: Gender | null;
-  /** Any fewer-opportunities situation ticked on the file: the flag alone, never which. */
-  fewerOpportunities: boolean;
+  /** Any fewer-opportunities situation ticked on a youth's file: the flag alone, never which; null for an adult. */
+  fewerOpportunities: boolean | null;
   sendingCity: string | null;
   receivingCountry: string;
   receivingCity: string | null;
@@ -62,14 +65,15 @@ const CALL_2025: ErasmusColumn[] = [
   { header: 'Data type', value: () => 'Mobility' },
   { header: 'Grant Agreement No.', value: empty },
   // Ours, stable across exports: importing the file again updates the same mobility activities.
-  { header: 'Mobility activity ID', value: (p) => `TREMPLIN-${p.groupId}-${p.enrolmentId}` },
+  { header: 'Mobility activity ID', value: (p) => `TREMPLIN-${p.groupId}-${p.key}` },
   { header: 'Activity type', value: () => 'Youth Exchanges' },
   { header: 'Participant first name', value: (p) => p.firstName },
   { header: 'Participant last name', value: (p) => p.lastName },
   { header: 'Participant date of birth', value: (p) => moduleDate(p.birthDate) },
   { header: 'Participant gender', value: (p) => (p.gender ? MODULE_GENDERS[p.gender] : null) },
   { header: 'Participant nationality', value: empty },
-  { header: 'Participant with fewer opportunities', value: (p) => yesNo(p.fewerOpportunities) },
+  { header: 'Participant with fewer opportunities', value: (p) => (p.fewerOpportunities === null ? null : yesNo(p.fewerOpportunities)) },
+  { header: 'Accompanying person', value: (p) => yesNo(p.accompanying) },
   { header: 'Sending Organisation OID', value: empty },
   { header: 'Sending country', value: () => 'FR' },
   { header: 'Sending city', value: (p) => p.sendingCity },
@@ -87,7 +91,8 @@ const CALL_2025: ErasmusColumn[] = [
 /**
  * Per call year. 2026 has not been seen to differ from 2025 in these columns: it starts as the same list,
  * and a change of the template is a new entry here (never an edit of a past year, which files already
- * exported followed).
+ * exported followed). The accompanying person's flag was added to both: the module has it in both years'
+ * template, and our mapping had left the accompanying adults out, not the Commission.
  */
 export const MAPPINGS: Record<string, readonly ErasmusColumn[]> = {
   '2025': CALL_2025,

@@ -20,7 +20,7 @@ export function erasmusRoutes(db: Db): Router {
     const group = await loadVisibleGroup(db, user, req.params.id);
     if (!can(user, 'exportErasmus', group)) throw notFound();
     const data = await erasmusExport(db, group);
-    await recordAudit(db, user, 'erasmus.export', { groupId: group.id, subjectType: 'group', subjectId: group.id, details: { format, year: data.year, youths: data.rows.length - 1 } });
+    await recordAudit(db, user, 'erasmus.export', { groupId: group.id, subjectType: 'group', subjectId: group.id, details: { format, year: data.year, youths: data.youths, adults: data.adults } });
     return { group, data, filename: `erasmus-${data.year}-groupe-${group.id}-${today()}.${format}` };
   };
 

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import { today } from '../db/time.js';
 import { requireSignedIn } from '../auth/guards.js';
@@ -16,10 +16,14 @@ import { listGroupYouths } from '../participants/participant.js';
 import { localNow } from '../meetings/meeting.js';
 import { renderSheetPdf } from './sheet-pdf.js';
 import {
-  acknowledgeIncident, alertDirectors, DailyNoteForm, emergencySheet, healthFieldOf, IncidentForm, listIncidents, recordIncident, saveSheet,
-  SEVERITIES, SheetForm, sheetFormValues, sheetKeptUntil, TOLD, writeDailyNote, type EmergencySheet,
+  acknowledgeIncident, alertDirectors, correctIncident, DailyNoteForm, emergencySheet, healthFieldOf, IncidentCorrectionForm, IncidentForm, incidentFormValues,
+  incidentHistory, listIncidents, recordIncident, saveSheet, SEVERITIES, SheetForm, sheetFormValues, sheetKeptUntil, TOLD, writeDailyNote, type EmergencySheet,
+  type Incident,
 } from './stay.js';
 import { incidentFor } from './scope.js';
+
+const incidentOpened = (db: Db, user: Express.User, group: ScopedGroup, incident: Incident) =>
+  recordAudit(db, user, 'stay.incidentOpened', { groupId: group.id, subjectType: 'incident', subjectId: incident.id });
 
 const sheetOpened = (db: Db, user: Express.User, group: ScopedGroup, format: 'page' | 'pdf') =>
   recordAudit(db, user, 'stay.sheetOpened', { groupId: group.id, subjectType: 'group', subjectId: group.id, details: { format } });
@@ -70,16 +74,16 @@ export function stayRoutes(db: Db, publicUrl: string): Router {
     res.render('stay/incidents', { title: res.locals.t('stay.incident.listTitle'), group, incidents: await listIncidents(db, group.id) });
   });
 
-  const renderIncidentForm = async (req: Request, res: Response, group: ScopedGroup, values: Record<string, string>, errors: FormErrors, status = 200) => {
-    const youths = (await listGroupYouths(db, group.id)).filter((y) => y.status === 'enrolled');
-    res.status(status).render('stay/incident-new', {
-      title: res.locals.t('stay.incident.newTitle'), group, youths, chosen: keptList(req.body, 'youth').map(Number), severities: SEVERITIES, told: TOLD, values, errors,
-    });
+  const renderIncidentForm = async (res: Response, group: ScopedGroup, form: { incident?: Incident; chosen: number[]; values: Record<string, string>; errors: FormErrors }, status = 200) => {
+    // A youth named by the incident stays on its correction form after withdrawing, so the box can be unticked.
+    const youths = (await listGroupYouths(db, group.id)).filter((y) => y.status === 'enrolled' || form.incident?.youths.some((i) => i.enrolment_id === y.enrolment_id));
+    const page = form.incident ? 'edit' : 'new';
+    res.status(status).render(`stay/incident-${page}`, { title: res.locals.t(`stay.incident.${page}Title`), group, youths, severities: SEVERITIES, told: TOLD, ...form });
   };
 
   router.get('/groups/:id/stay/incidents/new', requireSignedIn, async (req, res) => {
     const { group } = await groupFor(db, req, 'recordIncident');
-    await renderIncidentForm(req, res, group, { occurredAt: localNow().slice(0, 16) }, {});
+    await renderIncidentForm(res, group, { chosen: [], values: { occurredAt: localNow().slice(0, 16) }, errors: {} });
   });
 
   router.post('/groups/:id/stay/incidents', requireSignedIn, async (req, res) => {
@@ -88,7 +92,7 @@ export function stayRoutes(db: Db, publicUrl: string): Router {
       const id = await recordIncident(db, user, group.id, f);
       await alertDirectors(db, user, group, id, f.severity, publicUrl);
       return id;
-    }), ({ status, values, errors }) => renderIncidentForm(req, res, group, values, errors, status));
+    }), ({ status, values, errors }) => renderIncidentForm(res, group, { chosen: keptList(req.body, 'youth').map(Number), values, errors }, status));
     if (!posted.ok) return;
     flash(req, 'notice', 'stay.incident.recorded');
     res.redirect(303, posted.result ? paths.groupIncident(group.id, posted.result) : paths.groupIncidents(group.id));
@@ -96,8 +100,30 @@ export function stayRoutes(db: Db, publicUrl: string): Router {
 
   router.get('/groups/:id/stay/incidents/:incidentId', requireSignedIn, async (req, res) => {
     const { user, group, incident } = await incidentFor(db, req, 'viewIncidents');
-    await recordAudit(db, user, 'stay.incidentOpened', { groupId: group.id, subjectType: 'incident', subjectId: incident.id });
-    res.render('stay/incident', { title: res.locals.t('stay.incident.title'), group, incident, told: TOLD });
+    await incidentOpened(db, user, group, incident);
+    res.render('stay/incident', { title: res.locals.t('stay.incident.title'), group, incident, told: TOLD, history: await incidentHistory(db, incident) });
+  });
+
+  // The correction form shows the incident as it stands: an opening like the incident's page.
+  router.get('/groups/:id/stay/incidents/:incidentId/edit', requireSignedIn, async (req, res) => {
+    const { user, group, incident } = await incidentFor(db, req, 'correctIncident');
+    await incidentOpened(db, user, group, incident);
+    await renderIncidentForm(res, group, { incident, chosen: incident.youths.map((y) => y.enrolment_id), values: incidentFormValues(incident), errors: {} });
+  });
+
+  router.post('/groups/:id/stay/incidents/:incidentId', requireSignedIn, async (req, res) => {
+    const { user, group, incident } = await incidentFor(db, req, 'correctIncident');
+    const posted = await submitForm(req, IncidentCorrectionForm, (f) => oncePerForm(db, req, async () => {
+      const { raised } = await correctIncident(db, user, incident, f);
+      if (raised) await alertDirectors(db, user, group, incident.id, f.severity, publicUrl);
+    }), ({ status, values, errors }) => renderIncidentForm(res, group, {
+      incident, chosen: keptList(req.body, 'youth').map(Number), errors,
+      // Corrected meanwhile: the message says so and the history shows it; sending again, knowingly, replaces it.
+      values: status === 409 ? { ...values, revision: String(incident.revision) } : values,
+    }, status));
+    if (!posted.ok) return;
+    flash(req, 'notice', 'stay.incident.corrected');
+    res.redirect(303, paths.groupIncident(group.id, incident.id));
   });
 
   router.post('/groups/:id/stay/incidents/:incidentId/acknowledge', requireSignedIn, async (req, res) => {

@@ -159,25 +159,32 @@ const moment = (required: boolean) =>
     return v;
   });
 
-export const IncidentForm = z
-  .object({
-    occurredAt: moment(true),
-    place: optionalText(255),
-    what: z.string().trim().min(1, { message: 'validation.required' }).max(4000, { message: 'validation.tooLong' }),
-    severity: z.enum(SEVERITIES, { message: 'stay.incident.severityRequired' }),
-    actionTaken: optionalText(4000),
-    youth: idList,
-    toldParentsAt: moment(false),
-    toldDirectorAt: moment(false),
-    toldInsurerAt: moment(false),
-    toldConsulateAt: moment(false),
-  })
-  .superRefine((f, ctx) => {
-    for (const who of ['Parents', 'Director', 'Insurer', 'Consulate'] as const) {
-      const told = f[`told${who}At`];
-      if (told && f.occurredAt && told < f.occurredAt) ctx.addIssue({ code: 'custom', path: [`told${who}At`], message: 'stay.incident.toldBefore' });
-    }
-  });
+const incidentFields = z.object({
+  occurredAt: moment(true),
+  place: optionalText(255),
+  what: z.string().trim().min(1, { message: 'validation.required' }).max(4000, { message: 'validation.tooLong' }),
+  severity: z.enum(SEVERITIES, { message: 'stay.incident.severityRequired' }),
+  actionTaken: optionalText(4000),
+  youth: idList,
+  toldParentsAt: moment(false),
+  toldDirectorAt: moment(false),
+  toldInsurerAt: moment(false),
+  toldConsulateAt: moment(false),
+});
+
+const toldAfterIncident = (f: z.infer<typeof incidentFields>, ctx: z.RefinementCtx) => {
+  for (const who of ['Parents', 'Director', 'Insurer', 'Consulate'] as const) {
+    const told = f[`told${who}At`];
+    if (told && f.occurredAt && told < f.occurredAt) ctx.addIssue({ code: 'custom', path: [`told${who}At`], message: 'stay.incident.toldBefore' });
+  }
+};
+
+export const IncidentForm = incidentFields.superRefine(toldAfterIncident);
+/** A correction carries the version it was written on, so it cannot overwrite one made meanwhile unseen. */
+export const IncidentCorrectionForm = incidentFields
+  .extend({ revision: z.coerce.number({ message: 'validation.invalid' }).int().min(0) })
+  .superRefine(toldAfterIncident);
+export type IncidentCorrectionInput = z.infer<typeof IncidentCorrectionForm>;
 export type IncidentInput = z.infer<typeof IncidentForm>;
 
 export interface IncidentRow {
@@ -198,6 +205,7 @@ export interface IncidentRow {
   acknowledged_by: number | null;
   acknowledged_by_name: string | null;
   acknowledged_at: string | null;
+  revision: number;
 }
 
 export interface Incident extends IncidentRow {
@@ -211,9 +219,13 @@ const incidents = (db: Db) =>
     .select('stay_incidents.*', 'recorder.display_name as recorded_by_name', 'acknowledger.display_name as acknowledged_by_name');
 
 /** The youths an incident involved may only be the group's own: another group's youth is refused. */
+async function checkGroupYouths(db: Db, groupId: number, youth: number[]): Promise<void> {
+  const known = await db('enrolments').where({ group_id: groupId }).whereIn('id', youth.length ? youth : [-1]).select('id');
+  if (known.length !== new Set(youth).size) throw new Refusal('youth', 'stay.incident.unknownYouth');
+}
+
 export async function recordIncident(db: Db, user: Express.User, groupId: number, f: IncidentInput): Promise<number> {
-  const known = await db('enrolments').where({ group_id: groupId }).whereIn('id', f.youth.length ? f.youth : [-1]).select('id');
-  if (known.length !== new Set(f.youth).size) throw new Refusal('youth', 'stay.incident.unknownYouth');
+  await checkGroupYouths(db, groupId, f.youth);
   return db.transaction(async (trx) => {
     const [row] = await trx('stay_incidents')
       .insert({
@@ -242,6 +254,109 @@ export async function findIncident(db: Db, groupId: number, incidentId: number):
     .orderBy([{ column: 'youths.last_name' }, { column: 'youths.first_name' }])
     .select('enrolments.id as enrolment_id', 'youths.first_name', 'youths.last_name');
   return { ...row, youths };
+}
+
+// ---- Corrections ----
+
+/** The incident's own columns that a correction may change, with the form field each comes from. */
+const CORRECTABLE = {
+  occurred_at: 'occurredAt', place: 'place', what: 'what', severity: 'severity', action_taken: 'actionTaken',
+  told_parents_at: 'toldParentsAt', told_director_at: 'toldDirectorAt', told_insurer_at: 'toldInsurerAt', told_consulate_at: 'toldConsulateAt',
+} as const;
+type Correctable = keyof typeof CORRECTABLE;
+/** What the history compares between two versions: the columns above and the youths involved. */
+export type IncidentField = Correctable | 'youth_ids';
+type IncidentState = Record<IncidentField, string | null>;
+
+const youthIdsOf = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b).join(',');
+const stateOf = (row: object, youthIds: string): IncidentState => ({
+  ...(Object.fromEntries(Object.keys(CORRECTABLE).map((c) => [c, ((row as Record<string, unknown>)[c] as string | null) ?? null])) as Record<Correctable, string | null>),
+  youth_ids: youthIds,
+});
+
+/** Raised to serious or emergency: the director must read it again, as if it were new. */
+export const raisesAlert = (from: Severity, to: Severity) => ALERTING.includes(to) && SEVERITIES.indexOf(to) > SEVERITIES.indexOf(from);
+
+/** The form's values for correcting the incident as it stands now. */
+export function incidentFormValues(incident: Incident): Record<string, string> {
+  const values: Record<string, string> = { revision: String(incident.revision) };
+  for (const [column, field] of Object.entries(CORRECTABLE)) values[field] = (incident[column as Correctable] as string | null) ?? '';
+  return values;
+}
+
+/**
+ * Corrects or completes an incident, never in place: the version it replaces is kept in
+ * stay_incident_revisions with who corrected it and when. Refused when nothing changed, or when the form was
+ * loaded on a version someone has corrected since (409: their correction must be read first). Raised to
+ * serious or emergency, the incident loses its acknowledgement (kept with the old version) and shows on the
+ * director's home again; true is then returned, for the caller to alert the directors.
+ */
+export async function correctIncident(db: Db, user: Express.User, incident: Incident, f: IncidentCorrectionInput): Promise<{ raised: boolean }> {
+  await checkGroupYouths(db, incident.group_id, f.youth);
+  const changedMeanwhile = () => new Refusal('_form', 'stay.incident.changedMeanwhile', 409);
+  if (f.revision !== incident.revision) throw changedMeanwhile();
+  const before = stateOf(incident, youthIdsOf(incident.youths.map((y) => y.enrolment_id)));
+  const after = stateOf(Object.fromEntries(Object.entries(CORRECTABLE).map(([column, field]) => [column, f[field]])), youthIdsOf(f.youth));
+  if ((Object.keys(before) as IncidentField[]).every((k) => before[k] === after[k])) throw new Refusal('_form', 'stay.incident.unchanged');
+  const raised = raisesAlert(incident.severity, f.severity);
+  const now = nowIso();
+  await db.transaction(async (trx) => {
+    const { youth_ids: _youths, ...columns } = after;
+    const acknowledgement = raised ? { acknowledged_by: null, acknowledged_at: null } : {};
+    // Only the version the form was loaded on may be replaced: a correction saved meanwhile changed it.
+    const updated = await trx('stay_incidents').where({ id: incident.id, revision: incident.revision }).update({ ...columns, ...acknowledgement, revision: incident.revision + 1 });
+    if (updated !== 1) throw changedMeanwhile();
+    await trx('stay_incident_revisions').insert({
+      incident_id: incident.id, revision: incident.revision, ...before,
+      acknowledged_by: incident.acknowledged_by, acknowledged_at: incident.acknowledged_at, changed_by: user.id, changed_at: now,
+    });
+    if (before.youth_ids !== after.youth_ids) {
+      await trx('stay_incident_youths').where({ incident_id: incident.id }).del();
+      if (f.youth.length) await trx('stay_incident_youths').insert([...new Set(f.youth)].map((e) => ({ incident_id: incident.id, enrolment_id: e })));
+    }
+  });
+  return { raised };
+}
+
+export interface IncidentChange {
+  field: IncidentField;
+  before: string | null;
+  after: string | null;
+}
+
+export interface IncidentCorrection {
+  by_name: string | null;
+  at: string;
+  changes: IncidentChange[];
+}
+
+export interface IncidentHistory {
+  /** Latest first. */
+  corrections: IncidentCorrection[];
+  /** The names of the youths any version named, by enrolment id. */
+  youthNames: Map<number, string>;
+}
+
+/** Who changed what and when, from the versions kept: each correction is the difference to the next version. */
+export async function incidentHistory(db: Db, incident: Incident): Promise<IncidentHistory> {
+  const rows: (Record<string, unknown> & { changed_at: string; by_name: string | null })[] = await db('stay_incident_revisions')
+    .leftJoin('users', 'users.id', 'stay_incident_revisions.changed_by')
+    .where('stay_incident_revisions.incident_id', incident.id)
+    .orderBy('stay_incident_revisions.revision')
+    .select('stay_incident_revisions.*', 'users.display_name as by_name');
+  const versions = [...rows.map((r) => stateOf(r, r.youth_ids as string)), stateOf(incident, youthIdsOf(incident.youths.map((y) => y.enrolment_id)))];
+  const corrections = rows.map((r, k) => ({
+    by_name: r.by_name,
+    at: r.changed_at,
+    changes: (Object.keys(versions[k]!) as IncidentField[])
+      .filter((field) => versions[k]![field] !== versions[k + 1]![field])
+      .map((field) => ({ field, before: versions[k]![field], after: versions[k + 1]![field] })),
+  }));
+  const ids = [...new Set(versions.flatMap((v) => (v.youth_ids ? v.youth_ids.split(',').map(Number) : [])))];
+  const names: { id: number; first_name: string; last_name: string }[] = ids.length
+    ? await db('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').whereIn('enrolments.id', ids).select('enrolments.id', 'youths.first_name', 'youths.last_name')
+    : [];
+  return { corrections: corrections.reverse(), youthNames: new Map(names.map((n) => [Number(n.id), `${n.first_name} ${n.last_name}`])) };
 }
 
 /**

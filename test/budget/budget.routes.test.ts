@@ -132,6 +132,18 @@ describe('a group’s budget (pages)', () => {
     expect(visibleText((await director.get('/budget/rates?year=2027')).text)).to.include(DEMO_ACCOUNTS.director.displayName);
   });
 
+  it('leads the director from the dashboard’s budget to the Erasmus+ rates, and nobody who may not set them', async () => {
+    const sectionOf = (html: string) => /<section class="card report-section" aria-labelledby="title-budget">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    const budget = sectionOf((await director.get('/reports')).text);
+    expect(budget, 'the dashboard has its budget section').to.include('id="title-budget"');
+    expect(budget).to.match(/<a href="\/budget\/rates">Taux Erasmus\+<\/a>/);
+    expect((await director.get('/budget/rates')).status).to.equal(200);
+    const karimsDashboard = await karim.get('/reports');
+    expect(karimsDashboard.status).to.equal(200);
+    expect(sectionOf(karimsDashboard.text), 'the worker’s dashboard has the budget too').to.include('id="title-budget"');
+    expect(karimsDashboard.text).not.to.include('href="/budget/rates"');
+  });
+
   it('totals planned, granted and spent on the dashboard, its CSV and its PDF, with the filters', async () => {
     const page = (await director.get('/reports')).text;
     expect(pageRows(page, 'budget')).to.deep.equal([['Prévu', '5 734,50 €'], ['Accordé', '7 960,00 €'], ['Dépensé', '2 050,00 €']]);

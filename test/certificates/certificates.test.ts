@@ -156,6 +156,22 @@ describe('the youth’s certificate', () => {
       expect(Number(last.user_id)).to.equal(ids.youthUsers['lucas.v']);
     });
 
+    it('dates the approval by the Paris day: confirmed at 00:30 on 1 June in Paris reads 1 June, on the page and in the PDF', async () => {
+      const [approval] = await testDb()('certificate_approvals').orderBy('id', 'desc').limit(1);
+      const kept = approval.approved_at;
+      // 00:30 in Paris (summer time, UTC+2) is still 31 May in UTC.
+      await testDb()('certificate_approvals').where({ id: approval.id }).update({ approved_at: '2026-05-31T22:30:00.000Z' });
+      try {
+        expect((await findCertificate(testDb(), enrolment))!.approval!.approvedOn).to.equal('2026-06-01');
+        const text = await pdfText((await lucas.get(`${page}.pdf?lang=fr`).buffer(true).parse(binary as never).expect(200)).body as Buffer);
+        expect(text).to.include(`Confirmé par ${DEMO_ACCOUNTS.elodie.displayName}, ${mjc}`).and.include('1 juin 2026').and.not.include('31 mai 2026');
+        const shown = visibleText((await lucas.get(page)).text);
+        expect(shown).to.include('1 juin 2026').and.not.include('31 mai 2026');
+      } finally {
+        await testDb()('certificate_approvals').where({ id: approval.id }).update({ approved_at: kept });
+      }
+    });
+
     it('is written in English when asked, the youth’s words kept as they wrote them', async () => {
       const res = await elodie.get(`${page}.pdf?lang=en`).buffer(true).parse(binary as never).expect(200);
       const text = await pdfText(res.body as Buffer);

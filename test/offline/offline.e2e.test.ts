@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import dayjs from 'dayjs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, type DemoIds } from '../../src/demo/demo-data.js';
 import { localToday, type MeetingRow } from '../../src/meetings/meeting.js';
@@ -39,12 +40,19 @@ describe('without network', function () {
   });
 
   // Today's session of Sadiola, its register not taken: the one a worker takes in a room without network.
+  let pastStart: string;
   beforeEach(async () => {
     const past = (await testDb()('meetings').where({ group_id: ids.groups.sadiola }).where('starts_at', '<', localToday()).orderBy('starts_at')).at(-1)!;
+    pastStart = past.starts_at;
     await testDb()('attendance').where({ meeting_id: past.id }).del();
     await testDb()('meetings').where({ id: past.id }).update({ starts_at: `${localToday()}T00:05`, register_taken_at: null });
     meeting = (await testDb()('meetings').where({ id: past.id }).first())!;
     enrolments = await sadiolaEnrolments(ids);
+  });
+
+  // Back in the past, so that each test finds the same session: the group has only so many.
+  afterEach(async () => {
+    await testDb()('meetings').where({ id: meeting.id }).update({ starts_at: pastStart });
   });
 
   const sessionsPath = () => `/groups/${ids.groups.sadiola}/meetings`;
@@ -127,6 +135,40 @@ describe('without network', function () {
     await page.waitForLoadState('load');
     const after = steps();
     expect({ taps: after.taps - before.taps, fields: after.fields - before.fields, pageLoads: after.pageLoads - before.pageLoads }).to.deep.equal({ taps: 2, fields: 1, pageLoads: 2 });
+  });
+
+  it('keeps the register of a session still to come with its form, which the phone shows on the session’s day', async () => {
+    // The worker opens the sessions page online the day before; on the day, in the room, there is no network.
+    const today = localToday();
+    const tomorrow = dayjs(today).add(1, 'day').format('YYYY-MM-DD');
+    await testDb()('meetings').where({ id: meeting.id }).update({ starts_at: `${tomorrow}T18:00` });
+    const { page, context } = await workerWithKeptRegister();
+    await context.setOffline(true);
+    await page.goto(session.url(registerPath()));
+    expect(await seen(page)).to.include('L’appel se fait le jour de la séance.');
+    expect(await page.locator('form.register').isVisible(), 'no register before its day').to.equal(false);
+
+    // The session's day, on the phone's calendar: the copy kept yesterday is the one it opens.
+    await page.clock.setFixedTime(new Date(`${tomorrow}T18:05:00`));
+    const steps = await countSteps(page);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Appel' }).waitFor();
+    await rayanLine(page).locator('label.att-late').click();
+    await page.getByRole('button', { name: 'Enregistrer l’appel' }).click();
+    await page.getByText('En attente d’envoi (1)').waitFor();
+    await page.waitForLoadState('load');
+    expect(steps(), 'as a register kept on its day').to.deep.equal({ taps: 2, fields: 1, pageLoads: 2 });
+    expect(await seen(page)).not.to.include('L’appel se fait le jour de la séance.');
+    await screenshot(page, 'phone-register-kept-ahead-offline');
+    expect(await rows(), 'nothing reached the server').to.have.length(0);
+
+    // The server's day is the session's too (its date moved to today, the server's clock being real).
+    await testDb()('meetings').where({ id: meeting.id }).update({ starts_at: `${today}T18:00` });
+    await context.setOffline(false);
+    await page.getByText('En attente d’envoi').waitFor({ state: 'detached' });
+    const recorded = await rows();
+    expect(recorded.find((r) => r.enrolment_id === enrolments[rayan])?.status).to.equal('late');
+    expect(new Set(recorded.map((r) => r.recorded_at)).size, 'one save').to.equal(1);
   });
 
   it('shows the conflict page when someone else took the register while this one waited, and applies mine only when asked', async () => {

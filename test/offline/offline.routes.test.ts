@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import dayjs from 'dayjs';
 import request from 'supertest';
 import type { Express } from 'express';
 import { appOnDemo, signIn, type Agent } from '../support/http.js';
@@ -47,16 +48,31 @@ describe('pages a phone may keep for reading without network', () => {
     expect(seenByYouth.headers).not.to.have.property('x-tremplin-keep-until');
   });
 
-  it('hands the worker the registers of today and the last two weeks from the sessions page, and a youth none', async () => {
+  it('hands the worker the registers of the last two weeks, today and the week to come from the sessions page, and a youth none', async () => {
     const keep = (html: string) => /data-offline-keep="([^"]*)"/.exec(html)?.[1].split(' ') ?? [];
     const base = `/groups/${ids.groups.sadiola}/meetings`;
+    const [soon, later] = await testDb()('meetings').where({ group_id: ids.groups.sadiola }).where('starts_at', '>', `${localToday()}T23:59`).orderBy('starts_at').limit(2);
+    await testDb()('meetings').where({ id: soon.id }).update({ starts_at: `${dayjs(localToday()).add(1, 'day').format('YYYY-MM-DD')}T18:00` });
+    // Its copy would be dropped before its day (a copy is kept a week).
+    await testDb()('meetings').where({ id: later.id }).update({ starts_at: `${dayjs(localToday()).add(8, 'day').format('YYYY-MM-DD')}T18:00` });
     const paths = keep((await karim.get(base)).text);
-    expect(paths).to.include(`${base}/${todays}`);
+    expect(paths).to.include(`${base}/${todays}`).and.include(`${base}/${soon.id}`);
     expect(paths, 'a session of 2020').not.to.include(`${base}/${older}`);
-    const upcoming = await testDb()('meetings').where({ group_id: ids.groups.sadiola }).where('starts_at', '>', `${localToday()}T23:59`).first('id');
-    expect(paths, 'a session to come has no register to take yet').not.to.include(`${base}/${upcoming.id}`);
+    expect(paths, 'a session more than a week ahead').not.to.include(`${base}/${later.id}`);
+    await testDb()('meetings').where({ id: soon.id }).update({ starts_at: soon.starts_at });
+    await testDb()('meetings').where({ id: later.id }).update({ starts_at: later.starts_at });
     expect(keep((await ines.get(base)).text)).to.deep.equal([]);
     expect(keep((await director.get(base)).text)).to.deep.equal([]);
+  });
+
+  it('gives a session to come its register form, hidden until its day, to the worker who keeps it, and to nobody else', async () => {
+    const upcoming = await testDb()('meetings').where({ group_id: ids.groups.sadiola }).where('starts_at', '>', `${localToday()}T23:59`).orderBy('starts_at').first('id', 'starts_at');
+    const path = `/groups/${ids.groups.sadiola}/meetings/${upcoming.id}`;
+    const page = (await karim.get(path)).text;
+    expect(page).to.include(`hidden data-register-opens="${upcoming.starts_at.slice(0, 10)}"`).and.include('data-register-not-yet');
+    expect(page).to.match(/name="status-\d+" value="present" checked/);
+    const directors = (await director.get(path)).text;
+    expect(directors).to.include('L’appel se fait le jour de la séance.').and.not.include('data-register-opens');
   });
 
   it('lets the emergency sheet be kept during the stay until the return day, by its lead and its director', async () => {

@@ -14,7 +14,7 @@ import { findVisibleGroup } from '../../src/groups/group.js';
 /** The module's layout, read off the Commission's wiki (src/reports/erasmus-mapping.ts): every header, in its order. */
 const HEADERS = [
   'Data type', 'Grant Agreement No.', 'Mobility activity ID', 'Activity type', 'Participant first name', 'Participant last name',
-  'Participant date of birth', 'Participant gender', 'Participant nationality', 'Participant with fewer opportunities',
+  'Participant date of birth', 'Participant gender', 'Participant nationality', 'Participant with fewer opportunities', 'Accompanying person',
   'Sending Organisation OID', 'Sending country', 'Sending city', 'Receiving Organisation OID', 'Receiving country', 'Receiving city',
   'Start date', 'End date', 'Funded duration including travel days (in days)', 'Main means of transport',
   'Sustainable means of transport (green travel)', 'Distance band',
@@ -54,21 +54,33 @@ async function fixtureGroup(ids: DemoIds) {
   await db('groups').where({ id: ids.groups.sadiola }).update({ departure_date: '2027-04-02', return_date: '2027-04-19' });
   const going = youths.filter((y) => !['Kevin', 'Samir'].includes(y.first_name))
     .sort((a, b) => a.last_name.localeCompare(b.last_name) || a.first_name.localeCompare(b.first_name));
-  return { going, named };
+  // The accompanying adults: Karim leads the group and is listed as going too (one line), and an elected
+  // official known by name only, whose role says nothing the module needs.
+  await db('group_companions').insert({ group_id: ids.groups.sadiola, user_id: ids.users.karim, name: null, role: 'animateur' });
+  const [official] = await db('group_companions').insert({ group_id: ids.groups.sadiola, user_id: null, name: 'Monique Durand-Lefort', role: 'adjointe au maire' }).returning('id');
+  const adults = [
+    { key: `A-W${ids.users.karim}`, first: 'Karim', last: 'Benali' },
+    { key: `A-C${typeof official === 'object' ? official.id : official}`, first: 'Monique', last: 'Durand-Lefort' },
+  ];
+  return { going, adults, named };
 }
 
-/** Each participant's line as the module must receive it. */
-function expectedRows(ids: DemoIds, going: Youth[]): string[][] {
+/** Each participant's line as the module must receive it: the youths who go, then the accompanying adults. */
+function expectedRows(ids: DemoIds, { going, adults }: { going: Youth[]; adults: { key: string; first: string; last: string }[] }): string[][] {
   const genders: Record<string, string> = { Inès: 'Female', Yanis: 'Male', Léa: 'Undefined', Mamadou: 'Undefined' };
-  return going.map((y) => [
-    'Mobility', '', `TREMPLIN-${ids.groups.sadiola}-${y.enrolment_id}`, 'Youth Exchanges', y.first_name, y.last_name, ddmmyyyy(y.birth_date),
-    genders[y.first_name] ?? '', '', ['Inès', 'Yanis'].includes(y.first_name) ? 'Yes' : 'No', '', 'FR', 'Douai', '', 'ML', 'Sadiola',
-    '02-04-2027', '19-04-2027', '18', '', '', 'Between 4000 and 7999 km',
-  ]);
+  const mobility = ['FR', 'Douai', '', 'ML', 'Sadiola', '02-04-2027', '19-04-2027', '18', '', '', 'Between 4000 and 7999 km'];
+  return [
+    ...going.map((y) => [
+      'Mobility', '', `TREMPLIN-${ids.groups.sadiola}-${y.enrolment_id}`, 'Youth Exchanges', y.first_name, y.last_name, ddmmyyyy(y.birth_date),
+      genders[y.first_name] ?? '', '', ['Inès', 'Yanis'].includes(y.first_name) ? 'Yes' : 'No', 'No', '', ...mobility,
+    ]),
+    // No birth date, gender nor fewer-opportunities answer: Tremplin holds none for an adult.
+    ...adults.map((a) => ['Mobility', '', `TREMPLIN-${ids.groups.sadiola}-${a.key}`, 'Youth Exchanges', a.first, a.last, '', '', '', '', 'Yes', '', ...mobility]),
+  ];
 }
 
 /** What the module forbids, and what the file has no business carrying: none of it may appear anywhere. */
-const FORBIDDEN_TEXT = ['health', 'santé', 'disability', 'handicap', 'Asthme', 'Ventoline', '+33612345678', '06 12 34 56 78', 'Nadia', '+33698765432', 'Conseillère', 'CDI', 'Renault', 'barrier', 'economic'];
+const FORBIDDEN_TEXT = ['adjointe', 'animateur', 'karim@', 'health', 'santé', 'disability', 'handicap', 'Asthme', 'Ventoline', '+33612345678', '06 12 34 56 78', 'Nadia', '+33698765432', 'Conseillère', 'CDI', 'Renault', 'barrier', 'economic'];
 
 describe('the Erasmus+ Beneficiary Module export', () => {
   let ids: DemoIds;
@@ -108,14 +120,14 @@ describe('the Erasmus+ Beneficiary Module export', () => {
       expect(cells[0]).to.deep.equal(HEADERS);
     });
 
-    it('has one line per youth who goes, with each value as the module reads it', () => {
-      expect(cells.slice(1)).to.deep.equal(expectedRows(ids, fixture.going));
+    it('has one line per youth who goes, then one per accompanying adult flagged as such, with each value as the module reads it', () => {
+      expect(cells.slice(1)).to.deep.equal(expectedRows(ids, fixture));
     });
 
     it('leaves out the youth who withdrew and the one who stays home', () => {
       const names = cells.slice(1).map((r) => r[4]);
       expect(names).not.to.include('Kevin').and.not.to.include('Samir');
-      expect(names).to.have.length(fixture.going.length).and.to.include('Inès');
+      expect(names).to.have.length(fixture.going.length + fixture.adults.length).and.to.include('Inès');
     });
 
     it('carries nothing the module forbids: no health, no fewer-opportunities detail, no note, phone or contact', () => {
@@ -128,8 +140,8 @@ describe('the Erasmus+ Beneficiary Module export', () => {
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(res.body as never);
       const row = workbook.worksheets[0]!.getRow(2);
-      expect(row.getCell(19).value).to.equal(18);
-      expect(row.getCell(17).value).to.equal('02-04-2027');
+      expect(row.getCell(20).value).to.equal(18);
+      expect(row.getCell(18).value).to.equal('02-04-2027');
     });
   });
 
@@ -152,7 +164,7 @@ describe('the Erasmus+ Beneficiary Module export', () => {
       if (!parsed.ok) throw new Error('unreadable CSV');
       const rows = parsed.records.map((r) => r.fields);
       expect(rows[0]).to.deep.equal(HEADERS);
-      expect(rows.slice(1)).to.deep.equal(expectedRows(ids, fixture.going));
+      expect(rows.slice(1)).to.deep.equal(expectedRows(ids, fixture));
     });
 
     it('carries nothing the module forbids', () => {
@@ -168,7 +180,7 @@ describe('the Erasmus+ Beneficiary Module export', () => {
       const rows = await testDb()('audit_log').where({ action: 'erasmus.export', group_id: ids.groups.sadiola }).orderBy('id', 'desc');
       expect(rows.length).to.equal(Number(before!.n) + 1);
       expect(rows[0]).to.include({ user_id: ids.users.director, subject_type: 'group', subject_id: ids.groups.sadiola });
-      expect(JSON.parse(rows[0].details)).to.deep.equal({ format: 'csv', year: '2026', youths: fixture.going.length });
+      expect(JSON.parse(rows[0].details)).to.deep.equal({ format: 'csv', year: '2026', youths: fixture.going.length, adults: fixture.adults.length });
     });
 
     it('is not there for a youth of the group nor for another structure’s worker, and nothing is logged for them', async () => {
@@ -207,7 +219,7 @@ describe('the Erasmus+ Beneficiary Module export', () => {
       const group = (await findVisibleGroup(testDb(), await userFor(testDb(), ids.users.karim), ids.groups.sadiola))!;
       const [first] = await erasmusParticipants(testDb(), group);
       const allowed: (keyof ErasmusParticipant)[] = [
-        'groupId', 'enrolmentId', 'firstName', 'lastName', 'birthDate', 'gender', 'fewerOpportunities', 'sendingCity', 'receivingCountry',
+        'groupId', 'key', 'accompanying', 'firstName', 'lastName', 'birthDate', 'gender', 'fewerOpportunities', 'sendingCity', 'receivingCountry',
         'receivingCity', 'startDate', 'endDate', 'days', 'distanceBand',
       ];
       expect(Object.keys(first!).sort()).to.deep.equal([...allowed].sort());

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
-import { horizontalOverflow, PHONE, screenshot, seen, useBrowserSession } from '../support/browser.js';
+import { countSteps, DESKTOP, horizontalOverflow, PHONE, screenshot, seen, useBrowserSession } from '../support/browser.js';
 
 async function signIn(page: Page, url: (p: string) => string, login: string): Promise<void> {
   await page.goto(url('/login'));
@@ -51,5 +51,37 @@ describe('the stay on a phone', function () {
     expect(await seen(director)).to.include('Lu par');
     await director.goto(session.url('/'));
     expect(await seen(director)).to.include('Incidents graves à lire (0)');
+  });
+  it('the lead completes an incident from its page, and reads what changed in its history, at 360 px and on a desktop', async () => {
+    const page = await session.open(PHONE);
+    await signIn(page, session.url, DEMO_ACCOUNTS.karim.email);
+    await page.goto(session.url(`/groups/${algerie}/stay/incidents/new`));
+    await page.getByLabel('Où').fill('Dortoir');
+    await page.getByLabel('Mineur').check();
+    await page.getByLabel('Ce qui s’est passé').fill('Fièvre dans la nuit');
+    await page.getByRole('button', { name: 'Enregistrer l’incident' }).click();
+    await page.getByRole('heading', { name: /Incident/, level: 1 }).waitFor();
+    const incident = page.url();
+
+    // Counted from the incident's page to its page again, corrected: the severity and what was done.
+    const steps = await countSteps(page);
+    await page.getByRole('link', { name: 'Compléter ou corriger' }).click();
+    await page.getByLabel('Urgence').check();
+    await page.getByLabel('Ce qui a été fait').fill('Médecin appelé, paracétamol');
+    await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
+    await page.getByText('Incident corrigé.').waitFor();
+    await page.waitForLoadState('load');
+    expect(steps()).to.deep.equal({ taps: 2, fields: 2, pageLoads: 2 });
+    expect(page.url()).to.equal(incident);
+    const text = await seen(page);
+    expect(text).to.include('Historique').and.include(`Corrigé par ${DEMO_ACCOUNTS.karim.displayName}`).and.match(/Mineur\s*→\s*Urgence/);
+    expect(await horizontalOverflow(page), 'sideways scrolling on the incident').to.equal(0);
+    await screenshot(page, 'phone-incident-history');
+
+    const desk = await session.open(DESKTOP);
+    await signIn(desk, session.url, DEMO_ACCOUNTS.karim.email);
+    await desk.goto(incident);
+    await desk.getByRole('heading', { name: 'Historique' }).waitFor();
+    await screenshot(desk, 'desktop-incident-history');
   });
 });

@@ -159,6 +159,91 @@ describe('the stay (pages)', () => {
     });
   });
 
+  describe('correcting an incident', () => {
+    let path: string;
+    const homeText = async () => visibleText((await director.get('/')).text);
+    const alerts = async () => Number((await testDb()('outbox_messages').where({ message_key: 'incidentAlert' }).count({ n: '*' }))[0]!.n);
+    const correct = (fields: Record<string, string>) => postForm(karim, path, fields, `${path}/edit`);
+    let base: Record<string, string>;
+
+    before(async () => {
+      const res = await postForm(karim, `${sadiola}/stay/incidents`, { occurredAt: NOW, place: 'Dortoir', what: 'Fièvre dans la nuit', severity: 'minor' }, `${sadiola}/stay/incidents/new`);
+      path = res.headers.location!;
+      base = { occurredAt: NOW, place: 'Dortoir', what: 'Fièvre dans la nuit', severity: 'minor' };
+    });
+
+    it('shows the incident as it stands in the form, an opening written in the audit log', async () => {
+      const before = await auditCount('stay.incidentOpened');
+      const form = await karim.get(`${path}/edit`).expect(200);
+      expect(await auditCount('stay.incidentOpened')).to.equal(before + 1);
+      expect(form.text).to.include('value="Dortoir"').and.include('Fièvre dans la nuit').and.include('name="revision" value="0"');
+      expect(form.text).to.match(/value="minor"[^>]*checked/);
+    });
+
+    it('keeps the version before, and raised to emergency shows on the director’s home and is e-mailed like a new one', async () => {
+      const homeBefore = await homeText();
+      expect(homeBefore).not.to.include('Fièvre');
+      const count = Number(/Incidents graves à lire \((\d+)\)/.exec(homeBefore)![1]);
+      const mails = await alerts();
+      const res = await correct({ ...base, severity: 'emergency', actionTaken: 'Médecin appelé, paracétamol', toldParentsAt: NOW, revision: '0' });
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.equal(path);
+      const page = visibleText((await karim.get(path)).text);
+      expect(page).to.include('Urgence').and.include('Médecin appelé, paracétamol').and.include('Parents : ' );
+      expect(page).to.include(`Corrigé par ${DEMO_ACCOUNTS.karim.displayName}`);
+      expect(page).to.match(/Gravité Mineur → Urgence/);
+      expect(page).to.match(/Ce qui a été fait — → Médecin appelé, paracétamol/);
+      expect(page).to.match(/Qui a été prévenu, et quand · Parents pas prévenu → /);
+      const [kept] = await testDb()('stay_incident_revisions').where({ incident_id: Number(path.split('/').pop()) });
+      expect(kept).to.include({ revision: 0, severity: 'minor', action_taken: null, told_parents_at: null, what: 'Fièvre dans la nuit', changed_by: ids.users.karim });
+      expect(await homeText()).to.include(`Incidents graves à lire (${count + 1})`);
+      expect(await alerts()).to.equal(mails + 1);
+    });
+
+    it('lowered after the director read it, stays read and sends nothing; raised again, asks to be read again, the reading kept in the history', async () => {
+      expect((await postForm(director, `${path}/acknowledge`, {}, path)).status).to.equal(303);
+      const mails = await alerts();
+      expect((await correct({ ...base, severity: 'serious', actionTaken: 'Médecin appelé, paracétamol', toldParentsAt: NOW, revision: '1' })).status).to.equal(303);
+      const id = Number(path.split('/').pop());
+      expect((await testDb()('stay_incidents').where({ id }).first()).acknowledged_by).to.equal(ids.users.director);
+      expect(await alerts()).to.equal(mails);
+      expect((await correct({ ...base, severity: 'emergency', actionTaken: 'Médecin appelé, paracétamol', toldParentsAt: NOW, revision: '2' })).status).to.equal(303);
+      const row = await testDb()('stay_incidents').where({ id }).first();
+      expect(row.acknowledged_at).to.equal(null);
+      expect(row.revision).to.equal(3);
+      expect(await alerts()).to.equal(mails + 1);
+      const versions = await testDb()('stay_incident_revisions').where({ incident_id: id }).orderBy('revision');
+      expect(versions.map((v) => [v.revision, v.severity, v.acknowledged_by])).to.deep.equal([[0, 'minor', null], [1, 'emergency', ids.users.director], [2, 'serious', ids.users.director]]);
+      expect(visibleText((await director.get(path)).text)).to.include('Pas encore lu par la direction');
+    });
+
+    it('refuses a correction without what happened, keeping what was typed and the version', async () => {
+      const res = await correct({ ...base, what: '', place: 'Infirmerie du lycée', revision: '3' });
+      expect(res.status).to.equal(422);
+      expect(res.text).to.include('value="Infirmerie du lycée"').and.include('name="revision" value="3"');
+      expect((await testDb()('stay_incidents').where({ id: Number(path.split('/').pop()) }).first()).place).to.equal('Dortoir');
+    });
+
+    it('refuses a form loaded on an older version (409), and one that changes nothing', async () => {
+      const stale = await correct({ ...base, severity: 'minor', revision: '1' });
+      expect(stale.status).to.equal(409);
+      expect(visibleText(stale.text)).to.include('Quelqu’un a corrigé cet incident pendant que vous écriviez');
+      // Sent again knowingly, it replaces the newer one: the form now carries the current version.
+      expect(stale.text).to.include('name="revision" value="3"').and.include('value="Dortoir"');
+      const same = await correct({ ...base, severity: 'emergency', actionTaken: 'Médecin appelé, paracétamol', toldParentsAt: NOW, revision: '3' });
+      expect(same.status).to.equal(422);
+      expect(visibleText(same.text)).to.include('Rien n’a changé');
+      expect((await testDb()('stay_incidents').where({ id: Number(path.split('/').pop()) }).first()).revision).to.equal(3);
+    });
+
+    it('is not the director’s nor a youth’s to correct', async () => {
+      expect((await director.get(`${path}/edit`)).status).to.equal(403);
+      expect((await postForm(director, path, { ...base, revision: '3' }, path)).status).to.equal(403);
+      expect((await ines.get(`${path}/edit`)).status).to.equal(403);
+      expect(visibleText((await director.get(path)).text)).not.to.include('Compléter ou corriger');
+    });
+  });
+
   describe('daily notes', () => {
     let algerie: string;
     before(() => { algerie = `/groups/${ids.groups.algerie}`; });

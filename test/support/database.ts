@@ -5,6 +5,7 @@ import knex from 'knex';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/knex.js';
 import { migrateLatest } from '../../src/db/migrate.js';
+import { emptyTable } from '../../src/db/emptying.js';
 import { loadDemoData, type DemoIds } from '../../src/demo/demo-data.js';
 
 /**
@@ -70,7 +71,7 @@ export const testDb = (): Db => testDatabase().db;
 const TABLES_IN_DELETE_ORDER = [
   'budget_spendings', 'budget_planned', 'budget_erasmus', 'erasmus_rates',
   'certificate_approvals', 'certificate_competences', 'certificates',
-  'stay_daily_notes', 'stay_incident_youths', 'stay_incidents', 'stay_health_notes', 'stay_sheets',
+  'stay_daily_notes', 'stay_incident_revisions', 'stay_incident_youths', 'stay_incidents', 'stay_health_notes', 'stay_sheets',
   'youth_reminders', 'morning_emails', 'parent_consent_answers', 'parent_consent_links', 'sms_opt_outs', 'outbox_messages', 'follow_up_attempts', 'follow_up_links', 'follow_ups', 'restitution_media', 'restitution_presenters', 'restitution_events',
   'audit_log', 'youth_documents', 'group_requirements',
   'media_youths', 'media', 'image_consents',
@@ -93,12 +94,7 @@ export async function emptyDatabase(db: Db): Promise<void> {
   const unknown = tables.filter((t) => !known.has(t) && !t.startsWith('knex_') && t !== 'data_version');
   // A new table must be added to the list above; failing loudly beats leaving rows behind between tests.
   if (unknown.length) throw new Error(`add these tables to TABLES_IN_DELETE_ORDER: ${unknown.join(', ')}`);
-  for (const table of TABLES_IN_DELETE_ORDER) {
-    const rows = db(table);
-    // The Erasmus+ rates the migration seeded (no structure's) are the app's, as a migration leaves them.
-    if (table === 'erasmus_rates') rows.whereNotNull('structure_id');
-    await rows.del();
-  }
+  for (const table of TABLES_IN_DELETE_ORDER) await emptyTable(db, table);
 }
 
 /** Every table of the database, knex's own included. */
