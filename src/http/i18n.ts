@@ -90,12 +90,27 @@ export const translator: ((lang: Language) => TFunction) & { forget(): void } = 
   return Object.assign(t, fixed) as unknown as TFunction;
 });
 
+// The structures' clock. Two kinds of time are stored as ISO text: wall-clock times typed by a person
+// ('2027-04-02T18:00', a session, when an incident happened), shown as typed; and instants the server
+// wrote ('2026-12-03T18:45:12.345Z', who recorded what when), which must read as the clock in France, not the
+// server's zone (UTC on most hosts: a note written at 19:45 read 18:45).
+const FRENCH_CLOCK = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+});
+const INSTANT = /(Z|[+-]\d\d:?\d\d)$/;
+const asFrenchClock = (at: Date): string => {
+  const p = Object.fromEntries(FRENCH_CLOCK.formatToParts(at).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+};
+
 /** Dates shown as the reader's language writes them; dates are stored as ISO text. */
 export const dateFormatter = perLanguage((lang: Language) => {
   const memo = new Map<string, string>();
-  const formatted = (value: string | null | undefined, format: 'date' | 'datetime' | 'long'): string => {
+  const formatted = (value: string | Date | null | undefined, format: 'date' | 'datetime' | 'long'): string => {
     if (!value) return '';
-    const d = dayjs(value);
+    const instant = value instanceof Date ? value : INSTANT.test(value) ? new Date(value) : null;
+    if (instant && Number.isNaN(instant.getTime())) return '';
+    const d = dayjs(instant ? asFrenchClock(instant) : value);
     if (!d.isValid()) return '';
     const pattern = format === 'datetime' ? (lang === 'fr' ? 'D MMM YYYY à HH:mm' : 'MMM D, YYYY h:mm A') : format === 'long' ? (lang === 'fr' ? 'dddd D MMMM YYYY' : 'dddd, MMMM D, YYYY') : (lang === 'fr' ? 'D MMM YYYY' : 'MMM D, YYYY');
     return d.locale(lang).format(pattern);
