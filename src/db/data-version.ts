@@ -125,17 +125,39 @@ export interface CacheAtVersion {
 }
 
 /**
+ * About how many bytes a kept value holds: its text's length, or its JSON's. Worked out once, when the value
+ * is computed (a few per write), never on a look-up; V8 keeps French text at a byte a character.
+ */
+export function approximateBytes(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
  * What was worked out at one data version, by key (a kind of figure, a scope, a filter), in this process.
  * Entries of an older version are never served: the first request that reads a newer version empties the
  * cache, and one that read an older version than the cache holds (a write came in between) computes
  * without caching.
+ *
+ * Bounded by bytes as well as by entries: a kept page part is 5 to 60 kB, so 500 of them could hold 30 MB
+ * in each of the four caches, on a server meant to stay under 200 MiB; past `maxBytes` the oldest go first.
  */
 export class VersionedCache {
   private version = -1;
   // Promises, so that the requests arriving together after a write wait for one computation, not one each.
-  private readonly entries = new Map<string, Promise<unknown>>();
+  private readonly entries = new Map<string, { value: Promise<unknown>; bytes: number }>();
+  private bytes = 0;
 
-  constructor(private readonly maxEntries = 500) {}
+  constructor(private readonly maxEntries = 500, private readonly maxBytes = 4 * 1024 * 1024) {}
+
+  /** The bytes its computed entries hold, as approximateBytes counts them. */
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
 
   /**
    * Reads the data version (one query), for the request's look-ups; none on a GET whose session query
@@ -146,20 +168,37 @@ export class VersionedCache {
     if (version > this.version) {
       this.version = version;
       this.entries.clear();
+      this.bytes = 0;
     }
     return { get: (key, compute) => (version < this.version ? compute() : this.lookUp(key, compute)) };
   }
 
   private lookUp<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const known = this.entries.get(key);
-    if (known) return known as Promise<T>;
+    if (known) return known.value as Promise<T>;
     const value = compute();
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, value);
-    // A failure (the database gone for a moment) is not kept: the next request tries again.
-    value.catch(() => {
-      if (this.entries.get(key) === value) this.entries.delete(key);
-    });
+    const entry = { value: value as Promise<unknown>, bytes: 0 };
+    if (this.entries.size >= this.maxEntries) this.evictOldest();
+    this.entries.set(key, entry);
+    value.then(
+      (computed) => {
+        // Still this cache's (not emptied by a newer version, nor evicted meanwhile): count it.
+        if (this.entries.get(key) !== entry) return;
+        entry.bytes = approximateBytes(computed);
+        this.bytes += entry.bytes;
+        while (this.bytes > this.maxBytes && this.entries.size > 1) this.evictOldest();
+      },
+      // A failure (the database gone for a moment) is not kept: the next request tries again.
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
     return value;
+  }
+
+  private evictOldest(): void {
+    const [key, entry] = this.entries.entries().next().value!;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
   }
 }

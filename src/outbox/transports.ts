@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { OutboxConfig } from '../config.js';
 import { BrevoSms } from './brevo-sms.js';
 import type { Channel } from './templates.js';
@@ -50,17 +50,25 @@ export class LogTransport implements Transport {
 export class SmtpTransport implements Transport {
   readonly name = 'smtp';
   readonly keepsSecrets = false;
-  private readonly mailer: Transporter;
+  // Made at the first message: nodemailer is 2 MiB of every server's memory, and most installations
+  // send their e-mails through an HTTP provider or not at all.
+  private mailer?: Promise<Transporter>;
+  private readonly url: string;
   constructor(url: string, private readonly from: string, private readonly domain = 'tremplin.outbox') {
     // Pooled: one SMTP connection carries many messages instead of a handshake each.
     const options = new URL(url);
     if (!options.searchParams.has('pool')) options.searchParams.set('pool', 'true');
-    this.mailer = nodemailer.createTransport(options.toString());
+    this.url = options.toString();
+  }
+
+  private transporter(): Promise<Transporter> {
+    this.mailer ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(this.url));
+    return this.mailer;
   }
 
   async send(message: Outgoing): Promise<string> {
     try {
-      const info = await this.mailer.sendMail({
+      const info = await (await this.transporter()).sendMail({
         from: this.from, to: message.address, subject: message.subject ?? '', text: message.text,
         messageId: `<outbox-${message.outboxId}@${this.domain}>`,
       });
@@ -73,7 +81,7 @@ export class SmtpTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    this.mailer.close();
+    if (this.mailer) (await this.mailer).close();
   }
 }
 

@@ -19,7 +19,8 @@ export interface CachedFigures {
 }
 
 export function cachedFigures(db: Db) {
-  const cache = new VersionedCache();
+  // A whole network's figures are some hundreds of kB of JSON: room for a few dozen scopes and filters.
+  const cache = new VersionedCache(500, 8 * 1024 * 1024);
   return async (scope: ReportScope, filters: ReportFilters, req?: { method?: string }): Promise<CachedFigures> => {
     const at = await cache.at(db, req);
     const day = todayIso();

@@ -20,6 +20,7 @@ import { tableCsv } from './report-csv.js';
 import { namedPdfTables, pdfSubtitle, renderReportPdf } from './report-pdf.js';
 import { countShown, hidesSmallCounts, reportTablesFor } from './small-counts.js';
 import { letterheadOf } from '../structures/settings.js';
+import { renderToKeep } from '../http/cached-html.js';
 
 const YouthFigureSchema = z.object({
   figure: z.enum(['enrolled', 'prepared', 'departed', 'returned', 'withdrawn', 'inTouch', 'presented', 'overdue', 'missingAfter', 'followUpDue', 'followUpReached', 'followUpTried', 'followUpNotTried', 'situation', 'jobOrTraining', 'engaged', 'assessed']).default('enrolled'),
@@ -58,11 +59,19 @@ export function reportsRoutes(db: Db, uploadDir: string): Router {
     const smallCountsHidden = hidesSmallCounts(user, req.query);
     // The tables and their charts (SVG) are made from the figures, the language and that choice only.
     const shown = await derived([req.lang, smallCountsHidden], () => sections(reportTablesFor(dashboardTables(dashboard, filters, req.t as never, req.lang), smallCountsHidden), req.lang));
+    const canSeeYouths = can(user, 'readReportYouths');
+    const cell = (c: Parameters<typeof formatCell>[0]) => formatCell(c, req.lang);
+    // The figures' sections as HTML, kept with the figures: drawing their tables cell by cell was the first
+    // cost of the page once the figures were kept. They read the language, who may open youths' lists and
+    // who may set the Erasmus+ rates (a link under the budget).
+    const canEditRates = can(user, 'editErasmusRates');
+    const sectionsHtml = await derived([req.lang, smallCountsHidden, canSeeYouths, canEditRates, 'html'], () =>
+      renderToKeep(res, 'reports/_sections', { sections: shown.slice(1), canSeeYouths, canEditRates, formatCell: cell }));
     res.status(Object.keys(errors).length ? 422 : 200).render('reports/index', {
-      title: res.locals.t('reports.title'), sections: shown, values, errors, options, filters, query: filterQuery(filters),
+      title: res.locals.t('reports.title'), sections: shown, sectionsHtml, values, errors, options, filters, query: filterQuery(filters),
       filterSummary: filterWords(filters, options, req.t, res.locals.countryName, res.locals.formatDate),
-      tableKeys: TABLE_KEYS, formatCell: (cell: Parameters<typeof formatCell>[0]) => formatCell(cell, req.lang),
-      canSeeYouths: can(user, 'readReportYouths'), canExport: can(user, 'exportReports'), smallCountsHidden, isWorker: user.role === 'worker',
+      tableKeys: TABLE_KEYS, formatCell: cell,
+      canSeeYouths, canExport: can(user, 'exportReports'), smallCountsHidden, isWorker: user.role === 'worker',
     });
   });
 

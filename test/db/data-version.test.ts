@@ -64,3 +64,33 @@ describe('the data version', () => {
     expect(await (await cache.at(db, after)).get('figure', make)).to.equal(2);
   });
 });
+
+describe('VersionedCache', () => {
+  it('keeps no more bytes than it is given: the oldest page parts go first, the newest stay', async () => {
+    const db = testDb();
+    const cache = new VersionedCache(500, 100_000);
+    const at = await cache.at(db);
+    let made = 0;
+    const part = (letter: string) => async () => (made++, letter.repeat(30_000));
+    for (const key of ['a', 'b', 'c', 'd', 'e']) await at.get(key, part(key));
+    expect(made).to.equal(5);
+    expect(cache.size).to.deep.equal({ entries: 3, bytes: 90_000 });
+    // The three newest are served as kept; the two oldest are worked out again.
+    for (const key of ['c', 'd', 'e']) expect(await at.get(key, part('x'))).to.equal(key.repeat(30_000));
+    expect(made).to.equal(5);
+    expect(await at.get('a', part('a'))).to.equal('a'.repeat(30_000));
+    expect(made).to.equal(6);
+  });
+
+  it('counts a figure by the length of its JSON, and forgets what a newer version emptied', async () => {
+    const ids = await resetToDemo();
+    const db = testDb();
+    const cache = new VersionedCache();
+    const figures = { enrolled: 10, departed: 4, reasons: ['job', 'training'] };
+    await (await cache.at(db)).get('figures', async () => figures);
+    expect(cache.size).to.deep.equal({ entries: 1, bytes: JSON.stringify(figures).length });
+    await db('groups').where({ id: ids.groups.sadiola }).update({ theme: 'Un autre thème' });
+    await cache.at(db);
+    expect(cache.size).to.deep.equal({ entries: 0, bytes: 0 });
+  });
+});
