@@ -3,14 +3,14 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ERRORS } from '@tus/server';
 import { FileStore } from '@tus/file-store';
-import { runningSha256, takeRunningSha256 } from './background-sha256.js';
+import { runningSha256, takeRunningSha256 } from './stored-file-sha256.js';
 import { StoredFileWriter } from './uploads.js';
 
 /**
  * `@tus/file-store`'s store of partial files, writing each piece as a form's upload is written (uploads.ts):
  * queued chunks in one writev instead of a system call and a pause per 64 KiB chunk (its write stream's
- * 16 KiB buffer), and the SHA-256 read back on the hashing thread as the pieces land, kept from one piece
- * to the next, so that the finished file is not read again whole before its medium is kept
+ * 16 KiB buffer), and the SHA-256 computed as the pieces are written, kept from one piece to the next, so
+ * that the finished file is not read again whole before its medium is kept
  * (`npm run bench:upload`, 3 December 2026). Same file, same offsets, same answers.
  */
 export class HashingFileStore extends FileStore {

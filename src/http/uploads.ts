@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler } from 'express';
 import multer, { type StorageEngine } from 'multer';
 import { fileTypeFromBuffer } from 'file-type';
-import { StoredFileSha256, takeRunningSha256 } from './background-sha256.js';
+import { StoredFileSha256, takeRunningSha256 } from './stored-file-sha256.js';
 import { cleanFormFields, withoutInvisibleControls } from './form-text.js';
 import { allowSlowUpload } from './timeouts.js';
 import { countReceivedBytes } from './upload-memory.js';
@@ -57,8 +57,7 @@ class HashingDiskStorage implements StorageEngine {
     let size = 0;
     let hash: StoredFileSha256 | undefined;
     // Size and first bytes are taken by a listener on the chunks as they go to the file, not by a Transform
-    // between them (one stream hop less per chunk); the SHA-256 is read back from the file as it is written
-    // (background-sha256.ts).
+    // between them (one stream hop less per chunk); the SHA-256 by the writer, of what it writes.
     const observe = (chunk: Buffer) => {
       size += chunk.length;
       if (headLength < HEAD_BYTES) {
@@ -93,8 +92,8 @@ class HashingDiskStorage implements StorageEngine {
 }
 
 /**
- * Writes an upload's chunks to a file from `position` on, and tells `hash` after each write how far the
- * file is written. Performance (`npm run bench:upload`): the chunks queued while a write is under way go
+ * Writes an upload's chunks to a file from `position` on, and gives `hash` each batch with the position it
+ * is written at. Performance (`npm run bench:upload`): the chunks queued while a write is under way go
  * to the disk in one writev (up to 1 MiB buffered before the sender is paused, instead of fs.WriteStream's
  * 16 KiB, with which a resumable upload made a system call and a pause per 64 KiB chunk).
  */
@@ -131,21 +130,38 @@ export class StoredFileWriter extends Writable {
     const fd = this.fd;
     this.fd = undefined;
     if (fd === undefined) return callback(error);
-    close(fd, () => callback(error));
+    // Not under a write still running: its descriptor's number could by then be another file's.
+    const closeIt = () => close(fd, () => callback(error));
+    if (this.afterWrite === null) this.afterWrite = closeIt;
+    else closeIt();
   }
 
+  // null while a write runs; then what waits for it to end (the close of a destroyed writer).
+  private afterWrite: (() => void) | null | undefined;
+
   private writeAll(buffers: Buffer[], callback: (error?: Error | null) => void): void {
+    this.hash.writing(this.position, buffers);
+    this.writeRest(buffers, callback);
+  }
+
+  private writeRest(buffers: Buffer[], callback: (error?: Error | null) => void): void {
+    this.afterWrite = null;
     writev(this.fd!, buffers, this.position, (err, written) => {
+      const waiting = this.afterWrite;
+      this.afterWrite = undefined;
+      if (!err) {
+        this.position += written;
+        countReceivedBytes(written);
+        // A write may take less than it was given (rare on a local disk): the rest goes in another.
+        let rest = written;
+        while (buffers.length && rest >= buffers[0]!.length) rest -= buffers.shift()!.length;
+        if (buffers.length) buffers[0] = buffers[0]!.subarray(rest);
+      }
+      if (err || (buffers.length && waiting)) this.hash.lost();
+      if (waiting) return waiting();
       if (err) return callback(err);
-      this.position += written;
-      this.hash.stored(this.position);
-      countReceivedBytes(written);
-      // A write may take less than it was given (rare on a local disk): the rest goes in another.
-      let rest = written;
-      while (buffers.length && rest >= buffers[0]!.length) rest -= buffers.shift()!.length;
-      if (!buffers.length) return callback();
-      buffers[0] = buffers[0]!.subarray(rest);
-      this.writeAll(buffers, callback);
+      if (buffers.length) return this.writeRest(buffers, callback);
+      callback();
     });
   }
 }
@@ -153,7 +169,7 @@ export class StoredFileWriter extends Writable {
 /**
  * A file that arrived whole by another way than a form (a resumable upload, in pieces, perhaps through
  * several instances), as the form's storage describes one: its size, SHA-256 (the one kept as its pieces
- * were written, or read from the disk on the hashing thread if this process did not write them all) and
+ * were written, reading back from the disk whatever this process did not write) and
  * first bytes. From here it goes through the same checks as a form's file.
  */
 export async function receivedFromDisk(tempPath: string, name: string | undefined): Promise<ReceivedFile> {

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { expect } from 'chai';
-import { runningSha256, StoredFileSha256, takeRunningSha256 } from '../../src/http/background-sha256.js';
+import { runningSha256, StoredFileSha256, takeRunningSha256 } from '../../src/http/stored-file-sha256.js';
 import { StoredFileWriter } from '../../src/http/uploads.js';
 
 const reference = (parts: Buffer[]) => {
@@ -15,7 +15,7 @@ const reference = (parts: Buffer[]) => {
 };
 const total = (parts: Buffer[]) => parts.reduce((n, p) => n + p.length, 0);
 
-describe('the SHA-256 of a file read back on the hashing thread as it is written', () => {
+describe('the SHA-256 of the bytes a file holds, computed as they are written', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'tremplin-sha-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,11 +56,11 @@ describe('the SHA-256 of a file read back on the hashing thread as it is written
     await write(longer, parts, h1);
     appendFileSync(longer, Buffer.from('more'));
     const err1 = await h1.digest(300_000).catch((e: Error) => e);
-    expect(String(err1)).to.match(/holds 300004 bytes, not the 300000 hashed/);
+    expect(String(err1)).to.match(/holds 300004 bytes, not the 300000 received/);
     const shorter = path.join(dir, 'shorter');
     writeFileSync(shorter, parts[0]!);
     const err2 = await new StoredFileSha256(shorter).digest(400_000).catch((e: Error) => e);
-    expect(String(err2)).to.match(/shorter than what was written/);
+    expect(String(err2)).to.match(/holds 300000 bytes, not the 400000 received/);
   });
 
   it('carries one hash over the pieces of a file written by several requests, and hashes from the start a file whose first piece it did not see', async () => {
@@ -81,15 +81,22 @@ describe('the SHA-256 of a file read back on the hashing thread as it is written
     expect(await takeRunningSha256(other)!.digest(first.length + second.length)).to.equal(reference([first, second]));
   });
 
-  it('starts again from the first byte when the file under that name is another one', async () => {
-    const file = path.join(dir, 'again');
+  it('reads the file back whole when a write it hashed did not reach the disk', async () => {
+    const file = path.join(dir, 'lost');
     const hash = new StoredFileSha256(file);
-    await write(file, [randomBytes(200_000)], hash);
-    await new Promise((r) => setTimeout(r, 50));
-    unlinkSync(file);
-    const other = randomBytes(250_000);
-    writeFileSync(file, other);
-    hash.stored(other.length);
-    expect(await hash.digest(other.length)).to.equal(reference([other]));
+    const parts = [randomBytes(500_000), randomBytes(300_000)];
+    await write(file, parts, hash);
+    hash.lost();
+    expect(await hash.digest(800_000)).to.equal(reference(parts));
+  });
+
+  it('writes a file of many batches whole and in order, and hashes exactly that', async () => {
+    const file = path.join(dir, 'big');
+    const parts = Array.from({ length: 20 }, () => randomBytes(1024 * 1024));
+    const hash = new StoredFileSha256(file);
+    await write(file, parts, hash);
+    expect(statSync(file).size).to.equal(total(parts));
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).to.equal(reference(parts));
+    expect(await hash.digest(total(parts))).to.equal(reference(parts));
   });
 });
