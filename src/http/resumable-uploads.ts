@@ -3,11 +3,11 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse, Router } from 'express';
 import { Server, type Upload } from '@tus/server';
-import { FileStore } from '@tus/file-store';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { notFound } from './errors.js';
+import { HashingFileStore } from './hashing-file-store.js';
 import { isRefusal, type Refusal } from './refusal.js';
 import { allowSlowUpload } from './timeouts.js';
 import { receivedFromDisk, type ReceivedFile } from './uploads.js';
@@ -75,7 +75,7 @@ export const REFUSED_FIELD_HEADER = 'X-Tremplin-Field';
 
 export class ResumableUploads {
   readonly directory: string;
-  private readonly store: FileStore;
+  private readonly store: HashingFileStore;
   private readonly server: Server;
   private readonly inFlight = new WeakMap<IncomingMessage, InFlight>();
   private readonly expiryMs: number;
@@ -83,7 +83,7 @@ export class ResumableUploads {
   constructor(private readonly db: Db, opts: ResumableUploadsOptions) {
     this.directory = path.join(opts.uploadDir, 'tus');
     this.expiryMs = opts.expiryHours * 3600_000;
-    this.store = new FileStore({ directory: this.directory, expirationPeriodInMilliseconds: this.expiryMs });
+    this.store = new HashingFileStore({ directory: this.directory, expirationPeriodInMilliseconds: this.expiryMs });
     this.server = new Server({
       // Only a label here: the routes decide the paths, and each upload's URL is its purpose's.
       path: '/tus',

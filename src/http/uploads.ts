@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { close, open, writev } from 'node:fs';
+import { mkdir, open as openFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler } from 'express';
 import multer, { type StorageEngine } from 'multer';
 import { fileTypeFromBuffer } from 'file-type';
-import { BackgroundSha256 } from './background-sha256.js';
+import { StoredFileSha256, takeRunningSha256 } from './stored-file-sha256.js';
 import { cleanFormFields, withoutInvisibleControls } from './form-text.js';
 import { allowSlowUpload } from './timeouts.js';
 import { countReceivedBytes } from './upload-memory.js';
@@ -52,16 +52,12 @@ class HashingDiskStorage implements StorageEngine {
 
   _handleFile(_req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
     const tempPath = path.join(this.tmpDir, `${HOST}.${process.pid}.${randomUUID()}.part`);
-    const hash = new BackgroundSha256();
     const headChunks: Buffer[] = [];
     let headLength = 0;
     let size = 0;
-    let waitingForHash = false;
-    // Performance (`npm run bench:upload`): the SHA-256 is computed on a worker thread while the next
-    // chunks arrive (see background-sha256.ts); size and first bytes are taken by a listener on the chunks
-    // as they go to the file, not by a Transform between them (one stream hop less per chunk); the file is
-    // written with a 1 MiB buffer instead of 16 KiB, so that receiving goes on while a write is under way
-    // and queued chunks go to disk in one writev. Same bytes, same order, same digest, same errors.
+    let hash: StoredFileSha256 | undefined;
+    // Size and first bytes are taken by a listener on the chunks as they go to the file, not by a Transform
+    // between them (one stream hop less per chunk); the SHA-256 by the writer, of what it writes.
     const observe = (chunk: Buffer) => {
       size += chunk.length;
       if (headLength < HEAD_BYTES) {
@@ -69,23 +65,15 @@ class HashingDiskStorage implements StorageEngine {
         headChunks.push(Buffer.from(part));
         headLength += part.length;
       }
-      if (!hash.update(chunk) && !waitingForHash) {
-        waitingForHash = true;
-        file.stream.pause();
-        hash.once('drain', () => {
-          waitingForHash = false;
-          file.stream.resume();
-        });
-      }
-      countReceivedBytes(chunk.length);
     };
     mkdir(this.tmpDir, { recursive: true })
       .then(() => {
+        hash = new StoredFileSha256(tempPath);
         // Attached in the same tick as the pipeline, before any chunk can flow: every chunk is seen once.
         file.stream.on('data', observe);
-        return pipeline(file.stream, createWriteStream(tempPath, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }));
+        return pipeline(file.stream, new StoredFileWriter(tempPath, 'wx', 0, hash));
       })
-      .then(() => hash.digest())
+      .then(() => hash!.digest(size))
       .then((sha256) => {
         const received: ReceivedFile = {
           tempPath, size, sha256, head: Buffer.concat(headChunks), originalName: labelFromName(file.originalname),
@@ -93,7 +81,7 @@ class HashingDiskStorage implements StorageEngine {
         cb(null, { path: tempPath, size, received } as Partial<MulterFile>);
       })
       .catch((err: unknown) => {
-        hash.abort();
+        hash?.abort();
         unlink(tempPath).catch(() => undefined).finally(() => cb(err));
       });
   }
@@ -104,27 +92,99 @@ class HashingDiskStorage implements StorageEngine {
 }
 
 /**
+ * Writes an upload's chunks to a file from `position` on, and gives `hash` each batch with the position it
+ * is written at. Performance (`npm run bench:upload`): the chunks queued while a write is under way go
+ * to the disk in one writev (up to 1 MiB buffered before the sender is paused, instead of fs.WriteStream's
+ * 16 KiB, with which a resumable upload made a system call and a pause per 64 KiB chunk).
+ */
+export class StoredFileWriter extends Writable {
+  private fd: number | undefined;
+
+  constructor(private readonly filePath: string, private readonly flags: 'wx' | 'r+', private position: number, private readonly hash: StoredFileSha256) {
+    super({ highWaterMark: WRITE_BUFFER_BYTES });
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    open(this.filePath, this.flags, (err, fd) => {
+      this.fd = fd;
+      callback(err);
+    });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.writeAll([chunk], callback);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    this.writeAll(chunks.map((c) => c.chunk), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd === undefined) return callback();
+    close(fd, (err) => callback(err));
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd === undefined) return callback(error);
+    // Not under a write still running: its descriptor's number could by then be another file's.
+    const closeIt = () => close(fd, () => callback(error));
+    if (this.afterWrite === null) this.afterWrite = closeIt;
+    else closeIt();
+  }
+
+  // null while a write runs; then what waits for it to end (the close of a destroyed writer).
+  private afterWrite: (() => void) | null | undefined;
+
+  private writeAll(buffers: Buffer[], callback: (error?: Error | null) => void): void {
+    this.hash.writing(this.position, buffers);
+    this.writeRest(buffers, callback);
+  }
+
+  private writeRest(buffers: Buffer[], callback: (error?: Error | null) => void): void {
+    this.afterWrite = null;
+    writev(this.fd!, buffers, this.position, (err, written) => {
+      const waiting = this.afterWrite;
+      this.afterWrite = undefined;
+      if (!err) {
+        this.position += written;
+        countReceivedBytes(written);
+        // A write may take less than it was given (rare on a local disk): the rest goes in another.
+        let rest = written;
+        while (buffers.length && rest >= buffers[0]!.length) rest -= buffers.shift()!.length;
+        if (buffers.length) buffers[0] = buffers[0]!.subarray(rest);
+      }
+      if (err || (buffers.length && waiting)) this.hash.lost();
+      if (waiting) return waiting();
+      if (err) return callback(err);
+      if (buffers.length) return this.writeRest(buffers, callback);
+      callback();
+    });
+  }
+}
+
+/**
  * A file that arrived whole by another way than a form (a resumable upload, in pieces, perhaps through
- * several instances), as the form's storage describes one: its size, SHA-256 (read again from the disk, on
- * the hashing thread: the pieces' hashes cannot be joined) and first bytes. From here it goes through the
- * same checks as a form's file.
+ * several instances), as the form's storage describes one: its size, SHA-256 (the one kept as its pieces
+ * were written, reading back from the disk whatever this process did not write) and
+ * first bytes. From here it goes through the same checks as a form's file.
  */
 export async function receivedFromDisk(tempPath: string, name: string | undefined): Promise<ReceivedFile> {
-  const hash = new BackgroundSha256();
-  const headChunks: Buffer[] = [];
-  let headLength = 0;
-  let size = 0;
+  const hash = takeRunningSha256(tempPath) ?? new StoredFileSha256(tempPath);
   try {
-    for await (const chunk of createReadStream(tempPath, { highWaterMark: WRITE_BUFFER_BYTES }) as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (headLength < HEAD_BYTES) {
-        const part = chunk.subarray(0, HEAD_BYTES - headLength);
-        headChunks.push(Buffer.from(part));
-        headLength += part.length;
-      }
-      if (!hash.update(chunk)) await once(hash, 'drain');
+    const { size } = await stat(tempPath);
+    const handle = await openFile(tempPath, 'r');
+    let head: Buffer;
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(Math.min(HEAD_BYTES, size)), 0, Math.min(HEAD_BYTES, size), 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
     }
-    return { tempPath, size, sha256: await hash.digest(), head: Buffer.concat(headChunks), originalName: labelFromName(name) };
+    return { tempPath, size, sha256: await hash.digest(size), head, originalName: labelFromName(name) };
   } catch (err) {
     hash.abort();
     throw err;
