@@ -67,7 +67,8 @@
       },
       onShouldRetry: function (err) {
         var code = err.originalResponse ? err.originalResponse.getStatus() : 0;
-        var retry = (code === 0 || code === 409 || code === 423 || code >= 500) && navigator.onLine !== false;
+        // 507: the server's disk is full and it kept nothing; trying again at once would not help.
+        var retry = (code === 0 || code === 409 || code === 423 || (code >= 500 && code !== 507)) && navigator.onLine !== false;
         if (retry) resuming = true;
         return retry;
       },
@@ -88,7 +89,7 @@
         forget(upload);
         if (code === 401 || code === 403) return showProblem(p.data.msgSession);
         var words = (res.getBody() || '').trim();
-        showProblem(code === 413 ? p.data.msgTooLarge : code === 422 && words ? words : p.data.msgServer);
+        showProblem(code === 413 ? p.data.msgTooLarge : (code === 422 || code === 507) && words ? words : p.data.msgServer);
       },
     });
 

@@ -20,7 +20,7 @@ import { paths } from '../http/paths.js';
 import { ConsentForm, consentHistory, CONSENT_LEVELS, groupConsents, recordConsent, USE_LEVELS, youthConsent, type ConsentShortfall } from './consent.js';
 import { selfAssessmentBesideVideos } from '../assessments/beside-videos.js';
 import { mediaProbe, type MediaProbe } from './media-probe.js';
-import { addMedium, deleteMedium, dropRefusedUpload, formatDuration, formatSize } from './medium-file.js';
+import { addMedium, deleteMedium, dropRefusedUpload, formatDuration, formatSize, mediaFileRecorded, mediumKeptAs } from './medium-file.js';
 import {
   beforeAfter, defaultMoment, DeleteMediumForm, listGroupMedia, MEDIA_KINDS, mediumFormFor, mediumFormValues, mediumTags, MOMENTS,
   updateMedium, UploadForm,
@@ -114,7 +114,9 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
   // ---- adding, resumably (tus): the page's script sends the file in pieces that survive a dropped network;
   // the form above stays for a phone without the script. Same question asked, same final step, same flash.
 
-  const resumable = new ResumableUploads(db, { uploadDir: config.uploadDir, expiryHours: config.resumableUploadHours });
+  const resumable = new ResumableUploads(db, {
+    uploadDir: config.uploadDir, expiryHours: config.resumableUploadHours, isRecorded: (stored) => mediaFileRecorded(db, stored),
+  });
 
   /** The form's fields, sent as the upload's metadata: checked when it is created, and again at its end. */
   const uploadInput = (metadata: Record<string, string>) => {
@@ -139,6 +141,10 @@ export function mediaRoutes(db: Db, config: Config, probe: MediaProbe = mediaPro
       // express-session's own save while a web Response is streamed out cut the connection).
       await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
       return paths.groupMedium(group.id, mediumId);
+    },
+    finishedAs: async (uploadId) => {
+      const kept = await mediumKeptAs(db, group.id, user.id, uploadId);
+      return kept && { location: paths.groupMedium(group.id, kept.id), size: kept.size };
     },
   });
 

@@ -6,6 +6,7 @@ import { appOnDemo, csrfToken, visibleText, type Agent } from '../support/http.j
 import { testDatabase, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
 import { ResumableUploads } from '../../src/http/resumable-uploads.js';
+import { mediaFileRecorded } from '../../src/media/medium-file.js';
 import { elfExecutable, listFiles, makeMp4, requireFfmpeg, scratchDir } from './fixtures.js';
 import { createUpload, pageToken, patchUpload, TUS } from './tus-client.js';
 
@@ -151,7 +152,7 @@ describe('resumable uploads of media (tus: /groups/:id/media/tus)', function () 
     writeFileSync(path.join(dir, `${id}.json`), JSON.stringify({ ...info, creation_date: longAgo.toISOString() }));
     utimesSync(path.join(dir, id), longAgo, longAgo);
 
-    const swept = await new ResumableUploads(testDb(), { uploadDir: uploadDir(), expiryHours: 48 }).sweep();
+    const swept = await new ResumableUploads(testDb(), { uploadDir: uploadDir(), expiryHours: 48, isRecorded: (p) => mediaFileRecorded(testDb(), p) }).sweep();
     expect(swept).to.be.at.least(1);
     expect(tusFiles()).not.to.include.members([id]);
     expect(tusFiles()).not.to.include.members([`${id}.json`]);
