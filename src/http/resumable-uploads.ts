@@ -121,7 +121,12 @@ export class ResumableUploads {
     // Finished already, and its sender did not hear it (a dropped answer, a killed process): told again.
     if (req.method !== 'DELETE') {
       const done = await purpose.finishedAs(uploadId);
-      if (done) return answerFinished(req, res, done);
+      if (done) {
+        // Its record is written, so what a killed finish left of the upload (its row, its info file) can go.
+        await this.removeFiles(uploadId);
+        await this.forget(uploadId);
+        return answerFinished(req, res, done);
+      }
     }
     const row: { declared_size: number | string | null; finishing_at: string | null } | undefined = await this.db('resumable_uploads')
       .where({ id: uploadId, user_id: purpose.user.id, group_id: purpose.groupId, purpose: purpose.name })
