@@ -70,6 +70,24 @@ describe('resumable uploads of media (tus: /groups/:id/media/tus)', function () 
     expect(visibleText(page.text)).to.include('C’est dans le groupe !');
   });
 
+  it('tells a sender that did not hear the last answer where its medium went: HEAD complete with its place, a repeated piece 409, no second medium', async () => {
+    const token = await pageToken(ines, group);
+    const before = await mediaCount(group);
+    const location = (await createUpload(ines, group, token, mp4.length, { moment: 'after', caption: 'Réponse perdue', filename: 'perdue.mp4' })).headers.location as string;
+    const last = await patchUpload(ines, location, token, 0, mp4);
+    expect(last.status).to.equal(204);
+    const head = await ines.head(location).set(TUS);
+    expect(head.status).to.equal(200);
+    expect(head.headers['upload-offset']).to.equal(String(mp4.length));
+    expect(head.headers['upload-length']).to.equal(String(mp4.length));
+    expect(head.headers['x-tremplin-location']).to.equal(last.headers['x-tremplin-location']);
+    const repeated = await patchUpload(ines, location, token, 0, mp4);
+    expect(repeated.status).to.equal(409);
+    expect(await mediaCount(group)).to.equal(before + 1);
+    // Only its author hears of it.
+    expect((await karim.head(location).set(TUS)).status).to.equal(404);
+  });
+
   it('answers 404 to anyone but its author, the group’s lead included, and to an unknown id', async () => {
     const token = await pageToken(ines, group);
     const created = await createUpload(ines, group, token, mp4.length, { moment: 'before', filename: 'a.mp4' });
