@@ -82,7 +82,7 @@
           // The network is gone: wait for it, then carry on from where the server says the file stands.
           resuming = true;
           p.text.textContent = say(p.data.msgOffline, lastPercent);
-          window.addEventListener('online', function () { upload.start(); }, { once: true });
+          whenNetworkMayBeBack(function () { upload.start(); });
           return;
         }
         // Refused for good (its type, its size, the session): this upload will not be resumed.
@@ -106,6 +106,25 @@
       upload.start();
     });
   });
+
+  // After a phone's sleep its network may come back without the browser ever saying it went (no 'online'
+  // event: navigator.onLine stayed true while every retry failed). So the upload also carries on when the
+  // page is seen again, and tries once a minute, whichever comes first.
+  function whenNetworkMayBeBack(go) {
+    var done = false;
+    var timer = setInterval(function () { if (navigator.onLine !== false) once(); }, 60000);
+    function once() {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      window.removeEventListener('online', once);
+      document.removeEventListener('visibilitychange', seen);
+      go();
+    }
+    function seen() { if (document.visibilityState === 'visible' && navigator.onLine !== false) once(); }
+    window.addEventListener('online', once);
+    document.addEventListener('visibilitychange', seen);
+  }
 
   function forget(upload) {
     upload.findPreviousUploads().then(function (previous) {

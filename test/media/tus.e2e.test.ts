@@ -153,6 +153,45 @@ describe('resumable uploads in a browser (tus)', function () {
     expect(await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::'))), 'forgotten once done').to.deep.equal([]);
   });
 
+  it('goes on by itself after the phone slept longer than every retry, its browser never saying the network went', async () => {
+    session.expectProblems(/net::|Failed to load resource|tus: failed/i);
+    const page = await session.open(PHONE);
+    // A phone that does not report its network: navigator.onLine stays true and no 'online' event comes.
+    // (A string: the test's compiler would wrap a function's inner arrows in a helper the page lacks.)
+    await page.addInitScript(`
+      Object.defineProperty(Navigator.prototype, 'onLine', { get: function () { return true; } });
+      window.addEventListener('online', function (e) { e.stopImmediatePropagation(); }, true);
+      window.addEventListener('offline', function (e) { e.stopImmediatePropagation(); }, true);`);
+    await page.clock.install();
+    await signInThroughForm(page, session.url, 'ines.d');
+    await page.goto(session.url(`/groups/${ids.groups.sadiola}/media/new`));
+    await page.getByLabel('Légende (facultatif)').fill('Après le sommeil');
+    await page.getByLabel('Vidéo, photo ou son').setInputFiles(big);
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.waitForFunction(() => Number((document.querySelector('#upload-progress') as HTMLProgressElement).value) >= 30, null, { timeout: 300_000, polling: 50 });
+    const firstFailure = page.waitForEvent('requestfailed', { timeout: 60_000 });
+    await page.context().setOffline(true);
+    await firstFailure;
+    // Asleep for longer than all the retry delays (about 4 min 40 s): each retry fails at once.
+    const cut = page.getByText(/Réseau coupé à \d+ %/);
+    let asleepMs = 0;
+    while (!(await cut.isVisible()) && asleepMs < 15 * 60_000) {
+      await page.clock.runFor(10_000);
+      asleepMs += 10_000;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(asleepMs, 'every retry spent').to.be.at.least(4 * 60_000);
+    await cut.waitFor({ timeout: 1000 });
+    await page.context().setOffline(false);
+    // Awake: within the minute it carries on, nobody tapping anything.
+    await page.clock.runFor(61_000);
+    await page.getByText(/Reprise à \d+ %/).waitFor({ timeout: 60_000 });
+    await page.waitForURL(/\/media\/\d+$/, { timeout: 300_000 });
+    const row = await testDb()('media').where({ caption: 'Après le sommeil' }).first();
+    expect(row.sha256).to.equal(bigSha);
+    expect(listFiles(path.join(testDatabase().config.uploadDir, 'tus'))).to.deep.equal([]);
+  });
+
   it('on a desktop: says why a file is refused once its bytes are read (not a medium), and keeps nothing', async () => {
     const page = await session.open(DESKTOP);
     session.expectProblems(/422|tus: unexpected response/i);
