@@ -83,7 +83,8 @@
         },
         onShouldRetry: function (err) {
           var code = err.originalResponse ? err.originalResponse.getStatus() : 0;
-          var retry = (code === 0 || code === 409 || code === 423 || code >= 500) && navigator.onLine !== false;
+          // 507: the server's disk is full and it kept nothing; trying again at once would not help.
+          var retry = (code === 0 || code === 409 || code === 423 || (code >= 500 && code !== 507)) && navigator.onLine !== false;
           if (retry) resuming = true;
           return retry;
         },
@@ -97,7 +98,7 @@
             // The network is gone: wait for it, then carry on from where the server says the file stands.
             resuming = true;
             p.text.textContent = say(p.data.msgOffline, lastPercent);
-            window.addEventListener('online', function () { upload.start(); }, { once: true });
+            whenNetworkMayBeBack(function () { upload.start(); });
             return;
           }
           // Refused for good (its type, a date, its size, the session): this upload will not be resumed.
@@ -106,6 +107,8 @@
           var words = (res.getBody() || '').trim();
           if (code === 413) return shared.showProblem(p.data.msgTooLarge, p.fileInput.name);
           if (code === 422 && words) return shared.showProblem(words, res.getHeader('X-Tremplin-Field'));
+          // A full disk: nothing of the file was kept, it is the file that could not be taken.
+          if (code === 507 && words) return shared.showProblem(words, p.fileInput.name);
           shared.showProblem(p.data.msgServer);
         },
       });
@@ -132,6 +135,25 @@
     if (target.pathname !== window.location.pathname || target.search !== window.location.search) return window.location.assign(target.href);
     window.history.replaceState(null, '', target.href);
     window.location.reload();
+  }
+
+  // After a phone's sleep its network may come back without the browser ever saying it went (no 'online'
+  // event: navigator.onLine stayed true while every retry failed). So the upload also carries on when the
+  // page is seen again, and tries once a minute, whichever comes first.
+  function whenNetworkMayBeBack(carryOn) {
+    var done = false;
+    var timer = setInterval(function () { if (navigator.onLine !== false) once(); }, 60000);
+    function once() {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      window.removeEventListener('online', once);
+      document.removeEventListener('visibilitychange', seen);
+      carryOn();
+    }
+    function seen() { if (document.visibilityState === 'visible' && navigator.onLine !== false) once(); }
+    window.addEventListener('online', once);
+    document.addEventListener('visibilitychange', seen);
   }
 
   function forget(upload) {

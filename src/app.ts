@@ -26,7 +26,7 @@ import { providerWebhookRoutes } from './outbox/outbox.routes.js';
 import { phoneForDisplay } from './outbox/sms-rules.js';
 import { USER_HEADER } from './http/offline.js';
 import { serviceWorkerRoutes } from './http/service-worker.routes.js';
-import { ResumableUploads } from './http/resumable-uploads.js';
+import { appResumableUploads } from './resumable.js';
 
 export const SESSION_COOKIE = 'tremplin.sid';
 
@@ -139,7 +139,7 @@ export function createApp({ config, db, log = defaultLog }: AppDeps): Express {
     next();
   });
 
-  const resumableUploads = new ResumableUploads(db, { uploadDir: config.uploadDir, expiryHours: config.resumableUploadHours });
+  const resumableUploads = appResumableUploads(db, config);
   const ctx = { db, config, passport, sessions: sessionStore, resumableUploads };
   for (const concept of CONCEPTS) for (const router of concept.routes(ctx)) app.use(router);
 

@@ -7,7 +7,7 @@ import { createApp } from './app.js';
 import { countUsers } from './users/user.js';
 import { demoLogins, loadDemoData } from './demo/demo-data.js';
 import { sweepTemporaryUploads } from './http/uploads.js';
-import { ResumableUploads } from './http/resumable-uploads.js';
+import { appResumableUploads } from './resumable.js';
 import { httpServer } from './http/timeouts.js';
 import { purgeExpiredScans, purgeHealthNotes } from './documents/retention.js';
 import { Dispatcher } from './outbox/dispatcher.js';
@@ -40,7 +40,7 @@ if (swept || purged || notes) console.log(`start-up cleaning: ${swept} unfinishe
 // Another instance sharing the folder may be killed while this one runs: its leftovers go within the hour.
 setInterval(() => void sweepTemporaryUploads(config.uploadDir, 3600_000, false).catch(() => undefined), 15 * 60_000).unref();
 // Resumable uploads abandoned for TUS_EXPIRY_HOURS: their partial files, info files and rows.
-const resumable = new ResumableUploads(db, { uploadDir: config.uploadDir, expiryHours: config.resumableUploadHours });
+const resumable = appResumableUploads(db, config);
 const sweepResumable = () => void resumable.sweep().then((n) => n && console.log(`${n} abandoned resumable upload(s) removed`)).catch((err: Error) => console.error(`[resumable uploads] ${err.message}`));
 sweepResumable();
 setInterval(sweepResumable, 15 * 60_000).unref();

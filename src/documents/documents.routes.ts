@@ -24,7 +24,7 @@ import { retentionOverview, structureRetentionDays, PURGED_KINDS } from './reten
 import { papersFor, requiredPaperFor, type RequiredPaper, type YouthPapers } from './scope.js';
 import { fieldsOfPaper, guessedKinds, handInSeveral, valuesOfPapers, type ScanResult } from './several-scans.js';
 import {
-  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, handInFromFields, knownInvalidity, logDownload, SCAN_TYPES,
+  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, handInFromFields, knownInvalidity, logDownload, SCAN_TYPES, scanKeptAs,
   type Evaluation, type MissingDocument,
 } from './youth-document.js';
 
@@ -229,6 +229,10 @@ export function documentsRoutes(db: Db, config: Config, resumable: ResumableUplo
       await ensureRequirements(db, paper.group);
       flash(req, 'notice', handedIn(paper));
       return paperPath(paper);
+    },
+    finishedAs: async (uploadId) => {
+      const kept = await scanKeptAs(db, paper.file.enrolment_id, paper.requirement.kind, paper.user.id, uploadId);
+      return kept && { location: paperPath(paper), size: kept.size };
     },
   });
 

@@ -29,6 +29,8 @@ export const ID_TYPES = ['passport', 'id_card'] as const;
 
 /** What a scan may be: decided from its bytes, never from its name. */
 export const SCAN_TYPES: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+/** Where scans are kept under UPLOAD_DIR (and where a resumable upload's cut-off finish is looked for). */
+export const SCAN_AREA = 'documents';
 
 export interface YouthDocumentRow {
   id: number;
@@ -302,8 +304,25 @@ async function recordHandIn(db: Db, uploadDir: string, user: Express.User, targe
       return scanPath && before?.scan_path ? before.scan_path : null;
     });
 
-  const replaced = file && ext ? await keepFile(uploadDir, 'documents', file, ext, record) : await record(null);
+  const replaced = file && ext ? await keepFile(uploadDir, SCAN_AREA, file, ext, record) : await record(null);
   if (replaced) await rm(storedFilePath(uploadDir, replaced), { force: true });
+}
+
+/**
+ * The scan a resumable upload of this user became, if it is still this paper's: its file is kept under the
+ * upload's id (`documents/<year>/<id>.<ext>`). For a sender asking again after its answer was lost.
+ */
+export async function scanKeptAs(db: Db, enrolmentId: number, kind: Kind, userId: number, keepAs: string): Promise<{ size: number } | undefined> {
+  // An id from the URL goes into a LIKE pattern: letters, digits and dashes only (tus ids are hex).
+  if (!/^[0-9A-Za-z-]+$/.test(keepAs)) return undefined;
+  const row = await db('youth_documents').where({ enrolment_id: enrolmentId, kind, uploaded_by: userId })
+    .andWhere('scan_path', 'like', `${SCAN_AREA}/%/${keepAs}.%`).first('scan_size');
+  return row ? { size: Number(row.scan_size) } : undefined;
+}
+
+/** Whether a file under UPLOAD_DIR is a paper's scan: asked of the files a killed finish left. */
+export async function scanFileRecorded(db: Db, storedPath: string): Promise<boolean> {
+  return Boolean(await db('youth_documents').where({ scan_path: storedPath }).first('id'));
 }
 
 /**

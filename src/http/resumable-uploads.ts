@@ -1,16 +1,17 @@
 import type { IncomingMessage } from 'node:http';
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse, Router } from 'express';
-import { Server, type Upload } from '@tus/server';
+import { ERRORS, Server, type Upload } from '@tus/server';
 import type { Db } from '../db/knex.js';
 import { toNumber } from '../db/knex.js';
 import { nowIso } from '../db/time.js';
 import { notFound } from './errors.js';
 import { HashingFileStore } from './hashing-file-store.js';
-import { isRefusal, type Refusal } from './refusal.js';
+import { isRefusal, Refusal } from './refusal.js';
 import { allowSlowUpload } from './timeouts.js';
-import { receivedFromDisk, type ReceivedFile } from './uploads.js';
+import { isDiskFull, receivedFromDisk, type ReceivedFile } from './uploads.js';
 import { DatabaseLocker, type UploadLockOptions } from './upload-locks.js';
 
 /**
@@ -28,8 +29,19 @@ import { DatabaseLocker, type UploadLockOptions } from './upload-locks.js';
  * a partial file never becomes a medium. What is refused goes: the file, its `.json`, its row.
  *
  * Abandoned uploads expire `expiryHours` after they began and `sweep` removes them (server.ts, every
- * quarter of an hour). A killed process leaves only a partial file here, which its sender can resume or
- * the sweep will remove; the lock it held (upload-locks.ts) ends with its lease.
+ * quarter of an hour). A process killed while bytes arrive leaves only a partial file here, which its
+ * sender resumes from where the server says it stands or the sweep removes; the lock it held
+ * (upload-locks.ts) ends with its lease. A full disk ends the upload with 507: its partial file goes, to
+ * give the room back, and nothing is recorded.
+ *
+ * The finish is the one step that spans the disk and the database: the file moves to its place (under the
+ * upload's own id in its purpose's area, `media/<year>/<id>.<ext>` or `documents/<year>/<id>.<ext>`, not a
+ * random name), then its row is written. It runs under the upload's lock and says when it began
+ * (`finishing_at`), so that a process killed in between leaves something the next one can read: the record
+ * is there (done: the sender is told where it went), or it is not and the moved file goes back here and
+ * what was made beside it (a thumbnail) away, to be finished again. That happens when the sender asks where
+ * its upload stands (HEAD), which tus clients do after any failure, or at the next sweep (at start-up),
+ * whichever comes first.
  */
 
 /** What an upload is for, as the route that lets it in says: who sends it, where it goes, how it ends. */
@@ -53,6 +65,8 @@ export interface UploadPurpose {
   finish(file: ReceivedFile, metadata: Record<string, string>): Promise<string>;
   /** A refusal as the page's script shows it: the sentence the form would show on its field. */
   explain(refusal: Refusal): string;
+  /** The record an upload of this user's became (kept under the upload's id), if it did: where it is and its size. */
+  finishedAs(uploadId: string): Promise<{ location: string; size: number } | undefined>;
 }
 
 interface InFlight {
@@ -66,7 +80,16 @@ export interface ResumableUploadsOptions {
   uploadDir: string;
   expiryHours: number;
   lock?: UploadLockOptions;
+  /**
+   * The folder under UPLOAD_DIR where each purpose's finish keeps its file (`media: 'media'`, `scan: 'documents'`):
+   * where a killed finish may have left one, asked by the sweep of an upload it knows only by its row.
+   */
+  areas: Record<string, string>;
+  /** Whether a file kept under UPLOAD_DIR (its relative path, in any purpose's area) has its row: asked of a finish a killed process left. */
+  isRecorded: (storedPath: string) => Promise<boolean>;
 }
+
+const TUS_VERSION = '1.0.0';
 
 /** The header that tells the page where the finished upload went (the medium's page). */
 export const FINISHED_LOCATION_HEADER = 'X-Tremplin-Location';
@@ -79,16 +102,18 @@ export class ResumableUploads {
   private readonly server: Server;
   private readonly inFlight = new WeakMap<IncomingMessage, InFlight>();
   private readonly expiryMs: number;
+  private readonly locker: DatabaseLocker;
 
-  constructor(private readonly db: Db, opts: ResumableUploadsOptions) {
+  constructor(private readonly db: Db, private readonly opts: ResumableUploadsOptions) {
     this.directory = path.join(opts.uploadDir, 'tus');
     this.expiryMs = opts.expiryHours * 3600_000;
     this.store = new HashingFileStore({ directory: this.directory, expirationPeriodInMilliseconds: this.expiryMs });
+    this.locker = new DatabaseLocker(db, opts.lock);
     this.server = new Server({
       // Only a label here: the routes decide the paths, and each upload's URL is its purpose's.
       path: '/tus',
       datastore: this.store,
-      locker: new DatabaseLocker(db, opts.lock),
+      locker: this.locker,
       // Same origin only: no CORS header says otherwise.
       allowedOrigins: [],
       maxSize: (req) => this.of(req).purpose.maxBytes,
@@ -96,6 +121,7 @@ export class ResumableUploads {
       getFileIdFromRequest: (req) => this.of(req).uploadId,
       onUploadCreate: (req, upload) => this.created(req, upload),
       onUploadFinish: (req, upload) => this.finished(req, upload),
+      onResponseError: (req, err) => this.failed(req, err),
     });
   }
 
@@ -119,10 +145,32 @@ export class ResumableUploads {
 
   /** HEAD (where it stands), PATCH (more bytes), DELETE (given up) on one of the user's own uploads. */
   async resume(req: ExpressRequest, res: ExpressResponse, purpose: UploadPurpose, uploadId: string): Promise<void> {
-    const row = await this.db('resumable_uploads')
+    // Finished already, and its sender did not hear it (a dropped answer, a killed process): told again.
+    if (req.method !== 'DELETE') {
+      const done = await purpose.finishedAs(uploadId);
+      if (done) {
+        // Its record is written, so what a killed finish left of the upload (its row, its info file) can go.
+        await this.removeFiles(uploadId);
+        await this.forget(uploadId);
+        return answerFinished(req, res, done);
+      }
+    }
+    const row: { declared_size: number | string | null; finishing_at: string | null } | undefined = await this.db('resumable_uploads')
       .where({ id: uploadId, user_id: purpose.user.id, group_id: purpose.groupId, purpose: purpose.name, target: purpose.target ?? null })
-      .first('id');
+      .first('declared_size', 'finishing_at');
     if (!row) throw notFound();
+    // Complete, but not (or not yet) a record: its finish was cut off, or is under way elsewhere. Finished
+    // now (after waiting for the one under way), and the sender is told where it went.
+    if (req.method === 'HEAD' && (row.finishing_at || (await this.isComplete(uploadId, row.declared_size)))) {
+      try {
+        const location = await this.finish(purpose, uploadId, req, res);
+        return answerFinished(req, res, { location, size: toNumber(row.declared_size) });
+      } catch (err) {
+        const { status_code, body } = err as { status_code?: number; body?: string };
+        if (!status_code) throw err;
+        return void res.status(status_code).set('Tus-Resumable', TUS_VERSION).type('text/plain').send(body);
+      }
+    }
     // The route has let the sender in: a piece of a big video may take as long as a slow phone needs.
     if (req.method === 'PATCH') allowSlowUpload(req, purpose.maxBytes);
     this.inFlight.set(req, { purpose, req, res, uploadId });
@@ -138,13 +186,46 @@ export class ResumableUploads {
    */
   async sweep(now = Date.now()): Promise<number> {
     const before = new Date(now - this.expiryMs).toISOString();
-    const stale: { id: string }[] = await this.db('resumable_uploads').where('created_at', '<', before).select('id');
+    const repaired = await this.repairHalfFinished();
+    // One still finishing (elsewhere, or too long ago for its lease) is left to its finish.
+    const stale: { id: string }[] = await this.db('resumable_uploads').where('created_at', '<', before).whereNull('finishing_at').select('id');
     for (const { id } of stale) {
       await this.removeFiles(id);
       await this.forget(id);
     }
     const leftovers = await this.store.deleteExpired().catch(() => 0);
-    return stale.length + leftovers;
+    return repaired + stale.length + leftovers;
+  }
+
+  /**
+   * The finishes a killed process left (`finishing_at` set, the lock free once its lease ran out): a file
+   * whose row was written is done (the upload's row and info file go); one moved without its row goes back
+   * here, complete, for its sender's next request to finish. A finish under way elsewhere holds the lock.
+   */
+  private async repairHalfFinished(): Promise<number> {
+    const half: { id: string; purpose: string }[] = await this.db('resumable_uploads').whereNotNull('finishing_at').select('id', 'purpose');
+    let repaired = 0;
+    for (const { id, purpose } of half) {
+      const lock = await this.locker.quietLock(id);
+      if (!lock) continue;
+      try {
+        const row = await this.db('resumable_uploads').where({ id }).first('finishing_at');
+        if (!row?.finishing_at) continue;
+        const kept = await this.keptFiles(id, purpose);
+        const main = kept.find((f) => !path.basename(f).startsWith(`${id}-`));
+        if (main && (await this.opts.isRecorded(path.relative(this.opts.uploadDir, main).split(path.sep).join('/')))) {
+          await this.removeFiles(id);
+          await this.forget(id);
+        } else {
+          await this.undoHalfFinish(id, purpose);
+          await this.db('resumable_uploads').where({ id }).update({ finishing_at: null });
+        }
+        repaired++;
+      } finally {
+        await lock.unlock();
+      }
+    }
+    return repaired;
   }
 
   private of(req: Request): InFlight {
@@ -165,28 +246,112 @@ export class ResumableUploads {
       id: upload.id, user_id: purpose.user.id, group_id: purpose.groupId, purpose: purpose.name, target: purpose.target ?? null,
       declared_size: upload.size ?? null, created_at: nowIso(),
     });
+    // Known from here, should the disk be too full to create its files.
+    this.of(req).uploadId = upload.id;
     return {};
   }
 
   private async finished(req: Request, upload: Upload): Promise<{ headers: Record<string, string> }> {
     const { purpose, req: sent, res } = this.of(req);
-    // A repeated last PATCH (a client that did not hear the first answer) must not make a second medium.
-    const claimed = await this.db('resumable_uploads').where({ id: upload.id }).whereNull('finishing_at').update({ finishing_at: nowIso() });
-    if (!toNumber(claimed)) throw { status_code: 409, body: 'This upload is being finished\n' };
-    const metadata = metadataOf(upload);
+    const location = await this.finish(purpose, upload.id, sent, res);
+    return { headers: { [FINISHED_LOCATION_HEADER]: location } };
+  }
+
+  /**
+   * The complete file through its purpose's final step, once: under the upload's lock (a repeated last
+   * PATCH, or a HEAD, waits for the finish under way, then finds its record), after putting back what a
+   * killed finish left. Returns where the record is.
+   */
+  private async finish(purpose: UploadPurpose, id: string, sent: ExpressRequest, res: ExpressResponse): Promise<string> {
+    const lock = this.locker.newLock(id);
+    // A finish is not given up for a waiter: the waiter gets 423 after a while and asks again.
+    await lock.lock(new AbortController().signal, () => undefined);
     try {
-      const file = await receivedFromDisk(path.join(this.directory, upload.id), metadata.filename);
-      const location = await purpose.finish(file, metadata);
-      // The flash `finish` left is stored before the answer: the page's script goes to `location` as soon as
-      // it hears it (and express-session's own save while a web Response is streamed out cut the connection).
-      await new Promise<void>((resolve, reject) => sent.session.save((err) => (err ? reject(err) : resolve())));
-      return { headers: { [FINISHED_LOCATION_HEADER]: location } };
-    } catch (err) {
-      throw refused(err, purpose, res);
+      const done = await purpose.finishedAs(id);
+      if (done) {
+        await this.removeFiles(id);
+        await this.forget(id);
+        return done.location;
+      }
+      const row = await this.db('resumable_uploads').where({ id }).first('finishing_at');
+      if (!row) throw ERRORS.FILE_NOT_FOUND;
+      if (row.finishing_at) await this.undoHalfFinish(id, purpose.name);
+      const upload = await this.store.getUpload(id);
+      if (upload.offset !== upload.size) throw ERRORS.INVALID_OFFSET;
+      await this.db('resumable_uploads').where({ id }).update({ finishing_at: nowIso() });
+      const metadata = metadataOf(upload);
+      try {
+        const file = await receivedFromDisk(path.join(this.directory, id), metadata.filename);
+        const location = await purpose.finish({ ...file, keepAs: id }, metadata);
+        // The flash `finish` left is stored before the answer: the page's script goes to `location` as soon as
+        // it hears it (and express-session's own save while a web Response is streamed out cut the connection).
+        await new Promise<void>((resolve, reject) => sent.session.save((err) => (err ? reject(err) : resolve())));
+        return location;
+      } catch (err) {
+        throw refused(err, purpose, res);
+      } finally {
+        // Kept or refused, the upload is over: the record has its own file now, or there is none. (A killed
+        // process runs no finally: the next HEAD or sweep reads what it left, see above.)
+        await this.removeFiles(id);
+        await this.forget(id);
+      }
     } finally {
-      // Kept or refused, the upload is over: the medium has its own file now, or there is none.
-      await this.removeFiles(upload.id);
-      await this.forget(upload.id);
+      await lock.unlock();
+    }
+  }
+
+  /** What the library answers on an error, for two cases of ours; undefined leaves its own answer. */
+  private async failed(req: Request, err: unknown): Promise<{ status_code: number; body: string } | undefined> {
+    const { purpose, uploadId } = this.of(req);
+    if (isDiskFull(err)) {
+      // Nothing half-kept on a full disk: the partial file goes, which gives its room back, and the upload
+      // with it; the sender is told why, not asked to retry.
+      if (uploadId) {
+        await this.removeFiles(uploadId);
+        await this.forget(uploadId);
+      }
+      return { status_code: 507, body: `${purpose.explain(new Refusal('file', 'storage.full.body', 507))}\n` };
+    }
+    // A PATCH that waited while another request finished the upload: as for any PATCH at a stale offset,
+    // 409, and the client's HEAD then hears where it went.
+    const status = (err as { status_code?: number }).status_code;
+    if (req.method === 'PATCH' && uploadId && (status === 404 || status === 410) && (await purpose.finishedAs(uploadId))) {
+      return ERRORS.INVALID_OFFSET;
+    }
+    return undefined;
+  }
+
+  /** Whether every declared byte of an upload is here. */
+  private async isComplete(id: string, declared: number | string | null): Promise<boolean> {
+    if (declared === null) return false;
+    const size = await stat(path.join(this.directory, id)).then((s) => s.size, () => -1);
+    return size === toNumber(declared);
+  }
+
+  /**
+   * The files a finish of this upload moved or made in its purpose's area (`<area>/<year>/<id>.*`, `<id>-*`).
+   * A purpose no area is known for keeps nothing there to look for.
+   */
+  private async keptFiles(id: string, purposeName: string): Promise<string[]> {
+    const area = this.opts.areas[purposeName];
+    if (!area) return [];
+    const areaDir = path.join(this.opts.uploadDir, area);
+    const found: string[] = [];
+    for (const year of await readdir(areaDir).catch(() => [] as string[])) {
+      if (!/^\d{4}$/.test(year)) continue;
+      for (const name of await readdir(path.join(areaDir, year)).catch(() => [] as string[])) {
+        if (name.startsWith(`${id}.`) || name.startsWith(`${id}-`)) found.push(path.join(areaDir, year, name));
+      }
+    }
+    return found;
+  }
+
+  /** A finish cut off before its record: the moved file back here, complete; what it made beside it, gone. */
+  private async undoHalfFinish(id: string, purposeName: string): Promise<void> {
+    const here = path.join(this.directory, id);
+    for (const file of await this.keptFiles(id, purposeName)) {
+      if (!path.basename(file).startsWith(`${id}-`) && !existsSync(here)) await rename(file, here);
+      else await rm(file, { force: true });
     }
   }
 
@@ -209,6 +374,14 @@ function refused(err: unknown, purpose: UploadPurpose, res: ExpressResponse): un
   if (!isRefusal(err)) return err;
   res.setHeader(REFUSED_FIELD_HEADER, err.field);
   return { status_code: err.status, body: `${purpose.explain(err)}\n` };
+}
+
+/** HEAD or PATCH of an upload that became a record: complete, and where it went. */
+function answerFinished(req: ExpressRequest, res: ExpressResponse, done: { location: string; size: number }): void {
+  res.set({ 'Tus-Resumable': TUS_VERSION, 'Cache-Control': 'no-store', [FINISHED_LOCATION_HEADER]: done.location });
+  if (req.method === 'HEAD') return void res.status(200).set({ 'Upload-Offset': String(done.size), 'Upload-Length': String(done.size) }).end();
+  // More bytes for a finished upload: a stale offset, as the protocol answers it (the client then asks HEAD).
+  res.status(409).type('text/plain').send(ERRORS.INVALID_OFFSET.body);
 }
 
 /** The client's metadata, every value a string (a key sent without a value is an empty one). */

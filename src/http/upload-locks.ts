@@ -38,6 +38,22 @@ export class DatabaseLocker implements Locker {
   newLock(id: string): Lock {
     return new DatabaseLock(this, id);
   }
+
+  /**
+   * The lock of an upload that nobody should be writing (a finish a killed process left half-done), for the
+   * sweep: waited for no longer than a dead holder's lease takes to run out, and without asking a live holder
+   * to let go (that one is finishing it: it is left alone). Undefined when it stays held.
+   */
+  async quietLock(id: string): Promise<Lock | undefined> {
+    const lock = new DatabaseLock(this, id, false);
+    try {
+      await lock.lock(new AbortController().signal, () => undefined, this.leaseMs + this.pollMs);
+      return lock;
+    } catch (err) {
+      if (err === LOCKED) return undefined;
+      throw err;
+    }
+  }
 }
 
 /** What a request waiting too long for an upload's lock is answered: 423, which tus-js-client retries. */
@@ -47,12 +63,12 @@ class DatabaseLock implements Lock {
   private readonly holder = randomUUID();
   private renewal: NodeJS.Timeout | undefined;
 
-  constructor(private readonly locker: DatabaseLocker, private readonly id: string) {}
+  constructor(private readonly locker: DatabaseLocker, private readonly id: string, private readonly asksRelease = true) {}
 
-  async lock(signal: AbortSignal, requestRelease: RequestRelease): Promise<void> {
-    const { db, pollMs, acquireMs } = this.locker;
-    const giveUpAt = Date.now() + acquireMs;
-    let asked = false;
+  async lock(signal: AbortSignal, requestRelease: RequestRelease, withinMs = this.locker.acquireMs): Promise<void> {
+    const { db, pollMs } = this.locker;
+    const giveUpAt = Date.now() + withinMs;
+    let asked = !this.asksRelease;
     for (;;) {
       if (await this.take()) break;
       if (signal.aborted || Date.now() >= giveUpAt) throw LOCKED;

@@ -43,6 +43,11 @@ export interface ReceivedFile {
   head: Buffer;
   /** The name the browser gave, kept only as a label (trimmed, no path): never used to build a path. */
   originalName: string;
+  /**
+   * The name to keep it under instead of a random one (a resumable upload's id): a process killed between
+   * the move and the row leaves a file that can then be found by that name and put back (resumable-uploads.ts).
+   */
+  keepAs?: string;
 }
 
 type MulterFile = Express.Multer.File & { received?: ReceivedFile };
@@ -301,7 +306,7 @@ export async function keepFile<T>(
   ext: string,
   record: (storedPath: string) => Promise<T>,
 ): Promise<T> {
-  const relative = path.posix.join(area, String(new Date().getUTCFullYear()), `${randomUUID()}.${ext}`);
+  const relative = path.posix.join(area, String(new Date().getUTCFullYear()), `${file.keepAs ?? randomUUID()}.${ext}`);
   const absolute = path.join(uploadDir, relative);
   await mkdir(path.dirname(absolute), { recursive: true });
   await rename(file.tempPath, absolute);

@@ -19,7 +19,7 @@ import { paths } from '../http/paths.js';
 import { ConsentForm, consentHistory, CONSENT_LEVELS, groupConsents, recordConsent, USE_LEVELS, youthConsent, type ConsentShortfall } from './consent.js';
 import { selfAssessmentBesideVideos } from '../assessments/beside-videos.js';
 import { mediaProbe, type MediaProbe } from './media-probe.js';
-import { addMedium, deleteMedium, dropRefusedUpload, formatDuration, formatSize } from './medium-file.js';
+import { addMedium, deleteMedium, dropRefusedUpload, formatDuration, formatSize, mediumKeptAs } from './medium-file.js';
 import {
   beforeAfter, defaultMoment, DeleteMediumForm, listGroupMedia, MEDIA_KINDS, mediumFormFor, mediumFormValues, mediumTags, MOMENTS,
   updateMedium, UploadForm,
@@ -125,6 +125,10 @@ export function mediaRoutes(db: Db, config: Config, resumable: ResumableUploads,
       const mediumId = await addMedium(db, store, user, group.id, uploadInput(metadata), file);
       flash(req, 'notice', 'media.upload.done');
       return paths.groupMedium(group.id, mediumId);
+    },
+    finishedAs: async (uploadId) => {
+      const kept = await mediumKeptAs(db, group.id, user.id, uploadId);
+      return kept && { location: paths.groupMedium(group.id, kept.id), size: kept.size };
     },
   });
 

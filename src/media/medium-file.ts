@@ -7,7 +7,8 @@ import type { MediaProbe } from './media-probe.js';
 import { thumbnailTempPath } from './media-probe.js';
 import { deleteMediumRow, kindOfType, limitFor, recordMedium, type MediaKind, type MediumRow, type UploadInput } from './medium.js';
 
-const AREA = 'media';
+/** Where media are kept under UPLOAD_DIR (and where a resumable upload's cut-off finish is looked for). */
+export const MEDIA_AREA = 'media';
 
 /** Where media files go, what reads them, and how large each kind may be. */
 export interface MediaStore {
@@ -80,7 +81,7 @@ export async function keepUploadedMedium(
   kind: MediaKind,
   input: UploadInput,
 ): Promise<number> {
-  return keepFile(uploadDir, AREA, received, type.ext, async (relative) => {
+  return keepFile(uploadDir, MEDIA_AREA, received, type.ext, async (relative) => {
     const absolute = storedFilePath(uploadDir, relative);
     let finalKind = kind;
     let durationSeconds: number | null = null;
@@ -104,12 +105,32 @@ export async function keepUploadedMedium(
     try {
       if (!(await probe.thumbnail(absolute, finalKind, thumbTemp))) return insert(null);
       const size = (await stat(thumbTemp)).size;
-      const thumb: ReceivedFile = { tempPath: thumbTemp, size, sha256: '', head: Buffer.alloc(0), originalName: 'thumbnail.jpg' };
-      return await keepFile(uploadDir, AREA, thumb, 'jpg', (thumbRelative) => insert(thumbRelative));
+      const thumb: ReceivedFile = {
+        tempPath: thumbTemp, size, sha256: '', head: Buffer.alloc(0), originalName: 'thumbnail.jpg',
+        keepAs: received.keepAs && `${received.keepAs}-thumbnail`,
+      };
+      return await keepFile(uploadDir, MEDIA_AREA, thumb, 'jpg', (thumbRelative) => insert(thumbRelative));
     } finally {
       await rm(thumbTemp, { force: true });
     }
   });
+}
+
+/**
+ * The medium a resumable upload of this user became, if it did: its file is kept under the upload's id
+ * (`media/<year>/<id>.<ext>`). For a sender asking again after its answer was lost.
+ */
+export async function mediumKeptAs(db: Db, groupId: number, userId: number, keepAs: string): Promise<{ id: number; size: number } | undefined> {
+  // An id from the URL goes into a LIKE pattern: letters, digits and dashes only (tus ids are hex).
+  if (!/^[0-9A-Za-z-]+$/.test(keepAs)) return undefined;
+  const row = await db('media').where({ group_id: groupId, uploaded_by: userId }).andWhere('stored_path', 'like', `${MEDIA_AREA}/%/${keepAs}.%`).first('id', 'size_bytes');
+  return row ? { id: row.id as number, size: Number(row.size_bytes) } : undefined;
+}
+
+/** Whether a file under UPLOAD_DIR is a medium's (or its thumbnail): asked of the files a killed finish left. */
+export async function mediaFileRecorded(db: Db, storedPath: string): Promise<boolean> {
+  const row = await db('media').where({ stored_path: storedPath }).orWhere({ thumbnail_path: storedPath }).first('id');
+  return Boolean(row);
 }
 
 /** Deletes a medium: the row first (tags go with it), then its files. A file without its row is harmless, a row without its file is not. */

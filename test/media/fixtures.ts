@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -136,3 +136,9 @@ export async function eventually<T>(what: string, read: () => T | Promise<T>, ch
 
 export const fileBytes = (p: string): Buffer => readFileSync(p);
 export const fileSize = (p: string): number => statSync(p).size;
+
+/** What file-type reads as an MP4 (its ftyp box), then random bytes: any byte out of place changes its SHA-256. */
+export function fakeVideo(size: number): Buffer {
+  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isommp42', 'latin1')]);
+  return Buffer.concat([ftyp, randomBytes(size - ftyp.length)]);
+}

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { appOnDemo, csrfToken, visibleText, type Agent } from '../support/http.js';
 import { testDatabase, testDb } from '../support/database.js';
 import type { DemoIds } from '../../src/demo/demo-data.js';
-import { ResumableUploads } from '../../src/http/resumable-uploads.js';
+import { appResumableUploads } from '../../src/resumable.js';
 import { elfExecutable, listFiles, makeMp4, requireFfmpeg, scratchDir } from './fixtures.js';
 import { createUpload, expectStandsAt, pageToken, patchUpload, pendingUploads, sha256, tusFiles, TUS } from './tus-client.js';
 
@@ -60,6 +60,24 @@ describe('resumable uploads of media (tus: /groups/:id/media/tus)', function () 
     // The page goes where the form's answer goes, with the same message.
     const page = await ines.get(mediumPath);
     expect(visibleText(page.text)).to.include('C’est dans le groupe !');
+  });
+
+  it('tells a sender that did not hear the last answer where its medium went: HEAD complete with its place, a repeated piece 409, no second medium', async () => {
+    const token = await pageToken(ines, group);
+    const before = await mediaCount(group);
+    const location = (await createUpload(ines, group, token, mp4.length, { moment: 'after', caption: 'Réponse perdue', filename: 'perdue.mp4' })).headers.location as string;
+    const last = await patchUpload(ines, location, token, 0, mp4);
+    expect(last.status).to.equal(204);
+    const head = await ines.head(location).set(TUS);
+    expect(head.status).to.equal(200);
+    expect(head.headers['upload-offset']).to.equal(String(mp4.length));
+    expect(head.headers['upload-length']).to.equal(String(mp4.length));
+    expect(head.headers['x-tremplin-location']).to.equal(last.headers['x-tremplin-location']);
+    const repeated = await patchUpload(ines, location, token, 0, mp4);
+    expect(repeated.status).to.equal(409);
+    expect(await mediaCount(group)).to.equal(before + 1);
+    // Only its author hears of it.
+    expect((await karim.head(location).set(TUS)).status).to.equal(404);
   });
 
   it('answers 404 to anyone but its author, the group’s lead included, and to an unknown id', async () => {
@@ -144,7 +162,7 @@ describe('resumable uploads of media (tus: /groups/:id/media/tus)', function () 
     writeFileSync(path.join(dir, `${id}.json`), JSON.stringify({ ...info, creation_date: longAgo.toISOString() }));
     utimesSync(path.join(dir, id), longAgo, longAgo);
 
-    const swept = await new ResumableUploads(testDb(), { uploadDir: uploadDir(), expiryHours: 48 }).sweep();
+    const swept = await appResumableUploads(testDb(), { ...testDatabase().config, resumableUploadHours: 48 }).sweep();
     expect(swept).to.be.at.least(1);
     expect(tusFiles()).not.to.include.members([id]);
     expect(tusFiles()).not.to.include.members([`${id}.json`]);

@@ -105,6 +105,93 @@ describe('resumable uploads in a browser (tus)', function () {
     expect(listFiles(path.join(testDatabase().config.uploadDir, 'tus')), 'no partial file left').to.deep.equal([]);
   });
 
+  it('carries on after the tab is closed: opened again, the same file chosen again, “Reprise à N %”, the same SHA-256, one medium', async () => {
+    const mediaDir = path.join(testDatabase().config.uploadDir, 'tus');
+    const mediaCount = async () => Number((await testDb()('media').where({ group_id: ids.groups.sadiola }).count({ n: '*' }))[0]!.n);
+    const before = await mediaCount();
+    session.expectProblems(/net::|Failed to load resource|tus: failed/i);
+    const page = await session.open(PHONE);
+    await signInThroughForm(page, session.url, 'ines.d');
+    await page.goto(session.url(`/groups/${ids.groups.sadiola}/media/new`));
+    await page.getByLabel('Légende (facultatif)').fill('Reprise après fermeture');
+    await page.getByLabel('Vidéo, photo ou son').setInputFiles(big);
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.waitForFunction(() => Number((document.querySelector('#upload-progress') as HTMLProgressElement).value) >= 40, null, { timeout: 300_000, polling: 50 });
+    // What the browser keeps when it is closed: its cookies and this origin's localStorage, where the page's
+    // script wrote the upload's address.
+    const kept = await page.context().storageState();
+    const remembered = kept.origins.flatMap((o) => o.localStorage).filter((e) => e.name.startsWith('tus::'));
+    expect(remembered, 'the upload remembered for this account').to.have.length(1);
+    await page.context().close();
+    const partials = listFiles(mediaDir).filter((f) => !f.endsWith('.json'));
+    expect(partials).to.have.length(1);
+    const stored = statSync(path.join(mediaDir, partials[0]!)).size;
+    expect(stored, 'the server kept what it received before the tab closed').to.be.within(1, 300 * MB - 1);
+
+    // The phone opens the page again later: the same browser storage, a new page.
+    const again = await session.open({ ...PHONE, storageState: kept });
+    const steps = await countSteps(again);
+    await again.goto(session.url(`/groups/${ids.groups.sadiola}/media/new`));
+    await again.getByLabel('Vidéo, photo ou son').setInputFiles(big);
+    await again.getByRole('button', { name: 'Envoyer' }).click();
+    const resuming = again.getByText(/Reprise à \d+ %/);
+    await resuming.waitFor({ timeout: 60_000 });
+    const resumedText = await resuming.innerText();
+    const resumedAt = Number(/(\d+) %/.exec(resumedText)![1]);
+    expect(resumedAt, `${resumedText}: from where the server stood`).to.be.at.least(Math.max(1, Math.floor((stored * 100) / (300 * MB)) - 1));
+    await screenshot(again, 'phone-tus-reopened-resuming');
+    await again.waitForURL(/\/media\/\d+$/, { timeout: 300_000 });
+    await again.waitForLoadState('load');
+    console.log(`      resumed at ${resumedAt} % after the tab was closed; steps from the page opened again: ${JSON.stringify(steps())}`);
+    expect(steps()).to.deep.equal({ taps: 1, fields: 1, pageLoads: 2 });
+    expect(await seen(again)).to.include('C’est dans le groupe !').and.include('Reprise après fermeture');
+    expect(await mediaCount(), 'one medium, not one per try').to.equal(before + 1);
+    const row = await testDb()('media').where({ caption: 'Reprise après fermeture' }).first();
+    expect(row.sha256).to.equal(bigSha);
+    expect(await sha256Of(path.join(testDatabase().config.uploadDir, row.stored_path))).to.equal(bigSha);
+    expect(listFiles(mediaDir), 'no partial file left').to.deep.equal([]);
+    expect(await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::'))), 'forgotten once done').to.deep.equal([]);
+  });
+
+  it('goes on by itself after the phone slept longer than every retry, its browser never saying the network went', async () => {
+    session.expectProblems(/net::|Failed to load resource|tus: failed/i);
+    const page = await session.open(PHONE);
+    // A phone that does not report its network: navigator.onLine stays true and no 'online' event comes.
+    // (A string: the test's compiler would wrap a function's inner arrows in a helper the page lacks.)
+    await page.addInitScript(`
+      Object.defineProperty(Navigator.prototype, 'onLine', { get: function () { return true; } });
+      window.addEventListener('online', function (e) { e.stopImmediatePropagation(); }, true);
+      window.addEventListener('offline', function (e) { e.stopImmediatePropagation(); }, true);`);
+    await page.clock.install();
+    await signInThroughForm(page, session.url, 'ines.d');
+    await page.goto(session.url(`/groups/${ids.groups.sadiola}/media/new`));
+    await page.getByLabel('Légende (facultatif)').fill('Après le sommeil');
+    await page.getByLabel('Vidéo, photo ou son').setInputFiles(big);
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.waitForFunction(() => Number((document.querySelector('#upload-progress') as HTMLProgressElement).value) >= 30, null, { timeout: 300_000, polling: 50 });
+    const firstFailure = page.waitForEvent('requestfailed', { timeout: 60_000 });
+    await page.context().setOffline(true);
+    await firstFailure;
+    // Asleep for longer than all the retry delays (about 4 min 40 s): each retry fails at once.
+    const cut = page.getByText(/Réseau coupé à \d+ %/);
+    let asleepMs = 0;
+    while (!(await cut.isVisible()) && asleepMs < 15 * 60_000) {
+      await page.clock.runFor(10_000);
+      asleepMs += 10_000;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(asleepMs, 'every retry spent').to.be.at.least(4 * 60_000);
+    await cut.waitFor({ timeout: 1000 });
+    await page.context().setOffline(false);
+    // Awake: within the minute it carries on, nobody tapping anything.
+    await page.clock.runFor(61_000);
+    await page.getByText(/Reprise à \d+ %/).waitFor({ timeout: 60_000 });
+    await page.waitForURL(/\/media\/\d+$/, { timeout: 300_000 });
+    const row = await testDb()('media').where({ caption: 'Après le sommeil' }).first();
+    expect(row.sha256).to.equal(bigSha);
+    expect(listFiles(path.join(testDatabase().config.uploadDir, 'tus'))).to.deep.equal([]);
+  });
+
   it('on a desktop: says why a file is refused once its bytes are read (not a medium), and keeps nothing', async () => {
     const page = await session.open(DESKTOP);
     session.expectProblems(/422|tus: unexpected response/i);

@@ -10,6 +10,7 @@ import { resetToDemo, testDatabase, testDb } from '../support/database.js';
 import { csrfFrom, signIn, visibleText, type Agent } from '../support/http.js';
 import { jpegBytes, pdfBytes } from '../documents/fixtures.js';
 import { enrolmentOf } from '../participants/fixtures.js';
+import { createUpload, pageToken, patchUpload, TUS } from '../media/tus-client.js';
 
 function filesUnder(dir: string, prefix = ''): string[] {
   if (!existsSync(path.join(dir, prefix))) return [];
@@ -84,6 +85,31 @@ describe('a full disk during an upload', function () {
     expect(photo.status, visibleText(photo.text).slice(0, 300)).to.be.oneOf([201, 303]);
     expect(await count('media')).to.equal(mediaBefore + 1);
     expect(filesUnder(mountPoint).filter((f) => !f.startsWith('tmp/'))).to.have.length.at.least(1);
+  });
+
+  it('refuses a piece of a resumable (tus) upload with 507 and the same words, frees its partial file and its row, and takes the next one', async () => {
+    const group = ids.groups.sadiola;
+    const mediaBefore = await count('media');
+    const token = await pageToken(ines, group);
+    const free = freeBytes();
+    const video = Buffer.alloc(6 * 1024 * 1024, 9);
+    const created = await createUpload(ines, group, token, video.length, { moment: 'before', caption: 'Trop grosse, en morceaux', filename: 'video.mp4' });
+    expect(created.status).to.equal(201);
+    const res = await patchUpload(ines, created.headers.location as string, token, 0, video);
+    expect(res.status).to.equal(507);
+    expect(res.text).to.include('Le serveur n’a plus de place').and.include('n’a pas été gardé');
+    expect(filesUnder(mountPoint).filter((f) => f.startsWith('tus/')), 'the partial file and its info file gone').to.deep.equal([]);
+    expect(freeBytes(), 'its room given back').to.equal(free);
+    expect(await count('resumable_uploads')).to.equal(0);
+    expect(await count('media')).to.equal(mediaBefore);
+    expect((await ines.head(created.headers.location as string).set(TUS)).status).to.equal(404);
+
+    const photo = jpegBytes();
+    const next = (await createUpload(ines, group, token, photo.length, { moment: 'before', caption: 'Petite photo en morceaux', filename: 'photo.jpg' })).headers.location as string;
+    const done = await patchUpload(ines, next, token, 0, photo);
+    expect(done.status, done.text).to.equal(204);
+    expect(done.headers['x-tremplin-location']).to.match(new RegExp(`^/groups/${group}/media/\\d+$`));
+    expect(await count('media')).to.equal(mediaBefore + 1);
   });
 
   it('refuses a scan of a paper the same way, in English for an English reader', async () => {

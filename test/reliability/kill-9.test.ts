@@ -1,16 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import knex from 'knex';
-import sqlite3 from 'sqlite3';
 import type { ChildProcess } from 'node:child_process';
 import type { Config } from '../../src/config.js';
-import { createDb, type Db } from '../../src/db/knex.js';
+import type { Db } from '../../src/db/knex.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { testDatabase } from '../support/database.js';
-import { BrowserSession, envFor, kill9, scratchDatabase, startServer, until } from '../support/processes.js';
+import { holdInsert } from '../support/hold-insert.js';
+import { BrowserSession, kill9, ScratchDeployment, until } from '../support/processes.js';
 
 function filesUnder(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
@@ -26,33 +24,22 @@ function filesUnder(dir: string, prefix = ''): string[] {
  */
 describe('kill -9 of the server, then a restart', function () {
   this.timeout(180_000);
-  let tmp: string;
+  let deployment: ScratchDeployment;
   let database: Config['database'];
   let uploadDir: string;
   let db: Db;
-  let dropDatabase: (() => Promise<void>) | undefined;
   let child: ChildProcess | undefined;
-  const env = () => envFor(database, { UPLOAD_DIR: uploadDir, DEMO_DATA: 'true', SESSION_SECRET: 'kill-9-test-secret-kill-9-test-secret' });
 
   before(async () => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'tremplin-kill9-'));
-    uploadDir = path.join(tmp, 'uploads');
-    const shared = testDatabase().config.database;
-    ({ database, drop: dropDatabase } = await scratchDatabase(shared, 'tremplin_kill9', path.join(tmp, 'tremplin.sqlite')));
-    const server = await startServer(env());
-    child = server.child;
-    db = createDb(database);
+    deployment = await ScratchDeployment.create(testDatabase().config.database, 'tremplin_kill9');
+    ({ child } = await deployment.start());
+    ({ database, uploadDir, db } = deployment);
   });
-  after(async () => {
-    if (child) await kill9(child);
-    await db?.destroy();
-    await dropDatabase?.();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => deployment?.close());
 
   async function restart(): Promise<BrowserSession> {
     if (child) await kill9(child);
-    const server = await startServer(env());
+    const server = await deployment.start();
     child = server.child;
     return new BrowserSession(server.base);
   }
@@ -135,12 +122,12 @@ describe('kill -9 of the server, then a restart', function () {
     // The server's transaction first moves the group (UPDATE groups), then records the move (INSERT INTO
     // phase_transitions). The test holds that second statement up from outside, sees the first one done
     // and the transaction still open, and kills the server there.
-    const hold = await holdTransitionInsert(database);
+    const hold = await holdInsert(database, 'phase_transitions', 'groups');
     const move = session.post(`/groups/${group.id}/transitions`, { to: 'restitution', note: '' }, pageOfGroup).then(
       (r) => String(r.status),
       (e: Error) => (e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.message,
     );
-    await hold.untilServerWaitsAfterFirstWrite();
+    await hold.untilServerWaits();
     await kill9(child!);
     expect(await move).not.to.match(/^[23]\d\d$/);
     await hold.release();
@@ -166,78 +153,4 @@ function sizeOf(file: string): number {
   } catch {
     return 0;
   }
-}
-
-interface Hold {
-  untilServerWaitsAfterFirstWrite(): Promise<void>;
-  release(): Promise<void>;
-}
-
-/**
- * Holds the server's INSERT INTO phase_transitions up, from another connection.
- * PostgreSQL: a SHARE lock on the table, which the insert waits for; pg_locks then shows the server's
- * backend waiting for it while already holding the row lock of its UPDATE of groups.
- * SQLite (one writer at a time, no waiting on a table): a BEFORE INSERT trigger that burns a few seconds of
- * CPU inside the server's transaction. The server holding the write lock for that long (BEGIN IMMEDIATE
- * elsewhere answers SQLITE_BUSY five times over 250 ms) means it is in the trigger, which fires only after
- * its UPDATE: done, not committed. (Transactions take the lock at BEGIN since sqlite-immediate.ts, but
- * nothing else holds it for more than milliseconds.)
- */
-async function holdTransitionInsert(database: Config['database']): Promise<Hold> {
-  if (database.client === 'pg') {
-    const holder = knex({ client: 'pg', connection: database.url, pool: { min: 1, max: 2 } });
-    const trx = await holder.transaction();
-    await trx.raw('lock table phase_transitions in share mode');
-    return {
-      async untilServerWaitsAfterFirstWrite() {
-        await until('the server waiting on phase_transitions after updating groups', async () => {
-          const r = await holder.raw(`
-            select w.pid from pg_locks w join pg_class c on c.oid = w.relation
-            where c.relname = 'phase_transitions' and not w.granted
-              and exists (select 1 from pg_locks g join pg_class gc on gc.oid = g.relation
-                          where g.pid = w.pid and gc.relname = 'groups' and g.mode = 'RowExclusiveLock' and g.granted)`);
-          return r.rows.length;
-        }, (n) => n === 1);
-      },
-      async release() {
-        await trx.rollback();
-        // The server's backend finds its client gone once it can move on, and rolls its transaction back.
-        await until('the killed server\'s backend to end', async () => {
-          const r = await holder.raw("select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'");
-          return r.rows[0].n as number;
-        }, (n) => n === 0);
-        await holder.destroy();
-      },
-    };
-  }
-  const conn = new sqlite3.Database(database.file);
-  const exec = (sql: string) => new Promise<void>((resolve, reject) => conn.exec(sql, (err) => (err ? reject(err) : resolve())));
-  await exec(`
-    PRAGMA busy_timeout = 5000;
-    CREATE TABLE kill9_burn(x);
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600) INSERT INTO kill9_burn SELECT i FROM n;
-    CREATE TRIGGER kill9_slow_transition BEFORE INSERT ON phase_transitions BEGIN
-      SELECT count(*) FROM kill9_burn a, kill9_burn b, kill9_burn c;
-    END;
-    PRAGMA busy_timeout = 0;`);
-  return {
-    async untilServerWaitsAfterFirstWrite() {
-      let busyInARow = 0;
-      await until('the server holding the write lock in its transaction', async () => {
-        try {
-          await exec('BEGIN IMMEDIATE');
-          await exec('ROLLBACK');
-          busyInARow = 0;
-        } catch (err) {
-          if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
-          busyInARow++;
-        }
-        return busyInARow;
-      }, (n) => n >= 5);
-    },
-    async release() {
-      await exec('PRAGMA busy_timeout = 5000; DROP TRIGGER kill9_slow_transition; DROP TABLE kill9_burn;');
-      await new Promise((r) => conn.close(r));
-    },
-  };
 }

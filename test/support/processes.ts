@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import knex from 'knex';
 import { ROOT } from '../../src/config.js';
+import { createDb, type Db } from '../../src/db/knex.js';
 
 /** The environment a child process of the app needs to use `config`'s database and folders. */
 export function envFor(database: { client: 'pg'; url: string } | { client: 'sqlite3'; file: string }, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -154,5 +155,48 @@ export async function until<T>(what: string, read: () => Promise<T> | T, ok: (v:
     if (ok(v)) return v;
     if (Date.now() - started > withinMs) throw new Error(`${what}: still ${JSON.stringify(v)} after ${withinMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * A deployment of its own for tests that kill or double the real server: a temporary folder holding the
+ * upload folder (and the SQLite file), a scratch database, a pool onto it for the test's own reads, and as
+ * many server processes as asked, all with the same SESSION_SECRET (one signed-in session works on each).
+ */
+export class ScratchDeployment {
+  readonly uploadDir: string;
+  db!: Db;
+  database!: Database;
+  private readonly children: ChildProcess[] = [];
+  private drop: (() => Promise<void>) | undefined;
+
+  private constructor(private readonly tmp: string, private readonly extraEnv: Record<string, string>) {
+    this.uploadDir = path.join(tmp, 'uploads');
+  }
+
+  /** `shared` is the test run's database, next to which a PostgreSQL scratch database is made. */
+  static async create(shared: Database, prefix: string, extraEnv: Record<string, string> = {}): Promise<ScratchDeployment> {
+    const d = new ScratchDeployment(mkdtempSync(path.join(os.tmpdir(), `${prefix.replace(/_/g, '-')}-`)), extraEnv);
+    ({ database: d.database, drop: d.drop } = await scratchDatabase(shared, prefix, path.join(d.tmp, 'tremplin.sqlite')));
+    return d;
+  }
+
+  env(): NodeJS.ProcessEnv {
+    return envFor(this.database, { UPLOAD_DIR: this.uploadDir, DEMO_DATA: 'true', SESSION_SECRET: 'scratch-deployment-secret-shared-by-instances', ...this.extraEnv });
+  }
+
+  /** One more server process; the first one migrates and loads the demo data before the pool opens. */
+  async start(): Promise<{ child: ChildProcess; base: string }> {
+    const server = await startServer(this.env());
+    this.children.push(server.child);
+    this.db ??= createDb(this.database);
+    return server;
+  }
+
+  async close(): Promise<void> {
+    for (const child of this.children) await kill9(child);
+    await this.db?.destroy();
+    await this.drop?.();
+    rmSync(this.tmp, { recursive: true, force: true });
   }
 }
