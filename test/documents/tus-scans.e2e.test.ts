@@ -57,8 +57,20 @@ describe('papers’ scans sent resumably in a browser (tus)', function () {
     // The phone loses its network as it sends the second piece (5 MB of 14 are on the server).
     let pieces = 0;
     let storedAtCut = 0;
+    // The piece sent again once the network is back waits until the screenshots are taken: 9 MB left go
+    // so fast here that the page would otherwise have moved on to the paper under the camera.
+    let resumeNow: () => void = () => {};
+    const screenshotsTaken = new Promise<void>((resolve) => (resumeNow = resolve));
+    let resentFrom: (offset: number) => void = () => {};
+    const pieceResent = new Promise<number>((resolve) => (resentFrom = resolve));
     await page.route('**/documents/passport_or_id/tus/*', async (route) => {
-      if (route.request().method() !== 'PATCH' || ++pieces !== 2) return route.continue();
+      if (route.request().method() !== 'PATCH') return route.continue();
+      pieces += 1;
+      if (pieces === 3) {
+        resentFrom(Number(route.request().headers()['upload-offset']));
+        await screenshotsTaken;
+      }
+      if (pieces !== 2) return route.continue();
       const partial = tusFiles().filter((f) => !f.endsWith('.json'));
       // Read here, asserted below: a throw in a route's handler would only hang the page.
       storedAtCut = partial.length === 1 ? statSync(path.join(testDatabase().config.uploadDir, 'tus', partial[0]!)).size : -partial.length;
@@ -82,8 +94,10 @@ describe('papers’ scans sent resumably in a browser (tus)', function () {
     await resuming.waitFor({ timeout: 60_000 });
     const resumedAt = Number(/(\d+) %/.exec(await resuming.innerText())![1]);
     expect(resumedAt, 'it carries on from where the server stood, not from zero').to.be.at.least(35);
+    expect(await pieceResent, 'the piece sent again starts where the server stood').to.equal(5_000_000);
     await screenshot(page, 'phone-tus-scan-resuming');
     await passport.screenshot({ path: path.join(ARTIFACTS, 'phone-tus-scan-resuming-paper.png') });
+    resumeNow();
 
     await page.getByText('Papier reçu. Un·e animateur·rice va le vérifier.').waitFor({ timeout: 120_000 });
     expect(await seen(page)).to.include('Valable jusqu’au 30 juin 2035');
