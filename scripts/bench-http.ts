@@ -23,7 +23,8 @@
  * signed in on the second, and spreads the connections over both (autocannon gives connection i the
  * URL i mod 2). The database is dropped at the end.
  *
- * Optional environment: BENCH_CONNECTIONS (50), BENCH_DURATION (seconds per route, 10),
+ * Optional environment: BENCH_CONNECTIONS (50), BENCH_DURATION (seconds per route, 10), BENCH_ONLY (a pattern:
+ * only the pages whose name matches it, after /healthz),
  * BENCH_ENFORCE_TARGET=1 to also fail when the group list is under 1,000 req/s or its p99 is 100 ms or
  * more, BENCH_NODE_ARGS / BENCH_SERVER_ENV for the servers (see scripts/bench-server.ts).
  */
@@ -42,6 +43,8 @@ import {
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const ENFORCE_TARGET = /^(1|true|yes)$/.test(process.env.BENCH_ENFORCE_TARGET ?? '');
+// To profile one page (BENCH_ONLY=register with --cpu-prof): /healthz, the baseline, always runs first.
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined;
 const TARGET = { reqPerSec: 1000, p99Ms: 100 };
 const POSTGRES_URL =
   process.env.BENCH_DATABASE_URL || (process.argv.includes('--postgres') ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined);
@@ -257,7 +260,7 @@ async function main(): Promise<number> {
   const reset = pids.map((pid) => resetPeakRss(pid)).every(Boolean);
   const samplers = pids.map((pid) => sampleRss(pid, 100));
   const runs: Run[] = [];
-  for (const target of targets) runs.push(await bench(servers, target));
+  for (const target of targets) if (target === targets[0] || !ONLY || ONLY.test(target.name)) runs.push(await bench(servers, target));
   const sampledPeaks = samplers.map((s) => s.stop());
   const status = pids.map((pid) => procStatus(pid));
 

@@ -170,13 +170,14 @@ export class VersionedCache {
       this.entries.clear();
       this.bytes = 0;
     }
-    return { get: (key, compute) => (version < this.version ? compute() : this.lookUp(key, compute)) };
+    return { get: (key, compute) => (version < this.version ? Promise.resolve(compute()) : this.lookUp(key, compute)) };
   }
 
   private lookUp<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const known = this.entries.get(key);
     if (known) return known.value as Promise<T>;
-    const value = compute();
+    // Promise.resolve: a knex builder handed back as it is would run its query again at every await.
+    const value = Promise.resolve(compute());
     const entry = { value: value as Promise<unknown>, bytes: 0 };
     if (this.entries.size >= this.maxEntries) this.evictOldest();
     this.entries.set(key, entry);

@@ -19,6 +19,7 @@ import {
 import { meetingFor, type MeetingInGroup } from './scope.js';
 import { oncePerForm } from '../http/once-per-form.js';
 import { paths } from '../http/paths.js';
+import { renderToKeep } from '../http/cached-html.js';
 import { VersionedCache } from '../db/data-version.js';
 import { keepOfflineUntil } from '../http/offline.js';
 
@@ -79,12 +80,23 @@ export function meetingsRoutes(db: Db, config: Config): Router {
     const seesRegister = can(user, 'viewAttendance', group) || can(user, 'takeAttendance', group);
     // A refused register: its message, the statuses as they were sent, and the youths it is about.
     const refused = again && { messageKey: again.errors._form, kept: keptStatuses(req.body), flagged: (again.refusal?.detail as number[] | undefined) ?? [] };
+    const kept = seesRegister ? await registers.at(db, req) : null;
+    const register = kept ? await kept.get(JSON.stringify(meeting), () => registerFor(db, meeting)) : null;
+    const canTake = can(user, 'takeAttendance', group);
+    // Rendering the register's lines was a good part of the page's cost (bench:http, BENCH_ONLY=register with
+    // --cpu-prof): kept as HTML per language until the next write, like the journey's; not a refused one,
+    // which shows what was sent.
+    const registerList = kept && register && register.length > 0 && canTake && !refused
+      ? await kept.get(JSON.stringify(['html', res.locals.lang, meeting]), () =>
+          renderToKeep(res, 'meetings/_register-list', { register, refused: null, statuses: ATTENDANCE_STATUSES }))
+      : null;
     res.status(again?.status ?? 200).render('meetings/show', {
       title: res.locals.t(`meetings.types.${meeting.type}`),
       group,
       meeting,
-      register: seesRegister ? await (await registers.at(db, req)).get(JSON.stringify(meeting), () => registerFor(db, meeting)) : null,
-      canTake: can(user, 'takeAttendance', group),
+      register,
+      registerList,
+      canTake,
       registerOpen: meetingDate(meeting) <= localToday(),
       // Kept on the phone before its day, the page must hold the form it will need on the day (public/offline.js).
       keptAhead: can(user, 'keepRegisterOffline', group),
@@ -96,7 +108,7 @@ export function meetingsRoutes(db: Db, config: Config): Router {
   };
 
   router.get('/groups/:id/meetings/:meetingId', requireSignedIn, async (req, res) => {
-    const found = await meetingFor(db, req, 'viewMeetings');
+    const found = await meetingFor(db, req, 'viewMeetings', registers);
     if (can(found.user, 'keepRegisterOffline', found.group)) keepOfflineUntil(res, registerKeptUntil(localToday()));
     await renderShow(req, res, found);
   });

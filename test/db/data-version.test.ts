@@ -93,4 +93,25 @@ describe('VersionedCache', () => {
     await cache.at(db);
     expect(cache.size).to.deep.equal({ entries: 0, bytes: 0 });
   });
+
+  it('runs a knex query it is handed once, however many requests await it between two writes', async () => {
+    const ids = await resetToDemo();
+    const db = testDb();
+    const cache = new VersionedCache();
+    let queries = 0;
+    const counted = () => queries++;
+    db.on('query', counted);
+    try {
+      // A builder, not a promise: each await of a builder runs its query again.
+      const load = () => db('groups').where({ id: ids.groups.sadiola }).first() as unknown as Promise<{ name: string }>;
+      const at = await cache.at(db);
+      const seen = await Promise.all([at.get('group', load), at.get('group', load)]);
+      expect(seen.map((g) => g.name)).to.deep.equal(['Rencontre des jeunes de Sadiola', 'Rencontre des jeunes de Sadiola']);
+      expect((await (await cache.at(db)).get('group', load)).name).to.equal('Rencontre des jeunes de Sadiola');
+    } finally {
+      db.off('query', counted);
+    }
+    // One query for the group; each at() reads the data version (no session here to have read it).
+    expect(queries).to.equal(1 + 2);
+  });
 });
