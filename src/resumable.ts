@@ -1,8 +1,9 @@
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import { ResumableUploads } from './http/resumable-uploads.js';
-import { mediaFileRecorded, MEDIA_AREA } from './media/medium-file.js';
-import { scanFileRecorded, SCAN_AREA } from './documents/youth-document.js';
+import { MEDIA_AREA } from './media/medium-file.js';
+import { SCAN_AREA } from './documents/youth-document.js';
+import { storedFileRecorded } from './stored-files.js';
 
 /**
  * The app's one tus server, for every purpose its routes mount (media, papers' scans), with where each keeps
@@ -14,6 +15,6 @@ export function appResumableUploads(db: Db, config: Config): ResumableUploads {
     uploadDir: config.uploadDir,
     expiryHours: config.resumableUploadHours,
     areas: { media: MEDIA_AREA, scan: SCAN_AREA },
-    isRecorded: async (stored) => (await mediaFileRecorded(db, stored)) || (await scanFileRecorded(db, stored)),
+    isRecorded: storedFileRecorded(db),
   });
 }

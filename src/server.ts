@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import { countUsers } from './users/user.js';
 import { demoLogins, loadDemoData } from './demo/demo-data.js';
 import { sweepTemporaryUploads } from './http/uploads.js';
+import { storedFileRecorded } from './stored-files.js';
 import { appResumableUploads } from './resumable.js';
 import { httpServer } from './http/timeouts.js';
 import { purgeExpiredScans, purgeHealthNotes } from './documents/retention.js';
@@ -33,12 +34,13 @@ if (config.demoData && !hadAccounts) {
 }
 
 // Uploads a killed process left half-done, and scans past their retention (also `npm run purge`).
-const swept = await sweepTemporaryUploads(config.uploadDir);
+const isRecorded = storedFileRecorded(db);
+const swept = await sweepTemporaryUploads(config.uploadDir, isRecorded);
 const purged = await purgeExpiredScans(db, config.uploadDir, config.retentionDays);
 const notes = await purgeHealthNotes(db, config.retentionDays);
 if (swept || purged || notes) console.log(`start-up cleaning: ${swept} unfinished upload(s) removed, ${purged} scan(s) and ${notes} health note(s) past retention deleted`);
 // Another instance sharing the folder may be killed while this one runs: its leftovers go within the hour.
-setInterval(() => void sweepTemporaryUploads(config.uploadDir, 3600_000, false).catch(() => undefined), 15 * 60_000).unref();
+setInterval(() => void sweepTemporaryUploads(config.uploadDir, isRecorded, 3600_000, false).catch(() => undefined), 15 * 60_000).unref();
 // Resumable uploads abandoned for TUS_EXPIRY_HOURS: their partial files, info files and rows.
 const resumable = appResumableUploads(db, config);
 const sweepResumable = () => void resumable.sweep().then((n) => n && console.log(`${n} abandoned resumable upload(s) removed`)).catch((err: Error) => console.error(`[resumable uploads] ${err.message}`));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { close, open, writev } from 'node:fs';
-import { mkdir, open as openFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -31,7 +31,7 @@ const HEAD_BYTES = 4100; // what file-type needs to recognise every format it kn
 // leftovers of a killed one (removed at once) from the uploads under way in another instance sharing the
 // folder (left alone until they are an hour old).
 const HOST = hostname().replace(/[^\w-]/g, '_') || 'host';
-const TEMP_NAME = /^(.+)\.(\d+)\.[0-9a-f-]{36}\.part$/;
+const TEMP_NAME = /^(.+)\.(\d+)\.[0-9a-f-]{36}\.(part|keeping)$/;
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 
@@ -298,6 +298,12 @@ export async function discard(file: ReceivedFile | undefined): Promise<void> {
  * Moves a checked file to its place under UPLOAD_DIR with a generated name (`<area>/<yyyy>/<uuid>.<ext>`),
  * then runs `record` (which writes the database row). If `record` fails, the file is removed: there is
  * never a file without its row. Returns what `record` returned.
+ *
+ * Between the move and the row (a video's ffprobe and thumbnail: seconds) a killed process would leave a
+ * minor's file that no row names: no page shows it, no retention ever deletes it. So a note naming the
+ * file is written in tmp/ first (`<host>.<pid>.<uuid>.keeping`) and removed once the row is written or the
+ * file gone; `sweepTemporaryUploads` finds the note of a dead process and deletes the file if no row names
+ * it. Not for a resumable upload's file (`keepAs`): its own sweep puts such a file back into tus/.
  */
 export async function keepFile<T>(
   uploadDir: string,
@@ -309,12 +315,18 @@ export async function keepFile<T>(
   const relative = path.posix.join(area, String(new Date().getUTCFullYear()), `${file.keepAs ?? randomUUID()}.${ext}`);
   const absolute = path.join(uploadDir, relative);
   await mkdir(path.dirname(absolute), { recursive: true });
-  await rename(file.tempPath, absolute);
+  const note = file.keepAs ? null : path.join(uploadDir, 'tmp', `${HOST}.${process.pid}.${randomUUID()}.keeping`);
+  if (note) await writeFile(note, relative, { flag: 'wx' });
   try {
-    return await record(relative);
-  } catch (err) {
-    await rm(absolute, { force: true });
-    throw err;
+    await rename(file.tempPath, absolute);
+    try {
+      return await record(relative);
+    } catch (err) {
+      await rm(absolute, { force: true });
+      throw err;
+    }
+  } finally {
+    if (note) await rm(note, { force: true });
   }
 }
 
@@ -325,12 +337,16 @@ export function storedFilePath(uploadDir: string, relative: string): string {
   return absolute;
 }
 
+/** Whether a row (a medium, a paper, a logo…) names this stored file (`<area>/<yyyy>/<name>`). */
+export type StoredFileRecorded = (storedPath: string) => Promise<boolean>;
+
 /**
  * Temporary files of uploads that will never finish: those of a process of this host that is gone (killed
  * mid-upload; at start-up, also those bearing our own pid, which a container restart reuses), and any
  * older than an hour (another host's dead process). At start-up and then now and then (server.ts).
+ * A keeping note (keepFile) found so takes its file with it unless `isRecorded` says a row names it.
  */
-export async function sweepTemporaryUploads(uploadDir: string, olderThanMs = 3600_000, atStartUp = true): Promise<number> {
+export async function sweepTemporaryUploads(uploadDir: string, isRecorded: StoredFileRecorded, olderThanMs = 3600_000, atStartUp = true): Promise<number> {
   const dir = path.join(uploadDir, 'tmp');
   let removed = 0;
   let names: string[];
@@ -343,11 +359,24 @@ export async function sweepTemporaryUploads(uploadDir: string, olderThanMs = 360
     const p = path.join(dir, name);
     const s = await stat(p).catch(() => undefined);
     if (s && (Date.now() - s.mtimeMs > olderThanMs || writerIsGone(name, atStartUp))) {
+      if (name.endsWith('.keeping')) await removeUnrecorded(uploadDir, await readFile(p, 'utf8'), isRecorded);
       await rm(p, { force: true });
       removed++;
     }
   }
   return removed;
+}
+
+/** The file a killed process was keeping, gone unless its row was written before the process died. */
+async function removeUnrecorded(uploadDir: string, relative: string, isRecorded: StoredFileRecorded): Promise<void> {
+  let absolute: string;
+  try {
+    absolute = storedFilePath(uploadDir, relative.trim());
+  } catch {
+    return;
+  }
+  // A directory would be a note cut short while written (kill -9): nothing to remove then.
+  if (!(await isRecorded(relative.trim()))) await rm(absolute, { force: true }).catch(() => undefined);
 }
 
 function writerIsGone(name: string, atStartUp: boolean): boolean {

@@ -140,6 +140,11 @@ export async function logoOf(db: Db, uploadDir: string, structureId: number): Pr
   return { path: row.logo_path, mime: row.logo_mime, absolute: storedFilePath(uploadDir, row.logo_path) };
 }
 
+/** Whether a structure's logo is this stored file (the sweep of files a killed process was keeping asks). */
+export async function logoFileRecorded(db: Db, storedPath: string): Promise<boolean> {
+  return Boolean(await db('structures').where({ logo_path: storedPath }).first('id'));
+}
+
 /**
  * Replaces the structure's logo with the file received: a PNG or a JPEG by its content, whatever its name
  * says. Stored under UPLOAD_DIR with a generated name; the previous file is removed once the new one is

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -9,6 +9,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { testDatabase } from '../support/database.js';
 import { holdInsert } from '../support/hold-insert.js';
 import { BrowserSession, kill9, ScratchDeployment, until } from '../support/processes.js';
+import { makeMp4, requireFfmpeg, scratchDir } from '../media/fixtures.js';
 
 function filesUnder(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
@@ -106,6 +107,41 @@ describe('kill -9 of the server, then a restart', function () {
     await restarted.signIn('ines.d', DEMO_PASSWORD);
     expect((await restarted.get(`/groups/${sadiola}/media/new`)).status).to.equal(200);
     console.log(`      killed with ${(sizeAtKill / 1024 / 1024).toFixed(1)} MB of a 500 MB upload written to ${partial}; removed at restart`);
+  });
+
+  it('between the move of a video to its place and its row: after the restart no file is without its row', async () => {
+    requireFfmpeg();
+    const session = await restart();
+    await session.signIn('ines.d', DEMO_PASSWORD);
+    const sadiola = (await db('groups').where({ name: 'Rencontre des jeunes de Sadiola' }).first()).id;
+    const { token } = await session.get(`/groups/${sadiola}/media/new`);
+    const filesBefore = filesUnder(uploadDir);
+    const form = new FormData();
+    form.set('moment', 'during');
+    form.set('caption', 'Tuée avant sa ligne');
+    form.set('file', new Blob([readFileSync(makeMp4(scratchDir(), 'avant-sa-ligne.mp4', { seconds: 2 }))], { type: 'video/mp4' }), 'retour.mp4');
+    // The file is moved, probed and given its thumbnail, then its row is written: held there, and killed.
+    const hold = await holdInsert(database, 'media');
+    const sent = fetch(`${session.base}/groups/${sadiola}/media?_csrf=${encodeURIComponent(token!)}`, {
+      method: 'POST', redirect: 'manual', headers: { cookie: session.header() }, body: form,
+    }).then((r) => String(r.status), (e: Error) => (e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.message);
+    await hold.untilServerWaits();
+    await kill9(child!);
+    expect(await sent).not.to.match(/^[23]\d\d$/);
+    await hold.release();
+    const left = filesUnder(uploadDir).filter((f) => !filesBefore.includes(f));
+    // What the killed process left: the video in its place, its thumbnail, and the note naming the video.
+    expect(left.filter((f) => f.startsWith('media/')), 'the video and its thumbnail, in place').to.have.length(2);
+    expect(left.filter((f) => f.endsWith('.keeping'))).to.have.length(2);
+    // SQLite: the insert died with the process. PostgreSQL carries out a statement it was sent even once its
+    // client is gone: the row may be there then, with its files.
+    const rows = await db('media').where({ caption: 'Tuée avant sa ligne' });
+    if (database.client === 'sqlite3') expect(rows).to.deep.equal([]);
+
+    await restart();
+    const kept = rows.flatMap((r: { stored_path: string; thumbnail_path: string | null }) => [r.stored_path, r.thumbnail_path].filter(Boolean));
+    expect(filesUnder(uploadDir).filter((f) => !filesBefore.includes(f)).sort(), 'no file without its row, no note left').to.deep.equal(kept.sort());
+    expect(await db('media').where({ caption: 'Tuée avant sa ligne' })).to.have.length(rows.length);
   });
 
   it('mid-phase-change, after its first write: the group is in its old phase with no record of a move, and can move again', async () => {
