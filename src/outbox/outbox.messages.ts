@@ -28,6 +28,10 @@ export const outboxMessages = defineMessages(
         subject: 'Incident {{severity}} — {{group}}',
         text: 'Bonjour {{name}},\n\nUn incident {{severity}} vient d’être noté pendant le séjour du groupe {{group}}. Lisez-le et indiquez que vous l’avez lu : {{link}}\n\nL’équipe Tremplin',
       },
+      incidentRaised: {
+        subject: 'Incident corrigé, maintenant {{severity}} — {{group}}',
+        text: 'Bonjour {{name}},\n\nUn incident noté pendant le séjour du groupe {{group}} vient d’être corrigé : il est maintenant {{severity}}. Lisez-le et indiquez que vous l’avez lu : {{link}}\n\nL’équipe Tremplin',
+      },
       parentConsent: {
         subject: 'Le séjour de {{name}} : votre accord',
         text: 'Bonjour,\n\n{{name}} part avec son groupe. Avant le {{until}}, dites-nous si on peut montrer ses photos et vidéos, et lisez ce qu’il faut pour sortir du territoire :\n{{link}}\n\nCe lien ne sert qu’une fois.\n\nL’équipe Tremplin',
@@ -68,7 +72,7 @@ export const outboxMessages = defineMessages(
     statuses: { queued: 'en attente', sending: 'en cours', sent: 'envoyé', delivered: 'reçu', failed: 'échec', cancelled: 'annulé' },
     channels: { sms: 'SMS', email: 'e-mail' },
     kinds: {
-      signInCode: 'code de connexion', followUpAnswer: 'lien du suivi', incidentAlert: 'alerte incident', parentConsent: 'accord des parents',
+      signInCode: 'code de connexion', followUpAnswer: 'lien du suivi', incidentAlert: 'alerte incident', incidentRaised: 'incident corrigé, plus grave', parentConsent: 'accord des parents',
       meetingReminder: 'rappel de séance', papersDue: 'papiers à rendre dans 7 jours', papersOverdue: 'papiers en retard',
       beforeVideo: 'vidéo « avant »', afterVideo: 'vidéo « après »', morningEmail: 'e-mail du matin',
     },
@@ -140,6 +144,10 @@ export const outboxMessages = defineMessages(
         subject: '{{severity}} incident — {{group}}',
         text: 'Hello {{name}},\n\nA {{severity}} incident was just logged during the stay of the group {{group}}. Read it and say you have read it: {{link}}\n\nThe Tremplin team',
       },
+      incidentRaised: {
+        subject: 'Incident corrected, now {{severity}} — {{group}}',
+        text: 'Hello {{name}},\n\nAn incident logged during the stay of the group {{group}} was just corrected: it is now {{severity}}. Read it and say you have read it: {{link}}\n\nThe Tremplin team',
+      },
       parentConsent: {
         subject: '{{name}}’s trip: your consent',
         text: 'Hello,\n\n{{name}} is going abroad with their group. Before {{until}}, tell us whether their photos and videos may be shown, and read what leaving the country requires:\n{{link}}\n\nThis link works once.\n\nThe Tremplin team',
@@ -180,7 +188,7 @@ export const outboxMessages = defineMessages(
     statuses: { queued: 'queued', sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'failed', cancelled: 'cancelled' },
     channels: { sms: 'SMS', email: 'e-mail' },
     kinds: {
-      signInCode: 'sign-in code', followUpAnswer: 'follow-up link', incidentAlert: 'incident alert', parentConsent: 'parents’ consent',
+      signInCode: 'sign-in code', followUpAnswer: 'follow-up link', incidentAlert: 'incident alert', incidentRaised: 'incident corrected, more serious', parentConsent: 'parents’ consent',
       meetingReminder: 'session reminder', papersDue: 'papers due in 7 days', papersOverdue: 'papers late',
       beforeVideo: '“before” video', afterVideo: '“after” video', morningEmail: 'morning e-mail',
     },

@@ -45,6 +45,11 @@ export const TEMPLATES = {
     email: { subject: 'outbox.email.incidentAlert.subject', text: 'outbox.email.incidentAlert.text' },
     secret: [],
   },
+  // The same, for an incident corrected up to serious or emergency: "just logged" would misdate it.
+  incidentRaised: {
+    email: { subject: 'outbox.email.incidentRaised.subject', text: 'outbox.email.incidentRaised.text' },
+    secret: [],
+  },
   // The link opens the parent's page without an account: like a code, it is not kept once sent.
   parentConsent: {
     sms: 'outbox.sms.parentConsent',

@@ -115,7 +115,7 @@ export function stayRoutes(db: Db, publicUrl: string): Router {
     const { user, group, incident } = await incidentFor(db, req, 'correctIncident');
     const posted = await submitForm(req, IncidentCorrectionForm, (f) => oncePerForm(db, req, async () => {
       const { raised } = await correctIncident(db, user, incident, f);
-      if (raised) await alertDirectors(db, user, group, incident.id, f.severity, publicUrl);
+      if (raised) await alertDirectors(db, user, group, incident.id, f.severity, publicUrl, true);
     }), ({ status, values, errors }) => renderIncidentForm(res, group, {
       incident, chosen: keptList(req.body, 'youth').map(Number), errors,
       // Corrected meanwhile: the message says so and the history shows it; sending again, knowingly, replaces it.

@@ -363,9 +363,13 @@ export async function incidentHistory(db: Db, incident: Incident): Promise<Incid
  * A serious or emergency incident is also e-mailed to the directors of the group's structure, through the
  * delivery queue: the home page shows it only to someone who opens the app. E-mail only: an SMS waits for the
  * quiet hours to end (src/outbox/sms-rules.ts), and directors' accounts hold no phone. The message names the
- * group, never a youth; the link leads to the incident through the director's own scope.
+ * group, never a youth; the link leads to the incident through the director's own scope. `raised`: an
+ * incident corrected up to serious or emergency, which the message says rather than "just logged".
  */
-export async function alertDirectors(db: Db, by: Express.User, group: { id: number; name: string; structure_id: number }, incidentId: number, severity: Severity, publicUrl: string): Promise<number> {
+export async function alertDirectors(
+  db: Db, by: Express.User, group: { id: number; name: string; structure_id: number }, incidentId: number, severity: Severity, publicUrl: string,
+  raised = false,
+): Promise<number> {
   if (!ALERTING.includes(severity)) return 0;
   const directors: { id: number; email: string; display_name: string; locale: string | null }[] = await db('users')
     .where({ role: 'director', active: true, structure_id: group.structure_id })
@@ -374,7 +378,7 @@ export async function alertDirectors(db: Db, by: Express.User, group: { id: numb
   for (const d of directors) {
     const locale = isLanguage(d.locale) ? d.locale : 'fr';
     await enqueue(db, {
-      channel: 'email', address: d.email, locale, key: 'incidentAlert', recipientUserId: d.id, createdBy: by.id,
+      channel: 'email', address: d.email, locale, key: raised ? 'incidentRaised' : 'incidentAlert', recipientUserId: d.id, createdBy: by.id,
       data: { name: d.display_name, group: group.name, severity: translator(locale)(`stay.severityWords.${severity}`), link: `${publicUrl}${paths.groupIncident(group.id, incidentId)}` },
     });
   }

@@ -7,6 +7,7 @@ import { localNow } from '../../src/meetings/meeting.js';
 import { purgeHealthNotes } from '../../src/documents/retention.js';
 import { binary, pdfText } from '../reports/exports.js';
 import { enrolmentOf } from '../participants/fixtures.js';
+import { render } from '../../src/outbox/templates.js';
 
 const NOW = localNow().slice(0, 16);
 const auditCount = async (action: string) => Number((await testDb()('audit_log').where({ action }).count({ n: '*' }))[0]!.n);
@@ -162,7 +163,7 @@ describe('the stay (pages)', () => {
   describe('correcting an incident', () => {
     let path: string;
     const homeText = async () => visibleText((await director.get('/')).text);
-    const alerts = async () => Number((await testDb()('outbox_messages').where({ message_key: 'incidentAlert' }).count({ n: '*' }))[0]!.n);
+    const alerts = async () => Number((await testDb()('outbox_messages').whereIn('message_key', ['incidentAlert', 'incidentRaised']).count({ n: '*' }))[0]!.n);
     const correct = (fields: Record<string, string>) => postForm(karim, path, fields, `${path}/edit`);
     let base: Record<string, string>;
 
@@ -198,6 +199,12 @@ describe('the stay (pages)', () => {
       expect(kept).to.include({ revision: 0, severity: 'minor', action_taken: null, told_parents_at: null, what: 'Fièvre dans la nuit', changed_by: ids.users.karim });
       expect(await homeText()).to.include(`Incidents graves à lire (${count + 1})`);
       expect(await alerts()).to.equal(mails + 1);
+      // Said as a correction: the incident was logged earlier, not "just now".
+      const mail = await testDb()('outbox_messages').whereIn('message_key', ['incidentAlert', 'incidentRaised']).orderBy('id', 'desc').first();
+      expect(mail.message_key).to.equal('incidentRaised');
+      const { subject, text } = render(mail.message_key, 'email', mail.locale, JSON.parse(mail.data));
+      expect(subject).to.equal('Incident corrigé, maintenant urgent — Rencontre des jeunes de Sadiola');
+      expect(text).to.include('vient d’être corrigé : il est maintenant urgent').and.not.include('vient d’être noté');
     });
 
     it('lowered after the director read it, stays read and sends nothing; raised again, asks to be read again, the reading kept in the history', async () => {
