@@ -27,8 +27,22 @@ async function untilKept(page: Page, path: string): Promise<void> {
   throw new Error(`${path} was never kept on the phone`);
 }
 
-/** The service worker controls the page (it does from the first page after sign-in's, once installed). */
-const untilControlled = (page: Page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+/**
+ * The service worker controls the page (it does from the first page after sign-in's, once installed). An
+ * install whose precache lost a request (a loaded machine) is given up by the browser until a page registers
+ * it again: the next page a person opens does; here, the same page loaded again.
+ */
+async function untilControlled(page: Page): Promise<void> {
+  const controlled = (timeout: number) => page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout });
+  try {
+    await controlled(15_000);
+  } catch {
+    // Said, so that a run where it happened shows what state the worker was in.
+    console.log('      the service worker did not control the page in 15 s; loaded again. Registrations:', await page.evaluate(async () => JSON.stringify((await navigator.serviceWorker.getRegistrations()).map((r) => [r.active?.state, r.installing?.state, r.waiting?.state]))));
+    await page.reload();
+    await controlled(30_000);
+  }
+}
 
 describe('without network', function () {
   this.timeout(120_000);
