@@ -181,7 +181,7 @@ export async function loadDemoData(db: Db): Promise<DemoIds> {
         });
       }
     }
-    await addDemoYouthFiles(trx, Object.values(ids.groups));
+    await addDemoYouthFiles(trx, Object.values(ids.groups), [ids.groups.sadiola]);
     await loadDemoMeetings(trx, ids, now, today);
     await loadDemoAssessments(trx, ids, today);
     await loadDemoDocuments(trx, ids);

@@ -4,6 +4,7 @@ import { nowIso } from '../db/time.js';
 import type { Phase } from '../phases/order.js';
 import type { Situation } from '../participants/participant.js';
 import type { WithdrawalReason } from '../participants/withdrawal.js';
+import { barrierField, type Barrier, type EducationLevel, type Gender } from '../participants/funder-facts.js';
 
 /**
  * The youths' files of the demo groups: who referred them, what they were doing, whom to call in an
@@ -42,13 +43,37 @@ const SITUATIONS: Situation[] = ['job_seeking', 'training', 'school', 'job_seeki
 const RELATIONS = ['mère', 'père', 'tante', 'grand-mère', 'sœur', 'oncle'];
 const RELATIVE_FIRST_NAMES = ['Nadia', 'Patrick', 'Fatou', 'Sylvie', 'Karima', 'Jean-Marc', 'Aminata', 'Sandrine', 'Rachid', 'Brigitte'];
 
+// What funders count (src/participants/funder-facts.ts), as a worker would have filled it in for the groups
+// already under way, so that the directors' breakdowns show something; Sadiola's files, in preparation, are
+// not filled in yet (and its youths' answers are what the tests type). Invented, like the names.
+const GENDER_BY_FIRST_NAME: Record<string, Gender> = {
+  Sofiane: 'male', Laura: 'female', Dylan: 'male', 'Aïcha': 'female', Mathis: 'male', 'Océane': 'female', Bilal: 'male',
+  Emma: 'female', Nathan: 'male', Sarah: 'female', Lucas: 'male', Amina: 'female', 'Théo': 'male', 'Maëlys': 'female',
+  Ousmane: 'male', Clara: 'female', Hugo: 'male', Nour: 'another', Enzo: 'male', Yasmine: 'female', Tom: 'male',
+  Camille: 'not_said', Adama: 'male', Louis: 'male', 'Zoé': 'female', Ilyes: 'male', Lina: 'female', Walid: 'male',
+  Sonia: 'female', Anis: 'male', Kenza: 'female', Nassim: 'male',
+};
+const EDUCATION: (EducationLevel | null)[] = ['cap_bep', 'none', 'bac', 'brevet', 'cap_bep', null, 'bac', 'bac_plus_2'];
+const BARRIERS_BY_TURN: Barrier[][] = [['economic'], [], ['social', 'economic'], [], ['geographical'], ['education'], [], ['health'], ['economic'], []];
+function demoFunderFacts(firstName: string, n: number): Record<string, unknown> {
+  return {
+    gender: GENDER_BY_FIRST_NAME[firstName] ?? null,
+    // A third in a priority neighbourhood, a few rural; some left unanswered, as real files are.
+    lives_in_qpv: n % 7 === 3 ? null : n % 3 === 0,
+    lives_in_rural_area: n % 7 === 3 ? null : n % 6 === 1,
+    ...Object.fromEntries(BARRIERS_BY_TURN[n % BARRIERS_BY_TURN.length]!.map((b) => [barrierField(b), true])),
+  };
+}
+
 // Stored in E.164, as the youth's form stores them (src/outbox/sms-rules.ts).
 const fictionPhone = (n: number): string => `+3363998${String(10 + (n * 7) % 90).padStart(2, '0')}${String(10 + (n * 13) % 90).padStart(2, '0')}`;
 
-export async function addDemoYouthFiles(trx: Db, groupIds: number[]): Promise<void> {
+/** `factsLeftOut`: the groups whose youths' funder facts stay unanswered. */
+export async function addDemoYouthFiles(trx: Db, groupIds: number[], factsLeftOut: number[] = []): Promise<void> {
   let n = 0;
   for (const groupId of groupIds) {
     const group = await trx('groups').where({ id: groupId }).first('departure_date');
+    const factsFilled = !factsLeftOut.includes(groupId);
     const lead = await trx('group_workers').where({ group_id: groupId, role: 'lead' }).first('user_id');
     const youths: { enrolment_id: number; youth_id: number; status: string; first_name: string; last_name: string }[] = await trx('enrolments')
       .join('youths', 'youths.id', 'enrolments.youth_id')
@@ -65,8 +90,12 @@ export async function addDemoYouthFiles(trx: Db, groupIds: number[]): Promise<vo
           referred_by: REFERRERS[n % REFERRERS.length],
           emergency_contact_name: `${RELATIVE_FIRST_NAMES[n % RELATIVE_FIRST_NAMES.length]} ${y.last_name} (${RELATIONS[n % RELATIONS.length]})`,
           emergency_contact_phone: fictionPhone(n + 50),
+          ...(factsFilled ? demoFunderFacts(y.first_name, n) : {}),
         });
-      await trx('enrolments').where({ id: y.enrolment_id }).update({ situation_at_enrolment: SITUATIONS[n % SITUATIONS.length] });
+      await trx('enrolments').where({ id: y.enrolment_id }).update({
+        situation_at_enrolment: SITUATIONS[n % SITUATIONS.length],
+        ...(factsFilled ? { education_at_enrolment: EDUCATION[n % EDUCATION.length] } : {}),
+      });
       if (y.status !== 'withdrawn') continue;
       const w = WITHDRAWALS[`${y.first_name} ${y.last_name}`] ??
         { phase: 'preparation', day: -30, reason: 'other', note: 'Raison non précisée.', staysInTouch: false };

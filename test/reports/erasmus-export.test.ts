@@ -10,6 +10,7 @@ import { parseCsv } from '../../src/participants/csv.js';
 import { MAPPINGS, mappingFor, type ErasmusParticipant } from '../../src/reports/erasmus-mapping.js';
 import { erasmusParticipants } from '../../src/reports/erasmus-export.js';
 import { findVisibleGroup } from '../../src/groups/group.js';
+import { BARRIERS } from '../../src/participants/funder-facts.js';
 
 /** The module's layout, read off the Commission's wiki (src/reports/erasmus-mapping.ts): every header, in its order. */
 const HEADERS = [
@@ -40,6 +41,10 @@ async function fixtureGroup(ids: DemoIds) {
   const youths: Youth[] = await db('enrolments').join('youths', 'youths.id', 'enrolments.youth_id').where('enrolments.group_id', ids.groups.sadiola)
     .select('enrolments.id as enrolment_id', 'youths.id as youth_id', 'youths.first_name', 'youths.last_name', 'youths.birth_date');
   const named = (first: string) => youths.find((y) => y.first_name === first)! as Youth & { youth_id: number };
+  // Only what is set below: a peer leader from an earlier group comes with the answers the demo gave them there.
+  await db('youths').whereIn('id', youths.map((y) => (y as Youth & { youth_id: number }).youth_id)).update({
+    gender: null, ...Object.fromEntries(BARRIERS.map((b) => [`barrier_${b}`, false])),
+  });
   await db('youths').where({ id: named('Inès').youth_id }).update({
     gender: 'female', barrier_health: true, barrier_disability: true, phone: '+33612345678', referred_by: 'Conseillère ML Douai',
     emergency_contact_name: 'Nadia Dufour', emergency_contact_phone: '+33698765432',
