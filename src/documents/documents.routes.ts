@@ -24,7 +24,7 @@ import { retentionOverview, structureRetentionDays, PURGED_KINDS } from './reten
 import { papersFor, requiredPaperFor, type RequiredPaper, type YouthPapers } from './scope.js';
 import { fieldsOfPaper, guessedKinds, handInSeveral, valuesOfPapers, type ScanResult } from './several-scans.js';
 import {
-  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, handInFromFields, knownInvalidity, logDownload, SCAN_TYPES, scanKeptAs,
+  CheckForm, checkDocument, deadlineOf, documentsOfEnrolments, evaluate, findDocument, handInDocument, handInForm, handInFromFields, knownInvalidity, logDownload, refuseUnlessScan, SCAN_TYPES, scanKeptAs,
   type Evaluation, type MissingDocument,
 } from './youth-document.js';
 
@@ -223,6 +223,7 @@ export function documentsRoutes(db: Db, config: Config, resumable: ResumableUplo
     basePath: `${paths.groupYouthDocument(paper.group.id, paper.file.enrolment_id, paper.requirement.kind)}/tus`,
     explain: (refusal) => res.locals.t(refusal.messageKey, { mb: maxMb }),
     accept: (metadata) => void handInFromFields(paper.requirement, metadata),
+    checkFirstBytes: refuseUnlessScan,
     finish: async (file, metadata) => {
       const input = handInFromFields(paper.requirement, metadata);
       await handInDocument(db, config.uploadDir, paper.user, { ...paper.target, requirement: paper.requirement }, input, file);

@@ -6,7 +6,7 @@ import { insertedId } from '../db/knex.js';
 import { nowIso, today as todayIso } from '../db/time.js';
 import { can, type YouthRecord } from '../auth/permissions.js';
 import { calendarDate, isRealDate } from '../http/validation.js';
-import { detectType, discard, keepFile, storedFilePath, type ReceivedFile } from '../http/uploads.js';
+import { detectType, detectTypeOf, discard, keepFile, storedFilePath, type ReceivedFile } from '../http/uploads.js';
 import { Refusal } from '../http/refusal.js';
 import { parseFields } from '../http/forms.js';
 import { isMinorAt } from '../participants/participant.js';
@@ -256,6 +256,12 @@ export function handInFromFields(r: Requirement, fields: Record<string, string |
   const input: HandInInput = parseFields(handInForm(r), { onPaper, idType, expiryDate, validFrom, visaAppliedOn, visaDecision });
   refuseHandIn(r, input);
   return input;
+}
+
+/** Refuses first bytes that are no scan's (PDF, JPEG, PNG): asked of a resumable upload's first piece, as `recordHandIn` asks the whole file. */
+export async function refuseUnlessScan(head: Buffer): Promise<void> {
+  const type = await detectTypeOf(head);
+  if (!type || !SCAN_TYPES[type.mime]) throw new Refusal('scan', 'documents.errors.scanType');
 }
 
 async function recordHandIn(db: Db, uploadDir: string, user: Express.User, target: DocumentTarget, input: HandInInput, file?: ReceivedFile): Promise<void> {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { existsSync } from 'node:fs';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse, Router } from 'express';
 import { ERRORS, Server, type Upload } from '@tus/server';
@@ -11,7 +11,7 @@ import { notFound } from './errors.js';
 import { HashingFileStore } from './hashing-file-store.js';
 import { isRefusal, Refusal } from './refusal.js';
 import { allowSlowUpload } from './timeouts.js';
-import { isDiskFull, receivedFromDisk, type ReceivedFile } from './uploads.js';
+import { HEAD_BYTES, isDiskFull, receivedFromDisk, type ReceivedFile } from './uploads.js';
 import { DatabaseLocker, type UploadLockOptions } from './upload-locks.js';
 
 /**
@@ -61,6 +61,12 @@ export interface UploadPurpose {
   basePath: string;
   /** The metadata the client sent, checked when the upload is created: throws a Refusal. */
   accept(metadata: Record<string, string>): void;
+  /**
+   * The file's first bytes (HEAD_BYTES), once the pieces already sent hold them: throws a Refusal when they
+   * are no type this purpose takes, so that a 2 GB file that is no video is refused after its first piece
+   * rather than once it is all on the server. The complete file is checked again by `finish`.
+   */
+  checkFirstBytes?(head: Buffer): Promise<void>;
   /** The complete file, through the form's own final step (and its flash); returns where the browser goes next. */
   finish(file: ReceivedFile, metadata: Record<string, string>): Promise<string>;
   /** A refusal as the page's script shows it: the sentence the form would show on its field. */
@@ -170,6 +176,10 @@ export class ResumableUploads {
         if (!status_code) throw err;
         return void res.status(status_code).set('Tus-Resumable', TUS_VERSION).type('text/plain').send(body);
       }
+    }
+    if (req.method === 'PATCH' && purpose.checkFirstBytes && Number(req.get('upload-offset')) >= HEAD_BYTES) {
+      const refusal = await this.refusedByFirstBytes(purpose, uploadId, res);
+      if (refusal) return void res.status(refusal.status_code).set('Tus-Resumable', TUS_VERSION).type('text/plain').send(refusal.body);
     }
     // The route has let the sender in: a piece of a big video may take as long as a slow phone needs.
     if (req.method === 'PATCH') allowSlowUpload(req, purpose.maxBytes);
@@ -352,6 +362,43 @@ export class ResumableUploads {
     for (const file of await this.keptFiles(id, purposeName)) {
       if (!path.basename(file).startsWith(`${id}-`) && !existsSync(here)) await rename(file, here);
       else await rm(file, { force: true });
+    }
+  }
+
+  /**
+   * The refusal of an upload whose stored first bytes its purpose does not take (checkFirstBytes), as the
+   * finish's refusals are answered; the upload goes (files and row), under its lock. Undefined when taken.
+   */
+  private async refusedByFirstBytes(purpose: UploadPurpose, id: string, res: ExpressResponse): Promise<{ status_code: number; body: string } | undefined> {
+    const head = Buffer.alloc(HEAD_BYTES);
+    let bytesRead = 0;
+    try {
+      const file = await open(path.join(this.directory, id), 'r');
+      try {
+        ({ bytesRead } = await file.read(head, 0, HEAD_BYTES, 0));
+      } finally {
+        await file.close();
+      }
+    } catch {
+      return undefined;
+    }
+    // Not yet on this disk (another instance's piece, a stale offset): the library answers, the finish checks.
+    if (bytesRead < HEAD_BYTES) return undefined;
+    try {
+      await purpose.checkFirstBytes!(head);
+      return undefined;
+    } catch (err) {
+      const answer = refused(err, purpose, res) as { status_code?: number; body?: string };
+      if (!answer.status_code) throw err;
+      const lock = this.locker.newLock(id);
+      await lock.lock(new AbortController().signal, () => undefined);
+      try {
+        await this.removeFiles(id);
+        await this.forget(id);
+      } finally {
+        await lock.unlock();
+      }
+      return { status_code: answer.status_code, body: answer.body ?? '' };
     }
   }
 

@@ -25,7 +25,7 @@ import { countReceivedBytes } from './upload-memory.js';
  * process left behind.
  */
 
-const HEAD_BYTES = 4100; // what file-type needs to recognise every format it knows
+export const HEAD_BYTES = 4100; // what file-type needs to recognise every format it knows
 
 // Temporary files carry the host and process that write them, so that a restarted process can tell the
 // leftovers of a killed one (removed at once) from the uploads under way in another instance sharing the
@@ -285,7 +285,12 @@ export interface DetectedType {
 
 /** What the file really is, from its first bytes; undefined when the bytes match no known format. */
 export async function detectType(file: ReceivedFile): Promise<DetectedType | undefined> {
-  const found = await fileTypeFromBuffer(file.head);
+  return detectTypeOf(file.head);
+}
+
+/** The type a file's first bytes (HEAD_BYTES of them, or the whole of a smaller file) say it is. */
+export async function detectTypeOf(head: Buffer): Promise<DetectedType | undefined> {
+  const found = await fileTypeFromBuffer(head);
   return found ? { ext: found.ext, mime: found.mime } : undefined;
 }
 

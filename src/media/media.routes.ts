@@ -19,7 +19,7 @@ import { paths } from '../http/paths.js';
 import { ConsentForm, consentHistory, CONSENT_LEVELS, groupConsents, recordConsent, USE_LEVELS, youthConsent, type ConsentShortfall } from './consent.js';
 import { selfAssessmentBesideVideos } from '../assessments/beside-videos.js';
 import { mediaProbe, type MediaProbe } from './media-probe.js';
-import { addMedium, deleteMedium, dropRefusedUpload, formatDuration, formatSize, mediumKeptAs } from './medium-file.js';
+import { addMedium, deleteMedium, dropRefusedUpload, formatDuration, formatSize, mediumKeptAs, refuseUnlessMedium } from './medium-file.js';
 import {
   beforeAfter, defaultMoment, DeleteMediumForm, listGroupMedia, MEDIA_KINDS, mediumFormFor, mediumFormValues, mediumTags, MOMENTS,
   updateMedium, UploadForm,
@@ -121,6 +121,7 @@ export function mediaRoutes(db: Db, config: Config, resumable: ResumableUploads,
     name: 'media', user, groupId: group.id, maxBytes: limits.video, basePath: `${paths.groupMedia(group.id)}/tus`,
     explain: (refusal) => res.locals.t(refusal.messageKey, sizes(res)),
     accept: (metadata) => void uploadInput(metadata),
+    checkFirstBytes: refuseUnlessMedium,
     finish: async (file, metadata) => {
       const mediumId = await addMedium(db, store, user, group.id, uploadInput(metadata), file);
       flash(req, 'notice', 'media.upload.done');

@@ -173,4 +173,20 @@ describe('resumable uploads of papers’ scans (tus: /groups/:id/youths/:enrolme
     expect(tusFiles()).to.deep.equal([]);
     expect((await karim.head(location).set(TUS)).status, 'the upload is gone').to.equal(404);
   });
+
+  it('refuses a scan whose first piece is no PDF, JPEG nor PNG at its next piece: the form’s message, nothing left', async () => {
+    const jade = await enrolmentOf(testDb(), group, 'Jade');
+    const token = await papersToken(karim, jade);
+    const asItWas = await paperOf(jade, 'image_rights');
+    const first = Buffer.concat([Buffer.from('#!/bin/sh\nrm -rf /\n'), Buffer.alloc(100_000, 0x20)]);
+    const location = (await createUploadAt(karim, endpoint(jade, 'image_rights'), token, 3 * first.length, { filename: 'droit.pdf' })).headers.location as string;
+    expect((await patchUpload(karim, location, token, 0, first)).status).to.equal(204);
+    const next = await patchUpload(karim, location, token, first.length, first);
+    expect(next.status).to.equal(422);
+    expect(next.text.trim()).to.equal('Ce fichier n’est pas un PDF, un JPEG ou un PNG. Il faut une photo ou un PDF.');
+    expect(next.headers['x-tremplin-field']).to.equal('scan');
+    expect(await paperOf(jade, 'image_rights'), 'the paper as it was').to.deep.equal(asItWas);
+    expect(tusFiles()).to.deep.equal([]);
+    expect((await karim.head(location).set(TUS)).status, 'the upload is gone').to.equal(404);
+  });
 });

@@ -147,6 +147,34 @@ describe('resumable uploads of media (tus: /groups/:id/media/tus)', function () 
     expect((await ines.head(location).set(TUS)).status, 'the upload is gone').to.equal(404);
   });
 
+  it('refuses a big file whose first piece is no medium at the next piece, not once it is all sent: 422 on its field, nothing left', async () => {
+    const count = await mediaCount(group);
+    const token = await pageToken(ines, group);
+    // The largest video announced, a first piece of 1 MB of an executable: the second piece is refused, the rest never goes.
+    const first = Buffer.concat([elfExecutable(), Buffer.alloc(1024 * 1024, 0)]);
+    const location = (await createUpload(ines, group, token, testDatabase().config.limits.video, { moment: 'during', filename: 'film.mp4' })).headers.location as string;
+    expect((await patchUpload(ines, location, token, 0, first)).status).to.equal(204);
+    const next = await patchUpload(ines, location, token, first.length, Buffer.alloc(1024 * 1024, 0));
+    expect(next.status).to.equal(422);
+    expect(next.headers['x-tremplin-field']).to.equal('file');
+    expect(next.text).to.include('n’est pas une vidéo');
+    expect(tusFiles(), 'its partial file and info file gone').to.deep.equal([]);
+    expect(await pendingUploads()).to.equal(0);
+    expect(await mediaCount(group)).to.equal(count);
+    expect((await ines.head(location).set(TUS)).status, 'the upload is gone').to.equal(404);
+  });
+
+  it('takes the next pieces of a file whose first piece is a video', async () => {
+    const token = await pageToken(ines, group);
+    const location = (await createUpload(ines, group, token, mp4.length, { moment: 'during', caption: 'En trois fois', filename: 'trois.mp4' })).headers.location as string;
+    const third = Math.floor(mp4.length / 3);
+    expect((await patchUpload(ines, location, token, 0, mp4.subarray(0, third))).status).to.equal(204);
+    expect((await patchUpload(ines, location, token, third, mp4.subarray(third, 2 * third))).status).to.equal(204);
+    const last = await patchUpload(ines, location, token, 2 * third, mp4.subarray(2 * third));
+    expect(last.status, last.text).to.equal(204);
+    expect((await testDb()('media').where({ caption: 'En trois fois' }).first()).sha256).to.equal(sha256(mp4));
+  });
+
   it('sweeps an upload abandoned longer than TUS_EXPIRY_HOURS: its partial file, its info file and its row', async () => {
     const token = await pageToken(ines, group);
     const location = (await createUpload(ines, group, token, mp4.length, { moment: 'before' })).headers.location as string;
