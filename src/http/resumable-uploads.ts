@@ -177,12 +177,13 @@ export class ResumableUploads {
         return void res.status(status_code).set('Tus-Resumable', TUS_VERSION).type('text/plain').send(body);
       }
     }
+    // The route has let the sender in: a piece of a big video may take as long as a slow phone needs —
+    // a refused one too, which node reads to its end once answered, so that the sender hears the refusal.
+    if (req.method === 'PATCH') allowSlowUpload(req, purpose.maxBytes);
     if (req.method === 'PATCH' && purpose.checkFirstBytes && Number(req.get('upload-offset')) >= HEAD_BYTES) {
       const refusal = await this.refusedByFirstBytes(purpose, uploadId, res);
       if (refusal) return void res.status(refusal.status_code).set('Tus-Resumable', TUS_VERSION).type('text/plain').send(refusal.body);
     }
-    // The route has let the sender in: a piece of a big video may take as long as a slow phone needs.
-    if (req.method === 'PATCH') allowSlowUpload(req, purpose.maxBytes);
     this.inFlight.set(req, { purpose, req, res, uploadId });
     // The sender gives up (tus-js-client's abort with termination): the row first, then the library removes
     // the files (any it could not are the sweep's, as for a killed process).

@@ -131,4 +131,26 @@ describe('papers’ scans sent resumably in a browser (tus)', function () {
       expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::')))).to.deep.equal([]);
     }
   });
+
+  it('refuses a 14 MB file that is no scan at its second piece, on its field: one piece sent of three', async () => {
+    const page = await session.open({ ...PHONE, serviceWorkers: 'block' });
+    session.expectProblems(/422|tus: unexpected response/i);
+    await signInThroughForm(page, session.url, 'ines.d');
+    const pieces: string[] = [];
+    page.on('response', (r) => {
+      if (r.request().method() === 'PATCH') pieces.push(String(r.status()));
+    });
+    await page.goto(session.url(`/groups/${ids.groups.sadiola}/youths/${await enrolmentOf(testDb(), ids.groups.sadiola, 'Inès')}/documents`));
+    const passport = page.locator('#paper-passport_or_id');
+    await passport.getByText('Envoyer un nouveau papier ou corriger').click();
+    await passport.getByLabel('Valable jusqu’au').fill('2035-06-30');
+    await passport.getByLabel('Photo ou scan (PDF, JPEG ou PNG)').setInputFiles({ name: 'passeport.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(14_000_000, 0x41) });
+    await passport.getByRole('button', { name: 'Envoyer', exact: true }).click();
+    await passport.getByRole('alert').filter({ hasText: 'Pas enregistré : voir le message plus haut.' }).waitFor({ timeout: 60_000 });
+    expect(await passport.locator('.field-error').innerText()).to.include('Ce fichier n’est pas un PDF, un JPEG ou un PNG.');
+    expect(await passport.getByLabel('Valable jusqu’au').inputValue()).to.equal('2035-06-30');
+    expect(pieces, 'the first piece taken, the second refused, no third').to.deep.equal(['204', '422']);
+    expect(tusFiles()).to.deep.equal([]);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::')))).to.deep.equal([]);
+  });
 });

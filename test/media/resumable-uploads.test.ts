@@ -154,7 +154,8 @@ describe('resumable uploads of media (tus: /groups/:id/media/tus)', function () 
     const first = Buffer.concat([elfExecutable(), Buffer.alloc(1024 * 1024, 0)]);
     const location = (await createUpload(ines, group, token, testDatabase().config.limits.video, { moment: 'during', filename: 'film.mp4' })).headers.location as string;
     expect((await patchUpload(ines, location, token, 0, first)).status).to.equal(204);
-    const next = await patchUpload(ines, location, token, first.length, Buffer.alloc(1024 * 1024, 0));
+    // A piece bigger than the sockets hold: the answer comes once it is read, not cut off while it is sent.
+    const next = await patchUpload(ines, location, token, first.length, Buffer.alloc(48 * 1024 * 1024, 0));
     expect(next.status).to.equal(422);
     expect(next.headers['x-tremplin-field']).to.equal('file');
     expect(next.text).to.include('n’est pas une vidéo');
