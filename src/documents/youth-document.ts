@@ -6,7 +6,7 @@ import { insertedId } from '../db/knex.js';
 import { nowIso, today as todayIso } from '../db/time.js';
 import { can, type YouthRecord } from '../auth/permissions.js';
 import { calendarDate, isRealDate } from '../http/validation.js';
-import { detectType, detectTypeOf, discard, keepFile, storedFilePath, type ReceivedFile } from '../http/uploads.js';
+import { detectTypeOf, discard, keepFile, storedFilePath, type ReceivedFile } from '../http/uploads.js';
 import { Refusal } from '../http/refusal.js';
 import { parseFields } from '../http/forms.js';
 import { isMinorAt } from '../participants/participant.js';
@@ -258,10 +258,17 @@ export function handInFromFields(r: Requirement, fields: Record<string, string |
   return input;
 }
 
-/** Refuses first bytes that are no scan's (PDF, JPEG, PNG): asked of a resumable upload's first piece, as `recordHandIn` asks the whole file. */
-export async function refuseUnlessScan(head: Buffer): Promise<void> {
+/** What a scan's first bytes say it is (PDF, JPEG, PNG): its type and the extension it is kept with; anything else is refused. */
+async function scanTypeOf(head: Buffer): Promise<{ mime: string; ext: string }> {
   const type = await detectTypeOf(head);
-  if (!type || !SCAN_TYPES[type.mime]) throw new Refusal('scan', 'documents.errors.scanType');
+  const ext = type ? SCAN_TYPES[type.mime] : undefined;
+  if (!type || !ext) throw new Refusal('scan', 'documents.errors.scanType');
+  return { mime: type.mime, ext };
+}
+
+/** The question `recordHandIn` asks of the whole file, asked of a resumable upload's first piece. */
+export async function refuseUnlessScan(head: Buffer): Promise<void> {
+  await scanTypeOf(head);
 }
 
 async function recordHandIn(db: Db, uploadDir: string, user: Express.User, target: DocumentTarget, input: HandInInput, file?: ReceivedFile): Promise<void> {
@@ -269,12 +276,7 @@ async function recordHandIn(db: Db, uploadDir: string, user: Express.User, targe
   refuseHandIn(r, input);
   let ext: string | undefined;
   let mime: string | undefined;
-  if (file) {
-    const type = await detectType(file);
-    ext = type ? SCAN_TYPES[type.mime] : undefined;
-    mime = type?.mime;
-    if (!type || !ext) throw new Refusal('scan', 'documents.errors.scanType');
-  }
+  if (file) ({ ext, mime } = await scanTypeOf(file.head));
   const existing = await findDocument(db, enrolmentId, r.kind);
   const seenOnPaper = input.onPaper && can(user, 'checkYouthDocuments', target.record);
   // A visa still awaited has no sticker to scan yet; every other paper needs its scan or a worker's eye.

@@ -2,7 +2,7 @@ import { rm, stat } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { isRefusal, Refusal } from '../http/refusal.js';
-import { detectType, detectTypeOf, discard, keepFile, storedFilePath, type DetectedType, type ReceivedFile } from '../http/uploads.js';
+import { detectTypeOf, discard, keepFile, storedFilePath, type DetectedType, type ReceivedFile } from '../http/uploads.js';
 import type { MediaProbe } from './media-probe.js';
 import { thumbnailTempPath } from './media-probe.js';
 import { deleteMediumRow, kindOfType, limitFor, recordMedium, type MediaKind, type MediumRow, type UploadInput } from './medium.js';
@@ -17,21 +17,26 @@ export interface MediaStore {
   limits: Config['limits'];
 }
 
+/** What a file's first bytes say it is as a medium, its type and kind; anything else is refused. */
+async function mediumTypeOf(head: Buffer): Promise<{ type: DetectedType; kind: MediaKind }> {
+  const type = await detectTypeOf(head);
+  const kind = type ? kindOfType(type.mime) : undefined;
+  if (!type || !kind) throw new Refusal('file', 'media.errors.type');
+  return { type, kind };
+}
+
+/** The question `examineUpload` asks first, asked of a resumable upload's first piece. */
+export async function refuseUnlessMedium(head: Buffer): Promise<void> {
+  await mediumTypeOf(head);
+}
+
 /**
  * What a sent file really is, from its first bytes, and so its kind and its size limit. Anything else is
  * refused: an executable or a web page renamed .mp4 has no business on the server; a photo or a PDF over
  * its own limit is refused even under a video's (413).
  */
-/** Refuses first bytes that are no medium's (the same question as `examineUpload`, asked of a resumable upload's first piece). */
-export async function refuseUnlessMedium(head: Buffer): Promise<void> {
-  const type = await detectTypeOf(head);
-  if (!type || !kindOfType(type.mime)) throw new Refusal('file', 'media.errors.type');
-}
-
 async function examineUpload(file: ReceivedFile, limits: Config['limits']): Promise<{ type: DetectedType; kind: MediaKind }> {
-  const type = await detectType(file);
-  const kind = type ? kindOfType(type.mime) : undefined;
-  if (!type || !kind) throw new Refusal('file', 'media.errors.type');
+  const { type, kind } = await mediumTypeOf(file.head);
   if (file.size > limitFor(kind, limits)) throw new Refusal('file', 'media.errors.tooLarge', 413);
   return { type, kind };
 }
